@@ -1,0 +1,53 @@
+"""Exceptions raised by credscore.
+
+Every error says what was wrong, where (table, column, row ids or file) and how to fix it.
+Each class subclasses a built-in exception so that callers who catch ``ValueError`` or
+``OSError`` keep working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ArtifactError",
+    "CredscoreError",
+    "LexiconError",
+    "NotFittedError",
+    "SchemaError",
+]
+
+
+class CredscoreError(Exception):
+    """Base class of every error raised on purpose by credscore."""
+
+
+class SchemaError(CredscoreError, ValueError):
+    """An input table is malformed: a column is missing, a value has the wrong type, ids clash...
+
+    The message names the table, the column, up to 10 offending row ids and the fix.
+
+    Attributes
+    ----------
+    table : str or None
+        Name of the table (``"sources"``, ``"statements"`` or ``"events"``).
+    problems : list of dict
+        One entry per problem: ``{"table", "column", "check", "rows"}``.
+    """
+
+    def __init__(
+        self, message: str, *, table: str | None = None, problems: list[dict] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.table = table
+        self.problems = problems or []
+
+
+class ArtifactError(CredscoreError, OSError):
+    """A model artifact is missing, tampered with, or was written by an incompatible version."""
+
+
+class LexiconError(CredscoreError, ValueError):
+    """A cue lexicon or rank table file is malformed."""
+
+
+class NotFittedError(CredscoreError, ValueError):
+    """A model or transformer was used before ``fit``."""
