@@ -1,0 +1,90 @@
+"""The three tables of credscore and their column contract (no validation here; see schema)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = [
+    "EVENT_KINDS",
+    "RETRACTION_KINDS",
+    "SOURCE_TYPES",
+    "TABLE_COLUMNS",
+    "Tables",
+]
+
+#: Kinds of event that can happen to an earlier statement.
+EVENT_KINDS: tuple[str, ...] = (
+    "retraction",
+    "correction",
+    "scope_narrowing",
+    "clarification",
+    "confirmation",
+)
+#: Event kinds that count as the source walking a statement back.
+RETRACTION_KINDS: tuple[str, ...] = ("retraction", "correction", "scope_narrowing")
+#: Suggested values of ``sources.source_type`` (free text is accepted).
+SOURCE_TYPES: tuple[str, ...] = ("person", "outlet", "organization", "anonymous")
+
+#: Required and optional columns of each table. Extra columns are kept untouched.
+TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "sources": {
+        "required": ("source_id",),
+        "optional": ("name", "title", "organization", "source_type"),
+    },
+    "statements": {
+        "required": ("statement_id", "source_id", "text", "made_at"),
+        "optional": ("topic", "context", "label", "label_at"),
+    },
+    "events": {
+        "required": ("event_id", "statement_id", "kind", "at"),
+        "optional": (),
+    },
+}
+
+
+def _empty(table: str) -> pd.DataFrame:
+    spec = TABLE_COLUMNS[table]
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in spec["required"]})
+
+
+@dataclass
+class Tables:
+    """The sources, statements and events of one corpus.
+
+    Parameters
+    ----------
+    statements : DataFrame
+        One row per attributed claim: ``statement_id``, ``source_id``, ``text``, ``made_at``
+        and optionally ``topic``, ``context``, ``label`` (1 held up, 0 did not) and ``label_at``.
+    sources : DataFrame, optional
+        One row per speaker or outlet: ``source_id`` and optionally ``name``, ``title``,
+        ``organization``, ``source_type``.
+    events : DataFrame, optional
+        One row per thing that happened to an earlier statement: ``event_id``,
+        ``statement_id``, ``kind`` (one of :data:`EVENT_KINDS`) and ``at``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = Tables(statements=pd.DataFrame({"statement_id": ["s1"], "source_id": ["a"],
+    ...     "text": ["It rained."], "made_at": ["2024-01-01"]}))
+    >>> len(t.statements), len(t.events)
+    (1, 0)
+    """
+
+    statements: pd.DataFrame
+    sources: pd.DataFrame = field(default_factory=lambda: _empty("sources"))
+    events: pd.DataFrame = field(default_factory=lambda: _empty("events"))
+
+    def __post_init__(self) -> None:
+        if self.sources is None:
+            self.sources = _empty("sources")
+        if self.events is None:
+            self.events = _empty("events")
+
+    def __iter__(self):  # allows ``sources, statements, events = tables``? keep explicit order
+        yield self.sources
+        yield self.statements
+        yield self.events
