@@ -1,0 +1,61 @@
+"""Calibrators, calibration metrics and a calibration test.
+
+* Calibrators map a 1-D score to ``P(y = 1)``: :class:`SigmoidCalibrator`,
+  :class:`IsotonicCalibrator`, :class:`TemperatureCalibrator`, :class:`VennAbersCalibrator`
+  (with :func:`merge_venn_abers` for cross Venn-Abers), built by name with
+  :func:`make_calibrator`.
+* Metrics, all ``(y_true, p)``: :func:`log_loss`, :func:`brier_score`,
+  :func:`brier_decomposition`, :func:`roc_auc`, :func:`accuracy`,
+  :func:`calibration_in_the_large`, :func:`calibration_slope_intercept`, :func:`ece`,
+  :func:`smece`, and bootstrap intervals with :func:`metric_intervals`.
+* :func:`calibration_test` compares ECE and smECE with their null distribution under "the model
+  is calibrated"; :func:`calibration_report` gathers everything in one JSON-ready dict.
+"""
+
+from credscore.calibration._calibrators import (
+    IsotonicCalibrator,
+    SigmoidCalibrator,
+    TemperatureCalibrator,
+    VennAbersCalibrator,
+    make_calibrator,
+)
+from credscore.calibration._metrics import (
+    accuracy,
+    brier_decomposition,
+    brier_score,
+    calibration_in_the_large,
+    calibration_slope_intercept,
+    ece,
+    log_loss,
+    roc_auc,
+)
+from credscore.calibration._smece import smece
+from credscore.calibration._test import (
+    CalibrationTestResult,
+    ErrorTest,
+    calibration_test,
+    null_distribution,
+)
+from credscore.calibration._venn_abers import merge_venn_abers
+
+__all__ = [
+    "CalibrationTestResult",
+    "ErrorTest",
+    "IsotonicCalibrator",
+    "SigmoidCalibrator",
+    "TemperatureCalibrator",
+    "VennAbersCalibrator",
+    "accuracy",
+    "brier_decomposition",
+    "brier_score",
+    "calibration_in_the_large",
+    "calibration_slope_intercept",
+    "calibration_test",
+    "ece",
+    "log_loss",
+    "make_calibrator",
+    "merge_venn_abers",
+    "null_distribution",
+    "roc_auc",
+    "smece",
+]
