@@ -1,6 +1,35 @@
-"""credscore: calibrated probabilities that attributed statements hold up."""
+"""credscore: calibrated probabilities that attributed statements hold up.
 
-from credscore._tables import Tables
+The public API:
+
+* tables — :class:`Tables`, :func:`read_tables`, :func:`write_tables`, :func:`validate_tables`;
+* features — :class:`FeatureExtractor`, :func:`extract_features`;
+* model — :class:`CredibilityModel` (tables in, scores out), :class:`CredibilityClassifier`;
+* artifacts — :func:`load_model` (no argument: the bundled default model), :func:`save_model`,
+  :class:`Registry`.
+"""
+
+from credscore._io import read_tables, write_tables
+from credscore._tables import EVENT_KINDS, Tables
 from credscore._version import __version__
+from credscore.artifacts import Registry, load_model, save_model, verify_artifact
+from credscore.features.extractor import FeatureExtractor, extract_features
+from credscore.model import CredibilityClassifier, CredibilityModel
+from credscore.schema import validate_tables
 
-__all__ = ["Tables", "__version__"]
+__all__ = [
+    "EVENT_KINDS",
+    "CredibilityClassifier",
+    "CredibilityModel",
+    "FeatureExtractor",
+    "Registry",
+    "Tables",
+    "__version__",
+    "extract_features",
+    "load_model",
+    "read_tables",
+    "save_model",
+    "validate_tables",
+    "verify_artifact",
+    "write_tables",
+]

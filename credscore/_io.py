@@ -71,7 +71,7 @@ def _read_one(path: Path, table: str) -> pd.DataFrame:
             # ids and text stay strings; empty cells become missing values
             return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         if path.suffix == ".jsonl":
-            return pd.read_json(path, lines=True, dtype=False, convert_dates=False)
+            return pd.read_json(path, lines=True, dtype=False)
         return pd.read_parquet(path)
     except (ValueError, OSError, ImportError, pd.errors.ParserError) as exc:
         raise SchemaError(

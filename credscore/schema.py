@@ -378,7 +378,7 @@ def validate_tables(
             "or remove these events",
         )
 
-    made = st.set_index("statement_id")["made_at"]
+    made = st.drop_duplicates("statement_id").set_index("statement_id")["made_at"]
     known = events_df["statement_id"].isin(made.index).to_numpy()
     stmt_time = pd.Series(pd.NaT, index=events_df.index, dtype="datetime64[ns, UTC]")
     stmt_time[known] = made.reindex(events_df.loc[known, "statement_id"]).to_numpy()

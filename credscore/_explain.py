@@ -1,0 +1,203 @@
+"""Reasons: which feature groups moved a score most, in words a fact-checker reads.
+
+Method: group substitution. For each feature group g (the retraction record, the verdict
+record, the statement's qualifiers, the source's rank, the context, the wording), the group's
+columns are replaced by their values for a *reference statement* — a statement with no
+qualifiers, by a source with no record, no known rank and no known context — and the model is
+scored again. The reason's weight is ``p(x) - p(x with g at reference)``. For a model that is
+additive in the logit (logistic regression) the logit differences are exactly the group's
+contributions; for trees the substitution is the standard occlusion measure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from credscore.features import qualifiers as _qualifiers
+from credscore.features import rank as _rank
+
+__all__ = ["GROUPS", "group_columns", "reason_table"]
+
+_RETRACTION_COLUMNS = (
+    "hist_n_retracted",
+    "hist_retraction_rate",
+    "hist_days_since_retraction",
+    "hist_has_retraction",
+    "hist_retracted_decayed",
+    "hist_n_confirmed",
+)
+#: Feature groups, in a fixed order used to break ties.
+GROUPS: tuple[str, ...] = ("retractions", "verdicts", "qualifiers", "rank", "context", "text")
+
+_QUALIFIER_WORDS = {
+    "hedge": "hedges",
+    "approximator": "approximates",
+    "scope_limiter": "limits its scope",
+    "hearsay": "relies on others",
+    "absolute": "speaks in absolutes",
+    "number": "gives figures",
+}
+
+
+def group_of(column: str) -> str | None:
+    """The group a feature column belongs to (None for columns outside every group)."""
+    if column in _RETRACTION_COLUMNS:
+        return "retractions"
+    if column.startswith("hist_"):
+        return "verdicts"
+    if column.startswith("q_"):
+        return "qualifiers"
+    if column.startswith("rank_"):
+        return "rank"
+    if column.startswith("ctx_"):
+        return "context"
+    if column == "text":
+        return "text"
+    return None
+
+
+def group_columns(columns: list[str]) -> dict[str, list[str]]:
+    """Maps each non-empty group to its columns, in :data:`GROUPS` order."""
+    out: dict[str, list[str]] = {g: [] for g in GROUPS}
+    for c in columns:
+        g = group_of(c)
+        if g is not None:
+            out[g].append(c)
+    return {g: cols for g, cols in out.items() if cols}
+
+
+def _plural(n: float, word: str) -> str:
+    k = int(round(n))
+    return f"{k} {word}" + ("" if k == 1 else "s")
+
+
+def _describe_retractions(row: pd.Series, ctx: dict) -> str:
+    n = row.get("hist_n_prior", np.nan)
+    k = row.get("hist_n_retracted", np.nan)
+    if not np.isfinite(n) or n == 0:
+        return "no earlier statements on record"
+    text = f"walked back {int(round(k))} of its {_plural(n, 'earlier statement')}"
+    confirmed = row.get("hist_n_confirmed", 0.0)
+    if np.isfinite(confirmed) and confirmed > 0:
+        text += f"; {int(round(confirmed))} confirmed"
+    return text
+
+
+def _describe_verdicts(row: pd.Series, ctx: dict) -> str:
+    n = row.get("hist_n_verdicts", np.nan)
+    if not np.isfinite(n) or n == 0:
+        return "no earlier verdicts on record"
+    rate = row.get("hist_false_rate", np.nan)
+    a, m = ctx["prior_strength"], ctx["false_prior"]
+    false = int(round(min(max(rate * (n + a) - a * m, 0.0), n)))  # undo the Beta shrinkage
+    return f"{false} of {_plural(n, 'earlier verdict')} found it false"
+
+
+def _describe_qualifiers(row: pd.Series, ctx: dict) -> str:
+    spans = _qualifiers.find_qualifiers(ctx["text"], ctx["lexicon"]) if ctx["text"] else []
+    if not spans:
+        return "no hedges, approximations, limits or attributions"
+    by_cat: dict[str, list[str]] = {}
+    for s in spans:
+        by_cat.setdefault(s.category, [])
+        if s.cue.lower() not in [c.lower() for c in by_cat[s.category]]:
+            by_cat[s.category].append(s.cue)
+    parts = [
+        f"{_QUALIFIER_WORDS.get(cat, cat)}: " + ", ".join(f"'{c}'" for c in cues[:3])
+        for cat, cues in by_cat.items()
+    ]
+    return "statement " + "; ".join(parts)
+
+
+def _describe_rank(row: pd.Series, ctx: dict) -> str:
+    rank = _rank.resolve_rank(ctx["title"], ctx["rank_table"])
+    return _rank.describe_rank(rank)
+
+
+def _describe_context(row: pd.Series, ctx: dict) -> str:
+    context = ctx.get("context")
+    return f"made in: {context}" if isinstance(context, str) and context else "context unknown"
+
+
+def _describe_text(row: pd.Series, ctx: dict) -> str:
+    return "the wording of the statement"
+
+
+_DESCRIBE: dict[str, Callable[[pd.Series, dict], str]] = {
+    "retractions": _describe_retractions,
+    "verdicts": _describe_verdicts,
+    "qualifiers": _describe_qualifiers,
+    "rank": _describe_rank,
+    "context": _describe_context,
+    "text": _describe_text,
+}
+
+
+def reason_table(
+    features: pd.DataFrame,
+    reference: pd.Series,
+    proba: Callable[[pd.DataFrame], np.ndarray],
+    *,
+    texts: list[str],
+    titles: list,
+    contexts: list,
+    describe_ctx: dict,
+) -> pd.DataFrame:
+    """Long table of reasons: one row per (statement, group) with its weight and words.
+
+    Parameters
+    ----------
+    features : DataFrame
+        Model input, one row per statement.
+    reference : Series
+        Feature values of the reference statement.
+    proba : callable
+        Maps a feature frame to P(holds up).
+    texts, titles, contexts : lists aligned with ``features``
+        Raw inputs, used only to word the reasons.
+    describe_ctx : dict
+        ``prior_strength``, ``false_prior``, ``lexicon``, ``rank_table``.
+    """
+    n = len(features)
+    groups = group_columns(list(features.columns))
+    base = proba(features)
+    if not groups or n == 0:
+        return pd.DataFrame(columns=["row", "group", "delta", "description"])
+    stacked = []
+    for cols in groups.values():
+        sub = features.copy()
+        for c in cols:
+            sub[c] = reference[c]
+        stacked.append(sub)
+    p_sub = proba(pd.concat(stacked, ignore_index=True)).reshape(len(groups), n)
+    deltas = base[None, :] - p_sub
+    rows = []
+    for i in range(n):
+        ctx = {**describe_ctx, "text": texts[i], "title": titles[i], "context": contexts[i]}
+        row = features.iloc[i]
+        for gi, g in enumerate(groups):
+            rows.append({"row": i, "group": g, "delta": float(deltas[gi, i]),
+                         "description": _DESCRIBE[g](row, ctx)})
+    return pd.DataFrame(rows)
+
+
+def format_reasons(table: pd.DataFrame, n_rows: int, top: int = 3) -> list[str]:
+    """Joins the ``top`` groups with the largest ``|delta|`` per row into one string."""
+    out = [""] * n_rows
+    if table.empty:
+        return out
+    order = table.assign(abs_delta=table["delta"].abs()).sort_values(
+        ["row", "abs_delta"], ascending=[True, False], kind="stable"
+    )
+    for i, grp in order.groupby("row", sort=True):
+        parts = []
+        for _, r in grp.head(top).iterrows():
+            if abs(r["delta"]) < 0.005:
+                continue
+            sign = "+" if r["delta"] > 0 else "-"
+            parts.append(f"{r['description']} ({sign}{abs(r['delta']) * 100:.0f} pts)")
+        out[int(i)] = "; ".join(parts) if parts else "close to the base rate on every feature"
+    return out

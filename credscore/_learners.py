@@ -1,0 +1,146 @@
+"""Base learners: preprocessing plus logistic regression or monotone gradient boosting.
+
+A base learner maps a feature frame to a real-valued score (a logit-like decision value); the
+calibrator turns that score into a probability. Preprocessing is decided from the columns:
+
+* numeric columns: median imputation (plus a missing-value indicator) and, for the logistic
+  model, standardisation; gradient boosting takes them as they are (it handles ``NaN``);
+* string columns (e.g. ``rank_family``): one-hot encoded, unknown categories ignored;
+* a column named ``text``: TF-IDF of word unigrams and bigrams (logistic model only).
+
+Domain monotonicity. Columns listed in :data:`DECREASING` (a higher retraction or false rate
+never raises reliability) and :data:`INCREASING` get monotonic constraints in gradient boosting.
+The logistic model enforces the same signs by refitting without any constrained column whose
+coefficient came out with the wrong sign (so that column then has no effect), which keeps the
+model monotone in each constrained column whatever the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+__all__ = ["BASE_LEARNERS", "DECREASING", "INCREASING", "BaseLearner"]
+
+#: Features whose increase must never raise the probability of holding up.
+DECREASING: frozenset[str] = frozenset(
+    {
+        "hist_n_retracted",
+        "hist_retraction_rate",
+        "hist_retracted_decayed",
+        "hist_false_rate",
+        "hist_false_decayed",
+    }
+)
+#: Features whose increase must never lower it.
+INCREASING: frozenset[str] = frozenset({"hist_n_confirmed"})
+#: Names accepted by :class:`BaseLearner`.
+BASE_LEARNERS: tuple[str, ...] = ("logistic", "hgb")
+
+
+def _split_columns(X: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    text = [c for c in X.columns if c == "text"]
+    numeric = [c for c in X.columns if c not in text and pd.api.types.is_numeric_dtype(X[c])]
+    categorical = [c for c in X.columns if c not in text and c not in numeric]
+    return numeric, categorical, text
+
+
+class BaseLearner(BaseEstimator):
+    """A preprocessing + classifier pair exposing a real-valued ``decision_function``.
+
+    Parameters
+    ----------
+    kind : {"logistic", "hgb"}
+    C : float, default 1.0
+        Inverse regularisation of the logistic model (its TF-IDF block shares it).
+    max_iter : int, default 200
+        Boosting iterations of the gradient-boosting model.
+    random_state : int, default 0
+    """
+
+    def __init__(self, kind: str = "logistic", C: float = 1.0, max_iter: int = 200,
+                 random_state: int = 0) -> None:
+        self.kind = kind
+        self.C = C
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _preprocessor(self, numeric: list[str], categorical: list[str], text: list[str]):
+        blocks: list[tuple[str, Any, Any]] = []
+        if numeric:
+            steps: list[Any] = [SimpleImputer(strategy="median", add_indicator=True,
+                                              keep_empty_features=True)]
+            if self.kind == "logistic":
+                steps.append(StandardScaler())
+            blocks.append(("num", make_pipeline(*steps), numeric))
+        if categorical:
+            blocks.append(("cat", make_pipeline(
+                SimpleImputer(strategy="constant", fill_value="missing"),
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False)), categorical))
+        if text and self.kind == "logistic":
+            blocks.append(("text", TfidfVectorizer(ngram_range=(1, 2), min_df=2,
+                                                   sublinear_tf=True, max_features=50_000),
+                           text[0]))
+        return ColumnTransformer(blocks, remainder="drop", sparse_threshold=0.3)
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> BaseLearner:
+        """Fits preprocessing and classifier; ``X`` must be a DataFrame with named columns."""
+        if self.kind not in BASE_LEARNERS:
+            raise ValueError(f"kind must be one of {BASE_LEARNERS}, got {self.kind!r}")
+        numeric, categorical, text = _split_columns(X)
+        self.numeric_, self.categorical_, self.text_ = numeric, categorical, text
+        self.excluded_: list[str] = []
+        if self.kind == "hgb":
+            self._fit_hgb(X, y)
+        else:
+            self._fit_logistic(X, y)
+        return self
+
+    def _fit_hgb(self, X: pd.DataFrame, y: np.ndarray) -> None:
+        self.pre_ = self._preprocessor(self.numeric_, self.categorical_, [])
+        Z = self.pre_.fit_transform(X)
+        # the numeric block comes first and keeps its column order (indicators follow it)
+        cst = np.zeros(Z.shape[1], dtype=int)
+        for i, name in enumerate(self.numeric_):
+            cst[i] = -1 if name in DECREASING else (1 if name in INCREASING else 0)
+        self.clf_ = HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40,
+            l2_regularization=1.0, monotonic_cst=cst, early_stopping=False,
+            random_state=self.random_state,
+        ).fit(Z, y)
+
+    def _fit_logistic(self, X: pd.DataFrame, y: np.ndarray) -> None:
+        constrained = {c: (-1 if c in DECREASING else 1)
+                       for c in self.numeric_ if c in DECREASING | INCREASING}
+        excluded: list[str] = []
+        for _ in range(len(constrained) + 1):
+            numeric = [c for c in self.numeric_ if c not in excluded]
+            pre = self._preprocessor(numeric, self.categorical_, self.text_)
+            Z = pre.fit_transform(X)
+            clf = LogisticRegression(C=self.C, max_iter=2000).fit(Z, y)
+            wrong = [c for c, sign in constrained.items() if c not in excluded
+                     and np.sign(clf.coef_[0, numeric.index(c)]) == -sign
+                     and abs(clf.coef_[0, numeric.index(c)]) > 1e-12]
+            if not wrong:
+                break
+            excluded += wrong
+        self.pre_, self.clf_, self.excluded_ = pre, clf, excluded
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        """Real-valued score, increasing in the probability of holding up."""
+        return np.asarray(self.clf_.decision_function(self.pre_.transform(X)), dtype=float)
+
+    def fresh(self) -> BaseLearner:
+        """An unfitted copy with the same parameters."""
+        return clone(self)
+

@@ -1,0 +1,151 @@
+"""Cross-validated choice of base learner and calibrator by log loss.
+
+For each base learner, out-of-fold (OOF) decision scores are computed; each calibrator is then
+scored by a second cross-validation over those OOF scores (fit on the other folds' OOF scores,
+predict this fold). The pair with the lowest mean log loss wins. The final model refits the base
+learner on all rows and fits the calibrator on all OOF scores, so the calibrator never sees a
+score the base learner produced on its own training rows.
+
+Folds are time-ordered (expanding window: train on the past, validate on the next block) when
+statement times are given, and stratified-shuffled otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedKFold
+
+from credscore._learners import BaseLearner
+from credscore.calibration import make_calibrator
+
+__all__ = ["Selection", "calibrated_proba", "iter_folds", "new_calibrator", "select"]
+
+_EPS = 1e-6
+
+
+def iter_folds(
+    y: np.ndarray, time: np.ndarray | None, n_splits: int, random_state: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yields ``(train, validation)`` index arrays.
+
+    With ``time``: rows sorted by time are cut into ``n_splits + 1`` blocks; fold k trains on
+    blocks ``0..k-1`` and validates on block ``k`` (block 0 is never validated). Without: a
+    stratified, shuffled K-fold with ``n_splits`` folds (fewer when a class is rarer).
+    """
+    n = len(y)
+    if time is not None:
+        order = np.argsort(np.asarray(time), kind="stable")
+        blocks = np.array_split(order, n_splits + 1)
+        for k in range(1, len(blocks)):
+            train, val = np.concatenate(blocks[:k]), blocks[k]
+            if len(val) and len(np.unique(y[train])) == 2:
+                yield np.sort(train), np.sort(val)
+        return
+    k = int(min(n_splits, np.bincount(y, minlength=2).min()))
+    if k < 2:
+        return
+    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
+    yield from skf.split(np.zeros(n), y)
+
+
+def new_calibrator(name: str):
+    """An unfitted calibrator that reads base-learner decision values (logits), not probabilities."""
+    if name in ("sigmoid", "temperature"):
+        return make_calibrator(name, input="decision")
+    return make_calibrator(name)
+
+
+def calibrated_proba(calibrator, scores: np.ndarray) -> np.ndarray:
+    """P(y = 1) from a fitted calibrator, clipped to ``[eps, 1 - eps]``."""
+    p = np.asarray(calibrator.predict_proba(np.asarray(scores, dtype=float)), dtype=float)
+    if p.ndim == 2:
+        p = p[:, 1]
+    return np.clip(p, _EPS, 1 - _EPS)
+
+
+def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@dataclass
+class Selection:
+    """The outcome of model selection (stored in the manifest as ``selection``)."""
+
+    base: str
+    calibrator: str
+    folds: str
+    n_splits: int
+    table: list[dict] = field(default_factory=list)
+    oof_scores: np.ndarray | None = None
+    oof_mask: np.ndarray | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable summary (without the OOF scores)."""
+        return {
+            "base": self.base,
+            "calibrator": self.calibrator,
+            "folds": self.folds,
+            "n_splits": self.n_splits,
+            "cv_table": self.table,
+        }
+
+
+def _oof_scores(learner: BaseLearner, X: pd.DataFrame, y: np.ndarray,
+                folds: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    oof = np.full(len(y), np.nan)
+    for train, val in folds:
+        model = learner.fresh().fit(X.iloc[train], y[train])
+        oof[val] = model.decision_function(X.iloc[val])
+    return oof
+
+
+def _score_calibrator(name: str, scores: np.ndarray, y: np.ndarray, time: np.ndarray | None,
+                      n_splits: int, random_state: int) -> tuple[float, float]:
+    losses, briers, weights = [], [], []
+    for train, val in iter_folds(y, time, n_splits, random_state):
+        cal = new_calibrator(name).fit(scores[train], y[train])
+        p = calibrated_proba(cal, scores[val])
+        losses.append(_log_loss(y[val], p))
+        briers.append(float(np.mean((p - y[val]) ** 2)))
+        weights.append(len(val))
+    if not weights:
+        return float("nan"), float("nan")
+    return float(np.average(losses, weights=weights)), float(np.average(briers, weights=weights))
+
+
+def select(
+    X: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    time: np.ndarray | None,
+    base_learners: Sequence[BaseLearner],
+    calibrators: Sequence[str],
+    n_splits: int,
+    random_state: int,
+) -> Selection:
+    """Chooses the (base learner, calibrator) pair with the lowest cross-validated log loss."""
+    folds = list(iter_folds(y, time, n_splits, random_state))
+    kind = "time" if time is not None else "stratified"
+    table: list[dict] = []
+    oof_by_base: dict[str, np.ndarray] = {}
+    for learner in base_learners:
+        oof = _oof_scores(learner, X, y, folds) if folds else np.full(len(y), np.nan)
+        oof_by_base[learner.kind] = oof
+        mask = ~np.isnan(oof)
+        t = None if time is None else np.asarray(time)[mask]
+        for cal in calibrators:
+            if mask.sum() >= 4 and len(np.unique(y[mask])) == 2:
+                ll, brier = _score_calibrator(cal, oof[mask], y[mask], t, n_splits, random_state)
+            else:
+                ll, brier = float("nan"), float("nan")
+            table.append({"base": learner.kind, "calibrator": cal, "log_loss": ll,
+                          "brier": brier, "n_oof": int(mask.sum())})
+    scored = [r for r in table if np.isfinite(r["log_loss"])]
+    best = min(scored, key=lambda r: r["log_loss"]) if scored else table[0]
+    oof = oof_by_base[best["base"]]
+    return Selection(base=best["base"], calibrator=best["calibrator"], folds=kind,
+                     n_splits=len(folds), table=table, oof_scores=oof, oof_mask=~np.isnan(oof))

@@ -1,0 +1,138 @@
+"""The ``credscore`` command.
+
+Exit codes: 0 success; 2 bad usage or bad input (message on stderr, no traceback); 1 internal
+error (a short message; set ``CREDSCORE_DEBUG=1`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from credscore._version import __version__
+from credscore.exceptions import ArtifactError, CredscoreError, LexiconError, SchemaError
+
+__all__ = ["main"]
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits itself; we want our exit-code contract
+        raise _UsageError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from credscore._io import atomic_write_text, read_tables
+    from credscore.artifacts import load_model
+
+    tables = read_tables(args.tables)
+    model = load_model(args.model)
+    history = read_tables(args.history) if args.history else None
+    out = model.score(tables, history=history, explain=not args.no_reasons)
+    text = out.to_csv(index=False, float_format="%.4f")
+    if args.out:
+        atomic_write_text(args.out, text)
+        print(f"wrote {len(out)} scores to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from credscore._io import read_tables
+    from credscore.model import CredibilityModel
+
+    tables = read_tables(args.tables)
+    model = CredibilityModel(
+        text_features=args.text_features, cv=args.cv, random_state=args.seed
+    ).fit(tables)
+    path = model.save(args.out, training_data=args.training_data or str(args.tables))
+    sel = model.selection_
+    print(
+        f"trained on {model.n_train_rows_} labelled statements: base learner {sel['base']}, "
+        f"calibrator {sel['calibrator']}; saved to {path}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from credscore.artifacts import DEFAULT_MODEL_DIR, verify_artifact
+
+    manifest = verify_artifact(args.model or DEFAULT_MODEL_DIR)
+    print(json.dumps({"ok": True, "files": len(manifest["files"]),
+                      "credscore": manifest["versions"]["credscore"]}))
+    return 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="credscore", description="Calibrated credibility scores for "
+                     "attributed statements.")
+    parser.add_argument("--version", action="version", version=f"credscore {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    score = sub.add_parser("score", help="score the statements in a tables directory")
+    score.add_argument("tables", type=Path, help="directory with sources, statements [, events]")
+    score.add_argument("--model", type=Path, default=None,
+                       help="model directory (default: the bundled model)")
+    score.add_argument("--history", type=Path, default=None,
+                       help="tables directory of earlier statements/events to use as record")
+    score.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
+    score.add_argument("--no-reasons", action="store_true", help="skip the reasons column")
+    score.set_defaults(func=_cmd_score)
+
+    train = sub.add_parser("train", help="train a model on labelled tables")
+    train.add_argument("tables", type=Path)
+    train.add_argument("--out", type=Path, required=True, help="model directory to write")
+    train.add_argument("--text-features", action="store_true",
+                       help="also learn from the wording (TF-IDF)")
+    train.add_argument("--cv", type=int, default=5, help="cross-validation folds (default 5)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--training-data", default=None,
+                       help="description of the training data for the model card")
+    train.set_defaults(func=_cmd_train)
+
+    verify = sub.add_parser("verify", help="check a model artifact's hashes")
+    verify.add_argument("model", type=Path, nargs="?", default=None)
+    verify.set_defaults(func=_cmd_verify)
+
+    try:
+        from credscore.ingest._cli import add_extract_parser
+    except ImportError:  # ingest not installed in this build
+        pass
+    else:
+        add_extract_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command line; returns the exit code."""
+    try:
+        args = _build_parser().parse_args(argv)
+        return int(args.func(args) or 0)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except (SchemaError, ArtifactError, LexiconError, CredscoreError, FileNotFoundError) as exc:
+        print(f"credscore: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("CREDSCORE_DEBUG"):
+            traceback.print_exc()
+        print(f"credscore: internal error: {type(exc).__name__}: {exc} "
+              "(set CREDSCORE_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

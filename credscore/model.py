@@ -1,0 +1,404 @@
+"""The calibrated credibility model.
+
+Two estimators:
+
+* :class:`CredibilityClassifier` — a scikit-learn classifier on a feature matrix: a base learner
+  (logistic regression or monotone gradient boosting) inside a calibrator (sigmoid, isotonic,
+  temperature or Venn-Abers), both chosen by cross-validated log loss
+  (:mod:`credscore._selection`). It passes scikit-learn's estimator checks.
+* :class:`CredibilityModel` — the engine: tables in, scores out. It owns a
+  :class:`~credscore.features.FeatureExtractor` and a :class:`CredibilityClassifier`, and adds
+  intervals, reasons and persistence.
+
+Intervals. ``p_low`` and ``p_high`` are the Venn-Abers pair ``(p0, p1)`` of an inductive
+Venn-Abers predictor fitted on the same out-of-fold scores as the calibrator. When the chosen
+calibrator is Venn-Abers, ``p_reliable`` is its merged probability ``p1 / (1 - p0 + p1)``, which
+lies inside the pair; otherwise the interval is widened, where needed, to contain
+``p_reliable``. The width reflects how much calibration data supports that score region.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from credscore._explain import format_reasons, reason_table
+from credscore._learners import BASE_LEARNERS, BaseLearner
+from credscore._selection import calibrated_proba, new_calibrator, select
+from credscore._tables import Tables
+from credscore.calibration import VennAbersCalibrator
+from credscore.exceptions import SchemaError
+from credscore.features.extractor import FAMILIES, FeatureExtractor, merge_history
+from credscore.features.history import DEFAULT_PRIOR_STRENGTH
+from credscore.schema import validate_tables
+
+__all__ = ["CALIBRATORS", "CredibilityClassifier", "CredibilityModel"]
+
+#: Calibrators considered by model selection.
+CALIBRATORS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature", "venn_abers")
+
+
+class CredibilityClassifier(ClassifierMixin, BaseEstimator):
+    """Calibrated binary classifier with cross-validated choice of learner and calibrator.
+
+    Parameters
+    ----------
+    base_learners : sequence of {"logistic", "hgb"}, default ("logistic", "hgb")
+    calibrators : sequence of str, default :data:`CALIBRATORS`
+    cv : int, default 5
+        Number of folds (time-ordered when ``time`` is passed to :meth:`fit`).
+    C : float, default 1.0
+        Inverse regularisation of the logistic learner.
+    max_iter : int, default 200
+        Boosting iterations.
+    random_state : int, default 0
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    selection_ : dict
+        Chosen ``base`` and ``calibrator``, fold scheme and the CV table of log losses.
+    base_ : BaseLearner
+    calibrator_, venn_abers_ : fitted calibrators.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(400, 3)); y = (rng.random(400) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)
+    >>> clf = CredibilityClassifier(base_learners=("logistic",), cv=3).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape, clf.selection_["base"]
+    ((2, 2), 'logistic')
+    """
+
+    def __init__(
+        self,
+        base_learners: Sequence[str] = BASE_LEARNERS,
+        calibrators: Sequence[str] = CALIBRATORS,
+        cv: int = 5,
+        C: float = 1.0,
+        max_iter: int = 200,
+        random_state: int = 0,
+    ) -> None:
+        self.base_learners = base_learners
+        self.calibrators = calibrators
+        self.cv = cv
+        self.C = C
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.input_tags.allow_nan = True
+        return tags
+
+    def _frame(self, X: Any, *, reset: bool) -> pd.DataFrame:
+        if isinstance(X, pd.DataFrame):
+            frame = X.reset_index(drop=True)
+            if reset:
+                self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+            elif hasattr(self, "feature_names_in_") and list(frame.columns) != list(
+                self.feature_names_in_
+            ):
+                raise ValueError(
+                    "The feature names seen at fit time and now differ: fit on "
+                    f"{list(self.feature_names_in_)[:5]}..., got {list(frame.columns)[:5]}..."
+                )
+        else:
+            arr = check_array(X, ensure_all_finite="allow-nan", dtype="numeric")
+            frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+            if reset and hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        if reset:
+            self.n_features_in_ = frame.shape[1]
+        elif frame.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {frame.shape[1]} features, but CredibilityClassifier is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        return frame
+
+    def fit(self, X: Any, y: Any, *, time: Any = None) -> CredibilityClassifier:
+        """Selects, fits and calibrates.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n, d)
+        y : array-like of shape (n,), two classes
+        time : array-like of shape (n,), optional
+            Orderable times; when given, folds are time-ordered.
+        """
+        frame = self._frame(X, reset=True)
+        y_arr = np.asarray(y)
+        if y_arr.ndim != 1 or len(y_arr) != len(frame):
+            raise ValueError(f"y must be 1-D with {len(frame)} entries, got shape {y_arr.shape}")
+        target = type_of_target(y_arr)
+        if target not in ("binary",):
+            raise ValueError(
+                f"CredibilityClassifier needs a binary target (held up / did not); got "
+                f"{target} with classes {np.unique(y_arr)[:5]}. "
+                "Only binary classification is supported."
+            )
+        self.classes_ = np.unique(y_arr)
+        y01 = LabelEncoder().fit(self.classes_).transform(y_arr).astype(int)
+        times = None if time is None else np.asarray(time)
+        learners = [BaseLearner(k, C=self.C, max_iter=self.max_iter,
+                                random_state=self.random_state) for k in self.base_learners]
+        sel = select(frame, y01, time=times, base_learners=learners,
+                     calibrators=list(self.calibrators), n_splits=self.cv,
+                     random_state=self.random_state)
+        self.base_ = BaseLearner(sel.base, C=self.C, max_iter=self.max_iter,
+                                 random_state=self.random_state).fit(frame, y01)
+        mask = sel.oof_mask if sel.oof_mask is not None else np.zeros(len(y01), bool)
+        if mask.sum() >= 4 and len(np.unique(y01[mask])) == 2:
+            scores, y_cal = sel.oof_scores[mask], y01[mask]
+            self.calibrated_on_ = "out-of-fold scores"
+        else:  # too little data for cross-fitting: calibrate in-sample (documented fallback)
+            scores, y_cal = self.base_.decision_function(frame), y01
+            self.calibrated_on_ = "in-sample scores (too few rows for cross-fitting)"
+        self.calibrator_ = new_calibrator(sel.calibrator).fit(scores, y_cal)
+        self.venn_abers_ = VennAbersCalibrator().fit(scores, y_cal)
+        self.selection_ = sel.to_dict() | {"calibrated_on": self.calibrated_on_}
+        self.base_rate_ = float(y01.mean())
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The base learner's score (before calibration)."""
+        check_is_fitted(self, "calibrator_")
+        return self.base_.decision_function(self._frame(X, reset=False))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Calibrated probabilities, shape (n, 2); column 1 is ``classes_[1]``."""
+        p = calibrated_proba(self.calibrator_, self.decision_function(X))
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The more probable class."""
+        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+
+    def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """``(p_low, p_high)``: the Venn-Abers pair, widened to contain ``predict_proba``."""
+        s = self.decision_function(X)
+        p = calibrated_proba(self.calibrator_, s)
+        p0, p1 = self.venn_abers_.predict_interval(s)
+        return np.minimum(np.asarray(p0, float), p), np.maximum(np.asarray(p1, float), p)
+
+
+def _fingerprint(statements: pd.DataFrame) -> str:
+    """SHA-256 of the training rows' ids, times and labels (identifies the training data)."""
+    h = hashlib.sha256()
+    for col in ("statement_id", "made_at", "label"):
+        h.update(statements[col].astype(str).str.cat(sep="\x1f").encode("utf-8"))
+    return h.hexdigest()
+
+
+class CredibilityModel(BaseEstimator):
+    """Tables in, calibrated probabilities with intervals and reasons out.
+
+    Parameters
+    ----------
+    families : sequence of str, default all feature families
+    text_features : bool, default False
+        Also learn from the statement's wording (TF-IDF, logistic learner only). Off by default:
+        vocabulary from the training data then ends up inside the artifact.
+    base_learners, calibrators, cv, C, max_iter, random_state
+        See :class:`CredibilityClassifier`.
+    prior_strength, half_life_days, lexicon, rank_table
+        See :class:`~credscore.features.FeatureExtractor`.
+
+    Examples
+    --------
+    >>> from credscore.datasets.simulator import simulate
+    >>> tables, _ = simulate(n_statements=600, n_sources=40, random_state=0)
+    >>> model = CredibilityModel(base_learners=("logistic",), cv=3).fit(tables)
+    >>> out = model.score(tables.statements.head(3), sources=tables.sources, events=tables.events)
+    >>> list(out.columns)
+    ['statement_id', 'p_reliable', 'p_low', 'p_high', 'reasons']
+    """
+
+    def __init__(
+        self,
+        families: Sequence[str] = FAMILIES,
+        text_features: bool = False,
+        base_learners: Sequence[str] = BASE_LEARNERS,
+        calibrators: Sequence[str] = CALIBRATORS,
+        cv: int = 5,
+        C: float = 1.0,
+        max_iter: int = 200,
+        prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+        half_life_days: float = 365.0,
+        lexicon: Any = None,
+        rank_table: Any = None,
+        random_state: int = 0,
+    ) -> None:
+        self.families = families
+        self.text_features = text_features
+        self.base_learners = base_learners
+        self.calibrators = calibrators
+        self.cv = cv
+        self.C = C
+        self.max_iter = max_iter
+        self.prior_strength = prior_strength
+        self.half_life_days = half_life_days
+        self.lexicon = lexicon
+        self.rank_table = rank_table
+        self.random_state = random_state
+
+    @staticmethod
+    def _tables(X: Any, sources: Any, events: Any) -> Tables:
+        return validate_tables(X) if isinstance(X, Tables) else validate_tables(X, sources, events)
+
+    def fit(self, X: Any, y: Any = None, *, sources: pd.DataFrame | None = None,
+            events: pd.DataFrame | None = None, history: Tables | None = None) -> CredibilityModel:
+        """Fits on the labelled statements of the tables.
+
+        Unlabelled statements are not training rows, but they (and ``history``) still feed the
+        point-in-time record of their sources.
+
+        Parameters
+        ----------
+        X : Tables or statements DataFrame
+        y : ignored (labels come from ``statements.label``)
+        sources, events : DataFrame, optional
+        history : Tables, optional
+            Background record (see :func:`credscore.features.extractor.merge_history`).
+        """
+        tables = self._tables(X, sources, events)
+        labelled = tables.statements["label"].notna().to_numpy()
+        if not labelled.any():
+            raise SchemaError(
+                "table 'statements', column 'label': no statement has a label, so there is "
+                "nothing to learn from. Fix: add 1 (held up) / 0 (did not) labels.",
+                table="statements",
+            )
+        self.extractor_ = FeatureExtractor(
+            families=self.families, prior_strength=self.prior_strength,
+            half_life_days=self.half_life_days, lexicon=self.lexicon,
+            rank_table=self.rank_table, include_text=self.text_features,
+        ).fit(tables, history=history)
+        features = self.extractor_.transform(tables, history=history)
+        st = tables.statements
+        y_train = st["label"].to_numpy()[labelled].astype(int)
+        time = st["made_at"].to_numpy()[labelled].astype("datetime64[ns]").astype(np.int64)
+        learners = [b for b in self.base_learners if not (self.text_features and b == "hgb")]
+        self.classifier_ = CredibilityClassifier(
+            base_learners=learners or ["logistic"], calibrators=self.calibrators, cv=self.cv,
+            C=self.C, max_iter=self.max_iter, random_state=self.random_state,
+        ).fit(features.iloc[labelled], y_train, time=time)
+        self.reference_ = self._reference_row()
+        self.n_train_rows_ = int(labelled.sum())
+        self.training_fingerprint_ = _fingerprint(st[labelled])
+        self.feature_names_ = list(features.columns)
+        return self
+
+    def _reference_row(self) -> pd.Series:
+        """Features of a statement with no text, source record, rank or context."""
+        blank = Tables(
+            statements=pd.DataFrame({"statement_id": ["__reference__"], "source_id": ["__none__"],
+                                     "text": [""], "made_at": ["2000-01-01T00:00:00+00:00"]}),
+        )
+        return self.extractor_.transform(blank).iloc[0]
+
+    @property
+    def selection_(self) -> dict:
+        """The chosen base learner and calibrator with the CV table."""
+        check_is_fitted(self, "classifier_")
+        return self.classifier_.selection_
+
+    def features(self, statements: Any, sources: pd.DataFrame | None = None,
+                 events: pd.DataFrame | None = None, *, history: Tables | None = None
+                 ) -> pd.DataFrame:
+        """The feature rows the model sees (one per statement, input order)."""
+        check_is_fitted(self, "classifier_")
+        return self.extractor_.transform(self._tables(statements, sources, events),
+                                         history=history)
+
+    def predict_proba(self, statements: Any, sources: pd.DataFrame | None = None,
+                      events: pd.DataFrame | None = None, *, history: Tables | None = None
+                      ) -> np.ndarray:
+        """Calibrated ``[P(did not hold up), P(held up)]`` per statement, shape (n, 2)."""
+        return self.classifier_.predict_proba(
+            self.features(statements, sources, events, history=history))
+
+    def score(self, statements: Any, sources: pd.DataFrame | None = None,
+              events: pd.DataFrame | None = None, *, history: Tables | None = None,
+              explain: bool = True) -> pd.DataFrame:
+        """Scores statements: probability, interval and reasons, one row per input row.
+
+        Parameters
+        ----------
+        statements : DataFrame or Tables
+        sources, events : DataFrame, optional
+        history : Tables, optional
+            Earlier statements and events that feed the sources' records without being scored.
+        explain : bool, default True
+            Compute ``reasons`` (costs one extra prediction per feature group).
+
+        Returns
+        -------
+        DataFrame
+            ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
+        """
+        check_is_fitted(self, "classifier_")
+        tables = self._tables(statements, sources, events)
+        combined, rows = merge_history(tables, history)
+        feats = self.extractor_._transform_tables(combined, rows)
+        p = self.classifier_.predict_proba(feats)[:, 1]
+        low, high = self.classifier_.predict_interval(feats)
+        out = pd.DataFrame({
+            "statement_id": tables.statements["statement_id"].to_numpy(dtype=object),
+            "p_reliable": p, "p_low": low, "p_high": high,
+        })
+        if explain:
+            out["reasons"] = self._reasons(feats, tables)
+        else:
+            out["reasons"] = ""
+        return out
+
+    def explain(self, statements: Any, sources: pd.DataFrame | None = None,
+                events: pd.DataFrame | None = None, *, history: Tables | None = None
+                ) -> pd.DataFrame:
+        """Long table of every group's effect: ``statement_id, group, delta, description``."""
+        check_is_fitted(self, "classifier_")
+        tables = self._tables(statements, sources, events)
+        combined, rows = merge_history(tables, history)
+        feats = self.extractor_._transform_tables(combined, rows)
+        table = self._reason_table(feats, tables)
+        ids = tables.statements["statement_id"].to_numpy(dtype=object)
+        table.insert(0, "statement_id", ids[table["row"].to_numpy(dtype=int)])
+        return table.drop(columns="row")
+
+    def _reason_table(self, feats: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+        from credscore.features.extractor import _titles
+
+        st = tables.statements
+        return reason_table(
+            feats, self.reference_, lambda f: self.classifier_.predict_proba(f)[:, 1],
+            texts=st["text"].tolist(), titles=_titles(tables).tolist(),
+            contexts=st["context"].tolist(),
+            describe_ctx={"prior_strength": self.prior_strength,
+                          "false_prior": self.extractor_.false_prior_,
+                          "lexicon": self.extractor_.lexicon_,
+                          "rank_table": self.extractor_.rank_table_},
+        )
+
+    def _reasons(self, feats: pd.DataFrame, tables: Tables) -> list[str]:
+        return format_reasons(self._reason_table(feats, tables), len(feats))
+
+    def save(self, directory: str | Path, *, card: str | None = None,
+             metrics: dict | None = None, training_data: str | None = None) -> Path:
+        """Writes the model as an artifact directory (see :func:`credscore.artifacts.save_model`)."""
+        from credscore.artifacts import save_model
+
+        return save_model(self, directory, card=card, metrics=metrics,
+                          training_data=training_data)

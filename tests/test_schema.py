@@ -1,0 +1,116 @@
+"""Tests of credscore.schema: validation, normalisation and the error messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from credscore import Tables, validate_tables
+from credscore.exceptions import SchemaError
+
+
+def _st(**overrides):
+    base = {
+        "statement_id": ["s1", "s2", "s3"],
+        "source_id": ["a", "a", "b"],
+        "text": ["one", "two", "three"],
+        "made_at": ["2024-01-01", "2024-01-02", "2024-01-03"],
+    }
+    base.update(overrides)
+    return pd.DataFrame(base)
+
+
+SRC = pd.DataFrame({"source_id": ["a", "b"], "title": ["Colonel", None]})
+
+
+def test_valid_tables_are_normalised():
+    t = validate_tables(_st(label=[1, "0", None]), SRC)
+    st = t.statements
+    assert str(st["made_at"].dtype) == "datetime64[ns, UTC]"
+    assert st["label"].tolist()[:2] == [1.0, 0.0] and np.isnan(st["label"].iloc[2])
+    assert list(st["statement_id"]) == ["s1", "s2", "s3"]
+    assert list(t.events.columns)[:4] == ["event_id", "statement_id", "kind", "at"]
+
+
+def test_missing_column_is_named():
+    with pytest.raises(SchemaError) as err:
+        validate_tables(_st().drop(columns="text"), SRC)
+    assert "column 'text'" in str(err.value) and "is missing" in str(err.value)
+    assert err.value.problems[0]["column"] == "text"
+
+
+def test_duplicate_ids_name_the_rows():
+    with pytest.raises(SchemaError) as err:
+        validate_tables(_st(statement_id=["s1", "s1", "s3"]), SRC)
+    msg = str(err.value)
+    assert "duplicate ids" in msg and "'s1'" in msg and "statement_id" in msg
+
+
+def test_unknown_source_names_the_rows_and_ids():
+    with pytest.raises(SchemaError) as err:
+        validate_tables(_st(source_id=["a", "zz", "b"]), SRC)
+    msg = str(err.value)
+    assert "column 'source_id'" in msg and "'s2'" in msg and "zz" in msg
+    assert "Fix:" in msg
+
+
+def test_all_problems_reported_at_once():
+    bad = _st(made_at=["2024-01-01", "not a date", "2024-01-03"], label=[1, 7, None],
+              text=["ok", 5, None])
+    with pytest.raises(SchemaError) as err:
+        validate_tables(bad, SRC)
+    checks = {(p["column"], p["check"].split(" ")[0]) for p in err.value.problems}
+    assert {c for c, _ in checks} >= {"made_at", "label", "text"}
+
+
+def test_event_problems():
+    ev = pd.DataFrame({"event_id": ["e1", "e2", "e3"], "statement_id": ["s1", "nope", "s2"],
+                       "kind": ["retraction", "confirmation", "denial"],
+                       "at": ["2023-12-01", "2024-02-01", "2024-02-01"]})
+    with pytest.raises(SchemaError) as err:
+        validate_tables(_st(), SRC, ev)
+    msg = str(err.value)
+    assert "'e2'" in msg and "not in the statements table" in msg
+    assert "'e3'" in msg and "allowed set" in msg
+    assert "'e1'" in msg and "earlier than the statement" in msg
+
+
+def test_mixed_timezones_rejected():
+    st = _st(made_at=["2024-01-01T10:00:00+02:00", "2024-01-02", "2024-01-03"])
+    with pytest.raises(SchemaError) as err:
+        validate_tables(st, SRC)
+    assert "timezone-aware and naive" in str(err.value)
+    assert "'s2'" in str(err.value)
+
+
+def test_aware_timestamps_converted_to_utc():
+    st = _st(made_at=["2024-01-01T10:00:00+02:00", "2024-01-02T00:00:00Z",
+                      "2024-01-03T00:00:00-05:00"])
+    t = validate_tables(st, SRC)
+    assert t.statements["made_at"].iloc[0] == pd.Timestamp("2024-01-01T08:00:00", tz="UTC")
+
+
+def test_integer_ids_become_strings_and_missing_text_empty():
+    st = _st(statement_id=[1, 2, 3], text=["a", None, np.nan])
+    t = validate_tables(st, SRC)
+    assert t.statements["statement_id"].tolist() == ["1", "2", "3"]
+    assert t.statements["text"].tolist() == ["a", "", ""]
+
+
+def test_sources_derived_when_omitted():
+    t = validate_tables(_st())
+    assert sorted(t.sources["source_id"]) == ["a", "b"]
+    assert t.sources["title"].isna().all()
+
+
+def test_input_not_mutated_and_tables_accepted():
+    st = _st()
+    before = st.copy()
+    validate_tables(Tables(statements=st, sources=SRC))
+    pd.testing.assert_frame_equal(st, before)
+
+
+def test_not_a_dataframe():
+    with pytest.raises(SchemaError, match="not a pandas DataFrame"):
+        validate_tables([1, 2, 3])  # type: ignore[arg-type]
