@@ -29,6 +29,7 @@ from credscore.calibration._metrics import (
     log_loss,
     roc_auc,
 )
+from credscore.calibration._report import calibration_report, metric_intervals
 from credscore.calibration._smece import smece
 from credscore.calibration._test import (
     CalibrationTestResult,
@@ -49,12 +50,14 @@ __all__ = [
     "brier_decomposition",
     "brier_score",
     "calibration_in_the_large",
+    "calibration_report",
     "calibration_slope_intercept",
     "calibration_test",
     "ece",
     "log_loss",
     "make_calibrator",
     "merge_venn_abers",
+    "metric_intervals",
     "null_distribution",
     "roc_auc",
     "smece",
