@@ -1,0 +1,340 @@
+"""Statements: direct quotes, reported speech ("X said that ...") and "according to X".
+
+Each finder returns :class:`Raw` statements whose speaker is still a :class:`Mention`; the
+caller resolves mentions to sources in text order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from credscore.ingest._lexicon import lexicon
+from credscore.ingest._speakers import WINDOW, Mention, parse_np_at_start, parse_subject, tokens
+from credscore.ingest._text import Quote, Sentence
+
+__all__ = ["Attribution", "Raw", "according_to", "direct", "reported"]
+
+_ACCORDING_RE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
+_CITING_RE = re.compile(r"\b(?:according\s+to|citing|cited)\s+([^,.;:!?“”\"…\[\]()]{2,120})", re.I)
+_THAT_RE = re.compile(r"\bthat\b")
+_ADDING_RE = re.compile(r",?\s+(?:adding|and\s+added|saying|noting|warning|insisting)\s+that\s+")
+_VIA_RE = re.compile(
+    r"\b(?:on|in|to)\s+(?:his|her|their|its|an?|the)\s+(?:interview\s+with|own\s+)?"
+    r"(?:[\w\-]+\s+){0,3}?(channel|account|page|blog|website|podcast|newsletter|interview)",
+    re.IGNORECASE,
+)
+_INTERVIEW_RE = re.compile(r"\b(?:in\s+an\s+interview\s+with|speaking\s+to|told)\s+", re.I)
+_CLAUSE_BREAK = ":;—–"
+
+
+@dataclass
+class Attribution:
+    """Who spoke (``speaker``) and through which outlet (``via``)."""
+
+    speaker: Mention | None
+    via: Mention | None = None
+
+
+@dataclass
+class Raw:
+    """A statement before its speaker is resolved."""
+
+    start: int
+    end: int
+    spans: list[tuple[int, int]]
+    quote_type: str
+    attribution: Attribution
+    cites: str = ""
+    sentence: int = -1
+    extra: dict = field(default_factory=dict)
+
+    def text(self, article: str) -> str:
+        """The statement text: the quoted pieces joined by one space."""
+        return " ".join(article[a:b] for a, b in self.spans)
+
+
+def _via_after_verb(text: str, verb_end: int, b: int, verb: str) -> tuple[Mention | None, int]:
+    """Object of ``told``: an outlet or person, and where it ends."""
+    if verb.lower() not in ("told", "tells"):
+        return None, verb_end
+    obj = parse_np_at_start(text, verb_end, b)
+    if obj is None or obj.kind in ("pronoun",):
+        return None, verb_end
+    end = obj.end
+    # "the website The War Zone (TWZ)": include a parenthesised alias.
+    m = re.match(r"\s*\([^()]{1,20}\)", text[end : min(b, end + 30)])
+    if m:
+        end += m.end()
+    kind = obj.kind
+    if kind not in ("outlet", "person", "organization"):
+        return None, end
+    return obj, end
+
+
+def _frame_via(text: str, a: int, b: int) -> Mention | None:
+    m = _INTERVIEW_RE.search(text, a, b)
+    if m is None:
+        return None
+    obj = parse_np_at_start(text, m.end(), b)
+    return obj if obj is not None and obj.kind == "outlet" else None
+
+
+def _clause_start(text: str, a: int, b: int) -> int:
+    k = b - 1
+    while k >= a and b - k < WINDOW:
+        if text[k] in _CLAUSE_BREAK or text[k] in '”"»':
+            return k + 1
+        k -= 1
+    return max(a, b - WINDOW)
+
+
+def frame_after(text: str, a: int, b: int) -> Attribution | None:
+    """Attribution right after a quote: ``," she said`` / ``," said Jane Doe, a ...``."""
+    verb = lexicon().verb_re.search(text, a, min(b, a + 120))
+    if verb is None:
+        return None
+    pre = text[a : verb.start()]
+    if len(tokens(text, a, verb.start())) > 14:
+        return None
+    if not pre.strip(" ,\t—–-"):
+        m = parse_np_at_start(text, verb.end(), b)
+        via, _ = _via_after_verb(text, verb.end(), b, verb.group())
+        return Attribution(m, via) if m is not None else None
+    m = parse_subject(text, a, verb.start())
+    if m is None:
+        return None
+    via, _ = _via_after_verb(text, verb.end(), b, verb.group())
+    return Attribution(m, via or _frame_via(text, verb.end(), b))
+
+
+def frame_before(text: str, a: int, b: int) -> Attribution | None:
+    """Attribution before a quote: ``X told CNN: "`` / ``He added, "``."""
+    tail = text[a:b].rstrip()
+    if not tail or tail[-1] not in ":,":
+        return None
+    last = None
+    for v in lexicon().verb_re.finditer(text, max(a, b - WINDOW), b):
+        last = v
+    if last is None:
+        return None
+    m = parse_subject(text, _clause_start(text, a, last.start()), last.start())
+    if m is None:
+        return None
+    via, _ = _via_after_verb(text, last.end(), b, last.group())
+    return Attribution(m, via or _frame_via(text, last.end(), b))
+
+
+def _cites(text: str, a: int, b: int) -> str:
+    m = _CITING_RE.search(text, a, b)
+    return m.group(1).strip() if m else ""
+
+
+def direct(
+    text: str, s: Sentence, index: int, pending: Attribution | None, previous: Attribution | None
+) -> tuple[list[Raw], Attribution | None]:
+    """Direct quotes of one sentence; returns them and the last attribution used.
+
+    ``pending`` is an attribution announced by a previous sentence ending with a colon;
+    ``previous`` the speaker of the last direct quote (a following unattributed quote at the
+    start of a paragraph continues it, as news style does).
+    """
+    qs = [q for q in s.standalone if any(c.isalpha() for c in text[q.start : q.end])]
+    out: list[Raw] = []
+    groups: list[list[Quote]] = []
+    for q in qs:
+        if groups:
+            g = groups[-1][-1]
+            gap = text[(g.close_at + 1) : q.open_at] if g.closed else ""
+            if (
+                g.closed
+                and gap.strip().endswith(",")
+                and frame_after(text, g.close_at + 1, q.open_at)
+            ):
+                groups[-1].append(q)
+                continue
+        groups.append([q])
+    last_used = previous
+    for gi, group in enumerate(groups):
+        first, lastq = group[0], group[-1]
+        nxt = groups[gi + 1][0].open_at if gi + 1 < len(groups) else s.end
+        prv = (groups[gi - 1][-1].close_at + 1) if gi > 0 else s.start
+        att = None
+        if len(group) > 1:
+            att = frame_after(text, first.close_at + 1, group[1].open_at)
+        if att is None and lastq.closed:
+            att = frame_after(text, lastq.close_at + 1, nxt)
+        if att is None:
+            att = frame_before(text, prv, first.open_at)
+        if att is None and gi == 0 and pending is not None:
+            att = pending
+        if att is None and last_used is not None and (gi > 0 or first.open_at == s.start):
+            att = last_used
+        if att is None:
+            continue
+        spans = [(q.start, q.end) for q in group]
+        out.append(
+            Raw(
+                spans[0][0],
+                spans[-1][1],
+                spans,
+                "direct",
+                att,
+                cites=_cites(text, first.start, lastq.end),
+                sentence=index,
+            )
+        )
+        last_used = att
+    return out, last_used
+
+
+def colon_intro(text: str, s: Sentence) -> Attribution | None:
+    """A sentence ending with a colon that announces the next quote."""
+    if text[s.end - 1] != ":":
+        return None
+    return frame_before(text, s.start, s.end)
+
+
+def according_to(text: str, s: Sentence, index: int) -> Raw | None:
+    """``According to X, ...`` / ``..., according to X.``"""
+    m = _ACCORDING_RE.search(text, s.start, s.end)
+    if m is None:
+        return None
+    comma = text.find(",", m.end(), s.end)
+    np_end = comma if comma > 0 else s.end
+    who = parse_np_at_start(text, m.end(), np_end)
+    if who is None:
+        phrase = text[m.end() : np_end].strip(" .")
+        if not phrase or len(phrase) > 120:
+            return None
+        who = Mention("anonymous", phrase, phrase, "", m.end(), np_end)
+    if not text[s.start : m.start()].strip():
+        a, b = (comma + 1 if comma > 0 else np_end), s.end
+    else:
+        a, b = s.start, m.start()
+    a, b = _trim(text, a, b)
+    if b - a < 8:
+        return None
+    return Raw(a, b, [(a, b)], "according_to", Attribution(who), sentence=index)
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in ",;:"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ".,;:!?"):
+        b -= 1
+    return a, b
+
+
+def _clause_after(text: str, s: Sentence, v: re.Match[str]) -> tuple[int, Mention | None]:
+    """Where the reported clause starts after a verb (``-1`` if there is none)."""
+    lex = lexicon()
+    via, j = _via_after_verb(text, v.end(), s.end, v.group())
+    that = _THAT_RE.search(text, j, min(s.end, j + 90))
+    if that is not None:
+        filler = text[j : that.start()]
+        if len(filler.split()) <= 9 and not lex.verb_re.search(filler) and '"' not in filler:
+            return that.end(), via or _frame_via(text, j, that.start())
+    verb = v.group().lower()
+    if verb in lex.zero_that_verbs or verb.endswith("saying"):
+        rest = tokens(text, j, min(s.end, j + 40))
+        if (
+            rest
+            and rest[0].text[:1].isalnum()
+            and rest[0].low
+            not in (
+                "to",
+                "in",
+                "on",
+                "at",
+                "for",
+                "by",
+                "with",
+                "of",
+                "from",
+                "about",
+                "so",
+                "as",
+                "it",
+                "nothing",
+                "goodbye",
+                "yes",
+                "no",
+                "sorry",
+                "thanks",
+                "hello",
+                "during",
+            )
+        ):
+            return j, via
+    return -1, via
+
+
+def reported(text: str, s: Sentence, index: int) -> list[Raw]:
+    """Reported speech of a sentence without standalone quotes.
+
+    Examples
+    --------
+    >>> from credscore.ingest._text import segment
+    >>> t = "The minister said on Monday that prices would fall."
+    >>> r = reported(t, segment(t)[0], 0)[0]
+    >>> r.text(t), r.attribution.speaker.name
+    ('prices would fall', 'minister')
+    """
+    lex = lexicon()
+    for v in lex.verb_re.finditer(text, s.start, s.end):
+        if not v.group()[:1].islower():
+            continue
+        subj = parse_subject(text, _clause_start(text, s.start, v.start()), v.start())
+        if subj is None:
+            continue
+        a, via = _clause_after(text, s, v)
+        if a < 0:
+            continue
+        b = s.end
+        add = _ADDING_RE.search(text, a, b)
+        out = []
+        ends = [(a, add.start() if add else b)]
+        if add:
+            ends.append((add.end(), b))
+        for x, y in ends:
+            x, y = _trim(text, x, y)
+            if len(text[x:y].split()) >= 3:
+                out.append(
+                    Raw(
+                        x,
+                        y,
+                        [(x, y)],
+                        "reported",
+                        Attribution(subj, via),
+                        cites=_cites(text, x, y),
+                        sentence=index,
+                    )
+                )
+        if out:
+            return out
+    return _trailing(text, s, index)
+
+
+def _trailing(text: str, s: Sentence, index: int) -> list[Raw]:
+    """``Prices will rise, the minister said.`` / ``..., said Jane Doe.``"""
+    last = None
+    for v in lexicon().verb_re.finditer(text, max(s.start, s.end - WINDOW), s.end):
+        last = v
+    if last is None:
+        return []
+    comma = text.rfind(",", max(s.start, last.start() - 150), last.start())
+    if comma < 0:
+        return []
+    if text[comma + 1 : last.start()].strip():
+        subj = parse_subject(text, comma + 1, last.start())
+    else:
+        subj = parse_np_at_start(text, last.end(), s.end)
+    if subj is None or len(text[last.end() : s.end].split()) > 14:
+        return []
+    a, b = _trim(text, s.start, comma)
+    if len(text[a:b].split()) < 4:
+        return []
+    return [
+        Raw(a, b, [(a, b)], "reported", Attribution(subj), cites=_cites(text, a, b), sentence=index)
+    ]

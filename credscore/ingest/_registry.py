@@ -1,0 +1,181 @@
+"""Resolution of speaker mentions to sources: full names, later surnames, roles, pronouns."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from credscore.ingest._lexicon import lexicon
+from credscore.ingest._speakers import Mention
+
+__all__ = ["Registry", "Source", "slug"]
+
+
+@dataclass
+class Source:
+    """A resolved source; ``used`` marks it for the output table."""
+
+    source_id: str
+    name: str
+    title: str
+    organization: str
+    source_type: str
+    gender: str = ""
+    used: bool = False
+
+
+def slug(name: str) -> str:
+    """ASCII identifier of a name.
+
+    Examples
+    --------
+    >>> slug("The New York Times"), slug("Mykhailo Podolyak"), slug("Müller")
+    ('new-york-times', 'mykhailo-podolyak', 'muller')
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    s = s.removeprefix("the-")
+    return s or "x" + format(abs(hash(name)) % 10**8, "08d")
+
+
+def _name_key(name: str) -> str:
+    return slug(re.sub(r"(?:'s|’s)$", "", name))
+
+
+class Registry:
+    """Sources of one article.
+
+    Person ids are the slug of the full name (so that the same person gets the same id in
+    every article); outlets and organisations the slug of their name; unnamed sources are
+    per-article (``<article_id>-anon-<role>``) because "officials" in two articles are not
+    the same people.
+    """
+
+    def __init__(self, article_id: str) -> None:
+        self.article_id = article_id
+        self.sources: dict[str, Source] = {}
+        self.fullnames: dict[str, str] = {}
+        self._mention_pos: list[int] = []
+        self._mention_src: list[Mention] = []
+        self._aliases: dict[str, str] = {}
+
+    # -- building -------------------------------------------------------------------------
+    def add_fullname(self, name: str) -> None:
+        """Remember a multi-word person name so that a later surname expands to it."""
+        last = name.split()[-1].lower()
+        self.fullnames.setdefault(last, name)
+
+    def add_alias(self, alias: str, source_id: str) -> None:
+        """``TWZ`` is another name of ``the-war-zone``."""
+        self._aliases[_name_key(alias)] = source_id
+
+    def note_person(self, m: Mention) -> None:
+        """A named person mentioned at ``m.start`` (antecedent for later pronouns)."""
+        if self._mention_pos and m.start < self._mention_pos[-1]:
+            i = bisect.bisect_right(self._mention_pos, m.start)
+            self._mention_pos.insert(i, m.start)
+            self._mention_src.insert(i, m)
+        else:
+            self._mention_pos.append(m.start)
+            self._mention_src.append(m)
+
+    def _get(self, sid: str, name: str, title: str, org: str, kind: str, gender: str) -> Source:
+        src = self.sources.get(sid)
+        if src is None:
+            src = Source(sid, name, title, org, kind, gender)
+            self.sources[sid] = src
+            return src
+        if title and (not src.title or (src.title in title and len(title) > len(src.title))):
+            src.title = title
+        if org and not src.organization:
+            src.organization = org
+        if gender and not src.gender:
+            src.gender = gender
+        if len(name) > len(src.name) and kind == src.source_type:
+            src.name = name
+        return src
+
+    # -- resolution -----------------------------------------------------------------------
+    def resolve(self, m: Mention | None) -> Source | None:
+        """Resolve a mention to a source (creating it if new)."""
+        if m is None:
+            return None
+        if m.kind == "pronoun":
+            return self._pronoun(m)
+        if m.kind == "person":
+            return self._person(m)
+        if m.kind in ("outlet", "organization"):
+            sid = self._aliases.get(_name_key(m.name), _name_key(m.name))
+            if m.kind == "organization" and m.name.islower():
+                known = self._find_org(m.name)
+                if known is not None:
+                    return known
+            return self._get(sid, m.name, m.title, m.organization, m.kind, "")
+        if m.kind == "role":
+            known = self._find_role(m.name, m.start)
+            if known is not None:
+                return known
+        sid = f"{self.article_id}-anon-{_name_key(m.name)}"
+        return self._get(sid, m.name, m.title, m.organization, "anonymous", "")
+
+    def _person(self, m: Mention) -> Source:
+        name = m.name
+        parts = name.split()
+        if len(parts) == 1:
+            full = self.fullnames.get(parts[0].lower())
+            if full is not None:
+                name = full
+            else:
+                for src in self.sources.values():
+                    if src.source_type == "person" and src.name.split()[-1:] == parts:
+                        name = src.name
+                        break
+        sid = self._aliases.get(_name_key(name), _name_key(name))
+        return self._get(sid, name, m.title, m.organization, "person", m.gender)
+
+    def _pronoun(self, m: Mention) -> Source | None:
+        if m.gender == "p":
+            return None
+        i = bisect.bisect_left(self._mention_pos, m.start) - 1
+        first: Source | None = None
+        while i >= 0 and i >= len(self._mention_pos) - 400:
+            src = (
+                self._person(self._mention_src[i])
+                if self._mention_src[i].kind == "person"
+                else None
+            )
+            if src is not None:
+                if first is None:
+                    first = src
+                if not src.gender or src.gender == m.gender:
+                    if not src.gender:
+                        src.gender = m.gender
+                    return src
+            i -= 1
+        return first
+
+    def _find_role(self, phrase: str, pos: int) -> Source | None:
+        lex = lexicon()
+        words = [w for w in re.findall(r"[a-z\-]+", phrase.lower()) if w in lex.role_nouns]
+        if not words:
+            return None
+        head = words[-1]
+        i = bisect.bisect_left(self._mention_pos, pos) - 1
+        while i >= 0 and i >= len(self._mention_pos) - 400:
+            src = self._person(self._mention_src[i])
+            if head in src.title.lower():
+                return src
+            i -= 1
+        for src in reversed(list(self.sources.values())):
+            if src.source_type == "person" and head in src.title.lower():
+                return src
+        return None
+
+    def _find_org(self, phrase: str) -> Source | None:
+        head = phrase.lower().split()[-1] if phrase.split() else ""
+        for src in reversed(list(self.sources.values())):
+            if src.source_type == "organization" and head and head in src.name.lower():
+                return src
+        return None
