@@ -7,10 +7,13 @@ writes a *pseudo-time* into ``made_at`` so that the engine's own point-in-time h
 (statements with ``made_at < t``, verdicts with ``label_at`` or ``made_at`` ``< t``) is leak-free:
 
 * training rows are put in a seeded random order; the k-th row (k = 0, 1, ...) is made at
-  ``TRAIN_ORIGIN + k minutes`` and its verdict is known ``LABEL_DELAY`` (one second) later,
-  so each training row sees the verdicts of the rows before it, never its own or later ones;
-* every ``valid`` and ``test`` row is made at one later instant, ``EVAL_TIME``: each sees all
-  training verdicts and no other evaluation row (ties are "not before").
+  ``TRAIN_ORIGIN + k seconds`` (2000-01-01 UTC) and its verdict is known ``LABEL_DELAY``
+  (1 ms) later, so each training row sees the verdicts of the rows before it, never its own
+  or later ones;
+* every ``valid`` and ``test`` row is made at one instant, ``TRAIN_ORIGIN + n_train
+  seconds`` (:func:`eval_time`), the slot after the last training row: each sees all
+  training verdicts and no other evaluation row (ties are "not before"). The whole corpus
+  spans about three hours of pseudo-time, so time-decayed history features stay ~undecayed.
 
 Rows are split on tabs with quoting disabled (statements contain quote characters). A line
 that does not have 14 fields is repaired, kept, reported in ``statements["parse_issue"]`` and
@@ -40,7 +43,15 @@ from credscore.datasets._liar_common import (
 )
 from credscore.datasets._paths import CORPUS_FILES, CorpusNotFoundError, resolve_corpus_dir
 
-__all__ = ["EVAL_TIME", "LABEL_DELAY", "LIAR_COLUMNS", "TRAIN_ORIGIN", "load_liar", "read_liar_tsv"]
+__all__ = [
+    "LABEL_DELAY",
+    "LIAR_COLUMNS",
+    "TRAIN_ORIGIN",
+    "TRAIN_STEP",
+    "eval_time",
+    "load_liar",
+    "read_liar_tsv",
+]
 
 #: The 14 columns of a LIAR TSV line (no header in the files).
 LIAR_COLUMNS: tuple[str, ...] = (
@@ -65,11 +76,25 @@ _COUNTS = slice(8, 13)
 #: Pseudo-time of the first training row in the seeded order.
 TRAIN_ORIGIN = pd.Timestamp("2000-01-01", tz="UTC")
 #: Spacing between consecutive training rows in the pseudo-order.
-TRAIN_STEP = pd.Timedelta(minutes=1)
-#: Delay between a row's pseudo-time and the pseudo-time its verdict becomes known.
-LABEL_DELAY = pd.Timedelta(seconds=1)
-#: Pseudo-time of every valid/test row: after every training row, all tied with each other.
-EVAL_TIME = pd.Timestamp("2001-01-01", tz="UTC")
+TRAIN_STEP = pd.Timedelta(seconds=1)
+#: Delay between a row's pseudo-time and the pseudo-time its verdict becomes known
+#: (shorter than ``TRAIN_STEP``: the next row in the order sees it).
+LABEL_DELAY = pd.Timedelta(milliseconds=1)
+
+
+def eval_time(n_train: int) -> pd.Timestamp:
+    """Pseudo-time of every valid/test row: the slot right after the last of ``n_train`` rows.
+
+    Kept close to the training rows (hours, not years) so that time-decayed history features
+    treat training and evaluation rows alike.
+
+    Examples
+    --------
+    >>> eval_time(10)
+    Timestamp('2000-01-01 00:00:10+0000', tz='UTC')
+    """
+    return TRAIN_ORIGIN + TRAIN_STEP * n_train
+
 
 _ID_LINE = re.compile(r"^[^\t]*\.json\t")
 _INT = re.compile(r"^\s*\d+(?:\.0+)?\s*$")
@@ -183,8 +208,8 @@ def read_liar_tsv(path: str | os.PathLike[str]) -> pd.DataFrame:
 
 def _pseudo_times(split: pd.Series, seed: int) -> tuple[pd.Series, pd.Series]:
     """made_at and label_at from the seeded pseudo-order (see the module docstring)."""
-    made = pd.Series(EVAL_TIME, index=split.index, dtype="datetime64[ns, UTC]")
     train = np.flatnonzero((split == "train").to_numpy())
+    made = pd.Series(eval_time(len(train)), index=split.index, dtype="datetime64[ns, UTC]")
     order = np.random.default_rng(seed).permutation(len(train))
     made.iloc[train] = TRAIN_ORIGIN + TRAIN_STEP * order
     return made, made + LABEL_DELAY
@@ -228,11 +253,12 @@ def load_liar(
     -----
     *History without leaks.* LIAR has no dates and its count columns are the speaker's tally
     over all splits including the row itself: they are dropped. Training rows get pseudo-times
-    ``TRAIN_ORIGIN + k minutes`` in a random order drawn with ``seed`` and their verdicts
-    become known one second later, so a training row's history holds only rows before it.
-    Valid and test rows are all made at ``EVAL_TIME`` (after every training row, tied with
+    ``TRAIN_ORIGIN + k seconds`` in a random order drawn with ``seed`` and their verdicts
+    become known 1 ms later, so a training row's history holds only rows before it. Valid and
+    test rows are all made at :func:`eval_time` (right after every training row, tied with
     each other), so each sees every training verdict and no evaluation verdict. Same seed,
-    same order; another seed, another order.
+    same order; another seed, another order. The pseudo-times carry no meaning beyond this
+    order: do not read them as dates (e.g. for drift or recency analyses).
 
     *Parse issues.* See :func:`read_liar_tsv`; a warning counts the repaired rows.
 

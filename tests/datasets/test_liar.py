@@ -229,3 +229,19 @@ def test_real_sources_cover_statements(liar):
     assert src["source_id"].is_unique
     assert set(liar.statements["source_id"]) == set(src["source_id"])
     assert (liar.statements["source_id"] == liar.statements["source_id"].str.lower()).all()
+
+
+def test_engine_history_sees_only_earlier_training_verdicts(corpus):
+    """With the engine's history features: a training row counts exactly the verdicts of the
+    same speaker's rows before it in the pseudo-order; a valid row counts all training ones."""
+    history = pytest.importorskip("credscore.features.history")
+    t = load_liar(corpus, seed=5)
+    st = t.statements
+    H = history.history_features(st, t.events, retraction_prior=0.0, false_prior=0.5)
+    train = st[st["split"] == "train"].sort_values("made_at")
+    expected = train.groupby("source_id").cumcount()
+    assert (H.loc[train.index, "hist_n_verdicts"] == expected).all()
+    valid = st[st["split"] == "valid"]
+    n_train = train.groupby("source_id").size()
+    expected_valid = valid["source_id"].map(n_train).fillna(0)
+    assert (H.loc[valid.index, "hist_n_verdicts"] == expected_valid).all()
