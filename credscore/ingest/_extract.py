@@ -50,7 +50,7 @@ STATEMENT_COLUMNS = (
 EVENT_COLUMNS = ("event_id", "statement_id", "kind", "at", "source_id", "start", "end")
 
 _CALL_SIGN_RE = re.compile(
-    r"\b(?:the|a|an)\s+([a-z][^,.;:“”\"\n]{2,120}?)\s+(?:with|under|known\s+by)\s+(?:the\s+)?"
+    r"\b(?:[Tt]he|[Aa]n?)\s+([a-z][^,.;:“”\"\n]{2,120}?)\s+(?:with|under|known\s+by)\s+(?:the\s+)?"
     r"call\s*-?sign\s+[“\"‘']?([^\W\d_][\w\-]*)"
 )
 
@@ -151,8 +151,10 @@ def _statements(text: str, sents: list[Sentence]) -> list[Raw]:
             pending, pending_left = None, 0
             continue
         intro = colon_intro(text, s)
-        acc = according_to(text, s, i)
-        found = [acc] if acc is not None else reported(text, s, i)
+        found = reported(text, s, i)
+        if not found:
+            acc = according_to(text, s, i)
+            found = [acc] if acc is not None else []
         raws.extend(found)
         previous = found[-1].attribution if found and found[-1].quote_type == "reported" else None
         if intro is not None:

@@ -10,7 +10,15 @@ import re
 from dataclasses import dataclass, field
 
 from credscore.ingest._lexicon import lexicon
-from credscore.ingest._speakers import WINDOW, Mention, parse_np_at_start, parse_subject, tokens
+from credscore.ingest._speakers import (
+    WINDOW,
+    Mention,
+    _person_or_org,
+    parse_np_at_start,
+    parse_subject,
+    runs,
+    tokens,
+)
 from credscore.ingest._text import Quote, Sentence
 
 __all__ = ["Attribution", "Raw", "according_to", "direct", "reported"]
@@ -56,7 +64,7 @@ class Raw:
 
 def _via_after_verb(text: str, verb_end: int, b: int, verb: str) -> tuple[Mention | None, int]:
     """Object of ``told``: an outlet or person, and where it ends."""
-    if verb.lower() not in ("told", "tells"):
+    if verb.lower() not in ("told", "tells", "telling"):
         return None, verb_end
     obj = parse_np_at_start(text, verb_end, b)
     if obj is None or obj.kind in ("pronoun",):
@@ -283,7 +291,7 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
     """
     lex = lexicon()
     for v in lex.verb_re.finditer(text, s.start, s.end):
-        if not v.group()[:1].islower():
+        if not v.group()[:1].islower() or _noun_use(text, s.start, v.start()):
             continue
         subj = parse_subject(text, _clause_start(text, s.start, v.start()), v.start())
         if subj is None:
@@ -313,7 +321,81 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
                 )
         if out:
             return out
+    part = _participle(text, s, index)
+    if part:
+        return part
     return _trailing(text, s, index)
+
+
+_NOUN_BEFORE = frozenset(
+    "a an the of these those this that media news press his her their its our new such".split()
+)
+_PARTICIPLE_RE = re.compile(
+    r",\s+(?:later\s+)?(telling|saying|adding|writing|noting|insisting|arguing|warning|"
+    r"claiming|explaining|stressing)\b"
+)
+
+
+def _noun_use(text: str, a: int, pos: int) -> bool:
+    """``a wave of reports that``: the verb form is a noun here."""
+    prev = tokens(text, max(a, pos - 30), pos)
+    return bool(prev) and (prev[-1].low in _NOUN_BEFORE or prev[-1].possessive)
+
+
+def _participle(text: str, s: Sentence, index: int) -> list[Raw]:
+    """``X walked back the claim, telling CNN that ...``: the subject is the sentence's."""
+    m = _PARTICIPLE_RE.search(text, s.start, s.end)
+    if m is None:
+        return []
+    subj = sentence_subject(text, s.start, m.start())
+    if subj is None:
+        return []
+    verb = "told" if m.group(1) == "telling" else "said"
+    via, j = _via_after_verb(text, m.end(), s.end, verb)
+    that = _THAT_RE.search(text, j, min(s.end, j + 90))
+    a = that.end() if that is not None and len(text[j : that.start()].split()) <= 9 else -1
+    if a < 0 and m.group(1) == "saying":
+        a = m.end()
+    if a < 0:
+        return []
+    x, y = _trim(text, a, s.end)
+    if len(text[x:y].split()) < 3:
+        return []
+    return [
+        Raw(
+            x,
+            y,
+            [(x, y)],
+            "reported",
+            Attribution(subj, via),
+            cites=_cites(text, x, y),
+            sentence=index,
+        )
+    ]
+
+
+def sentence_subject(text: str, a: int, b: int) -> Mention | None:
+    """The grammatical subject at the start of a sentence (first name, pronoun or role)."""
+    toks = tokens(text, a, min(b, a + WINDOW))
+    if not toks:
+        return None
+    if toks[0].low in ("he", "she"):
+        return Mention(
+            "pronoun",
+            toks[0].low,
+            "",
+            "",
+            toks[0].start,
+            toks[0].end,
+            "m" if toks[0].low == "he" else "f",
+        )
+    for i, j in runs(toks):
+        if i > 4:
+            break
+        m = _person_or_org(toks, i, j, text, 0)
+        if m is not None:
+            return m
+    return None
 
 
 def _trailing(text: str, s: Sentence, index: int) -> list[Raw]:

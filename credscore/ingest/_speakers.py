@@ -45,6 +45,22 @@ _NP_STOP = frozenset(
     there here what when where while if because have has had do does did will would could
     can should may might must also then""".split()
 )
+_REL_VERBS = {
+    "heads": "head of the",
+    "headed": "head of the",
+    "leads": "head of the",
+    "led": "head of the",
+    "runs": "head of the",
+    "chairs": "chair of the",
+    "commands": "commander of the",
+    "directs": "director of the",
+    "manages": "manager of the",
+    "is": "",
+    "was": "",
+    "serves": "",
+    "served": "",
+}
+_ROLE_PP = frozenset("for of at with familiar close from to in".split())
 _STOP_APPOS = frozenset("who which whose where when and but said says told".split())
 _GENDER_TITLES = {
     "mr": "m",
@@ -244,6 +260,14 @@ def _appositive(toks: list[Token], j: int, text: str, stop: int | None = None) -
             k += 1
     if k >= n:
         return "", j
+    rel = ""
+    if toks[k].low == "who" and k + 1 < n and toks[k + 1].low in _REL_VERBS:
+        rel = _REL_VERBS[toks[k + 1].low]
+        k += 2
+        if k < n and toks[k].low == "as":
+            k += 1
+        if k >= n:
+            return "", j
     first = toks[k]
     ok = (
         first.low in ("a", "an", "the")
@@ -252,7 +276,7 @@ def _appositive(toks: list[Token], j: int, text: str, stop: int | None = None) -
         or (not first.cap and first.low in lex.role_nouns)
         or first.low in ("former", "acting", "senior", "deputy", "chief", "interim", "then")
     )
-    if not ok or first.low in _STOP_APPOS:
+    if not (ok or rel) or first.low in _STOP_APPOS:
         return "", j
     e = k
     depth = 0
@@ -271,6 +295,8 @@ def _appositive(toks: list[Token], j: int, text: str, stop: int | None = None) -
         e += 1
     phrase = _join(toks[k:e], text)
     phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase, flags=re.IGNORECASE)
+    if rel and phrase:
+        phrase = f"{rel} {phrase}".strip()
     if not phrase or e - k > 24:
         return "", j
     return phrase, e
@@ -326,7 +352,7 @@ def _in_pp(toks: list[Token], i: int) -> bool:
     return k >= 0 and toks[k].low in _PREPS
 
 
-def _role_np(toks: list[Token], text: str, lo: int) -> Mention | None:
+def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Mention | None:
     """Rightmost role noun phrase: "a spokeswoman for the ministry", "officials"."""
     lex = lexicon()
     for r in range(len(toks) - 1, lo - 1, -1):
@@ -360,7 +386,21 @@ def _role_np(toks: list[Token], text: str, lo: int) -> Mention | None:
                 break
         head = t.low
         det = toks[k].low
-        phrase = _join(toks[k:], text).rstrip(",")
+        e = r + 1
+        if e < len(toks) and toks[e].low in _ROLE_PP:
+            e += 1
+            while (
+                e < len(toks)
+                and e - r < 9
+                and (_is_word(toks[e]) or toks[e].text in "'’-")
+                and toks[e].low not in _NP_STOP
+                and toks[e].low not in lex.reporting_verbs
+            ):
+                e += 1
+        rest = [x for x in toks[e:] if x.low not in _GAP_WORDS and x.text not in ",()"]
+        if strict and rest:
+            return None
+        phrase = _join(toks[k:e], text).rstrip(",")
         bare = re.sub(r"^(?:a|an|the|one|some|several)\s+", "", phrase, flags=re.IGNORECASE)
         if head in lex.anonymous_cues or det in _INDEFINITE or det in ("a", "an"):
             kind = "anonymous"
@@ -374,7 +414,7 @@ def _role_np(toks: list[Token], text: str, lo: int) -> Mention | None:
             bare if kind != "organization" else "",
             _org_of(bare),
             toks[k].start,
-            toks[-1].end,
+            toks[e - 1].end,
         )
     return None
 
@@ -411,8 +451,9 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
     if last.low in _PRONOUNS and len(last.text) > 0:
         return Mention("pronoun", last.low, "", "", last.start, last.end, _PRONOUNS[last.low])
     best: Mention | None = None
+    relative = _relative_regions(toks)
     for i, j in runs(toks):
-        if _in_pp(toks, i) or (toks[j - 1].possessive and j < len(toks)):
+        if _in_pp(toks, i) or (toks[j - 1].possessive and j < len(toks)) or relative[i]:
             continue
         if i > 0 and toks[i - 1].text == "(":
             continue
@@ -429,7 +470,23 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
         best = m
     if best is not None:
         return best
-    return _role_np(toks, text, 0)
+    return _role_np(toks, text, 0, strict=True)
+
+
+def _relative_regions(toks: list[Token]) -> list[bool]:
+    """Marks tokens inside ``, who ... ,`` / ``, which ... ,`` relative clauses."""
+    inside = [False] * len(toks)
+    k = 0
+    while k < len(toks):
+        if toks[k].text == "," and k + 1 < len(toks) and toks[k + 1].low in ("who", "which"):
+            e = k + 2
+            while e < len(toks) and toks[e].text != ",":
+                e += 1
+            for x in range(k + 1, e):
+                inside[x] = True
+            k = e
+        k += 1
+    return inside
 
 
 def parse_np_at_start(text: str, a: int, b: int) -> Mention | None:
