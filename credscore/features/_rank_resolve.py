@@ -1,0 +1,322 @@
+"""Resolve one normalised title against a :class:`RankTable` (private).
+
+The reading of a title proceeds in five steps:
+
+1. **Match** every table phrase (longest first) and scope marker in the normalised text.
+2. **Attach** institutions to roles: "head *of the* Defence Intelligence Directorate",
+   "*CNN* host", "spokesperson *for the* Ministry of Defence", "adviser *to the* President".
+   A generic role ("head", "chairman", "president") takes its family and level from the body it
+   heads; a relational role ("adviser", "spokesperson", "aide") from its principal.
+3. **Modify**: "former", "deputy", "acting", "candidate for"... scale the level of the role they
+   qualify by the modifier's ``factor``; some clear ``is_head``.
+4. **Scope**: "U.S."/"federal" vs "state"/a US state name vs "city"/"county" choose between an
+   entry's national, state and local level.
+5. **Choose** the most senior reading; anonymity cues ("sources", "unnamed", "social media")
+   turn the result into the ``anonymous`` family with a capped level.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from credscore.features._rank_table import UNKNOWN, Rank, RankTable, normalize_title
+
+#: Highest level an anonymous source can reach (an unnamed senior official).
+ANONYMOUS_CAP = 0.35
+#: Share of the named role's level that an anonymity cue keeps as a bonus.
+ANONYMOUS_BONUS = 0.15
+#: Titles longer than this are read sentence by sentence (biographies, descriptions).
+LONG_TEXT = 160
+
+_RIGHT = frozenset({"of", "for", "to", "at", "on", "in", "with", "from", "within", "under"})
+_SKIP = frozenset({"the", "a", "an", "s", "its", "his", "her", "their", "our"})
+_CORES = frozenset({"title", "generic", "relational", "body", "adjective"})
+_SENTENCE = re.compile(r"(?<=[a-z0-9)\"”]{2})[.!?]+\s+(?=[A-Z\"“])")
+
+
+@dataclass
+class _Item:
+    i0: int
+    i1: int
+    text: str
+    kind: str
+    ent: dict[str, Any]
+    owner: _Item | None = None  # set when attached to (consumed by) another item
+    attached: _Item | None = None  # body / principal / inherited generic
+    how: str = ""  # "body", "principal", "inherit", "tail"
+    mods: list[_Item] = field(default_factory=list)
+    group: list[_Item] = field(default_factory=list)  # roles read together with this one
+    reading: tuple[str, float, str | None, bool, bool] | None = None
+
+
+def _items(text: str, table: RankTable) -> tuple[list[str], list[_Item], list[_Item]]:
+    toks = text.split(" ")
+    starts = []
+    pos = 0
+    for t in toks:
+        starts.append(pos)
+        pos += len(t) + 1
+    items: list[_Item] = []
+    markers: list[_Item] = []
+    for m in table.pattern.finditer(text):
+        s = m.group(0)
+        i0 = bisect_right(starts, m.start()) - 1
+        i1 = i0 + s.count(" ") + 1
+        ent = None
+        for cand in (s, s[:-1], s[:-2]):
+            ent = table.phrases.get(cand)
+            if ent is not None:
+                break
+        if ent is None:
+            for scope, words in table.markers.items():
+                if s in words or s[:-1] in words:
+                    markers.append(_Item(i0, i1, s, scope, {}))
+                    break
+            continue
+        items.append(_Item(i0, i1, s, ent["kind"], ent))
+    for scope, words in table.markers.items():  # phrases that double as markers ("state")
+        for it in items:
+            if it.text in words and it.kind == "modifier":
+                markers.append(_Item(it.i0, it.i1, it.text, scope, {}))
+    return toks, items, markers
+
+
+def _comma_between(toks: list[str], a: int, b: int) -> bool:
+    return "," in toks[a:b]
+
+
+def _attach(toks: list[str], cores: list[_Item]) -> None:
+    """Attach bodies / principals / following generics to roles (right first, then left)."""
+    for j in range(len(cores) - 1, -1, -1):
+        it = cores[j]
+        if it.kind not in ("title", "generic", "relational") or it.owner is not None:
+            continue
+        right = cores[j + 1] if j + 1 < len(cores) else None
+        if right is not None and right.owner is None and right.i0 - it.i1 <= 6:
+            gap = toks[it.i1 : right.i0]
+            words = [w for w in gap if w not in _SKIP]
+            commas = gap.count(",")
+            after_comma = commas == 1 and gap[0] == ","
+            lead = words[0] if words else ""
+            if right.kind == "body" and (after_comma or (lead in _RIGHT and commas == 0)):
+                it.attached, it.how, right.owner = right, "body", it
+                continue
+            if it.kind == "relational" and right.kind in ("title", "generic"):
+                if lead in _RIGHT and commas == 0:
+                    it.attached, it.how, right.owner = right, "principal", it
+                    continue
+            if (
+                it.kind == "generic"
+                and right.kind == "generic"
+                and commas <= 1
+                and len(words) <= 1
+                and lead in ("and", ",", "")
+            ):  # "president and CEO of Acme": one role, read from its last word
+                it.attached, it.how, it.owner = right, "inherit", right
+                right.group.append(it)
+                continue
+        if j > 0:
+            left = cores[j - 1]
+            if (
+                left.kind == "body"
+                and left.owner is None
+                and it.i0 - left.i1 <= 3
+                and not _comma_between(toks, left.i1, it.i0)
+                and "and" not in toks[left.i1 : it.i0]
+            ):
+                it.attached, it.how, left.owner = left, "body", it
+
+
+def _has_tail(toks: list[str], it: _Item, covered: set[int]) -> bool:
+    """A generic role followed by "of/at/for/," and an unmatched name ("President, Acme")."""
+    k = it.i1
+    if k >= len(toks) or toks[k] not in ("of", "at", "for", ","):
+        return False
+    for t in toks[k + 1 : k + 5]:
+        if t == ",":
+            return False
+        if t not in _SKIP and t not in _RIGHT and t != "and" and k not in covered:
+            return True
+    return False
+
+
+def _scope(toks: list[str], it: _Item, markers: list[_Item]) -> str | None:
+    """national > state > local markers in the title's clause; US state names count only
+    before the title or before the body it is attached to ("Ohio treasurer", "leader in the
+    Ohio House"), not after it ("senator from Ohio")."""
+    lo, hi = it.i0, it.i1
+    while lo > 0 and toks[lo - 1] != ",":
+        lo -= 1
+    while hi < len(toks) and toks[hi] != ",":
+        hi += 1
+    att = it.attached if it.how == "body" else None
+    reach = att.i0 if att is not None and att.i0 > it.i0 else it.i0
+    found = set()
+    for m in markers:
+        if lo <= m.i0 and m.i1 <= hi:
+            if m.kind != "region":
+                found.add(m.kind)
+            elif m.i1 <= reach:
+                found.add("state")
+    for scope in ("national", "state", "local"):
+        if scope in found:
+            return scope
+    body = att.ent if att is not None else {}
+    return body.get("scope", it.ent.get("scope"))
+
+
+def _level(ent: dict[str, Any], scope: str | None) -> float:
+    if scope in ("state", "local") and scope in ent:
+        return float(ent[scope])
+    if scope == "local" and "state" in ent:
+        return float(ent["state"])
+    return float(ent["level"])
+
+
+def _read(it: _Item, toks: list[str], markers: list[_Item], covered: set[int]) -> tuple:
+    """(family, level, code, is_head, is_spokesperson) of one core item before modifiers."""
+    if it.reading is not None:
+        return it.reading
+    e, sc = it.ent, _scope(toks, it, markers)
+    fam, lvl, code = e["family"], _level(e, sc), e.get("code")
+    head, spokes = bool(e.get("head")), bool(e.get("spokesperson"))
+    att = it.attached
+    if it.kind == "generic":
+        role = e.get("role", "head")
+        if att is not None and it.how == "inherit":
+            fam, lvl, code, head, spokes = _read(att, toks, markers, covered)
+        elif att is not None:
+            b = att.ent
+            bl = _level(b, sc)
+            hl = float(b.get("head_level", min(1.0, bl + 0.1)))
+            if sc in ("state", "local") and sc in b and float(b["level"]) > 0:
+                hl *= bl / float(b["level"])
+            fam = b["family"]
+            if role == "head":
+                lvl, code, head = hl, b.get("head_code"), True
+            elif role == "member":
+                lvl, code, head = bl, b.get("code"), False
+            else:
+                lvl, code, head, spokes = max(lvl, 0.6 * hl), None, False, True
+        elif e.get("tail") and _has_tail(toks, it, covered):
+            fam, lvl, code = e["tail"]["family"], e["tail"]["level"], None
+        if role == "head" and (att is None or it.how == "body"):
+            head = True
+    elif it.kind == "relational" and att is not None:
+        pf, pl, *_ = _read(att, toks, markers, covered)
+        fam, lvl = pf, max(lvl, float(e.get("relational", 0.6)) * pl)
+        head = False
+    it.reading = (fam, min(1.0, lvl), code, head, spokes)
+    return it.reading
+
+
+def _apply_modifiers(toks: list[str], items: list[_Item], cores: list[_Item]) -> list[_Item]:
+    """Give each modifier to the role it qualifies; return candidate-style leftovers."""
+    leftovers = []
+    for m in (i for i in items if i.kind == "modifier"):
+        mod = m.ent["mod"]
+        target = None
+        if mod["position"] in ("post", "both"):
+            before = [c for c in cores if c.i1 <= m.i0 and m.i0 - c.i1 <= 1]
+            pure_post = mod["position"] == "post"  # "Colonel (ret.)": may cross one comma
+            if before and (pure_post or not _comma_between(toks, before[-1].i1, m.i0)):
+                target = before[-1]
+        if target is None and mod["position"] in ("pre", "both"):
+            after = [c for c in cores if c.i0 >= m.i1 and c.i0 - m.i1 <= mod["window"]]
+            if after and not _comma_between(toks, m.i1, after[0].i0):
+                target = after[0]
+        if target is None:
+            if mod.get("alone"):
+                leftovers.append(m)
+            continue
+        while target.owner is not None and target.owner is not target:
+            target = target.owner
+        target.mods.append(m)
+    return leftovers
+
+
+def resolve_normalized(text: str, table: RankTable) -> Rank:
+    """Resolve an already normalised title (see :func:`normalize_title`)."""
+    if not text:
+        return UNKNOWN
+    toks, items, markers = _items(text, table)
+    cores = [i for i in items if i.kind in _CORES]
+    anon = [i for i in items if i.kind == "anonymous"]
+    covered = {k for i in items for k in range(i.i0, i.i1)}
+    _attach(toks, cores)
+    leftovers = _apply_modifiers(toks, items, cores)
+    readings = []
+    for it in cores:
+        if it.owner is not None:
+            continue
+        fam, lvl, code, head, spokes = _read(it, toks, markers, covered)
+        candidate = any(m.ent["mod"].get("candidate") for m in it.mods)
+        if it.kind == "adjective" and not candidate:
+            continue
+        for m in it.mods:
+            lvl *= m.ent["mod"]["factor"]
+            if m.ent["mod"].get("clears_head"):
+                head = False
+        lvl = min(1.0, max(0.0, lvl))
+        span = [it, *it.mods, *it.group] + ([it.attached] if it.attached is not None else [])
+        role = it.kind != "body" or bool(it.mods)
+        readings.append((role, (fam, lvl, code, head, spokes, span)))
+    # A title that names a role is read as that role; bare institutions only when no role is
+    # named ("The New York Times", "U.S. House of Representatives").
+    if any(role for role, _ in readings):
+        readings = [r for r in readings if r[0]]
+    best: tuple | None = None
+    any_head = any_spokes = False
+    for _, rd in readings:
+        any_head |= rd[3]
+        any_spokes |= rd[4]
+        if best is None or rd[1] > best[1] + 1e-9:
+            best = rd
+    for m in leftovers:
+        alone = m.ent["mod"]["alone"]
+        if best is None or alone["level"] > best[1]:
+            best = (alone["family"], float(alone["level"]), None, False, False, [m])
+    if anon:
+        a = max(anon, key=lambda i: i.ent["level"])
+        named = best[1] if best is not None and a.ent["level"] >= 0.1 else 0.0
+        lvl = min(ANONYMOUS_CAP, float(a.ent["level"]) + ANONYMOUS_BONUS * named)
+        lvl = max(lvl, float(a.ent["level"]))
+        span = [a] + (best[5] if best is not None else [])
+        best = ("anonymous", lvl, a.ent.get("code", "ANON"), False, False, span)
+        any_head = any_spokes = False
+    if best is None:
+        return UNKNOWN
+    fam, lvl, code, head, spokes, span = best
+    i0 = min(s.i0 for s in span)
+    i1 = max(s.i1 for s in span)
+    return Rank(fam, round(lvl, 4), code, head or any_head, spokes or any_spokes,
+                " ".join(toks[i0:i1]))  # fmt: skip
+
+
+def resolve_text(title: object, table: RankTable) -> Rank:
+    """Resolve any value: non-strings, NaN and blank strings give the unknown rank."""
+    if not isinstance(title, str):
+        return UNKNOWN
+    hit = table.cache.get(title)
+    if hit is not None:
+        return hit
+    try:
+        if len(title) > LONG_TEXT:
+            rank = UNKNOWN
+            for sent in _SENTENCE.split(title)[:3]:
+                rank = resolve_normalized(normalize_title(sent[:400]), table)
+                if rank.known:
+                    break
+        else:
+            rank = resolve_normalized(normalize_title(title), table)
+    except RecursionError:  # pragma: no cover - pathological input
+        rank = UNKNOWN
+    if math.isnan(rank.level) and rank.known:  # pragma: no cover - defensive
+        rank = UNKNOWN
+    if len(table.cache) < 200_000:
+        table.cache[title] = rank
+    return rank
