@@ -2,10 +2,9 @@
 
 Generative model (all draws from one ``numpy.random.Generator`` seeded by ``random_state``):
 
-* **Sources.** Each source gets a title from :data:`TITLES` (rank family and an *authority
-  level* 0-3 that is this simulator's own scale) and a latent reliability
-  ``z_s ~ Normal(0, 1)``. Its source effect on the log-odds is
-  ``theta_s = LEVEL_EFFECT[level] + reliability_sd * z_s``.
+* **Sources.** Each source gets a title from :data:`TITLES` (rank family and an authority
+  ``a`` in [0, 1]) and a latent reliability ``z_s ~ Normal(0, 1)``. Its effect on the log-odds
+  is ``theta_s = RANK_EFFECT * (a - 0.6) + reliability_sd * z_s``.
 * **Statements.** Each statement picks a source (sources differ in how much they say: weights
   ~ Gamma(2)), a time uniform over 2021-2024 (UTC), and independent qualifier flags with the
   rates of :data:`QUALIFIER_RATES` (an approximator only ever qualifies a number). Its text is
@@ -19,10 +18,10 @@ Generative model (all draws from one ``numpy.random.Generator`` seeded by ``rand
   happens ``1 + Exp(45)`` days after the statement. Unreliable sources therefore accumulate
   retractions, and a source's point-in-time record reveals ``z_s`` as it grows.
 
-What ``true_p`` is: the probability given the title level, the qualifier flags **and** the latent
-``z_s``. With ``reliability_sd=0`` it depends only on what the statement and the title show, so
-a well-specified model on those features can reach it (a logistic regression on the true
-features gets within ~0.005 mean absolute difference on 50k statements). With
+What ``true_p`` is: the probability given the title's authority, the qualifier flags **and**
+the latent ``z_s``. With ``reliability_sd=0`` it depends only on what the statement and the
+title show, so a well-specified model on those features can reach it (a logistic regression on
+the true features gets within ~0.005 mean absolute difference on 50k statements). With
 ``reliability_sd > 0`` the source effect must be learnt from the source's history; early
 statements of a source have little history, so even an ideal point-in-time model keeps an
 error of order ``reliability_sd / sqrt(statements per source)`` there.
@@ -37,33 +36,36 @@ from credscore._tables import Tables
 
 __all__ = [
     "INTERCEPT",
-    "LEVEL_EFFECT",
     "QUALIFIER_EFFECT",
     "QUALIFIER_RATES",
+    "RANK_EFFECT",
     "TITLES",
     "simulate",
 ]
 
-#: (title, rank family, organization, source_type, authority level 0-3)
-TITLES: tuple[tuple[str, str, str, str, int], ...] = (
-    ("Lieutenant General", "military", "Armed Forces General Staff", "person", 3),
-    ("Major General", "military", "Armed Forces", "person", 3),
-    ("Colonel", "military", "Armed Forces", "person", 2),
-    ("Captain", "military", "Armed Forces", "person", 1),
-    ("Sergeant", "military", "Armed Forces", "person", 1),
-    ("Defence Minister", "government", "Ministry of Defence", "person", 3),
-    ("Deputy Minister", "government", "Ministry of Foreign Affairs", "person", 2),
-    ("Presidential Adviser", "government", "Office of the President", "person", 2),
-    ("Government Spokesperson", "government", "Government Press Office", "person", 1),
-    ("U.S. Senator", "government", "United States Senate", "person", 2),
-    ("Member of Parliament", "government", "Parliament", "person", 1),
-    ("Chief Correspondent", "media", "The Daily Ledger", "person", 1),
-    ("columnist", "media", "The Evening Courier", "person", 1),
-    ("blogger", "media", "", "person", 0),
-    ("anonymous source", "anonymous", "", "anonymous", 0),
+#: (title, rank family, organization, source_type, authority in [0, 1]). The authority equals
+#: the ``rank_level`` that credscore's rank table (version 2025.1) gives the title, so a model
+#: using that feature can represent the rank effect exactly; the simulator never reads the
+#: table, so its truth stays fixed if the table changes.
+TITLES: tuple[tuple[str, str, str, str, float], ...] = (
+    ("Lieutenant General", "military", "Armed Forces General Staff", "person", 0.85),
+    ("Major General", "military", "Armed Forces", "person", 0.80),
+    ("Colonel", "military", "Armed Forces", "person", 0.70),
+    ("Captain", "military", "Armed Forces", "person", 0.55),
+    ("Sergeant", "military", "Armed Forces", "person", 0.32),
+    ("Defence Minister", "government", "Ministry of Defence", "person", 0.90),
+    ("Deputy Minister", "government", "Ministry of Foreign Affairs", "person", 0.765),
+    ("Presidential Adviser", "government", "Office of the President", "person", 0.45),
+    ("Government Spokesperson", "government", "Government Press Office", "person", 0.62),
+    ("U.S. Senator", "government", "United States Senate", "person", 0.85),
+    ("Member of Parliament", "government", "Parliament", "person", 0.80),
+    ("Chief Correspondent", "media", "The Daily Ledger", "person", 0.50),
+    ("columnist", "media", "The Evening Courier", "person", 0.40),
+    ("blogger", "media", "", "person", 0.25),
+    ("anonymous source", "anonymous", "", "anonymous", 0.15),
 )
-#: Source effect on the log-odds by authority level.
-LEVEL_EFFECT: tuple[float, ...] = (-0.8, -0.2, 0.2, 0.6)
+#: Source effect on the log-odds per unit of authority, centred at authority 0.6.
+RANK_EFFECT: float = 1.6
 #: Baseline log-odds.
 INTERCEPT: float = 0.3
 #: Effect of each qualifier flag on the log-odds that the statement holds up.
@@ -201,7 +203,7 @@ def simulate(
     reliability_sd: float = 0.5,
     random_state: int | None = 0,
     return_latent: bool = False,
-) -> tuple[Tables, pd.Series] | tuple[Tables, pd.Series, pd.DataFrame]:
+) -> tuple[Tables, pd.Series] | tuple[Tables, pd.Series, dict[str, pd.DataFrame]]:
     """Simulate a labelled corpus whose labels are drawn from a known probability.
 
     Parameters
@@ -211,12 +213,14 @@ def simulate(
         Defaults to ``max(1, n_statements // 100)`` (about 100 statements per source).
     reliability_sd : float, default=0.5
         Spread of the latent source reliability on the log-odds scale; 0 makes ``true_p`` a
-        function of the observable title level and qualifiers only (see the module docstring).
+        function of the observable title authority and qualifiers only (see the module docstring).
     random_state : int or None, default=0
         Seed; the output is identical for identical arguments.
     return_latent : bool, default=False
-        Also return a per-source frame with ``family``, ``level``, ``reliability`` (``z_s``)
-        and ``effect`` (``theta_s``), kept out of the tables so that no model can read them.
+        Also return the generating quantities, kept out of the tables: a dict with
+        ``"sources"`` (indexed by ``source_id``: ``family``, ``authority``, ``reliability``
+        ``z_s``, ``effect`` ``theta_s``) and ``"statements"`` (indexed like the statements: one
+        boolean column per qualifier flag and the true ``logit``).
 
     Returns
     -------
@@ -225,8 +229,8 @@ def simulate(
         ``events``; timestamps are tz-aware UTC.
     true_p : Series
         ``P(label = 1)`` of each statement, indexed like ``tables.statements``.
-    latent : DataFrame
-        Only with ``return_latent=True``; indexed by ``source_id``.
+    latent : dict of DataFrame
+        Only with ``return_latent=True``.
 
     Examples
     --------
@@ -248,9 +252,9 @@ def simulate(
     families = np.array([t[1] for t in TITLES], dtype=object)[title_idx]
     orgs = np.array([t[2] for t in TITLES], dtype=object)[title_idx]
     types = np.array([t[3] for t in TITLES], dtype=object)[title_idx]
-    level = np.array([t[4] for t in TITLES])[title_idx]
+    authority = np.array([t[4] for t in TITLES])[title_idx]
     reliability = rng.standard_normal(n_src)
-    effect = np.asarray(LEVEL_EFFECT)[level] + reliability_sd * reliability
+    effect = RANK_EFFECT * (authority - 0.6) + reliability_sd * reliability
     names = _pick(rng, _FIRST, n_src) + " " + _pick(rng, _LAST, n_src)
     names = np.where(types == "anonymous", "", names)
     source_ids = np.array([f"src{i:05d}" for i in range(n_src)], dtype=object)
@@ -328,8 +332,10 @@ def simulate(
     p = pd.Series(true_p, index=statements.index, name="true_p")
     if not return_latent:
         return tables, p
-    latent = pd.DataFrame(
-        {"family": families, "level": level, "reliability": reliability, "effect": effect},
+    latent_sources = pd.DataFrame(
+        {"family": families, "authority": authority, "reliability": reliability, "effect": effect},
         index=pd.Index(source_ids, name="source_id"),
     )
-    return tables, p, latent
+    latent_statements = pd.DataFrame(flags, index=statements.index)
+    latent_statements["logit"] = logit
+    return tables, p, {"sources": latent_sources, "statements": latent_statements}
