@@ -4,6 +4,8 @@ The corpora are research data and are never shipped: point the loaders at them w
 ``path=...`` or the ``CREDSCORE_DATASETS`` environment variable (one sub-folder per corpus).
 History stays point-in-time: see :func:`load_liar` (seeded pseudo-order, LIAR has no dates)
 and :func:`load_liar2` (statement dates). Label-leaking columns are dropped.
+:func:`simulate` (from :mod:`credscore.datasets.simulator`) makes synthetic corpora with a
+known true probability per statement.
 """
 
 from credscore.datasets._liar import load_liar, read_liar_tsv
@@ -15,6 +17,7 @@ from credscore.datasets._paths import (
     default_data_dir,
     resolve_corpus_dir,
 )
+from credscore.datasets.simulator import simulate
 
 __all__ = [
     "BINARY_OF_LABEL6",
@@ -27,4 +30,5 @@ __all__ = [
     "read_liar2_csv",
     "read_liar_tsv",
     "resolve_corpus_dir",
+    "simulate",
 ]
