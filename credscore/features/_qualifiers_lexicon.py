@@ -1,0 +1,434 @@
+"""Loading, validating and compiling the qualifier cue lexicon (private; see ``qualifiers``).
+
+The lexicon is a JSON file with a ``version``, optional regex ``macros`` and, per category, a
+list of entries. An entry is either a plain phrase (``"according to"``) or an object::
+
+    {"cue": "about", "next": "{_}{NUM}"}                  # context after the cue
+    {"cue": "all", "not_prev": ["not", "after"]}           # word(s) that must not precede
+    {"regex": "(?<![\\w.,])\\d+(?:\\.\\d+)?", "boundary": false}   # a raw pattern
+
+Phrases are matched case-insensitively, on word boundaries, with any run of spaces or a hyphen
+between their words and straight or curly apostrophes. All phrases of all categories are
+compiled into one character trie (a single regular expression), so a text is scanned once and
+the longest cue wins at each position. Raw patterns are tried after the phrases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from credscore.exceptions import LexiconError
+
+__all__ = ["DEFAULT_LEXICON_RESOURCE", "QUALIFIER_CATEGORIES", "Lexicon", "load_lexicon"]
+
+#: The six span categories, in feature-column order.
+QUALIFIER_CATEGORIES: tuple[str, ...] = (
+    "hedge",
+    "approximator",
+    "scope_limiter",
+    "hearsay",
+    "absolute",
+    "number",
+)
+#: Bundled default lexicon, relative to the ``credscore.features`` package.
+DEFAULT_LEXICON_RESOURCE = "data/qualifiers.json"
+
+_HYPHEN_CHARS = "-\u2010\u2011"
+_HYPHENS = r"\-\u2010\u2011"  # for use inside a regex character class
+_APOSTROPHES = "'\u2019\u2018"
+#: Separator between the words of a phrase: spaces, or a hyphen with optional spaces.
+_SEP = rf"[\s{_HYPHENS}]+"
+#: Right boundary: no word character, and not the first half of a hyphenated word.
+_RIGHT = rf"(?!\w)(?![{_HYPHENS}]\w)"
+_BUILTIN_MACROS = {"_": _SEP, "HYPHEN": f"[{_HYPHENS}]", "APOS": f"[{_APOSTROPHES}]"}
+_ENTRY_KEYS = {"cue", "regex", "then", "next", "not_next", "not_prev", "first", "boundary", "note"}
+_TOP_KEYS = {"format", "version", "description", "macros", "categories", "remove"}
+_MACRO_RE = re.compile(r"\{([A-Z_][A-Z0-9_]*)\}")
+_TOKEN_RE = re.compile(rf"[{_APOSTROPHES}]|[{_HYPHENS}\s]+|[^{_APOSTROPHES}{_HYPHENS}\s]")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A loaded, validated and compiled cue lexicon.
+
+    Build one with :func:`load_lexicon`; the fields are read-only.
+
+    Attributes
+    ----------
+    version : str
+        The ``version`` field of the file (``"<default>+<user>"`` when a user file extends it).
+    sha256 : str
+        SHA-256 of the file bytes, or of the canonical merged JSON when a user file extends the
+        default. Record it in model manifests.
+    source : str
+        Where the lexicon came from (file paths, ``+``-joined).
+    content : dict
+        The merged lexicon content (macros and entries per category).
+    pattern : re.Pattern
+        The single compiled pattern; each alternative ends with an empty marker group.
+    group_category : tuple of int
+        For each marker group index, the index of its category in ``QUALIFIER_CATEGORIES``.
+    """
+
+    version: str
+    sha256: str
+    source: str
+    content: dict[str, Any] = field(repr=False)
+    pattern: re.Pattern[str] = field(repr=False)
+    group_category: tuple[int, ...] = field(repr=False)
+
+    def manifest_entry(self) -> dict[str, str]:
+        """Return the ``{"name", "version", "sha256", "source"}`` record for a model manifest.
+
+        Examples
+        --------
+        >>> sorted(load_lexicon().manifest_entry())
+        ['name', 'sha256', 'source', 'version']
+        """
+        return {
+            "name": "qualifiers",
+            "version": self.version,
+            "sha256": self.sha256,
+            "source": self.source,
+        }
+
+
+def _err(where: str, msg: str) -> LexiconError:
+    return LexiconError(f"qualifier lexicon {where}: {msg}")
+
+
+def _read_json(path: Path | None) -> tuple[dict[str, Any], bytes, str]:
+    if path is None:
+        ref = resources.files("credscore.features").joinpath(DEFAULT_LEXICON_RESOURCE)
+        raw = ref.read_bytes()
+        where = f"<bundled {DEFAULT_LEXICON_RESOURCE}>"
+    else:
+        where = str(path)
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise _err(where, f"cannot be read ({exc}). Pass an existing JSON file.") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _err(where, f"is not valid UTF-8 JSON ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise _err(where, "the top level must be a JSON object with 'version' and 'categories'.")
+    return data, raw, where
+
+
+def _validate(data: dict[str, Any], where: str, *, partial: bool) -> None:
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise _err(
+            where, f"unknown top-level key(s) {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}."
+        )
+    if not isinstance(data.get("version"), str) or not data["version"]:
+        raise _err(where, "needs a non-empty string 'version' field (e.g. \"1.0.0\").")
+    macros = data.get("macros", {})
+    if not isinstance(macros, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in macros.items()
+    ):
+        raise _err(where, "'macros' must map NAME to a regex string.")
+    cats = data.get("categories")
+    if not isinstance(cats, dict) or (not cats and not partial):
+        raise _err(where, "'categories' must be an object mapping category name to a list.")
+    for cat, entries in cats.items():
+        if cat not in QUALIFIER_CATEGORIES:
+            raise _err(where, f"unknown category {cat!r}; use one of {QUALIFIER_CATEGORIES}.")
+        if not isinstance(entries, list):
+            raise _err(where, f"category {cat!r} must be a list of entries.")
+        for i, entry in enumerate(entries):
+            _validate_entry(entry, f"{where}, category {cat!r} entry #{i} ({entry!r})")
+    remove = data.get("remove", {})
+    if not isinstance(remove, dict) or not all(
+        k in QUALIFIER_CATEGORIES and isinstance(v, list) for k, v in remove.items()
+    ):
+        raise _err(where, "'remove' must map a category name to a list of cue phrases.")
+
+
+def _validate_entry(entry: Any, where: str) -> None:
+    if isinstance(entry, str):
+        if not entry.strip():
+            raise _err(where, "a phrase must not be empty.")
+        return
+    if not isinstance(entry, dict):
+        raise _err(where, "an entry must be a phrase string or an object with 'cue' or 'regex'.")
+    unknown = set(entry) - _ENTRY_KEYS
+    if unknown:
+        raise _err(where, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_ENTRY_KEYS)}.")
+    if ("cue" in entry) == ("regex" in entry):
+        raise _err(where, "give exactly one of 'cue' (a phrase) or 'regex' (a pattern).")
+    main = entry.get("cue", entry.get("regex"))
+    mains = main if isinstance(main, list) and "cue" in entry else [main]
+    if not mains or not all(isinstance(m, str) and m.strip() for m in mains):
+        raise _err(where, "'cue' must be a phrase or a list of phrases, 'regex' a pattern.")
+    if "first" in entry and "regex" not in entry:
+        raise _err(where, "'first' (a first-character gate) only applies to 'regex' entries.")
+    for key in ("then", "next", "not_next", "first"):
+        if key in entry and not isinstance(entry[key], str):
+            raise _err(where, f"{key!r} must be a regex string.")
+    prev = entry.get("not_prev", [])
+    if not isinstance(prev, list) or not all(isinstance(p, str) and p.strip() for p in prev):
+        raise _err(where, "'not_prev' must be a list of words.")
+    if "boundary" in entry and not isinstance(entry["boundary"], bool):
+        raise _err(where, "'boundary' must be true or false.")
+
+
+def _entry_cues(entry: Any) -> list[str]:
+    cue = entry if isinstance(entry, str) else entry.get("cue", [])
+    return [c.casefold() for c in ([cue] if isinstance(cue, str) else cue)]
+
+
+def _merge(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    merged = {
+        "version": f"{base['version']}+{user['version']}",
+        "macros": {**base.get("macros", {}), **user.get("macros", {})},
+        "categories": {c: list(base["categories"].get(c, [])) for c in QUALIFIER_CATEGORIES},
+    }
+    for cat, phrases in user.get("remove", {}).items():
+        drop = {p.casefold() for p in phrases}
+        merged["categories"][cat] = [
+            e for e in merged["categories"][cat] if not (set(_entry_cues(e)) & drop)
+        ]
+    for cat, entries in user["categories"].items():
+        merged["categories"][cat].extend(entries)
+    return merged
+
+
+def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True) -> Lexicon:
+    """Load, validate and compile a qualifier cue lexicon.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A user JSON lexicon. ``None`` loads the bundled default
+        (``credscore/features/data/qualifiers.json``).
+    extend : bool, default True
+        With a user file: ``True`` adds its entries to the default (and drops the default
+        phrases listed under its ``remove`` key); ``False`` uses the user file alone.
+
+    Returns
+    -------
+    Lexicon
+        With ``version``, ``sha256`` and the compiled pattern.
+
+    Raises
+    ------
+    LexiconError
+        If the file cannot be read, is not JSON, or an entry is malformed; the message names
+        the file, the category and the entry.
+
+    Examples
+    --------
+    >>> lex = load_lexicon()
+    >>> len(lex.sha256)
+    64
+    """
+    base, base_raw, base_where = _read_json(None)
+    _validate(base, base_where, partial=False)
+    if path is None:
+        content, raw, where = base, base_raw, base_where
+        digest = hashlib.sha256(raw).hexdigest()
+    else:
+        user, raw, where = _read_json(Path(path))
+        _validate(user, where, partial=extend)
+        if extend:
+            content = _merge(base, user)
+            canonical = json.dumps(
+                content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            )
+            digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+            where = f"{base_where}+{where}"
+        else:
+            if user.get("remove"):
+                raise _err(where, "'remove' only makes sense with extend=True.")
+            content = user
+            digest = hashlib.sha256(raw).hexdigest()
+    pattern, groups = _compile(content, where)
+    return Lexicon(
+        version=str(content["version"]),
+        sha256=digest,
+        source=where,
+        content=content,
+        pattern=pattern,
+        group_category=groups,
+    )
+
+
+# --------------------------------------------------------------------------- compilation
+
+
+def _expand(text: str, macros: dict[str, str], where: str) -> str:
+    for _ in range(10):  # macros may use macros
+        new = _MACRO_RE.sub(lambda m: _lookup(m.group(1), macros, where), text)
+        if new == text:
+            return new
+        text = new
+    raise _err(where, "macros nest too deeply (a macro probably refers to itself).")
+
+
+def _lookup(name: str, macros: dict[str, str], where: str) -> str:
+    if name in _BUILTIN_MACROS:
+        return _BUILTIN_MACROS[name]
+    if name not in macros:
+        raise _err(where, f"unknown macro {{{name}}}; define it under 'macros'.")
+    return f"(?:{macros[name]})"
+
+
+def _check_regex(rx: str, where: str) -> str:
+    try:
+        compiled = re.compile(rx)
+    except re.error as exc:
+        raise _err(where, f"invalid regex {rx!r} ({exc}).") from exc
+    if compiled.groups:
+        raise _err(where, "capturing groups are not allowed; write (?:...) instead of (...).")
+    return rx
+
+
+def _user_rx(entry: dict[str, Any], key: str, macros: dict[str, str], where: str) -> str:
+    return _check_regex(f"(?i:{_expand(entry[key], macros, where)})", where)
+
+
+def _literal_tokens(phrase: str) -> list[str]:
+    """Split a lower-cased phrase into trie tokens: characters, separators, apostrophes."""
+    out: list[str] = []
+    for tok in _TOKEN_RE.findall(lower_text(phrase.strip())):
+        if tok[0] in _APOSTROPHES:
+            out.append("'")
+        elif tok[0] in _HYPHEN_CHARS or tok[0].isspace():
+            out.append(" ")
+        else:
+            out.append(tok)
+    return out
+
+
+def _token_regex(tok: str) -> str:
+    if tok == " ":
+        return _SEP
+    if tok == "'":
+        return f"[{_APOSTROPHES}]"
+    return re.escape(tok)
+
+
+def _leaf_regex(entry: dict[str, Any], tokens: list[str], macros: dict, where: str) -> str:
+    """What is checked (and, for ``then``, consumed) at the end of a phrase: the trie leaf."""
+    parts = []
+    cue_fixed = "".join(r"\s" if t == " " else ("'" if t == "'" else re.escape(t)) for t in tokens)
+    for prev in entry.get("not_prev", []):
+        words = r"\s".join(re.escape(w) for w in lower_text(prev).split())
+        parts.append(_check_regex(rf"(?<!\b{words}\s{cue_fixed})", where))
+    if "then" in entry:
+        parts.append(_user_rx(entry, "then", macros, where))
+    if "next" in entry:
+        parts.append(f"(?={_user_rx(entry, 'next', macros, where)})")
+    if "not_next" in entry:
+        parts.append(f"(?!{_user_rx(entry, 'not_next', macros, where)})")
+    if entry.get("boundary", True):
+        parts.append(_RIGHT)
+    return "".join(parts)
+
+
+def _compile(content: dict[str, Any], where: str) -> tuple[re.Pattern[str], tuple[int, ...]]:
+    """Compile all entries into one pattern over lower-cased text.
+
+    Phrases go into a character trie of plain literals (fast in ``re``: each branch starts with
+    a literal the engine checks before entering it); conditions sit at the leaves, conditional
+    leaves before unconditional ones and longer phrases before their prefixes. Raw patterns
+    follow, each behind an optional first-character gate.
+    """
+    macros = content.get("macros", {})
+    trie: dict[str, Any] = {}
+    raw_alts: list[tuple[str, int]] = []
+    for cat_idx, cat in enumerate(QUALIFIER_CATEGORIES):
+        for i, entry in enumerate(content["categories"].get(cat, [])):
+            here = f"{where}, category {cat!r} entry #{i} ({entry!r})"
+            if isinstance(entry, str):
+                entry = {"cue": entry}
+            if "regex" in entry:
+                body = _user_rx(entry, "regex", macros, here)
+                tail = _leaf_regex(
+                    {k: v for k, v in entry.items() if k != "not_prev"}, [], macros, here
+                )
+                gate = f"(?=[{entry['first']}])" if "first" in entry else ""
+                raw_alts.append((_check_regex(gate + body + tail, here), cat_idx))
+                continue
+            cues = entry["cue"] if isinstance(entry["cue"], list) else [entry["cue"]]
+            for cue in cues:
+                tokens = _literal_tokens(cue)
+                node = trie
+                for tok in tokens:
+                    node = node.setdefault(tok, {})
+                leaf = _leaf_regex(entry, tokens, macros, here)
+                # Conditional leaves are tried before unconditional ones at the same node.
+                node.setdefault("", []).append((0 if leaf != _RIGHT else 1, leaf, cat_idx))
+    groups: list[int] = [-1]  # group 0 is the whole match
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = []
+        for tok in sorted(k for k in node if k):
+            alts.append(_token_regex(tok) + emit(node[tok]))
+        for _, leaf, cat_idx in sorted(node.get("", []), key=lambda x: x[0]):
+            groups.append(cat_idx)
+            alts.append(leaf + "()")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    branches = [emit(trie)] if trie else []
+    for body, cat_idx in raw_alts:
+        groups.append(cat_idx)
+        branches.append(f"{body}()")
+    if not branches:
+        raise _err(where, "contains no cues at all.")
+    try:
+        pattern = re.compile(" (?:" + "|".join(branches) + ")")
+    except re.error as exc:  # pragma: no cover - every part was checked on its own
+        raise _err(where, f"the combined pattern does not compile ({exc}).") from exc
+    return pattern, tuple(groups)
+
+
+def lower_text(text: str) -> str:
+    """Lower-case ``text`` without changing its length, so offsets stay valid.
+
+    ``str.lower`` maps only U+0130 (dotted capital I) to two characters; it becomes ``i``.
+
+    Examples
+    --------
+    >>> lower_text("\u0130stanbul ALMOST")
+    'istanbul almost'
+    """
+    if "\u0130" in text:
+        text = text.replace("\u0130", "i")
+    return text.lower()
+
+
+#: Characters after which a word can start, mapped to a space in the scanned copy.
+_OPENERS = str.maketrans(
+    dict.fromkeys(
+        '\t\n\r\f\v\u00a0\u2007\u2009\u202f\u3000"([{<\u201c\u201e\u2018\u00ab\u2014\u2013/\u2026*_|',
+        " ",
+    )
+)
+
+
+def scan_text(text: str) -> str:
+    """The copy of ``text`` that the compiled pattern scans: one leading space, lower case,
+    opening punctuation and other whitespace turned into plain spaces.
+
+    Each character keeps its offset (plus one for the leading space), so a match from ``m.start()
+    + 1`` to ``m.end() - 1`` slices the original text. Every cue is matched together with the
+    space before it, which lets the engine jump from space to space instead of trying every
+    character.
+
+    Examples
+    --------
+    >>> scan_text("“Probably” (ALL)")
+    '  probably”  all)'
+    """
+    return " " + lower_text(text).translate(_OPENERS)

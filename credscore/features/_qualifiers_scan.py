@@ -1,0 +1,222 @@
+"""Span detection and feature counts for qualifier cues (private; see ``qualifiers``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from credscore.exceptions import SchemaError
+from credscore.features._qualifiers_lexicon import (
+    QUALIFIER_CATEGORIES,
+    Lexicon,
+    load_lexicon,
+    scan_text,
+)
+
+__all__ = ["FEATURE_COLUMNS", "Qualifier", "find_qualifiers", "qualifier_features"]
+
+#: Feature columns produced by :func:`qualifier_features`, in order.
+FEATURE_COLUMNS: tuple[str, ...] = (
+    *(f"q_{c}" for c in QUALIFIER_CATEGORIES),
+    "q_any",
+    "q_per_100_words",
+)
+_N_CAT = len(QUALIFIER_CATEGORIES)
+_NUMBER = QUALIFIER_CATEGORIES.index("number")
+#: Joins texts for one scan; no cue pattern can match across the NUL (neither a word character
+#: nor whitespace); the space lets the first cue of the next text match. Texts that contain a
+#: NUL themselves are scanned one by one.
+_SEP = "\x00 "
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """One qualifier span: ``text[start:end] == cue``.
+
+    Attributes
+    ----------
+    category : str
+        One of ``QUALIFIER_CATEGORIES``.
+    start, end : int
+        Character offsets into the original text (``end`` exclusive).
+    cue : str
+        The matched text, exactly as it appears in the input.
+    """
+
+    category: str
+    start: int
+    end: int
+    cue: str
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def find_qualifiers(text: str | None, lexicon: Lexicon | None = None) -> list[Qualifier]:
+    """Find hedges, approximators, scope limiters, hearsay, absolutes and numbers in a text.
+
+    All six categories are found in one left-to-right scan; at each position the longest cue
+    wins, and spans never overlap.
+
+    Parameters
+    ----------
+    text : str
+        The statement. ``None``, NaN and ``""`` give an empty list.
+    lexicon : Lexicon, optional
+        A lexicon from :func:`load_lexicon`; the bundled default when omitted.
+
+    Returns
+    -------
+    list of Qualifier
+        Sorted by ``start``; ``text[q.start:q.end] == q.cue`` for each.
+
+    Raises
+    ------
+    SchemaError
+        If ``text`` is neither a string nor missing.
+
+    Examples
+    --------
+    >>> for q in find_qualifiers("They were probably forced to withdraw, according to reports."):
+    ...     print(q.category, repr(q.cue), q.start, q.end)
+    hedge 'probably' 10 18
+    hearsay 'according to' 39 51
+    >>> [(q.category, q.cue) for q in find_qualifiers("As many as 8,000 remain.")]
+    [('approximator', 'As many as'), ('number', '8,000')]
+    """
+    if not isinstance(text, str):
+        if _is_missing(text):
+            return []
+        raise SchemaError(
+            f"find_qualifiers expects a string, got {type(text).__name__} ({text!r}). "
+            "Convert the value to str, or pass None for a missing text.",
+            table="statements",
+            problems=[{"table": "statements", "column": "text", "check": "is_str", "rows": []}],
+        )
+    lex = lexicon if lexicon is not None else _default_lexicon()
+    cats = lex.group_category
+    # Matches include the space before the cue; scan_text adds one leading character.
+    return [
+        Qualifier(
+            QUALIFIER_CATEGORIES[cats[m.lastindex]],
+            m.start(),
+            m.end() - 1,
+            text[m.start() : m.end() - 1],
+        )
+        for m in lex.pattern.finditer(scan_text(text))
+    ]
+
+
+def _as_series(texts: pd.Series | Sequence[Any]) -> pd.Series:
+    if isinstance(texts, pd.Series):
+        return texts
+    if isinstance(texts, str):
+        raise SchemaError(
+            "qualifier_features expects a sequence of texts, got a single string. "
+            "Wrap it in a list: qualifier_features([text]).",
+            table="statements",
+        )
+    return pd.Series(list(texts), dtype=object)
+
+
+def _clean_texts(series: pd.Series) -> list[str]:
+    """Validate the texts: strings pass, missing become ``""``, anything else raises."""
+    values = series.to_numpy(dtype=object, na_value=None)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return [v if isinstance(v, str) else "" for v in values]
+    bad = [i for i, v in enumerate(values) if not isinstance(v, str) and not _is_missing(v)]
+    labels = [series.index[i] for i in bad[:10]]
+    kinds = sorted({type(values[i]).__name__ for i in bad})
+    raise SchemaError(
+        f"statements.text must hold strings; {len(bad)} value(s) of type {kinds} at index "
+        f"label(s) {labels}{' ...' if len(bad) > 10 else ''}. Convert them with "
+        "astype(str) or set them to None (missing texts count as zero qualifiers).",
+        table="statements",
+        problems=[{"table": "statements", "column": "text", "check": "is_str", "rows": labels}],
+    )
+
+
+def _count_unique(uniques: list[str], lex: Lexicon) -> np.ndarray:
+    """Per-category span counts, shape ``(len(uniques), 6)``, from one scan of all texts."""
+    counts = np.zeros((len(uniques), _N_CAT), dtype=np.int64)
+    if not uniques:
+        return counts
+    joined = _SEP.join(uniques)
+    if joined.count("\x00") != len(uniques) - 1:  # a text contains a NUL itself
+        for i, t in enumerate(uniques):
+            for m in lex.pattern.finditer(scan_text(t)):
+                counts[i, lex.group_category[m.lastindex]] += 1
+        return counts
+    hits = [(m.start(), m.lastindex) for m in lex.pattern.finditer(scan_text(joined))]
+    if not hits:
+        return counts
+    arr = np.array(hits, dtype=np.int64)
+    lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+    ends = np.cumsum(lengths + len(_SEP))  # end of each text (incl. separator), as scan offsets
+    rows = np.searchsorted(ends, arr[:, 0], side="right")
+    cats = np.asarray(lex.group_category, dtype=np.int64)[arr[:, 1]]
+    flat = np.bincount(rows * _N_CAT + cats, minlength=len(uniques) * _N_CAT)
+    return flat.reshape(len(uniques), _N_CAT)
+
+
+def qualifier_features(
+    texts: pd.Series | Sequence[str | None], lexicon: Lexicon | None = None
+) -> pd.DataFrame:
+    """Count qualifier spans per text: the qualifier block of the feature matrix.
+
+    Columns ``q_hedge, q_approximator, q_scope_limiter, q_hearsay, q_absolute, q_number`` are
+    span counts (the lengths of the per-category lists of :func:`find_qualifiers`). ``q_any`` is
+    1 when the text has at least one span of the five qualifier categories (numbers excluded: a
+    figure is specificity, not a qualifier), else 0. ``q_per_100_words`` is the number of those
+    qualifier spans per 100 whitespace-separated words (0.0 for a text without words).
+
+    Parameters
+    ----------
+    texts : pandas.Series or sequence of str
+        Statement texts. ``None``, NaN, ``pd.NA`` and ``""`` give a row of zeros.
+    lexicon : Lexicon, optional
+        A lexicon from :func:`load_lexicon`; the bundled default when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input, with the input Series' index (a RangeIndex for other sequences).
+
+    Raises
+    ------
+    SchemaError
+        If a value is neither a string nor missing; the message names the index labels.
+
+    Examples
+    --------
+    >>> df = qualifier_features(["Almost all units probably left.", None])
+    >>> df[["q_hedge", "q_approximator", "q_absolute", "q_any"]].to_numpy().tolist()
+    [[1, 1, 1, 1], [0, 0, 0, 0]]
+    """
+    series = _as_series(texts)
+    lex = lexicon if lexicon is not None else _default_lexicon()
+    clean = _clean_texts(series)
+    codes, uniques = pd.factorize(pd.Series(clean, dtype=object), sort=False)
+    unique_list = [str(u) for u in uniques]
+    counts = _count_unique(unique_list, lex)[codes]
+    words = np.fromiter((len(t.split()) for t in unique_list), dtype=np.int64)[codes]
+    qual = counts.sum(axis=1) - counts[:, _NUMBER]
+    per100 = np.divide(100.0 * qual, words, out=np.zeros(len(words)), where=words > 0)
+    data = {f"q_{c}": counts[:, i] for i, c in enumerate(QUALIFIER_CATEGORIES)}
+    data["q_any"] = (qual > 0).astype(np.int64)
+    data["q_per_100_words"] = per100
+    return pd.DataFrame(data, index=series.index, columns=list(FEATURE_COLUMNS))
