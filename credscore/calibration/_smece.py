@@ -17,6 +17,8 @@ resamples) of the same scores are smoothed at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
@@ -36,6 +38,35 @@ def _spread_matrix(p: NDArray[np.float64], grid_size: int) -> sparse.csr_matrix:
     cols = np.column_stack([left, left + 1]).ravel()
     vals = np.column_stack([1.0 - frac, frac]).ravel()
     return sparse.csr_matrix((vals, (rows, cols)), shape=(n, grid_size + 1))
+
+
+def _smoother(
+    p: NDArray[np.float64], w: NDArray[np.float64], grid_size: int
+) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
+    """Return ``sigma -> smECE_sigma`` for every replicate (one ``sigma`` per replicate)."""
+    g = int(grid_size)
+    h = 1.0 / g
+    length = 4 * g
+    mass = np.asarray((_spread_matrix(p, g).T @ w.T).T)  # (n_rep, g + 1)
+    ext = np.zeros((w.shape[0], length))
+    idx = np.arange(g + 1)
+    # each index set below is duplicate-free, so fancy ``+=`` is exact
+    ext[:, idx] += mass
+    ext[:, (-idx) % length] += mass  # mirror about 0
+    ext[:, 2 * g - idx] += mass  # mirror about 1
+    spec = np.fft.rfft(ext, axis=1)
+    freq2 = (np.arange(spec.shape[1]) / (length * h)) ** 2
+    trap = np.full(g + 1, h)
+    trap[[0, -1]] = 0.5 * h
+
+    def value(sigma: NDArray[np.float64]) -> NDArray[np.float64]:
+        # the Gaussian's transfer function is below 1e-13 beyond m_cut: skip those frequencies
+        m_cut = min(spec.shape[1], int(np.ceil(5.0 * length * h / sigma.min())) + 1)
+        kern = np.exp((-2.0 * np.pi**2 * sigma**2)[:, None] * freq2[None, :m_cut]) / h
+        dens = np.fft.irfft(spec[:, :m_cut] * kern, n=length, axis=1)[:, : g + 1]
+        return np.abs(dens) @ trap
+
+    return value
 
 
 def smece_batch(
@@ -74,27 +105,8 @@ def smece_batch(
     """
     p = np.asarray(p, dtype=float).ravel()
     w = np.atleast_2d(np.asarray(weights, dtype=float))
-    g = int(grid_size)
-    h = 1.0 / g
-    length = 4 * g
-    mass = np.asarray((_spread_matrix(p, g).T @ w.T).T)  # (n_rep, g + 1)
-    ext = np.zeros((w.shape[0], length))
-    idx = np.arange(g + 1)
-    # each index set below is duplicate-free, so fancy ``+=`` is exact
-    ext[:, idx] += mass
-    ext[:, (-idx) % length] += mass  # mirror about 0
-    ext[:, 2 * g - idx] += mass  # mirror about 1
-    spec = np.fft.rfft(ext, axis=1)
-    freq2 = (np.arange(spec.shape[1]) / (length * h)) ** 2
-    trap = np.full(g + 1, h)
-    trap[[0, -1]] = 0.5 * h
-
-    def value(sigma: NDArray[np.float64]) -> NDArray[np.float64]:
-        # the Gaussian's transfer function is below 1e-13 beyond m_cut: skip those frequencies
-        m_cut = min(spec.shape[1], int(np.ceil(5.0 * length * h / sigma.min())) + 1)
-        kern = np.exp((-2.0 * np.pi**2 * sigma**2)[:, None] * freq2[None, :m_cut]) / h
-        dens = np.fft.irfft(spec[:, :m_cut] * kern, n=length, axis=1)[:, : g + 1]
-        return np.abs(dens) @ trap
+    h = 1.0 / int(grid_size)
+    value = _smoother(p, w, grid_size)
 
     # bisection on log σ for the root of smECE_σ - σ (decreasing), then one secant step
     n_rep = w.shape[0]
