@@ -14,7 +14,7 @@ _EVENT_RE = re.compile(
     r"\b(?P<verb>rowed\s+back|walked\s+back|backtracked|back-?pedal+ed|retracted|withdrew|"
     r"recanted|took\s+back|disavowed|corrected|clarified|denied|reversed|stood\s+by|"
     r"reaffirmed|reiterated|confirmed|misspoke|revised|amended|apologi[sz]ed\s+for|"
-    r"sought\s+to\s+clarify|issued\s+a\s+correction|later\s+said)\b",
+    r"sought\s+to\s+clarify|issued\s+a\s+correction|correcting|later\s+said)\b",
     re.IGNORECASE,
 )
 _SCOPE_RE = re.compile(
@@ -58,6 +58,7 @@ _KIND = {
     "clarified": "clarification",
     "sought to clarify": "clarification",
     "later said": "clarification",
+    "correcting": "correction",
     "stood by": "confirmation",
     "reaffirmed": "confirmation",
     "reiterated": "confirmation",
@@ -143,8 +144,11 @@ def event_cues(text: str, s: Sentence, index: int) -> list[Cue]:
         if scope is not None and kind in ("retraction", "clarification", "correction"):
             kind = "scope_narrowing"
         out.append(Cue(kind, subj, m.start(), m.end(), index, []))
-        break
-    return out
+    out.sort(key=lambda c: _PRIORITY.index(c.kind))
+    return out[:1]
+
+
+_PRIORITY = ("retraction", "correction", "scope_narrowing", "clarification", "confirmation")
 
 
 def contradiction_cues(text: str, s: Sentence, index: int) -> list[Cue]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 
@@ -30,6 +31,10 @@ FALLBACK_PUBLISHED_AT = pd.Timestamp("1970-01-01", tz="UTC")
 #: it modifies (history features treat equal times as "not before"), so no statement of the
 #: same article sees it, while every later article does.
 EVENT_DELAY = pd.Timedelta(seconds=1)
+
+#: Events and contradictions look back at most this many statements of the same source (keeps
+#: the cost linear on very long inputs; a news article has far fewer).
+_LOOKBACK = 50
 
 SOURCE_COLUMNS = ("source_id", "name", "title", "organization", "source_type")
 STATEMENT_COLUMNS = (
@@ -121,6 +126,8 @@ def _prepass(text: str, sents: list[Sentence], reg: Registry) -> list[Source]:
                     if m.title:
                         reg.resolve(m)
                     continue
+                if m.kind == "organization":
+                    reg.note_org(m)
                 desc = any(t.low in lex.outlet_descriptors for t in toks[max(0, i - 3) : i])
                 if m.kind == "outlet" or (desc and m.kind == "organization" and j - i > 1):
                     src = reg.resolve(Mention("outlet", m.name, "", "", m.start, m.end))
@@ -295,10 +302,12 @@ def _events(
             src = reg.resolve(cue.subject)
             if src is None:
                 continue
-            earlier = [r for r in by_source.get(src.source_id, []) if r["_sentence"] < i]
+            mine = by_source.get(src.source_id, [])
+            k = bisect.bisect_left([r["_sentence"] for r in mine[-_LOOKBACK:]], i)
+            earlier = mine[-_LOOKBACK:][:k]
             if not earlier:
                 continue
-            target = earlier[-1]
+            target = _best_target(text, s, earlier)
             key = (target["statement_id"], cue.kind)
             if key in seen:
                 continue
@@ -321,6 +330,25 @@ def _events(
     return events
 
 
+_CONTENT_RE = re.compile(r"[^\W_]{3,}|\d[\d.,]*")
+_FUNCTION = frozenset(
+    "the and that his her its their this these those was were had has have said with from "
+    "for not but only later comments remarks claim statement".split()
+)
+
+
+def _best_target(text: str, s: Sentence, earlier: list[dict]) -> dict:
+    """The earlier statement sharing most content words with the event sentence (ties:
+    the most recent one)."""
+    words = {w.lower() for w in _CONTENT_RE.findall(text[s.start : s.end])} - _FUNCTION
+    best, best_score = earlier[-1], 0
+    for r in reversed(earlier):
+        score = len(words & {w.lower() for w in _CONTENT_RE.findall(r["text"])})
+        if score > best_score:
+            best, best_score = r, score
+    return best
+
+
 def _contradiction(cue, reg: Registry, by_source: dict[str, list[dict]], i: int) -> None:
     src = reg.resolve(cue.subject)
     if src is None or src.source_id not in by_source:
@@ -340,7 +368,7 @@ def _contradiction(cue, reg: Registry, by_source: dict[str, list[dict]], i: int)
             targets.append(t.source_id)
     if not targets:
         return
-    mine = by_source[src.source_id]
+    mine = by_source[src.source_id][-_LOOKBACK:]
     chosen = [r for r in mine if r["_sentence"] <= i] or mine[:1]
     for r in chosen:
         have = [x for x in r["contradicts"].split(";") if x]

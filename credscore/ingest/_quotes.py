@@ -14,6 +14,7 @@ from credscore.ingest._speakers import (
     WINDOW,
     Mention,
     _person_or_org,
+    _role_np,
     parse_np_at_start,
     parse_subject,
     runs,
@@ -33,6 +34,9 @@ _VIA_RE = re.compile(
     re.IGNORECASE,
 )
 _INTERVIEW_RE = re.compile(r"\b(?:in\s+an\s+interview\s+with|speaking\s+to|told)\s+", re.I)
+_AUX_RE = re.compile(
+    r"\b(?:could|would|will|should|may|might|must|can|is|are|was|were|has|have|had)\b"
+)
 _CLAUSE_BREAK = ":;—–"
 
 
@@ -216,7 +220,7 @@ def according_to(text: str, s: Sentence, index: int) -> Raw | None:
         if not phrase or len(phrase) > 120:
             return None
         who = Mention("anonymous", phrase, phrase, "", m.end(), np_end)
-    if not text[s.start : m.start()].strip():
+    if len(text[s.start : m.start()].split()) <= 1 and m.start() - s.start < 12:
         a, b = (comma + 1 if comma > 0 else np_end), s.end
     else:
         a, b = s.start, m.start()
@@ -241,7 +245,13 @@ def _clause_after(text: str, s: Sentence, v: re.Match[str]) -> tuple[int, Mentio
     that = _THAT_RE.search(text, j, min(s.end, j + 90))
     if that is not None:
         filler = text[j : that.start()]
-        if len(filler.split()) <= 9 and not lex.verb_re.search(filler) and '"' not in filler:
+        if (
+            len(filler.split()) <= 9
+            and not _AUX_RE.search(filler)
+            and not lex.verb_re.search(filler)
+            and not any(c in filler for c in '"“”«»')
+            and not _PARTICIPLE_RE.search(filler)
+        ):
             return that.end(), via or _frame_via(text, j, that.start())
     verb = v.group().lower()
     if verb in lex.zero_that_verbs or verb.endswith("saying"):
@@ -263,7 +273,6 @@ def _clause_after(text: str, s: Sentence, v: re.Match[str]) -> tuple[int, Mentio
                 "about",
                 "so",
                 "as",
-                "it",
                 "nothing",
                 "goodbye",
                 "yes",
@@ -389,13 +398,19 @@ def sentence_subject(text: str, a: int, b: int) -> Mention | None:
             toks[0].end,
             "m" if toks[0].low == "he" else "f",
         )
+    if toks[0].low in lexicon().anonymous_cues or (
+        len(toks) > 1 and toks[1].low in lexicon().anonymous_cues
+    ):
+        role = _role_np(toks[:8], text, 0)
+        if role is not None:
+            return role
     for i, j in runs(toks):
         if i > 4:
             break
         m = _person_or_org(toks, i, j, text, 0)
         if m is not None:
             return m
-    return None
+    return _role_np(toks[:8], text, 0)
 
 
 def _trailing(text: str, s: Sentence, index: int) -> list[Raw]:

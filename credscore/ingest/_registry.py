@@ -44,6 +44,12 @@ def _name_key(name: str) -> str:
     return slug(re.sub(r"(?:'s|’s)$", "", name))
 
 
+_GENERIC_ORG = frozenset(
+    "company firm group carmaker steelmaker maker manufacturer bank lender insurer retailer "
+    "airline start-up startup business conglomerate developer producer operator chain".split()
+)
+
+
 class Registry:
     """Sources of one article.
 
@@ -60,6 +66,8 @@ class Registry:
         self._mention_pos: list[int] = []
         self._mention_src: list[Mention] = []
         self._aliases: dict[str, str] = {}
+        self._org_pos: list[int] = []
+        self._org_src: list[Mention] = []
 
     # -- building -------------------------------------------------------------------------
     def add_fullname(self, name: str) -> None:
@@ -80,6 +88,35 @@ class Registry:
         else:
             self._mention_pos.append(m.start)
             self._mention_src.append(m)
+
+    def note_org(self, m: Mention) -> None:
+        """An organisation named at ``m.start`` (antecedent of "the company")."""
+        if self._org_pos and m.start < self._org_pos[-1]:
+            return
+        self._org_pos.append(m.start)
+        self._org_src.append(m)
+
+    def _org_before(self, pos: int, head: str) -> Source | None:
+        """Most recent organisation before ``pos`` named with ``head`` (else multi-word)."""
+        i = bisect.bisect_left(self._org_pos, pos) - 1
+        fallback = None
+        for k in range(i, max(-1, i - 20), -1):
+            m = self._org_src[k]
+            if head in m.name.lower():
+                fallback = m
+                break
+            if fallback is None and len(m.name.split()) > 1:
+                fallback = m
+        if fallback is None:
+            return None
+        m = fallback
+        return self._get(_name_key(m.name), m.name, "", m.name, "organization", "")
+
+    def _org_by_first_word(self, word: str) -> Source | None:
+        for m in reversed(self._org_src[-200:]):
+            if m.name.split()[0] == word and len(m.name.split()) > 1:
+                return self._get(_name_key(m.name), m.name, "", m.name, "organization", "")
+        return None
 
     def _get(self, sid: str, name: str, title: str, org: str, kind: str, gender: str) -> Source:
         src = self.sources.get(sid)
@@ -110,6 +147,8 @@ class Registry:
             sid = self._aliases.get(_name_key(m.name), _name_key(m.name))
             if m.kind == "organization" and m.name.islower():
                 known = self._find_org(m.name)
+                if known is None and m.name.split()[-1:] and m.name.split()[-1] in _GENERIC_ORG:
+                    known = self._org_before(m.start, m.name.split()[-1])
                 if known is not None:
                     return known
             return self._get(sid, m.name, m.title, m.organization, m.kind, "")
@@ -125,6 +164,9 @@ class Registry:
         parts = name.split()
         if len(parts) == 1:
             full = self.fullnames.get(parts[0].lower())
+            org = self._org_by_first_word(parts[0]) if full is None else None
+            if org is not None:
+                return org
             if full is not None:
                 name = full
             else:

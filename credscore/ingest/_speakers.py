@@ -96,8 +96,12 @@ class Token:
 
     @property
     def cap(self) -> bool:
-        """True for a word starting with an upper-case letter."""
-        return self.text[:1].isupper()
+        """True for a word starting with an upper-case letter (or ``al-Ansari``)."""
+        t = self.text
+        if t[:1].isupper():
+            return True
+        dash = t.find("-")
+        return 0 < dash < 4 and t[dash + 1 : dash + 2].isupper() and t[:dash] in _CONNECTORS
 
     @property
     def possessive(self) -> bool:
@@ -179,15 +183,17 @@ def _classify(toks: list[Token], i: int, j: int) -> tuple[str, int, int, str]:
         k += 1
     if k == j:
         return "none", i, j, ""
-    if any(t.low in lex.organization_nouns for t in toks[k:j]) or (
-        " ".join(t.text for t in toks[k:j]) in lex.collective_names
-    ):
-        return "organization", k, j, ""
     last_title = -1
     for m in range(k, j - 1):
         low = toks[m].low.rstrip(".")
         if low in lex.title_words or low in lex.name_titles:
             last_title = m
+    if any(
+        t.low in lex.organization_nouns for t in toks[last_title + 1 if last_title >= 0 else k : j]
+    ) or (" ".join(t.text for t in toks[k:j]) in lex.collective_names):
+        return "organization", k, j, ""
+    if j - k == 1 and (toks[k].low in lex.role_nouns or toks[k].low in lex.anonymous_cues):
+        return "none", i, j, ""
     name_start = k
     pre = ""
     if last_title >= 0:
@@ -324,6 +330,10 @@ def _person_or_org(
     kind, ns, ne, pre = _classify(toks, i, j)
     if kind == "none":
         return None
+    if kind in ("person", "organization") and any(
+        t.low in lexicon().outlet_descriptors and not t.cap for t in toks[max(0, i - 2) : i]
+    ):
+        kind = "outlet"
     name_toks = [t for t in toks[ns:ne] if t.text != "."]
     name = " ".join(t.text for t in name_toks)
     name = re.sub(r"(?:'s|’s)$", "", name)
@@ -357,7 +367,9 @@ def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Men
     lex = lexicon()
     for r in range(len(toks) - 1, lo - 1, -1):
         t = toks[r]
-        if t.low not in lex.role_nouns or (t.cap and r > lo and not toks[r - 1].cap):
+        if (t.low not in lex.role_nouns and t.low not in lex.organization_nouns) or (
+            t.cap and r > lo and not toks[r - 1].cap
+        ):
             continue
         if _in_pp(toks, r):
             continue
@@ -460,8 +472,14 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
         m = _person_or_org(toks, i, j, text, 0)
         if m is None:
             continue
+        if j < len(toks) and not toks[j].cap and toks[j].low in lexicon().role_nouns:
+            continue  # "Political analysts", "a Voltaris spokesperson": a modifier
         _, after = _appositive(toks, j, text)
-        rest = [t for t in toks[max(after, j) :] if t.low not in _GAP_WORDS and t.text not in ",()"]
+        rest = [
+            t
+            for x, t in enumerate(toks[max(after, j) :], start=max(after, j))
+            if t.low not in _GAP_WORDS and t.text not in ",()" and not relative[x]
+        ]
         if rest and not (after > j and after >= len(toks)):
             # Words between the name and the verb that are not an apposition: the name is
             # not the subject (e.g. it sits in a relative clause) unless nothing better exists.
