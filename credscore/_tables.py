@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -45,6 +45,7 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def _empty(table: str) -> pd.DataFrame:
+    """An empty table with the required columns of ``table``."""
     spec = TABLE_COLUMNS[table]
     return pd.DataFrame({c: pd.Series(dtype="object") for c in spec["required"]})
 
@@ -60,31 +61,21 @@ class Tables:
         and optionally ``topic``, ``context``, ``label`` (1 held up, 0 did not) and ``label_at``.
     sources : DataFrame, optional
         One row per speaker or outlet: ``source_id`` and optionally ``name``, ``title``,
-        ``organization``, ``source_type``.
+        ``organization``, ``source_type``. ``None``: derived from the statements' source ids
+        by :func:`credscore.validate_tables` (no titles).
     events : DataFrame, optional
         One row per thing that happened to an earlier statement: ``event_id``,
-        ``statement_id``, ``kind`` (one of :data:`EVENT_KINDS`) and ``at``.
+        ``statement_id``, ``kind`` (one of :data:`EVENT_KINDS`) and ``at``. ``None``: no events.
 
     Examples
     --------
     >>> import pandas as pd
     >>> t = Tables(statements=pd.DataFrame({"statement_id": ["s1"], "source_id": ["a"],
     ...     "text": ["It rained."], "made_at": ["2024-01-01"]}))
-    >>> len(t.statements), len(t.events)
-    (1, 0)
+    >>> len(t.statements), t.sources is None
+    (1, True)
     """
 
     statements: pd.DataFrame
-    sources: pd.DataFrame = field(default_factory=lambda: _empty("sources"))
-    events: pd.DataFrame = field(default_factory=lambda: _empty("events"))
-
-    def __post_init__(self) -> None:
-        if self.sources is None:
-            self.sources = _empty("sources")
-        if self.events is None:
-            self.events = _empty("events")
-
-    def __iter__(self):  # allows ``sources, statements, events = tables``? keep explicit order
-        yield self.sources
-        yield self.statements
-        yield self.events
+    sources: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None

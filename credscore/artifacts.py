@@ -114,16 +114,6 @@ def _jsonable(obj: Any) -> Any:
     return repr(obj)
 
 
-def _data_entries(extractor: Any) -> dict[str, dict]:
-    """Version, hash and origin of the data files the extractor uses."""
-    out = {}
-    for name, attr in (("qualifier_lexicon", "lexicon_"), ("rank_table", "rank_table_"),
-                       ("context_table", "context_table_")):
-        obj = getattr(extractor, attr)
-        out[name] = {"version": obj.version, "sha256": obj.sha256}
-    return out
-
-
 def _default_card(model: Any, manifest: dict) -> str:
     sel = manifest.get("selection", {})
     metrics = manifest.get("metrics") or {}
@@ -203,7 +193,7 @@ def save_model(model: Any, directory: str | os.PathLike, *, card: str | None = N
         "model_class": "credscore.model.CredibilityModel",
         "params": _jsonable(params),
         "feature_columns": list(model.feature_names_),
-        "data_files": _data_entries(model.extractor_),
+        "data_files": model.extractor_.data_hashes(),
         "training": {"rows": model.n_train_rows_, "fingerprint": model.training_fingerprint_,
                      "data": training_data},
         "selection": _jsonable(model.selection_),
@@ -334,18 +324,15 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
 
 def _load_data_files(ext: Any, root: Path, manifest: dict) -> None:
     """Loads the extractor's data files and checks they are the ones the model was fitted with."""
-    from credscore.features import context, qualifiers, rank
-
-    ext.lexicon_ = qualifiers.load_lexicon(ext.lexicon)
-    ext.rank_table_ = rank.load_rank_table(ext.rank_table)
-    ext.context_table_ = context.load_context_table()
-    now = _data_entries(ext)
+    ext.load_data_files()
+    now = ext.data_hashes()
     for name, entry in manifest["data_files"].items():
-        if now[name]["sha256"] != entry["sha256"]:
+        if name not in now or now[name]["sha256"] != entry["sha256"]:
             raise ArtifactError(
                 f"{root / _MANIFEST}: the model was fitted with {name} version "
                 f"{entry['version']} (sha256 {entry['sha256'][:12]}...), but the one installed now "
-                f"is version {now[name]['version']} (sha256 {now[name]['sha256'][:12]}...). "
+                f"is {now.get(name, {}).get('version')} "
+                f"(sha256 {now.get(name, {}).get('sha256', '')[:12]}...). "
                 "Scores would not mean what they meant at training time. Fix: retrain the model "
                 "with the installed data files, or install the credscore version that wrote it "
                 "(and pass the same lexicon/rank_table files).")

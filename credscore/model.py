@@ -289,7 +289,7 @@ class CredibilityModel(BaseEstimator):
         features = self.extractor_.transform(tables, history=history)
         st = tables.statements
         y_train = st["label"].to_numpy()[labelled].astype(int)
-        time = st["made_at"].to_numpy()[labelled].astype("datetime64[ns]").astype(np.int64)
+        time = pd.DatetimeIndex(st["made_at"]).asi8[labelled]
         learners = [b for b in self.base_learners if not (self.text_features and b == "hgb")]
         self.classifier_ = CredibilityClassifier(
             base_learners=learners or ["logistic"], calibrators=self.calibrators, cv=self.cv,

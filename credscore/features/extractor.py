@@ -158,11 +158,16 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         rates = _history.population_rates(tables.statements, tables.events)
         self.retraction_prior_ = float(rates["retraction_rate"])
         self.false_prior_ = float(rates["false_rate"])
-        self.lexicon_ = _qualifiers.load_lexicon(self.lexicon)
-        self.rank_table_ = _rank.load_rank_table(self.rank_table)
-        self.context_table_ = _context.load_context_table()
+        self.load_data_files()
         self.feature_names_out_ = np.asarray(self._columns(), dtype=object)
         return self
+
+    def load_data_files(self) -> None:
+        """Loads the lexicon, rank table and context table of the families in use (else None)."""
+        fams = self._families()
+        self.lexicon_ = _qualifiers.load_lexicon(self.lexicon) if "qualifiers" in fams else None
+        self.rank_table_ = _rank.load_rank_table(self.rank_table) if "rank" in fams else None
+        self.context_table_ = _context.load_context_table() if "context" in fams else None
 
     def _columns(self) -> list[str]:
         cols: list[str] = []
@@ -221,13 +226,14 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         return self.feature_names_out_.copy()
 
     def data_hashes(self) -> dict[str, str]:
-        """SHA-256 of the lexicon, rank table and context table in use (for the manifest)."""
+        """Version and SHA-256 of each data file in use (for the model manifest)."""
         check_is_fitted(self, "feature_names_out_")
-        return {
-            "qualifier_lexicon": self.lexicon_.sha256,
-            "rank_table": self.rank_table_.sha256,
-            "context_table": self.context_table_.sha256,
-        }
+        out = {}
+        for name, obj in (("qualifier_lexicon", self.lexicon_), ("rank_table", self.rank_table_),
+                          ("context_table", self.context_table_)):
+            if obj is not None:
+                out[name] = {"version": obj.version, "sha256": obj.sha256}
+        return out
 
 
 def extract_features(
