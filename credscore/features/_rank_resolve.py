@@ -33,6 +33,11 @@ ANONYMOUS_BONUS = 0.15
 LONG_TEXT = 160
 
 _RIGHT = frozenset({"of", "for", "to", "at", "on", "in", "with", "from", "within", "under"})
+_OBJECT = frozenset({"for", "representing", "against", "of", "backing", "supporting"})
+_AFTER_OFFICIAL = frozenset(
+    {",", "said", "says", "who", "with", "from", "in", "at", "of", "for", "familiar", "close",
+     "told", "and", "quoted", "cited", "briefed", "speaking", "not", "involved", "on"}
+)  # fmt: skip
 _SKIP = frozenset({"the", "a", "an", "s", "its", "his", "her", "their", "our"})
 _CORES = frozenset({"title", "generic", "relational", "body", "adjective"})
 _SENTENCE = re.compile(r"(?<=[a-z0-9)\"”]{2})[.!?]+\s+(?=[A-Z\"“])")
@@ -102,7 +107,11 @@ def _attach(toks: list[str], cores: list[_Item]) -> None:
             commas = gap.count(",")
             after_comma = commas == 1 and gap[0] == ","
             lead = words[0] if words else ""
-            if right.kind == "body" and (after_comma or (lead in _RIGHT and commas == 0)):
+            # one preposition only: "CEO of Acme for America" does not head America
+            one_link = sum(w in _RIGHT for w in words) == 1
+            if right.kind == "body" and (
+                after_comma or (lead in _RIGHT and one_link and commas == 0)
+            ):
                 it.attached, it.how, right.owner = right, "body", it
                 continue
             if it.kind == "relational" and right.kind in ("title", "generic"):
@@ -118,6 +127,13 @@ def _attach(toks: list[str], cores: list[_Item]) -> None:
             ):  # "president and CEO of Acme": one role, read from its last word
                 it.attached, it.how, it.owner = right, "inherit", right
                 right.group.append(it)
+                continue
+        if j > 0 and cores[j - 1].kind == "body" and cores[j - 1].owner is None:
+            left = cores[j - 1]
+            gap = toks[left.i1 : it.i0]
+            if 0 < len(gap) <= 3 and gap[0] in _OBJECT and "," not in gap:
+                # "advocacy group for senior citizens": the role is the body's object
+                it.owner = left
                 continue
         if j > 0:
             left = cores[j - 1]
@@ -162,10 +178,12 @@ def _scope(toks: list[str], it: _Item, markers: list[_Item]) -> str | None:
                 found.add(m.kind)
             elif m.i1 <= reach:
                 found.add("state")
+    body = att.ent if att is not None else {}
+    if body.get("scope") == "national":
+        found.add("national")
     for scope in ("national", "state", "local"):
         if scope in found:
             return scope
-    body = att.ent if att is not None else {}
     return body.get("scope", it.ent.get("scope"))
 
 
@@ -239,6 +257,18 @@ def _apply_modifiers(toks: list[str], items: list[_Item], cores: list[_Item]) ->
     return leftovers
 
 
+def _anonymous_applies(a: _Item, toks: list[str], has_role: bool, has_any: bool) -> bool:
+    """Strong cues ("sources", "unnamed") always apply; social-media cues only when no role is
+    named; weak cues ("video", "online") only when nothing else matched. "official" used as
+    an adjective ("the official party organization") is not a cue."""
+    strength = a.ent.get("strength", "strong")
+    if (strength == "social" and has_role) or (strength == "weak" and has_any):
+        return False
+    if a.text in ("official", "officials") and a.i1 < len(toks):
+        return toks[a.i1] in _AFTER_OFFICIAL
+    return True
+
+
 def resolve_normalized(text: str, table: RankTable) -> Rank:
     """Resolve an already normalised title (see :func:`normalize_title`)."""
     if not text:
@@ -266,9 +296,12 @@ def resolve_normalized(text: str, table: RankTable) -> Rank:
         role = it.kind != "body" or bool(it.mods)
         readings.append((role, (fam, lvl, code, head, spokes, span)))
     # A title that names a role is read as that role; bare institutions only when no role is
-    # named ("The New York Times", "U.S. House of Representatives").
-    if any(role for role, _ in readings):
-        readings = [r for r in readings if r[0]]
+    # named ("The New York Times", "U.S. House of Representatives"), and then the first one.
+    roles = [rd for role, rd in readings if role]
+    if not roles and readings:
+        readings = [readings[0]]
+    elif roles:
+        readings = [(True, rd) for rd in roles]
     best: tuple | None = None
     any_head = any_spokes = False
     for _, rd in readings:
@@ -280,9 +313,10 @@ def resolve_normalized(text: str, table: RankTable) -> Rank:
         alone = m.ent["mod"]["alone"]
         if best is None or alone["level"] > best[1]:
             best = (alone["family"], float(alone["level"]), None, False, False, [m])
+    anon = [a for a in anon if _anonymous_applies(a, toks, bool(roles), best is not None)]
     if anon:
         a = max(anon, key=lambda i: i.ent["level"])
-        named = best[1] if best is not None and a.ent["level"] >= 0.1 else 0.0
+        named = best[1] if best is not None and a.ent.get("strength", "strong") == "strong" else 0.0
         lvl = min(ANONYMOUS_CAP, float(a.ent["level"]) + ANONYMOUS_BONUS * named)
         lvl = max(lvl, float(a.ent["level"]))
         span = [a] + (best[5] if best is not None else [])

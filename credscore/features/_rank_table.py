@@ -51,12 +51,13 @@ FORMAT = "credscore-ranks/1"
 KINDS = ("title", "generic", "relational", "body", "anonymous", "adjective")
 ROLES = ("head", "member", "spokes")
 POSITIONS = ("pre", "post", "both")
+STRENGTHS = ("strong", "social", "weak")  # anonymity cues: see _rank_resolve
 SCOPES = ("national", "state", "local")
 MARKER_SCOPES = (*SCOPES, "region")  # region: a US state name, read as "state" before a title
 _DATA_DIR = Path(__file__).resolve().parent / "data" / "ranks"
 _ENTRY_KEYS = {
     "phrases", "family", "kind", "level", "code", "head", "spokesperson", "state", "local",
-    "head_level", "head_code", "relational", "role", "scope", "tail", "note",
+    "head_level", "head_code", "relational", "role", "scope", "tail", "strength", "note",
 }  # fmt: skip
 _MOD_KEYS = {
     "phrases", "factor", "position", "clears_head", "candidate", "window", "alone", "note",
@@ -227,6 +228,8 @@ def _check_entry(e: Any, i: int, src: str, scale: Mapping[str, float]) -> dict[s
         out["head_level"] = scale[out["head_code"]]
     if out.get("role", "head") not in ROLES:
         raise _fail(src, where, f"role must be one of {ROLES}")
+    if out.get("strength", "strong") not in STRENGTHS:
+        raise _fail(src, where, f"strength must be one of {STRENGTHS}")
     if out.get("scope", "national") not in SCOPES:
         raise _fail(src, where, f"scope must be one of {SCOPES}")
     tail = out.get("tail")
@@ -306,7 +309,8 @@ def load_rank_table(
         None loads only the bundled tables.
     extend : bool, default True
         True: user files extend the bundled tables (a phrase defined again replaces the
-        bundled definition). False: only the user files are loaded.
+        bundled definition). False: only the user files' entries, modifiers and markers are
+        used; the bundled code scale (NATO OF/OR codes, office codes) stays available.
 
     Returns
     -------
@@ -337,6 +341,10 @@ def load_rank_table(
     phrases: dict[str, dict[str, Any]] = {}
     versions: list[str] = []
     canon: list[Any] = []
+    if path is not None and not extend:
+        core = _read(_DATA_DIR / "00_core.json")
+        scale.update(core.get("scale") or {})
+        canon.append({"scale": core.get("scale") or {}})
     for f in files:
         src = str(f)
         doc = _read(f)
