@@ -1,0 +1,217 @@
+"""Tests of credscore.ingest.extract: seed-article facts, each pattern, robustness."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from credscore._tables import EVENT_KINDS
+from credscore.ingest import EVENT_DELAY, FALLBACK_PUBLISHED_AT, extract
+
+ARTICLES = Path(__file__).resolve().parents[2] / "datasets" / "articles"
+
+
+def _by_source(tables, source_id):
+    s = tables.statements
+    return s[s["source_id"] == source_id]
+
+
+@pytest.fixture(scope="module")
+def kursk():
+    text = (ARTICLES / "01_kursk_withdrawal.txt").read_text(encoding="utf-8")
+    return text, extract(text, published_at="2025-02-14")
+
+
+def test_seed_facts(kursk):
+    _text, t = kursk
+    src = t.sources.set_index("source_id")
+    assert src.loc["kyrylo-budanov", "title"].startswith("Lieutenant General, head of")
+    assert src.loc["oleksandr-kindratenko", "title"] == "Colonel"
+    assert "adviser" in src.loc["mykhailo-podolyak", "title"]
+    outlets = set(src.index[src["source_type"] == "outlet"])
+    assert {"cnn", "new-york-times", "kyiv-post", "ukrainska-pravda", "war-zone"} <= outlets
+    budanov = _by_source(t, "kyrylo-budanov")
+    assert budanov["text"].str.contains("8,000").any()
+    assert "cnn" in budanov["contradicts"].iloc[0].split(";")
+    kind = _by_source(t, "oleksandr-kindratenko")
+    original = kind[kind["quote_type"] == "direct"].iloc[0]
+    assert original["via"] == "cnn" and "three weeks" in original["text"]
+    narrowing = kind[kind["text"].str.contains("only")].iloc[0]
+    assert narrowing["via"] == "ukrainska-pravda"
+    ev = t.events.iloc[0]
+    assert (ev["kind"], ev["statement_id"]) == ("scope_narrowing", original["statement_id"])
+    assert ev["at"] == pd.Timestamp("2025-02-14", tz="UTC") + EVENT_DELAY
+    pod = _by_source(t, "mykhailo-podolyak").iloc[0]
+    assert pod["cites"].startswith("reports from")
+    assert (t.sources["source_type"] == "person").sum() >= 4  # Puls via the call sign
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "quote", "quote_type"),
+    [
+        (
+            '"Prices will fall next year," Finance Minister Clara Holm said.',
+            "clara-holm",
+            "Prices will fall next year,",
+            "direct",
+        ),
+        (
+            "“Prices will fall next year,” said Clara Holm, the finance minister.",
+            "clara-holm",
+            "Prices will fall next year,",
+            "direct",
+        ),
+        (
+            'Clara Holm told Reuters: "Prices will fall next year."',
+            "clara-holm",
+            "Prices will fall next year.",
+            "direct",
+        ),
+        (
+            "Clara Holm said on Monday that prices would fall next year.",
+            "clara-holm",
+            "prices would fall next year",
+            "reported",
+        ),
+        (
+            "Prices would fall next year, Clara Holm warned.",
+            "clara-holm",
+            "Prices would fall next year",
+            "reported",
+        ),
+        (
+            "According to Clara Holm, prices will fall next year.",
+            "clara-holm",
+            "prices will fall next year",
+            "according_to",
+        ),
+    ],
+)
+def test_patterns(text, speaker, quote, quote_type):
+    t = extract(text)
+    row = t.statements.iloc[0]
+    assert (row["source_id"], row["text"], row["quote_type"]) == (speaker, quote, quote_type)
+    assert text[row["start"] : row["end"]] == quote
+
+
+def test_split_quote_pronoun_and_continuation():
+    text = (
+        "Colonel Ann Lee, head of the Fifth Brigade, spoke on Monday.\n"
+        '"We will hold the town," she said, "whatever it costs."\n'
+        '"The bridge is ours."'
+    )
+    t = extract(text)
+    assert t.statements["source_id"].tolist() == ["ann-lee", "ann-lee"]
+    first = t.statements.iloc[0]
+    assert first["text"] == "We will hold the town, whatever it costs."
+    assert first["spans"].count(":") == 2
+    assert t.sources.set_index("source_id").loc["ann-lee", "organization"] == "Fifth Brigade"
+
+
+def test_anonymous_and_retraction_kinds():
+    text = (
+        "Officials said the plant would close in May.\n"
+        'Mayor Tom Reed said: "The plant will close in May."\n'
+        "Reed later retracted his claim."
+    )
+    t = extract(text, published_at="2024-05-01T12:00:00")
+    assert (
+        t.sources.set_index("source_id").loc[t.statements.iloc[0]["source_id"], "source_type"]
+        == "anonymous"
+    )
+    assert t.events["kind"].tolist() == ["retraction"]
+    assert set(t.events["kind"]) <= set(EVENT_KINDS)
+    assert (t.events["at"] > t.statements["made_at"].max()).all()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n ",
+        "The river rose by two metres overnight.",
+        'He said "unbalanced and',
+        "„Wir bleiben hier“, sagte der Bürgermeister.",
+        "«Мы не уйдём», — заявил мэр города.",
+        '"""""',
+        "“”“”",
+        "said said said that that",
+        "\u200b\ufeff",
+    ],
+)
+def test_robust_inputs(text):
+    t = extract(text)
+    assert list(t.statements.columns[:4]) == ["statement_id", "source_id", "text", "made_at"]
+    assert (t.statements["made_at"] == FALLBACK_PUBLISHED_AT).all()
+
+
+def test_non_str_rejected():
+    with pytest.raises(TypeError, match="must be a str"):
+        extract(b"bytes")  # type: ignore[arg-type]
+
+
+def test_one_megabyte_linear():
+    text = (ARTICLES / "01_kursk_withdrawal.txt").read_text(encoding="utf-8")
+    small = (text + "\n") * 20
+    big = (text + "\n") * 400
+    t0 = time.perf_counter()
+    extract(small)
+    t_small = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    out = extract(big)
+    t_big = time.perf_counter() - t0
+    assert len(out.statements) >= 400 * 6
+    assert t_big < 25 * t_small + 2.0  # 20x the text: roughly linear, generous bound
+
+
+def test_adversarial_megabyte():
+    text = ('"' + "a, " * 100_000) + ("Mr. " * 75_000) + ("said that " * 40_000) + "“" * 10_000
+    assert len(text) >= 1_000_000
+    t0 = time.perf_counter()
+    extract(text)
+    assert time.perf_counter() - t0 < 60  # ~5-15 s on a busy 2-core machine
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *list("abcAB Xy\"“”„«»,.:;!?\n'-"),
+                "said ",
+                "told ",
+                "Smith ",
+                "that ",
+                "according to ",
+                "later retracted ",
+            ]
+        ),
+        max_size=120,
+    ).map("".join)
+)
+def test_never_raises_and_offsets_slice(text):
+    """On any text: no exception, every span slices to its piece, and the output is
+    deterministic (same input -> same tables)."""
+    t = extract(text)
+    for row in t.statements.itertuples():
+        pieces = [text[int(a) : int(b)] for a, b in (p.split(":") for p in row.spans.split(";"))]
+        assert " ".join(pieces) == row.text
+        assert row.start <= row.end
+    again = extract(text)
+    pd.testing.assert_frame_equal(t.statements, again.statements)
+    pd.testing.assert_frame_equal(t.sources, again.sources)
+    pd.testing.assert_frame_equal(t.events, again.events)
+
+
+def test_events_point_to_statements_and_validate():
+    schema = pytest.importorskip("credscore.schema")
+    for path in sorted(ARTICLES.glob("*.txt")):
+        t = extract(path.read_text(encoding="utf-8"), published_at="2025-01-01")
+        assert t.events["statement_id"].isin(t.statements["statement_id"]).all()
+        assert t.statements["source_id"].isin(t.sources["source_id"]).all()
+        schema.validate_tables(t.statements, t.sources, t.events)
