@@ -28,13 +28,13 @@ _MAX_IDS = 10
 class HistoryArrays:
     """The two tables reduced to the numpy arrays the kernels need (positional)."""
 
-    src: NDArray[np.int64]  # source code per statement, codes sorted by source_id
+    src: NDArray[np.int64]  # source code per statement (order of codes is irrelevant)
     n_sources: int
     made: NDArray[np.int64]  # UTC ns
     label: NDArray[np.float64]  # 0.0 / 1.0 / NaN
     verdict_at: NDArray[np.int64]  # UTC ns: label_at if present, else made_at
     ev_stmt: NDArray[np.int64]  # position of the event's statement in ``statements``
-    ev_kind: NDArray[np.object_]
+    ev_kind: NDArray[np.int64]  # index into credscore._tables.EVENT_KINDS
     ev_at: NDArray[np.int64]  # UTC ns
 
 
@@ -44,11 +44,25 @@ class _Problems:
         self.lines: list[str] = []
 
     def add(self, table: str, column: str, check: str, rows, what: str, fix: str) -> None:
-        rows = [str(r) for r in list(rows)]
-        shown = ", ".join(rows[:_MAX_IDS]) + (f", … ({len(rows)} in all)" if len(rows) > 10 else "")
-        where = f" (rows: {shown})" if rows else ""
+        """Record one problem; ``rows`` is a list of row ids or ``(first_ids, total)``."""
+        total = None
+        if isinstance(rows, tuple):
+            rows, total = rows
+        rows = [r if isinstance(r, str) else repr(r) for r in list(rows)[:_MAX_IDS]]
+        total = len(rows) if total is None else total
+        more = f" and {total - len(rows)} more" if total > len(rows) else ""
+        where = f" (rows: {', '.join(rows)}{more})" if rows else ""
         self.lines.append(f"{table}.{column}: {what}{where}. Fix: {fix}")
-        self.items.append({"table": table, "column": column, "check": check, "rows": rows})
+        self.items.append(
+            {
+                "table": table,
+                "column": column,
+                "check": check,
+                "rows": rows,
+                "n_rows": total,
+                "fix": fix,
+            }
+        )
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -60,15 +74,29 @@ class _Problems:
             )
 
 
-def _ids(table: str, df: pd.DataFrame) -> np.ndarray:
-    col = "statement_id" if table == "statements" else "event_id"
-    if col in df.columns:
-        return df[col].to_numpy(dtype=object)
-    return np.asarray(df.index, dtype=object)
+class _Rows:
+    """Names rows by id (``statement_id`` / ``event_id``), else by index label; lazily."""
+
+    def __init__(self, table: str, df: pd.DataFrame) -> None:
+        col = "statement_id" if table == "statements" else "event_id"
+        self.values = df[col] if col in df.columns else None
+        self.index = df.index
+
+    def __call__(self, mask: np.ndarray) -> tuple[list, int]:
+        pos = np.flatnonzero(mask)
+        head = pos[:_MAX_IDS]
+        if self.values is not None:
+            names = [
+                v if isinstance(v, str) else f"#{p}"
+                for v, p in zip(self.values.iloc[head], head, strict=True)
+            ]
+        else:
+            names = [f"#{p}" for p in head]
+        return names, len(pos)
 
 
 def _to_utc_ns(
-    col: pd.Series, table: str, name: str, ids: np.ndarray, probs: _Problems, *, allow_nat: bool
+    col: pd.Series, table: str, name: str, rows: _Rows, probs: _Problems, *, allow_nat: bool
 ) -> NDArray[np.int64] | None:
     """UTC nanoseconds of a tz-aware timestamp column, or ``None`` after recording problems."""
     if len(col) == 0:
@@ -90,14 +118,16 @@ def _to_utc_ns(
                 table,
                 name,
                 "not_timestamp",
-                ids[kinds == "other"],
-                "values are not timestamps",
-                "parse them with pd.to_datetime(..., utc=True)",
+                rows(kinds == "other"),
+                what="values are not timestamps",
+                fix="parse them with pd.to_datetime(..., utc=True)",
             )
             return None
         if (kinds == "naive").any():
             mixed = "mixed timezone-aware and naive" if (kinds == "aware").any() else "naive"
-            probs.add(table, name, "tz_naive", ids[kinds == "naive"], f"{mixed} timestamps", fix_tz)
+            probs.add(
+                table, name, "tz_naive", rows(kinds == "naive"), f"{mixed} timestamps", fix_tz
+            )
             return None
         values = pd.to_datetime(col, utc=True)
     else:
@@ -117,16 +147,18 @@ def _to_utc_ns(
             table, name, "out_of_bounds", [], "timestamps outside 1677-2262", "correct the dates"
         )
         return None
-    if not allow_nat and (ns == _NAT).any():
-        probs.add(
-            table,
-            name,
-            "missing",
-            ids[ns == _NAT],
-            "missing timestamps (NaT)",
-            "every row needs a time; drop those rows or fill the time in",
-        )
-        return None
+    if not allow_nat:
+        nat = ns == _NAT
+        if nat.any():
+            probs.add(
+                table,
+                name,
+                "missing",
+                rows(nat),
+                "missing timestamps (NaT)",
+                "every row needs a time; drop those rows or fill the time in",
+            )
+            return None
     return ns
 
 
@@ -140,6 +172,24 @@ def _classify(v) -> str:
     return "other"
 
 
+def _codes(col: pd.Series) -> tuple[NDArray[np.int64], int]:
+    """Integer codes of a column (-1 for missing) and the number of distinct values."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(dtype=np.int64), len(col.cat.categories)
+    codes, uniques = pd.factorize(col)
+    return codes.astype(np.int64, copy=False), len(uniques)
+
+
+def _empty_events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "statement_id": pd.Series([], dtype=object),
+            "kind": pd.Series([], dtype=object),
+            "at": pd.Series([], dtype="datetime64[ns, UTC]"),
+        }
+    )
+
+
 def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None) -> HistoryArrays:
     """Check the two tables and reduce them to positional numpy arrays.
 
@@ -149,9 +199,8 @@ def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None
         On any problem, listing all problems found (see ``check_history_inputs``).
     """
     probs = _Problems()
-    missing = [c for c in ("statement_id", "source_id", "made_at") if c not in statements.columns]
-    if missing:
-        for c in missing:
+    for c in ("statement_id", "source_id", "made_at"):
+        if c not in statements.columns:
             probs.add(
                 "statements",
                 c,
@@ -160,41 +209,82 @@ def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None
                 "required column is missing",
                 f"add a '{c}' column",
             )
-        probs.raise_if_any()
-    sids = _ids("statements", statements)
-    stmt_index = pd.Index(statements["statement_id"])
-    if stmt_index.hasnans:
+    if events is None or (len(events) == 0 and not {"statement_id", "at"} <= set(events.columns)):
+        events = _empty_events()
+    for c in ("statement_id", "kind", "at"):
+        if c not in events.columns:
+            probs.add(
+                "events",
+                c,
+                "missing_column",
+                [],
+                "required column is missing",
+                f"add an '{c}' column",
+            )
+    probs.raise_if_any()
+    n, m = len(statements), len(events)
+    srows, erows = _Rows("statements", statements), _Rows("events", events)
+
+    # One hash pass over every statement id (statements, then events): uniqueness and the
+    # event -> statement join at once.
+    both = pd.concat(
+        [
+            statements["statement_id"].reset_index(drop=True),
+            events["statement_id"].reset_index(drop=True),
+        ],
+        ignore_index=True,
+    )
+    codes, n_ids = _codes(both) if n + m else (np.zeros(0, np.int64), 0)
+    st_codes, ev_codes = codes[:n], codes[n:]
+    if (st_codes < 0).any():
         probs.add(
             "statements",
             "statement_id",
             "missing",
-            np.asarray(statements.index)[stmt_index.isna()],
-            "missing statement ids (row labels shown)",
-            "give every row an id",
+            rows_by_pos(st_codes < 0),
+            what="missing statement ids (row positions shown)",
+            fix="give every row an id",
         )
-    elif not stmt_index.is_unique:
-        dup = stmt_index[stmt_index.duplicated()].unique()
+    counts = np.bincount(st_codes[st_codes >= 0], minlength=n_ids)
+    dup = (st_codes >= 0) & (counts[np.maximum(st_codes, 0)] > 1)
+    if dup.any():
         probs.add(
             "statements",
             "statement_id",
             "unique",
-            dup,
-            "duplicated statement ids",
-            "make statement_id unique (events refer to statements by id)",
+            srows(dup),
+            what="duplicated statement ids",
+            fix="make statement_id unique (events refer to statements by id)",
         )
+    pos_of = np.full(n_ids + 1, -1, dtype=np.int64)  # last slot: missing ids (-1 code)
+    pos_of[st_codes] = np.arange(n, dtype=np.int64)
+    pos_of[-1] = -1
+    ev_stmt = pos_of[ev_codes]
+    unknown = ev_stmt < 0
+    if unknown.any():
+        probs.add(
+            "events",
+            "statement_id",
+            "unknown_statement",
+            erows(unknown),
+            what="events point to statements that are not in the statements table",
+            fix="add the statements or remove the events",
+        )
+
     src_col = statements["source_id"]
-    if src_col.isna().any():
+    src, n_sources = _codes(src_col) if n else (np.zeros(0, np.int64), 0)
+    if (src < 0).any():
         probs.add(
             "statements",
             "source_id",
             "missing",
-            sids[src_col.isna().to_numpy()],
-            "missing source ids",
-            "attribute every statement to a source",
+            srows(src < 0),
+            what="missing source ids",
+            fix="attribute every statement to a source",
         )
-    made = _to_utc_ns(statements["made_at"], "statements", "made_at", sids, probs, allow_nat=False)
+    made = _to_utc_ns(statements["made_at"], "statements", "made_at", srows, probs, allow_nat=False)
 
-    n = len(statements)
+    label = np.full(n, np.nan)
     if "label" in statements.columns and n:
         lab_raw = statements["label"]
         if pd.api.types.is_bool_dtype(lab_raw) or pd.api.types.is_numeric_dtype(lab_raw):
@@ -205,9 +295,9 @@ def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None
                     "statements",
                     "label",
                     "domain",
-                    sids[bad],
-                    "labels must be 0, 1 or missing",
-                    "map verdicts to 1 = held up, 0 = did not",
+                    srows(bad),
+                    what="labels must be 0, 1 or missing",
+                    fix="map verdicts to 1 = held up, 0 = did not",
                 )
         else:
             probs.add(
@@ -218,14 +308,11 @@ def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None
                 f"label has dtype {lab_raw.dtype}",
                 "map verdicts to 1.0 = held up, 0.0 = did not, NaN = unknown",
             )
-            label = np.full(n, np.nan)
-    else:
-        label = np.full(n, np.nan)
 
     verdict_at = made
     if "label_at" in statements.columns and n:
         lab_at = _to_utc_ns(
-            statements["label_at"], "statements", "label_at", sids, probs, allow_nat=True
+            statements["label_at"], "statements", "label_at", srows, probs, allow_nat=True
         )
         if lab_at is not None and made is not None:
             present = lab_at != _NAT
@@ -235,45 +322,31 @@ def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None
                     "statements",
                     "label_at",
                     "before_statement",
-                    sids[early],
-                    "verdicts dated before their statement",
-                    "a verdict cannot precede the statement; correct label_at or made_at",
+                    srows(early),
+                    what="verdicts dated before their statement",
+                    fix="a verdict cannot precede its statement; correct label_at or made_at",
                 )
             verdict_at = np.where(present, lab_at, made)
 
-    if events is None or (len(events) == 0 and not {"statement_id", "at"} <= set(events.columns)):
-        events = pd.DataFrame({"statement_id": [], "kind": [], "at": []})
-    ev_missing = [c for c in ("statement_id", "kind", "at") if c not in events.columns]
-    for c in ev_missing:
-        probs.add(
-            "events", c, "missing_column", [], "required column is missing", f"add an '{c}' column"
-        )
-    probs.raise_if_any()
-
-    eids = _ids("events", events)
-    ev_stmt = stmt_index.get_indexer(pd.Index(events["statement_id"]))
-    unknown = ev_stmt < 0
-    if unknown.any():
-        probs.add(
-            "events",
-            "statement_id",
-            "unknown_statement",
-            eids[unknown],
-            "events point to statements that are not in the statements table",
-            "add the statements or remove the events",
-        )
-    kinds = events["kind"].to_numpy(dtype=object)
-    bad_kind = ~pd.Index(kinds).isin(EVENT_KINDS)
+    kind_codes, kind_uniques = pd.factorize(events["kind"])
+    known = np.array([k in EVENT_KINDS for k in kind_uniques], dtype=bool)
+    bad_kind = (kind_codes < 0) | ~known[np.maximum(kind_codes, 0)] if m else np.zeros(0, bool)
     if bad_kind.any():
+        shown = sorted({str(k) for k, ok in zip(kind_uniques, known, strict=True) if not ok})
         probs.add(
             "events",
             "kind",
             "domain",
-            eids[bad_kind],
-            f"unknown event kinds {sorted({str(k) for k in kinds[bad_kind]})[:5]}",
-            f"use one of {', '.join(EVENT_KINDS)}",
+            erows(bad_kind),
+            what=f"unknown event kinds {shown[:5]}",
+            fix=f"use one of {', '.join(EVENT_KINDS)}",
         )
-    ev_at = _to_utc_ns(events["at"], "events", "at", eids, probs, allow_nat=False)
+    kind_idx = np.array(
+        [EVENT_KINDS.index(k) if k in EVENT_KINDS else -1 for k in kind_uniques], dtype=np.int64
+    )
+    ev_kind = kind_idx[kind_codes] if m else np.zeros(0, np.int64)
+
+    ev_at = _to_utc_ns(events["at"], "events", "at", erows, probs, allow_nat=False)
     if ev_at is not None and made is not None and not unknown.any():
         early = ev_at < made[ev_stmt]
         if early.any():
@@ -281,21 +354,25 @@ def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None
                 "events",
                 "at",
                 "before_statement",
-                eids[early],
-                "events dated before the statement they refer to",
-                "an event cannot precede its statement; correct 'at' or 'statement_id'",
+                erows(early),
+                what="events dated before the statement they refer to",
+                fix="an event cannot precede its statement; correct 'at' or 'statement_id'",
             )
     probs.raise_if_any()
     assert made is not None and ev_at is not None  # for type checkers
 
-    codes, uniques = pd.factorize(src_col, sort=True)
     return HistoryArrays(
-        src=codes.astype(np.int64, copy=False),
-        n_sources=len(uniques),
+        src=src,
+        n_sources=n_sources,
         made=made,
         label=label,
         verdict_at=np.asarray(verdict_at, dtype=np.int64),
-        ev_stmt=ev_stmt.astype(np.int64, copy=False),
-        ev_kind=kinds,
+        ev_stmt=ev_stmt,
+        ev_kind=ev_kind,
         ev_at=ev_at,
     )
+
+
+def rows_by_pos(mask: np.ndarray) -> tuple[list, int]:
+    pos = np.flatnonzero(mask)
+    return [f"#{p}" for p in pos[:_MAX_IDS]], len(pos)

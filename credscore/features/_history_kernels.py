@@ -136,67 +136,66 @@ def _segmented_decay_scan(decay: NDArray[np.float64], inc: NDArray[np.float64]) 
 def decayed_before(
     item_keys: NDArray[np.int64],
     item_alpha: NDArray[np.int64],
-    item_beta: NDArray[np.int64],
+    item_beta: NDArray[np.int64] | None,
     item_x: NDArray[np.float64],
-    item_src: NDArray[np.int64],
     query_keys: NDArray[np.int64],
     query_starts: NDArray[np.int64],
     query_t: NDArray[np.int64],
     half_life_ns: float,
+    stride: int,
     *,
-    anchor_is_activation: bool = False,
+    presorted: bool = False,
 ) -> NDArray[np.float64]:
     """Decayed sum ``Σ x_i · 2^(-(t - β_i) / h)`` over the source's items with ``α_i < t``.
 
-    ``item_x`` may be 2-D (one column per quantity sharing the same items); the result
-    then has one column per quantity. Each item becomes visible at its *activation* time
-    ``α`` and decays from its *anchor* time ``β <= α``. Items need not be sorted;
-    ``item_keys`` encode ``(source, α)``.
-    Ties at one ``(source, α)`` are summed after sorting by ``(β, x)``, so the result does
-    not depend on the input row order, bit for bit. With ``anchor_is_activation=True``
-    (``β == α``) pass integer-valued ``x`` (tie sums are then exact in any order).
+    Each item becomes visible at its *activation* time ``α`` and decays from its *anchor*
+    time ``β <= α`` (``item_beta=None`` means ``β = α``; then give integer-valued ``x`` so
+    tie sums are exact in any order). ``item_keys`` encode ``(source, α)`` with the given
+    ``stride``; items need not be sorted unless ``presorted``. Ties at one ``(source, α)``
+    are summed after sorting by ``(β, x)``, so the result does not depend on the input row
+    order, bit for bit. ``item_x`` may be 2-D (one column per quantity sharing the items);
+    the result then has one column per quantity. Queries are fastest sorted by key.
 
     Examples
     --------
     >>> import numpy as np
     >>> day = 86_400 * 10**9
     >>> t = np.array([0, 2 * day])  # one source, items at day 0 and day 2, half-life 2 days
-    >>> out = decayed_before(t, t, t, np.ones(2), np.zeros(2, "i8"),
-    ...     np.array([4 * day]), np.array([0]), np.array([4 * day]), 2.0 * day)
+    >>> out = decayed_before(t, t, None, np.ones(2), np.array([4 * day]), np.array([0]),
+    ...     np.array([4 * day]), 2.0 * day, stride=10 * day)
     >>> float(out[0])  # 2^-2 + 2^-1
     0.75
     """
     nq = len(query_keys)
     if len(item_keys) == 0:
         return np.zeros((nq, *np.shape(item_x)[1:]), dtype=np.float64)
-    if anchor_is_activation:
+    if presorted:
+        order = slice(None)
+    elif item_beta is None:
         order = np.argsort(item_keys)
     else:
         if np.ndim(item_x) != 1:
-            raise ValueError("2-D item_x needs anchor_is_activation=True")
+            raise ValueError("2-D item_x needs item_beta=None")
         order = np.lexsort((item_x, item_beta, item_keys))
     keys = item_keys[order]
     alpha = item_alpha[order]
-    src = item_src[order]
-    # Contribution of each item at its own activation time.
-    if anchor_is_activation:
-        w = item_x[order].astype(np.float64)
-    else:
-        w = item_x[order] * np.exp2(-(alpha - item_beta[order]).astype(np.float64) / half_life_ns)
+    w = np.asarray(item_x[order], dtype=np.float64)
+    if item_beta is not None:  # contribution of each item at its own activation time
+        w = w * np.exp2(-(alpha - item_beta[order]).astype(np.float64) / half_life_ns)
     # Aggregate ties on (source, α): one node per distinct key.
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    ukeys, ualpha, usrc = keys[starts], alpha[starts], src[starts]
-    uinc = np.add.reduceat(w, starts)
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new)
+    ukeys, ualpha, usrc = keys[starts], alpha[starts], keys[starts] // stride
+    uinc = np.add.reduceat(w, starts) if len(starts) < len(keys) else w
     decay = np.zeros(len(ukeys), dtype=np.float64)
-    same = usrc[1:] == usrc[:-1]
-    gap = (ualpha[1:] - ualpha[:-1]).astype(np.float64)
-    decay[1:] = np.where(same, np.exp2(-gap / half_life_ns), 0.0)
+    gap = np.where(usrc[1:] == usrc[:-1], (ualpha[1:] - ualpha[:-1]).astype(np.float64), np.inf)
+    decay[1:] = np.exp2(-gap / half_life_ns)  # 0 across sources: a new segment
     d = _segmented_decay_scan(decay, uinc)
     hi = np.searchsorted(ukeys, query_keys, side="left")
     lo = np.searchsorted(ukeys, query_starts, side="left")
     found = hi > lo
     idx = np.where(found, hi - 1, 0)
-    fac = np.where(found, np.exp2(-(query_t - ualpha[idx]).astype(np.float64) / half_life_ns), 0.0)
-    if d.ndim == 2:
-        return d[idx] * fac[:, None]
-    return d[idx] * fac
+    age = (query_t - ualpha[idx]).astype(np.float64)
+    fac = np.where(found, np.exp2(-age / half_life_ns), 0.0)
+    return d[idx] * (fac[:, None] if d.ndim == 2 else fac)
