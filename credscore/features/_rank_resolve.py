@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from credscore.features._rank_table import UNKNOWN, Rank, RankTable, normalize_title
+from credscore.features._rank_table import (
+    UNKNOWN,
+    Rank,
+    RankTable,
+    normalize_title,
+)
 
 #: Highest level an anonymous source can reach (an unnamed senior official).
 ANONYMOUS_CAP = 0.35
@@ -59,34 +63,32 @@ class _Item:
 
 
 def _items(text: str, table: RankTable) -> tuple[list[str], list[_Item], list[_Item]]:
+    """Greedy longest match of table phrases and scope markers over the tokens."""
     toks = text.split(" ")
-    starts = []
-    pos = 0
-    for t in toks:
-        starts.append(pos)
-        pos += len(t) + 1
+    n = len(toks)
     items: list[_Item] = []
     markers: list[_Item] = []
-    for m in table.pattern.finditer(text):
-        s = m.group(0)
-        i0 = bisect_right(starts, m.start()) - 1
-        i1 = i0 + s.count(" ") + 1
-        ent = None
-        for cand in (s, s[:-1], s[:-2]):
-            ent = table.phrases.get(cand)
-            if ent is not None:
-                break
-        if ent is None:
-            for scope, words in table.markers.items():
-                if s in words or s[:-1] in words:
-                    markers.append(_Item(i0, i1, s, scope, {}))
-                    break
+    first, lookup = table.first_words, table.lookup
+    i = 0
+    while i < n:
+        longest = first.get(toks[i])
+        if longest is None:
+            i += 1
             continue
-        items.append(_Item(i0, i1, s, ent["kind"], ent))
-    for scope, words in table.markers.items():  # phrases that double as markers ("state")
-        for it in items:
-            if it.text in words and it.kind == "modifier":
-                markers.append(_Item(it.i0, it.i1, it.text, scope, {}))
+        for length in range(min(longest, n - i), 0, -1):
+            s = " ".join(toks[i : i + length]) if length > 1 else toks[i]
+            hit = lookup.get(s)
+            if hit is None:
+                continue
+            _, ent, scope = hit
+            if ent is not None:
+                items.append(_Item(i, i + length, s, ent["kind"], ent))
+            if scope is not None:  # a phrase may also be a marker ("united states", "city")
+                markers.append(_Item(i, i + length, s, scope, {}))
+            i += length
+            break
+        else:
+            i += 1
     return toks, items, markers
 
 

@@ -123,8 +123,11 @@ def normalize_title(text: str) -> str:
     >>> normalize_title("Lt. Gen., head of the U.S. Army's 3rd Corps")
     'lt gen , head of the us army 3rd corps'
     """
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    if text.isascii():
+        s = text.lower()
+    else:
+        s = unicodedata.normalize("NFKD", text)
+        s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     s = _ABBREV.sub(lambda m: re.sub(r"[.\s]", "", m.group(0)), s)
     s = _APOS.sub("", s).replace("&", " and ")
     s = _SEP.sub(" , ", s)
@@ -164,7 +167,8 @@ class RankTable:
     modifiers: dict[str, dict[str, Any]]
     markers: dict[str, frozenset[str]]
     phrases: dict[str, dict[str, Any]]
-    pattern: re.Pattern[str] = field(repr=False)
+    lookup: dict[str, tuple[str, dict[str, Any] | None, str | None]] = field(repr=False)
+    first_words: dict[str, int] = field(repr=False)
     cache: dict[str, Rank] = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self) -> str:
@@ -286,15 +290,30 @@ def _files(path: str | Path) -> list[Path]:
     return [p]
 
 
-def _compile(phrases: Iterable[str]) -> re.Pattern[str]:
-    alts = []
-    for p in sorted(phrases, key=lambda s: (-len(s), s)):
-        esc = re.escape(p)
-        # Plural: "generals", "officials", "ministries" are read as their singular.
-        if len(p.split()[-1]) >= 4 and p[-1] not in "sy":
-            esc += "(?:s|es)?"
-        alts.append(esc)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])")
+def plural_ok(phrase: str) -> bool:
+    """Whether ``phrase + "s"`` / ``+ "es"`` reads as its plural ("generals", "officials")."""
+    last = phrase.rsplit(" ", 1)[-1]
+    return len(last) >= 4 and phrase[-1] not in "sy"
+
+
+def _index(
+    phrases: Mapping[str, dict[str, Any]], markers: Mapping[str, Iterable[str]]
+) -> tuple[dict[str, tuple[str, dict[str, Any] | None, str | None]], dict[str, int]]:
+    """Surface form (incl. simple plurals) -> (phrase, entry, marker scope); first word ->
+    longest phrase length in words starting with it."""
+    scope_of = {w: sc for sc, words in markers.items() for w in words}
+    lookup: dict[str, tuple[str, dict[str, Any] | None, str | None]] = {}
+    for form in list(phrases) + list(scope_of):
+        hit = (form, phrases.get(form), scope_of.get(form))
+        if plural_ok(form):
+            for suffix in ("es", "s"):
+                lookup.setdefault(form + suffix, hit)
+        lookup[form] = hit
+    first_words: dict[str, int] = {}
+    for form in lookup:
+        w = form.split(" ")
+        first_words[w[0]] = max(first_words.get(w[0], 1), len(w))
+    return lookup, first_words
 
 
 def load_rank_table(
@@ -373,6 +392,7 @@ def load_rank_table(
     for m in modifiers.values():
         for p in m["phrases"]:
             phrases.setdefault(p, {"kind": "modifier", "mod": m})
+    lookup, first_words = _index(phrases, markers)
     blob = json.dumps(canon, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     version = "+".join(versions) if versions else "0"
     return RankTable(
@@ -383,5 +403,6 @@ def load_rank_table(
         modifiers=modifiers,
         markers={k: frozenset(v) for k, v in markers.items()},
         phrases=phrases,
-        pattern=_compile(list(phrases) + [w for v in markers.values() for w in v]),
+        lookup=lookup,
+        first_words=first_words,
     )

@@ -138,8 +138,9 @@ def rank_features(
     """
     table = table if table is not None else default_rank_table()
     s = titles if isinstance(titles, pd.Series) else pd.Series(list(titles), dtype="object")
-    obj = s.astype("object")
-    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype("object")
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
     ranks = [resolve_text(u, table) for u in uniques]
     fam = np.array([r.family for r in ranks] + ["unknown"], dtype=object)
     lvl = np.array(
@@ -153,7 +154,7 @@ def rank_features(
     idx = np.where(codes < 0, len(ranks), codes)  # -1 (missing) -> the trailing unknown slot
     return pd.DataFrame(
         {
-            "rank_family": pd.array(fam[idx], dtype="string"),
+            "rank_family": pd.array(fam, dtype="string").take(idx),
             "rank_level": lvl[idx],
             "rank_is_head": head[idx],
             "rank_is_spokesperson": spokes[idx],
