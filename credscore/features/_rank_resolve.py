@@ -242,7 +242,8 @@ def _apply_modifiers(toks: list[str], items: list[_Item], cores: list[_Item]) ->
         target = None
         if mod["position"] in ("post", "both"):
             before = [c for c in cores if c.i1 <= m.i0 and m.i0 - c.i1 <= 1]
-            pure_post = mod["position"] == "post"  # "Colonel (ret.)": may cross one comma
+            # "Colonel (ret.)", "General (retired)": a trailing modifier may cross one comma
+            pure_post = mod["position"] == "post" or m.i1 >= len(toks) or toks[m.i1] == ","
             if before and (pure_post or not _comma_between(toks, before[-1].i1, m.i0)):
                 target = before[-1]
         if target is None and mod["position"] in ("pre", "both"):
