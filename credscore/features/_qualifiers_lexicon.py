@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from credscore.exceptions import LexiconError
+from credscore.features._qualifiers_compile import compile_lexicon
 
 __all__ = ["DEFAULT_LEXICON_RESOURCE", "QUALIFIER_CATEGORIES", "Lexicon", "load_lexicon"]
 
@@ -40,18 +41,19 @@ QUALIFIER_CATEGORIES: tuple[str, ...] = (
 #: Bundled default lexicon, relative to the ``credscore.features`` package.
 DEFAULT_LEXICON_RESOURCE = "data/qualifiers.json"
 
-_HYPHEN_CHARS = "-\u2010\u2011"
-_HYPHENS = r"\-\u2010\u2011"  # for use inside a regex character class
-_APOSTROPHES = "'\u2019\u2018"
-#: Separator between the words of a phrase: spaces, or a hyphen with optional spaces.
-_SEP = rf"[\s{_HYPHENS}]+"
-#: Right boundary: no word character, and not the first half of a hyphenated word.
-_RIGHT = rf"(?!\w)(?![{_HYPHENS}]\w)"
-_BUILTIN_MACROS = {"_": _SEP, "HYPHEN": f"[{_HYPHENS}]", "APOS": f"[{_APOSTROPHES}]"}
-_ENTRY_KEYS = {"cue", "regex", "then", "next", "not_next", "not_prev", "first", "boundary", "note"}
+_ENTRY_KEYS = {
+    "cue",
+    "regex",
+    "then",
+    "next",
+    "not_next",
+    "prev",
+    "not_prev",
+    "first",
+    "boundary",
+    "note",
+}
 _TOP_KEYS = {"format", "version", "description", "macros", "categories", "remove"}
-_MACRO_RE = re.compile(r"\{([A-Z_][A-Z0-9_]*)\}")
-_TOKEN_RE = re.compile(rf"[{_APOSTROPHES}]|[{_HYPHENS}\s]+|[^{_APOSTROPHES}{_HYPHENS}\s]")
 
 
 @dataclass(frozen=True)
@@ -175,9 +177,14 @@ def _validate_entry(entry: Any, where: str) -> None:
     for key in ("then", "next", "not_next", "first"):
         if key in entry and not isinstance(entry[key], str):
             raise _err(where, f"{key!r} must be a regex string.")
-    prev = entry.get("not_prev", [])
-    if not isinstance(prev, list) or not all(isinstance(p, str) and p.strip() for p in prev):
-        raise _err(where, "'not_prev' must be a list of words.")
+    for key in ("prev", "not_prev"):
+        words = entry.get(key, [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise _err(where, f"{key!r} must be a list of words (or short phrases).")
+        if words and "regex" in entry:
+            raise _err(
+                where, f"{key!r} only applies to 'cue' entries; use a lookbehind in 'regex'."
+            )
     if "boundary" in entry and not isinstance(entry["boundary"], bool):
         raise _err(where, "'boundary' must be true or false.")
 
@@ -252,7 +259,7 @@ def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True
                 raise _err(where, "'remove' only makes sense with extend=True.")
             content = user
             digest = hashlib.sha256(raw).hexdigest()
-    pattern, groups = _compile(content, where)
+    pattern, groups = compile_lexicon(content, QUALIFIER_CATEGORIES, where)
     return Lexicon(
         version=str(content["version"]),
         sha256=digest,
@@ -261,174 +268,3 @@ def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True
         pattern=pattern,
         group_category=groups,
     )
-
-
-# --------------------------------------------------------------------------- compilation
-
-
-def _expand(text: str, macros: dict[str, str], where: str) -> str:
-    for _ in range(10):  # macros may use macros
-        new = _MACRO_RE.sub(lambda m: _lookup(m.group(1), macros, where), text)
-        if new == text:
-            return new
-        text = new
-    raise _err(where, "macros nest too deeply (a macro probably refers to itself).")
-
-
-def _lookup(name: str, macros: dict[str, str], where: str) -> str:
-    if name in _BUILTIN_MACROS:
-        return _BUILTIN_MACROS[name]
-    if name not in macros:
-        raise _err(where, f"unknown macro {{{name}}}; define it under 'macros'.")
-    return f"(?:{macros[name]})"
-
-
-def _check_regex(rx: str, where: str) -> str:
-    try:
-        compiled = re.compile(rx)
-    except re.error as exc:
-        raise _err(where, f"invalid regex {rx!r} ({exc}).") from exc
-    if compiled.groups:
-        raise _err(where, "capturing groups are not allowed; write (?:...) instead of (...).")
-    return rx
-
-
-def _user_rx(entry: dict[str, Any], key: str, macros: dict[str, str], where: str) -> str:
-    return _check_regex(f"(?i:{_expand(entry[key], macros, where)})", where)
-
-
-def _literal_tokens(phrase: str) -> list[str]:
-    """Split a lower-cased phrase into trie tokens: characters, separators, apostrophes."""
-    out: list[str] = []
-    for tok in _TOKEN_RE.findall(lower_text(phrase.strip())):
-        if tok[0] in _APOSTROPHES:
-            out.append("'")
-        elif tok[0] in _HYPHEN_CHARS or tok[0].isspace():
-            out.append(" ")
-        else:
-            out.append(tok)
-    return out
-
-
-def _token_regex(tok: str) -> str:
-    if tok == " ":
-        return _SEP
-    if tok == "'":
-        return f"[{_APOSTROPHES}]"
-    return re.escape(tok)
-
-
-def _leaf_regex(entry: dict[str, Any], tokens: list[str], macros: dict, where: str) -> str:
-    """What is checked (and, for ``then``, consumed) at the end of a phrase: the trie leaf."""
-    parts = []
-    cue_fixed = "".join(r"\s" if t == " " else ("'" if t == "'" else re.escape(t)) for t in tokens)
-    for prev in entry.get("not_prev", []):
-        words = r"\s".join(re.escape(w) for w in lower_text(prev).split())
-        parts.append(_check_regex(rf"(?<!\b{words}\s{cue_fixed})", where))
-    if "then" in entry:
-        parts.append(_user_rx(entry, "then", macros, where))
-    if "next" in entry:
-        parts.append(f"(?={_user_rx(entry, 'next', macros, where)})")
-    if "not_next" in entry:
-        parts.append(f"(?!{_user_rx(entry, 'not_next', macros, where)})")
-    if entry.get("boundary", True):
-        parts.append(_RIGHT)
-    return "".join(parts)
-
-
-def _compile(content: dict[str, Any], where: str) -> tuple[re.Pattern[str], tuple[int, ...]]:
-    """Compile all entries into one pattern over lower-cased text.
-
-    Phrases go into a character trie of plain literals (fast in ``re``: each branch starts with
-    a literal the engine checks before entering it); conditions sit at the leaves, conditional
-    leaves before unconditional ones and longer phrases before their prefixes. Raw patterns
-    follow, each behind an optional first-character gate.
-    """
-    macros = content.get("macros", {})
-    trie: dict[str, Any] = {}
-    raw_alts: list[tuple[str, int]] = []
-    for cat_idx, cat in enumerate(QUALIFIER_CATEGORIES):
-        for i, entry in enumerate(content["categories"].get(cat, [])):
-            here = f"{where}, category {cat!r} entry #{i} ({entry!r})"
-            if isinstance(entry, str):
-                entry = {"cue": entry}
-            if "regex" in entry:
-                body = _user_rx(entry, "regex", macros, here)
-                tail = _leaf_regex(
-                    {k: v for k, v in entry.items() if k != "not_prev"}, [], macros, here
-                )
-                gate = f"(?=[{entry['first']}])" if "first" in entry else ""
-                raw_alts.append((_check_regex(gate + body + tail, here), cat_idx))
-                continue
-            cues = entry["cue"] if isinstance(entry["cue"], list) else [entry["cue"]]
-            for cue in cues:
-                tokens = _literal_tokens(cue)
-                node = trie
-                for tok in tokens:
-                    node = node.setdefault(tok, {})
-                leaf = _leaf_regex(entry, tokens, macros, here)
-                # Conditional leaves are tried before unconditional ones at the same node.
-                node.setdefault("", []).append((0 if leaf != _RIGHT else 1, leaf, cat_idx))
-    groups: list[int] = [-1]  # group 0 is the whole match
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = []
-        for tok in sorted(k for k in node if k):
-            alts.append(_token_regex(tok) + emit(node[tok]))
-        for _, leaf, cat_idx in sorted(node.get("", []), key=lambda x: x[0]):
-            groups.append(cat_idx)
-            alts.append(leaf + "()")
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    branches = [emit(trie)] if trie else []
-    for body, cat_idx in raw_alts:
-        groups.append(cat_idx)
-        branches.append(f"{body}()")
-    if not branches:
-        raise _err(where, "contains no cues at all.")
-    try:
-        pattern = re.compile(" (?:" + "|".join(branches) + ")")
-    except re.error as exc:  # pragma: no cover - every part was checked on its own
-        raise _err(where, f"the combined pattern does not compile ({exc}).") from exc
-    return pattern, tuple(groups)
-
-
-def lower_text(text: str) -> str:
-    """Lower-case ``text`` without changing its length, so offsets stay valid.
-
-    ``str.lower`` maps only U+0130 (dotted capital I) to two characters; it becomes ``i``.
-
-    Examples
-    --------
-    >>> lower_text("\u0130stanbul ALMOST")
-    'istanbul almost'
-    """
-    if "\u0130" in text:
-        text = text.replace("\u0130", "i")
-    return text.lower()
-
-
-#: Characters after which a word can start, mapped to a space in the scanned copy.
-_OPENERS = str.maketrans(
-    dict.fromkeys(
-        '\t\n\r\f\v\u00a0\u2007\u2009\u202f\u3000"([{<\u201c\u201e\u2018\u00ab\u2014\u2013/\u2026*_|',
-        " ",
-    )
-)
-
-
-def scan_text(text: str) -> str:
-    """The copy of ``text`` that the compiled pattern scans: one leading space, lower case,
-    opening punctuation and other whitespace turned into plain spaces.
-
-    Each character keeps its offset (plus one for the leading space), so a match from ``m.start()
-    + 1`` to ``m.end() - 1`` slices the original text. Every cue is matched together with the
-    space before it, which lets the engine jump from space to space instead of trying every
-    character.
-
-    Examples
-    --------
-    >>> scan_text("“Probably” (ALL)")
-    '  probably”  all)'
-    """
-    return " " + lower_text(text).translate(_OPENERS)

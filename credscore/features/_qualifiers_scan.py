@@ -12,12 +12,8 @@ import numpy as np
 import pandas as pd
 
 from credscore.exceptions import SchemaError
-from credscore.features._qualifiers_lexicon import (
-    QUALIFIER_CATEGORIES,
-    Lexicon,
-    load_lexicon,
-    scan_text,
-)
+from credscore.features._qualifiers_compile import scan_text
+from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon, load_lexicon
 
 __all__ = ["FEATURE_COLUMNS", "Qualifier", "find_qualifiers", "qualifier_features"]
 

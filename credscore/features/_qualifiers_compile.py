@@ -1,0 +1,230 @@
+"""Compile a validated qualifier lexicon into one regular expression (private).
+
+Design, driven by how CPython's ``re`` spends its time:
+
+* The pattern scans a *scan copy* of the text (:func:`scan_text`): lower case, opening
+  punctuation and odd whitespace turned into plain spaces, one leading space. Every cue is
+  matched together with the space before it, so the pattern starts with a literal space and the
+  engine jumps from space to space instead of trying every character.
+* Phrases go into one character trie per category, made of plain literals (the engine checks
+  the first literal of each branch before entering it). Conditions (``then``, ``next``,
+  ``not_next``, ``not_prev``, right word boundary) sit at the leaves.
+* There are exactly six capturing groups, one per category: the cost of building a match object
+  grows with the number of groups, so per-cue marker groups would make every match slow.
+* Categories are tried in order at each position. So that the longest cue still wins across
+  categories, a leaf whose phrase is a prefix of a phrase in a later category gets a negative
+  lookahead for the rest of that longer phrase (and its conditions).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from credscore.exceptions import LexiconError
+
+__all__ = ["compile_lexicon", "lower_text", "scan_text"]
+
+_HYPHEN_CHARS = "-\u2010\u2011"
+_HYPHENS = r"\-\u2010\u2011"  # for use inside a regex character class
+_APOSTROPHES = "'\u2019\u2018"
+#: Separator between the words of a phrase: any run of whitespace and hyphens.
+_SEP = rf"[\s{_HYPHENS}]+"
+#: Right boundary: no word character, and not the first half of a hyphenated word.
+_RIGHT = rf"(?!\w)(?![{_HYPHENS}]\w)"
+_BUILTIN_MACROS = {"_": _SEP, "HYPHEN": f"[{_HYPHENS}]", "APOS": f"[{_APOSTROPHES}]"}
+_MACRO_RE = re.compile(r"\{([A-Z_][A-Z0-9_]*)\}")
+_TOKEN_RE = re.compile(rf"[{_APOSTROPHES}]|[{_HYPHENS}\s]+|[^{_APOSTROPHES}{_HYPHENS}\s]")
+_ESCAPE_RE = re.compile(r"\\.")
+
+
+def _err(where: str, msg: str) -> LexiconError:
+    return LexiconError(f"qualifier lexicon {where}: {msg}")
+
+
+def lower_text(text: str) -> str:
+    """Lower-case ``text`` without changing its length, so offsets stay valid.
+
+    ``str.lower`` maps only U+0130 (dotted capital I) to two characters; it becomes ``i``.
+
+    Examples
+    --------
+    >>> lower_text("\u0130stanbul ALMOST")
+    'istanbul almost'
+    """
+    if "\u0130" in text:
+        text = text.replace("\u0130", "i")
+    return text.lower()
+
+
+#: Characters after which a word can start, mapped to a space in the scan copy.
+_OPENERS = str.maketrans(
+    dict.fromkeys(
+        '\t\n\r\f\v\u00a0\u2007\u2009\u202f\u3000"([{<\u201c\u201e\u2018\u00ab\u2014\u2013/\u2026*|',
+        " ",
+    )
+)
+
+
+def scan_text(text: str) -> str:
+    """Return the copy of ``text`` that a compiled lexicon scans.
+
+    One leading space, lower case, opening punctuation and other whitespace turned into plain
+    spaces. Character ``i`` of ``text`` is character ``i + 1`` of the copy, so a match that
+    starts at the space before a cue (``m.start()``) and ends at ``m.end()`` covers
+    ``text[m.start():m.end() - 1]``.
+
+    Examples
+    --------
+    >>> scan_text("“Probably” (ALL)")
+    '  probably”  all)'
+    """
+    return " " + lower_text(text).translate(_OPENERS)
+
+
+def _expand(text: str, macros: dict[str, str], where: str) -> str:
+    for _ in range(10):  # macros may use macros
+        new = _MACRO_RE.sub(lambda m: _lookup(m.group(1), macros, where), text)
+        if new == text:
+            return new
+        text = new
+    raise _err(where, "macros nest too deeply (a macro probably refers to itself).")
+
+
+def _lookup(name: str, macros: dict[str, str], where: str) -> str:
+    if name in _BUILTIN_MACROS:
+        return _BUILTIN_MACROS[name]
+    if name not in macros:
+        raise _err(where, f"unknown macro {{{name}}}; define it under 'macros'.")
+    return f"(?:{macros[name]})"
+
+
+def _check_regex(rx: str, where: str) -> str:
+    try:
+        compiled = re.compile(rx)
+    except re.error as exc:
+        raise _err(where, f"invalid regex {rx!r} ({exc}).") from exc
+    if compiled.groups:
+        raise _err(where, "capturing groups are not allowed; write (?:...) instead of (...).")
+    return rx
+
+
+def _user_rx(entry: dict[str, Any], key: str, macros: dict[str, str], where: str) -> str:
+    rx = _expand(entry[key], macros, where)
+    if any(c.isupper() for c in _ESCAPE_RE.sub("", rx)):
+        raise _err(where, f"{key!r} has upper-case letters; patterns see lower-cased text.")
+    return _check_regex(rx, where)
+
+
+def _literal_tokens(phrase: str) -> tuple[str, ...]:
+    """Split a phrase into trie tokens: lower-case characters, separators, apostrophes."""
+    out: list[str] = []
+    for tok in _TOKEN_RE.findall(lower_text(phrase.strip())):
+        if tok[0] in _APOSTROPHES:
+            out.append("'")
+        elif tok[0] in _HYPHEN_CHARS or tok[0].isspace():
+            out.append(" ")
+        else:
+            out.append(tok)
+    return tuple(out)
+
+
+def _token_regex(tok: str) -> str:
+    if tok == " ":
+        return _SEP
+    if tok == "'":
+        return f"[{_APOSTROPHES}]"
+    return re.escape(tok)
+
+
+def _leaf_regex(entry: dict[str, Any], tokens: tuple[str, ...], macros: dict, where: str) -> str:
+    """What is checked (and, for ``then``, consumed) at the end of a phrase: the trie leaf."""
+    parts = []
+    cue_fixed = "".join(r"\s" if t == " " else re.escape(t) for t in tokens)
+    for prev in entry.get("not_prev", []):
+        words = r"\s".join(re.escape(w) for w in lower_text(prev).split())
+        parts.append(_check_regex(rf"(?<!\b{words}\s{cue_fixed})", where))
+    prevs = [r"\s".join(re.escape(w) for w in lower_text(p).split()) for p in entry.get("prev", [])]
+    if prevs:
+        parts.append("(?:" + "|".join(rf"(?<=\b{w}\s{cue_fixed})" for w in prevs) + ")")
+    if "then" in entry:
+        parts.append(_user_rx(entry, "then", macros, where))
+    if "next" in entry:
+        parts.append(f"(?={_user_rx(entry, 'next', macros, where)})")
+    if "not_next" in entry:
+        parts.append(f"(?!{_user_rx(entry, 'not_next', macros, where)})")
+    if entry.get("boundary", True):
+        parts.append(_RIGHT)
+    return "".join(parts)
+
+
+def _emit(node: dict[Any, Any]) -> str:
+    """Regex of a trie node: longer continuations first, then the leaves ending here."""
+    alts = [_token_regex(tok) + _emit(node[tok]) for tok in sorted(k for k in node if k)]
+    alts += [leaf for _, leaf in sorted(node.get("", []), key=lambda x: x[0])]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def compile_lexicon(
+    content: dict[str, Any], categories: tuple[str, ...], where: str
+) -> tuple[re.Pattern[str], tuple[int, ...]]:
+    """Compile validated lexicon content; return the pattern and group -> category index."""
+    macros = content.get("macros", {})
+    leaves: list[tuple[int, tuple[str, ...], str]] = []  # (category, tokens, leaf regex)
+    raw: list[list[str]] = [[] for _ in categories]
+    for cat_idx, cat in enumerate(categories):
+        for i, entry in enumerate(content["categories"].get(cat, [])):
+            here = f"{where}, category {cat!r} entry #{i} ({entry!r})"
+            if isinstance(entry, str):
+                entry = {"cue": entry}
+            if "regex" in entry:
+                body = _user_rx(entry, "regex", macros, here)
+                tail = _leaf_regex(
+                    {k: v for k, v in entry.items() if k != "not_prev"}, (), macros, here
+                )
+                gate = f"(?=[{entry['first']}])" if "first" in entry else ""
+                raw[cat_idx].append(_check_regex(gate + body + tail, here))
+                continue
+            cues = entry["cue"] if isinstance(entry["cue"], list) else [entry["cue"]]
+            for cue in cues:
+                tokens = _literal_tokens(cue)
+                leaves.append((cat_idx, tokens, _leaf_regex(entry, tokens, macros, here)))
+    tries: list[dict[Any, Any]] = [{} for _ in categories]
+    for cat_idx, tokens, leaf in leaves:
+        # Longest match across categories: refuse to end here if a later category has a longer
+        # phrase starting with this one and that phrase (with its conditions) matches.
+        guards = [
+            "".join(_token_regex(t) for t in tokens2[len(tokens) :]) + leaf2
+            for cat2, tokens2, leaf2 in leaves
+            if cat2 > cat_idx and len(tokens2) > len(tokens) and tokens2[: len(tokens)] == tokens
+        ]
+        guard = f"(?!{'|'.join(guards)})" if guards else ""
+        node = tries[cat_idx]
+        for tok in tokens:
+            node = node.setdefault(tok, {})
+        # Conditional leaves are tried before unconditional ones at the same node.
+        node.setdefault("", []).append((0 if leaf != _RIGHT else 1, guard + leaf))
+    # Dispatch on the first character once, then try each category that has cues starting
+    # with it: one group per (first character, category) keeps groups few and attempts cheap.
+    groups: list[int] = [-1]
+    branches = []
+    for first in sorted({tok for trie in tries for tok in trie}):
+        alts = []
+        for cat_idx, trie in enumerate(tries):
+            if first in trie:
+                groups.append(cat_idx)
+                alts.append("(" + _emit(trie[first]) + ")")
+        branches.append(
+            _token_regex(first) + (alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})")
+        )
+    for cat_idx, alts in enumerate(raw):
+        if alts:
+            groups.append(cat_idx)
+            branches.append("(" + "|".join(alts) + ")")
+    if not branches:
+        raise _err(where, "contains no cues at all.")
+    try:
+        pattern = re.compile(" (?:" + "|".join(branches) + ")")
+    except re.error as exc:  # pragma: no cover - every part was checked on its own
+        raise _err(where, f"the combined pattern does not compile ({exc}).") from exc
+    return pattern, tuple(groups)
