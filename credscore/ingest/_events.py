@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from credscore.ingest._speakers import WINDOW, Mention, parse_subject, runs, tokens
 from credscore.ingest._text import Sentence
 
-__all__ = ["Cue", "contradiction_cues", "event_cues"]
+__all__ = ["SENTENCE_SPEAKER", "Cue", "contradiction_cues", "event_cues"]
 
 _EVENT_RE = re.compile(
     r"\b(?P<verb>rowed\s+back|walked\s+back|backtracked|back-?pedal+ed|retracted|withdrew|"
@@ -137,6 +137,8 @@ def event_cues(text: str, s: Sentence, index: int) -> list[Cue]:
         ):
             continue
         subj = _subject(text, s, m.start())
+        if out and (subj is None or verb.endswith("ing")):
+            subj = out[0].subject  # ", correcting his earlier account": same subject
         if subj is None:
             continue
         kind = _KIND.get(verb, "retraction")
@@ -151,11 +153,31 @@ def event_cues(text: str, s: Sentence, index: int) -> list[Cue]:
 _PRIORITY = ("retraction", "correction", "scope_narrowing", "clarification", "confirmation")
 
 
+#: Marker object: "the speaker of this sentence's statement" ("..., a claim Kerr denied").
+SENTENCE_SPEAKER = "\x00speaker"
+_A_CLAIM_RE = re.compile(
+    r"\b(?:a|an|the)\s+(?:claim|assertion|allegation|account|statement|characteri[sz]ation|"
+    r"version|figure|suggestion)\s+(?:that\s+|which\s+)?",
+    re.IGNORECASE,
+)
+
+
 def contradiction_cues(text: str, s: Sentence, index: int) -> list[Cue]:
-    """ "X's comments contradicted reports by A, B and C": subject X, objects A, B, C."""
+    """Contradiction mentions of a sentence.
+
+    "X's comments contradicted reports by A, B and C": subject X, objects A, B, C;
+    "..., a claim X denied": X contradicts the speaker of the sentence's statement.
+    """
     m = _CONTRA_RE.search(text, s.start, s.end)
     if m is None:
         return []
+    for c in _A_CLAIM_RE.finditer(text, max(s.start, m.start() - 80), m.start()):
+        between = text[c.end() : m.start()]
+        if between.strip() and len(between.split()) <= 4:
+            subj = parse_subject(text, c.end(), m.start())
+            if subj is not None:
+                marker = Mention("unknown", SENTENCE_SPEAKER, "", "", m.start(), m.end())
+                return [Cue("contradicts", subj, m.start(), m.end(), index, [marker])]
     subj = _subject(text, s, m.start())
     if subj is None:
         return []
@@ -165,4 +187,8 @@ def contradiction_cues(text: str, s: Sentence, index: int) -> list[Cue]:
         name = " ".join(t.text for t in toks[i:j] if t.text != ".")
         name = re.sub(r"(?:'s|’s)$", "", name)
         objects.append(Mention("unknown", name, "", "", toks[i].start, toks[j - 1].end))
+    for t in toks[:6]:
+        if t.low in ("his", "her"):
+            g = "m" if t.low == "his" else "f"
+            objects.append(Mention("pronoun", t.low, "", "", t.start, t.end, g))
     return [Cue("contradicts", subj, m.start(), m.end(), index, objects)]

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 
 from credscore._tables import Tables
-from credscore.ingest._events import contradiction_cues, event_cues
+from credscore.ingest._events import SENTENCE_SPEAKER, contradiction_cues, event_cues
 from credscore.ingest._lexicon import lexicon
 from credscore.ingest._quotes import Attribution, Raw, according_to, colon_intro, direct, reported
 from credscore.ingest._registry import Registry, Source
@@ -292,8 +292,10 @@ def _events(
     aid: str,
 ) -> list[dict]:
     by_source: dict[str, list[dict]] = {}
+    rows_by_sentence: dict[int, list[dict]] = {}
     for r in rows:
         by_source.setdefault(r["source_id"], []).append(r)
+        rows_by_sentence.setdefault(r["_sentence"], []).append(r)
     events: list[dict] = []
     seen: set[tuple[str, str]] = set()
     for i, s in enumerate(sents):
@@ -326,7 +328,7 @@ def _events(
         if any(c.kind == "retraction" for c in cues):
             continue
         for cue in contradiction_cues(text, s, i):
-            _contradiction(cue, reg, by_source, i)
+            _contradiction(cue, reg, by_source, i, rows_by_sentence)
     return events
 
 
@@ -349,7 +351,9 @@ def _best_target(text: str, s: Sentence, earlier: list[dict]) -> dict:
     return best
 
 
-def _contradiction(cue, reg: Registry, by_source: dict[str, list[dict]], i: int) -> None:
+def _contradiction(
+    cue, reg: Registry, by_source: dict[str, list[dict]], i: int, rows_by_sentence: dict
+) -> None:
     src = reg.resolve(cue.subject)
     if src is None or src.source_id not in by_source:
         return
@@ -357,7 +361,16 @@ def _contradiction(cue, reg: Registry, by_source: dict[str, list[dict]], i: int)
     targets: list[str] = []
     for obj in cue.objects:
         bare = obj.name.removeprefix("The ")
-        if obj.name in lex.outlets or bare in lex.outlets:
+        if obj.name == SENTENCE_SPEAKER:
+            for r in rows_by_sentence.get(i, []):
+                if r["source_id"] != src.source_id and r["source_id"] not in targets:
+                    targets.append(r["source_id"])
+            continue
+        if obj.kind == "pronoun":
+            t = reg.resolve(obj)
+            if t is None or t.source_id not in by_source:
+                continue
+        elif obj.name in lex.outlets or bare in lex.outlets:
             t = reg.resolve(Mention("outlet", obj.name, "", "", obj.start, obj.end))
         else:
             t = reg.resolve(Mention("person", obj.name, "", "", obj.start, obj.end))

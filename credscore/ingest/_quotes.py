@@ -34,6 +34,7 @@ _VIA_RE = re.compile(
     re.IGNORECASE,
 )
 _INTERVIEW_RE = re.compile(r"\b(?:in\s+an\s+interview\s+with|speaking\s+to|told)\s+", re.I)
+_DATELINE_RE = re.compile(r"[A-Z][A-Z .,'\-]{1,40}(?:\s*\([^()]{1,40}\))?\s*[-–—]+\s+")
 _AUX_RE = re.compile(
     r"\b(?:could|would|will|should|may|might|must|can|is|are|was|were|has|have|had)\b"
 )
@@ -255,6 +256,7 @@ def _clause_after(text: str, s: Sentence, v: re.Match[str]) -> tuple[int, Mentio
             return that.end(), via or _frame_via(text, j, that.start())
     verb = v.group().lower()
     if verb in lex.zero_that_verbs or verb.endswith("saying"):
+        j = _skip_filler(text, j, s.end)
         rest = tokens(text, j, min(s.end, j + 40))
         if (
             rest
@@ -345,6 +347,28 @@ _PARTICIPLE_RE = re.compile(
 )
 
 
+_FILLER_RE = re.compile(
+    r"\s*,?\s*(?:(?:late|early|earlier|also)\s+)?(?:on|in|at|during|via|through|by|over|last|"
+    r"this|earlier|later)\s+(?:(?:a|an|the|his|her|their|its)\s+)?(?:[\w\-]+\s+){0,3}?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|year|"
+    r"weekend|night|morning|evening|afternoon|statement|interview|conference|briefing|email|"
+    r"post|speech|call|hearing|letter|video|message|release|filing|note|report|"
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|today|yesterday)\b(?:\s+with\s+[^,.;:]{1,40}?(?=\s+(?:that\s+)?[a-z]))?,?",
+    re.IGNORECASE,
+)
+
+
+def _skip_filler(text: str, j: int, b: int) -> int:
+    """Skip "on Tuesday", "in a statement", "at a news conference" after a verb."""
+    for _ in range(2):
+        m = _FILLER_RE.match(text, j, min(b, j + 80))
+        if m is None:
+            break
+        j = m.end()
+    return j
+
+
 def _noun_use(text: str, a: int, pos: int) -> bool:
     """``a wave of reports that``: the verb form is a noun here."""
     prev = tokens(text, max(a, pos - 30), pos)
@@ -430,6 +454,9 @@ def _trailing(text: str, s: Sentence, index: int) -> list[Raw]:
     if subj is None or len(text[last.end() : s.end].split()) > 14:
         return []
     a, b = _trim(text, s.start, comma)
+    d = _DATELINE_RE.match(text, a, b)
+    if d is not None:
+        a = d.end()
     if len(text[a:b].split()) < 4:
         return []
     return [

@@ -161,6 +161,13 @@ def runs(toks: list[Token]) -> list[tuple[int, int]]:
                 j += 1
             elif t.low in _CONNECTORS and j + 1 < n and toks[j + 1].cap:
                 j += 1
+            elif (
+                t.low == "of"
+                and j + 1 < n
+                and toks[j + 1].cap
+                and toks[j - 1].low in lex.title_words
+            ):
+                j += 1
             else:
                 break
         while j > i + 1 and toks[j - 1].text == ".":
@@ -194,6 +201,10 @@ def _classify(toks: list[Token], i: int, j: int) -> tuple[str, int, int, str]:
         return "organization", k, j, ""
     if j - k == 1 and (toks[k].low in lex.role_nouns or toks[k].low in lex.anonymous_cues):
         return "none", i, j, ""
+    if last_title >= 0 and any(t.low == "of" for t in toks[k:j]):
+        # "Secretary of State Antony Blinken": the name is the last two words.
+        of_at = max(m for m in range(k, j) if toks[m].low == "of")
+        last_title = max(last_title, of_at + 1 if j - (of_at + 2) >= 2 else last_title)
     name_start = k
     pre = ""
     if last_title >= 0:
@@ -225,6 +236,8 @@ def _org_of(title: str) -> str:
         return m2.group(1) if m2 else ""
     org = m.group(1).strip()
     lex = lexicon()
+    if " " not in org and not org.isupper() and org.lower() not in lex.organization_nouns:
+        return ""  # "Secretary of State", "Minister of Health": an office, not a body
     if org[:1].isupper() or any(w.lower() in lex.organization_nouns for w in org.split()):
         return org
     return ""
@@ -250,6 +263,17 @@ def _lower_pretitle(toks: list[Token], i: int, text: str) -> tuple[str, int]:
         k -= 1
     if k - 1 >= 0 and toks[k - 1].possessive and toks[k - 1].cap:
         k -= 1
+    else:
+        c = k
+        while (
+            c - 1 >= 0
+            and k - c < 3
+            and toks[c - 1].cap
+            and _is_word(toks[c - 1])
+            and (toks[c - 1].low not in lex.non_names)
+        ):
+            c -= 1
+        k = c
     return _join(toks[k:i], text), k
 
 
@@ -292,6 +316,8 @@ def _appositive(toks: list[Token], j: int, text: str, stop: int | None = None) -
             depth += 1
         elif t.text == ")":
             depth = max(0, depth - 1)
+        elif depth == 0 and t.low == "and" and e + 1 < n and toks[e + 1].cap:
+            pass
         elif depth == 0 and (t.text in ',;:“”"' or t.low in _STOP_APPOS):
             break
         elif depth == 0 and t.text == "." and len(toks[e - 1].text) > 1:
@@ -367,9 +393,11 @@ def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Men
     lex = lexicon()
     for r in range(len(toks) - 1, lo - 1, -1):
         t = toks[r]
-        if (t.low not in lex.role_nouns and t.low not in lex.organization_nouns) or (
-            t.cap and r > lo and not toks[r - 1].cap
-        ):
+        if (
+            t.low not in lex.role_nouns
+            and t.low not in lex.organization_nouns
+            and t.low not in lex.anonymous_cues
+        ) or (t.cap and r > lo and not toks[r - 1].cap):
             continue
         if _in_pp(toks, r):
             continue
@@ -472,8 +500,11 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
         m = _person_or_org(toks, i, j, text, 0)
         if m is None:
             continue
-        if j < len(toks) and not toks[j].cap and toks[j].low in lexicon().role_nouns:
-            continue  # "Political analysts", "a Voltaris spokesperson": a modifier
+        if any(
+            not t.cap and t.low in lexicon().role_nouns and not relative[x]
+            for x, t in enumerate(toks[j : j + 3], start=j)
+        ) and not (j < len(toks) and toks[j].text == ","):
+            continue  # "Political analysts", "a U.S. defense official": a modifier
         _, after = _appositive(toks, j, text)
         rest = [
             t
@@ -488,7 +519,8 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
         best = m
     if best is not None:
         return best
-    return _role_np(toks, text, 0, strict=True)
+    bare = [t for x, t in enumerate(toks) if not relative[x]]
+    return _role_np(bare, text, 0, strict=True)
 
 
 def _relative_regions(toks: list[Token]) -> list[bool]:
