@@ -104,6 +104,7 @@ class BaseLearner(BaseEstimator):
             self._fit_hgb(X, y)
         else:
             self._fit_logistic(X, y)
+        self.n_iter_ = int(np.max(self.clf_.n_iter_))
         return self
 
     def _fit_hgb(self, X: pd.DataFrame, y: np.ndarray) -> None:

@@ -28,8 +28,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
 
 from credscore._explain import format_reasons, reason_table
 from credscore._learners import BASE_LEARNERS, BaseLearner
@@ -138,16 +143,23 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         time : array-like of shape (n,), optional
             Orderable times; when given, folds are time-ordered.
         """
+        if y is None:
+            raise ValueError("CredibilityClassifier requires y to be passed, but the target y is None")
         frame = self._frame(X, reset=True)
-        y_arr = np.asarray(y)
-        if y_arr.ndim != 1 or len(y_arr) != len(frame):
-            raise ValueError(f"y must be 1-D with {len(frame)} entries, got shape {y_arr.shape}")
-        target = type_of_target(y_arr)
-        if target not in ("binary",):
+        y_arr = column_or_1d(y, warn=True)
+        check_consistent_length(frame, y_arr)
+        check_classification_targets(y_arr)
+        if len(np.unique(y_arr)) < 2:
             raise ValueError(
-                f"CredibilityClassifier needs a binary target (held up / did not); got "
-                f"{target} with classes {np.unique(y_arr)[:5]}. "
-                "Only binary classification is supported."
+                "CredibilityClassifier needs both outcomes in y, but y has 1 class. Fix: add "
+                "statements that held up and statements that did not."
+            )
+        target = type_of_target(y_arr)
+        if target != "binary":
+            raise ValueError(
+                f"CredibilityClassifier needs a binary target (held up / did not); got a "
+                f"{target} target with {len(np.unique(y_arr))} classes. Only binary classification "
+                "is supported: map your verdict scale to 1/0."
             )
         self.classes_ = np.unique(y_arr)
         y01 = LabelEncoder().fit(self.classes_).transform(y_arr).astype(int)
@@ -167,28 +179,40 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
             scores, y_cal = self.base_.decision_function(frame), y01
             self.calibrated_on_ = "in-sample scores (too few rows for cross-fitting)"
         self.calibrator_ = new_calibrator(sel.calibrator).fit(scores, y_cal)
+        grid = np.sort(scores)
+        if np.any(np.diff(calibrated_proba(self.calibrator_, grid)) < -1e-12):
+            # a decreasing map would invert the ranking and break the domain monotonicity;
+            # isotonic regression is non-decreasing by construction
+            self.calibrator_ = new_calibrator("isotonic").fit(scores, y_cal)
+            sel.calibrator = "isotonic (fallback: the chosen map was decreasing)"
         self.venn_abers_ = VennAbersCalibrator().fit(scores, y_cal)
         self.selection_ = sel.to_dict() | {"calibrated_on": self.calibrated_on_}
         self.base_rate_ = float(y01.mean())
+        self.n_iter_ = self.base_.n_iter_
         return self
 
-    def decision_function(self, X: Any) -> np.ndarray:
-        """The base learner's score (before calibration)."""
+    def _base_scores(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "calibrator_")
         return self.base_.decision_function(self._frame(X, reset=False))
 
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Log-odds of the calibrated probability (ranks exactly like ``predict_proba``)."""
+        p = calibrated_proba(self.calibrator_, self._base_scores(X))
+        return np.log(p) - np.log1p(-p)
+
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities, shape (n, 2); column 1 is ``classes_[1]``."""
-        p = calibrated_proba(self.calibrator_, self.decision_function(X))
+        p = calibrated_proba(self.calibrator_, self._base_scores(X))
         return np.column_stack([1 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:
         """The more probable class."""
-        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        check_is_fitted(self, "calibrator_")
+        return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
         """``(p_low, p_high)``: the Venn-Abers pair, widened to contain ``predict_proba``."""
-        s = self.decision_function(X)
+        s = self._base_scores(X)
         p = calibrated_proba(self.calibrator_, s)
         p0, p1 = self.venn_abers_.predict_interval(s)
         return np.minimum(np.asarray(p0, float), p), np.maximum(np.asarray(p1, float), p)
