@@ -21,24 +21,24 @@ import os
 # cores (measured: a 3-fold HGB fit on LIAR takes 166 s with default threads, 17 s with one).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import json  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import json
+import warnings
+from pathlib import Path
+from typing import Any
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from sklearn.calibration import CalibratedClassifierCV  # noqa: E402
-from sklearn.compose import ColumnTransformer  # noqa: E402
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-from sklearn.impute import SimpleImputer  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
-from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from credscore import Tables  # noqa: E402
-from credscore.calibration import calibration_report  # noqa: E402
-from credscore.features.extractor import FeatureExtractor  # noqa: E402
+from credscore import Tables
+from credscore.calibration import calibration_report
+from credscore.features.extractor import FeatureExtractor
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -63,8 +63,9 @@ def hide_labels(statements: pd.DataFrame) -> pd.DataFrame:
 
 def subset(tables: Tables, statements: pd.DataFrame) -> Tables:
     """Tables restricted to ``statements`` (sources and events kept whole)."""
-    return Tables(statements=statements.reset_index(drop=True), sources=tables.sources,
-                  events=tables.events)
+    return Tables(
+        statements=statements.reset_index(drop=True), sources=tables.sources, events=tables.events
+    )
 
 
 def history_counts(train: Tables, score: Tables | None = None) -> tuple[pd.DataFrame, ...]:
@@ -102,20 +103,24 @@ def plain_pipeline(C: float = 1.0, cv: int = 5, text: bool = True) -> Pipeline:
     """TF-IDF + one-hot + log history counts → LogisticRegression → sigmoid calibration."""
     blocks: list[tuple[str, Any, Any]] = [
         ("cat", OneHotEncoder(handle_unknown="ignore", min_frequency=1), list(PLAIN_CATEGORICAL)),
-        ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-         list(PLAIN_COUNTS)),
+        (
+            "num",
+            make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+            list(PLAIN_COUNTS),
+        ),
     ]
     if text:
-        blocks.insert(0, ("text", TfidfVectorizer(ngram_range=(1, 2), min_df=2,
-                                                  sublinear_tf=True), "text"))
+        blocks.insert(
+            0, ("text", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text")
+        )
     pre = ColumnTransformer(blocks)
-    clf = CalibratedClassifierCV(LogisticRegression(C=C, max_iter=2000), method="sigmoid",
-                                 cv=cv)
+    clf = CalibratedClassifierCV(LogisticRegression(C=C, max_iter=2000), method="sigmoid", cv=cv)
     return Pipeline([("features", pre), ("model", clf)])
 
 
-def evaluate(y: np.ndarray, p: np.ndarray, *, n_boot: int = 1000, n_sim: int = 1000,
-             seed: int = 0) -> dict[str, Any]:
+def evaluate(
+    y: np.ndarray, p: np.ndarray, *, n_boot: int = 1000, n_sim: int = 1000, seed: int = 0
+) -> dict[str, Any]:
     """The benchmark figures of one model's probabilities ``p`` for outcomes ``y``."""
     y = np.asarray(y, dtype=float)
     p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
@@ -127,10 +132,16 @@ def evaluate(y: np.ndarray, p: np.ndarray, *, n_boot: int = 1000, n_sim: int = 1
         "brier": iv["brier_score"],
         "auc": iv["roc_auc"],
         "smece": iv["smece"],
-        "slope": {"estimate": test["slope"], "low": test["slope_ci"][0],
-                  "high": test["slope_ci"][1]},
-        "intercept": {"estimate": test["intercept"], "low": test["intercept_ci"][0],
-                      "high": test["intercept_ci"][1]},
+        "slope": {
+            "estimate": test["slope"],
+            "low": test["slope_ci"][0],
+            "high": test["slope_ci"][1],
+        },
+        "intercept": {
+            "estimate": test["intercept"],
+            "low": test["intercept_ci"][0],
+            "high": test["intercept_ci"][1],
+        },
         "calibration_in_the_large": rep["metrics"]["calibration_in_the_large"],
         "mean_p": float(p.mean()),
         "base_rate": float(y.mean()),
@@ -149,8 +160,10 @@ def _iv(d: dict[str, float], fmt: str = ".3f") -> str:
 
 def markdown_table(rows: dict[str, dict[str, Any]]) -> str:
     """One Markdown row per model: metrics with 95% intervals, test p-value and verdict."""
-    head = ("| model | log loss | Brier | AUC | calib. slope | smECE | mean p / base rate "
-            "| smECE test p | consistent with calibrated |")
+    head = (
+        "| model | log loss | Brier | AUC | calib. slope | smECE | mean p / base rate "
+        "| smECE test p | consistent with calibrated |"
+    )
     lines = [head, "|" + "---|" * 9]
     for name, r in rows.items():
         lines.append(
