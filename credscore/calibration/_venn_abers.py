@@ -95,7 +95,7 @@ def venn_abers_table(
     t = np.asarray(y, dtype=float).ravel()
     unique, inverse = np.unique(s, return_inverse=True)
     weights = np.bincount(inverse).astype(float)
-    sums = np.bincount(inverse, weights=t)
+    sums = np.bincount(inverse, weights=t).astype(float)
     f1 = _f1_per_gap(weights, sums)
     # label 0 by symmetry: reverse the order and flip labels, then map back
     f0 = 1.0 - _f1_per_gap(weights[::-1], weights[::-1] - sums[::-1])[::-1]
