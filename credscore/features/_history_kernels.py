@@ -17,6 +17,7 @@ NS_PER_DAY = 86_400 * 10**9
 __all__ = [
     "NS_PER_DAY",
     "KeySpace",
+    "Queries",
     "count_before",
     "decayed_before",
     "latest_before",
@@ -74,75 +75,91 @@ class KeySpace:
         return np.asarray(src, dtype=np.int64) * self.stride
 
 
-def count_before(
-    sorted_item_keys: NDArray[np.int64],
-    query_keys: NDArray[np.int64],
-    query_starts: NDArray[np.int64],
-) -> NDArray[np.int64]:
+class Queries:
+    """Query points ``(source, t)``, ideally sorted by key (searchsorted is then cache-friendly).
+
+    Parameters
+    ----------
+    ks : KeySpace
+    src, t : ndarray of int64
+        Source code and time (ns) of each query.
+    n_sources : int
+    """
+
+    def __init__(self, ks: KeySpace, src: NDArray[np.int64], t: NDArray[np.int64], n_sources: int):
+        self.ks, self.src, self.t, self.n_sources = ks, src, t, n_sources
+        self.keys = ks.key(src, t)
+
+    def bounds(self, sorted_item_keys: NDArray[np.int64]) -> tuple[np.ndarray, np.ndarray]:
+        """``(lo, hi)``: the query's source's items are ``[lo, hi)`` when strictly before ``t``."""
+        hi = np.searchsorted(sorted_item_keys, self.keys, side="left")
+        firsts = np.arange(self.n_sources, dtype=np.int64) * self.ks.stride
+        lo = np.searchsorted(sorted_item_keys, firsts, side="left")[self.src]
+        return lo, hi
+
+
+def count_before(sorted_item_keys: NDArray[np.int64], q: Queries) -> NDArray[np.int64]:
     """Number of items of the query's source with a time strictly before the query's time.
 
     Examples
     --------
     >>> import numpy as np
-    >>> items = np.array([10, 12, 12, 20, 21])  # source 1 (stride 10): times 0, 2, 2; source 2...
-    >>> count_before(items, np.array([12, 13, 25]), np.array([10, 10, 20]))
+    >>> ks = KeySpace([np.arange(10)], n_sources=2)  # stride 10
+    >>> items = np.array([0, 2, 2, 10, 11])  # source 0: times 0, 2, 2; source 1: times 0, 1
+    >>> q = Queries(ks, np.array([0, 0, 1]), np.array([2, 3, 5]), n_sources=2)
+    >>> count_before(items, q)
     array([1, 3, 2])
     """
-    hi = np.searchsorted(sorted_item_keys, query_keys, side="left")
-    lo = np.searchsorted(sorted_item_keys, query_starts, side="left")
-    return (hi - lo).astype(np.int64)
+    lo, hi = q.bounds(sorted_item_keys)
+    return hi - lo
 
 
 def latest_before(
-    sorted_item_keys: NDArray[np.int64],
-    sorted_item_times: NDArray[np.int64],
-    query_keys: NDArray[np.int64],
-    query_starts: NDArray[np.int64],
+    sorted_item_keys: NDArray[np.int64], sorted_item_times: NDArray[np.int64], q: Queries
 ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Latest item time of the query's source strictly before the query's time.
 
     Returns ``(time, found)``; ``time`` is meaningless where ``found`` is False.
     """
-    hi = np.searchsorted(sorted_item_keys, query_keys, side="left")
-    lo = np.searchsorted(sorted_item_keys, query_starts, side="left")
+    lo, hi = q.bounds(sorted_item_keys)
     found = hi > lo
-    idx = np.where(found, hi - 1, 0)
     if sorted_item_times.size == 0:
-        return np.zeros(len(query_keys), dtype=np.int64), found
-    return sorted_item_times[idx], found
+        return np.zeros(len(q.keys), dtype=np.int64), found
+    return sorted_item_times[np.where(found, hi - 1, 0)], found
 
 
 def _segmented_decay_scan(decay: NDArray[np.float64], inc: NDArray[np.float64]) -> np.ndarray:
     """Solve ``d[k] = decay[k] * d[k-1] + inc[k]`` (``decay[k] = 0`` starts a segment).
 
-    A log-depth (Hillis-Steele) scan: ``ceil(log2(longest segment))`` vector passes. Every
-    factor is in ``[0, 1]``, so nothing overflows however long the time span is (a naive
-    ``exp(-λt)·cumsum(exp(λτ))`` overflows after ~1000 half-lives). Stops early once every
-    position has reached the start of its segment.
+    A log-depth (Hillis-Steele) scan: ``ceil(log2(longest segment))`` passes, each touching
+    only the positions whose chain has not yet reached the start of its segment (with
+    heavy-tailed source sizes most positions are done after a few passes). Every factor is
+    in ``[0, 1]``, so nothing overflows however long the time span is (the textbook
+    ``exp(-λt)·cumsum(exp(λτ))`` overflows after ~1000 half-lives).
     """
     a = decay.astype(np.float64, copy=True)
-    b = inc.astype(np.float64, copy=True)
-    n = len(a)
+    cols = [np.array(c, dtype=np.float64) for c in (inc.T if inc.ndim == 2 else [inc])]
+    act = np.flatnonzero(a)
     shift = 1
-    while shift < n and a.any():
-        fac = a[shift:] if b.ndim == 1 else a[shift:, None]
-        b[shift:] = b[shift:] + fac * b[:-shift]
-        a[shift:] = a[shift:] * a[:-shift]
-        a[: 2 * shift] = 0.0  # these prefixes now reach back to position 0: complete
+    while act.size:
+        act = act[act >= shift]  # always true (decay[0] == 0), kept as a guard
+        prev = act - shift
+        fac = a[act]
+        for b in cols:
+            b[act] = b[act] + fac * b[prev]  # right-hand sides read the previous pass
+        a[act] = fac * a[prev]
+        act = act[a[act] != 0.0]
         shift *= 2
-    return b
+    return np.column_stack(cols) if inc.ndim == 2 else cols[0]
 
 
 def decayed_before(
-    item_keys: NDArray[np.int64],
+    item_src: NDArray[np.int64],
     item_alpha: NDArray[np.int64],
     item_beta: NDArray[np.int64] | None,
     item_x: NDArray[np.float64],
-    query_keys: NDArray[np.int64],
-    query_starts: NDArray[np.int64],
-    query_t: NDArray[np.int64],
+    q: Queries,
     half_life_ns: float,
-    stride: int,
     *,
     presorted: bool = False,
 ) -> NDArray[np.float64]:
@@ -150,25 +167,26 @@ def decayed_before(
 
     Each item becomes visible at its *activation* time ``α`` and decays from its *anchor*
     time ``β <= α`` (``item_beta=None`` means ``β = α``; then give integer-valued ``x`` so
-    tie sums are exact in any order). ``item_keys`` encode ``(source, α)`` with the given
-    ``stride``; items need not be sorted unless ``presorted``. Ties at one ``(source, α)``
-    are summed after sorting by ``(β, x)``, so the result does not depend on the input row
-    order, bit for bit. ``item_x`` may be 2-D (one column per quantity sharing the items);
-    the result then has one column per quantity. Queries are fastest sorted by key.
+    tie sums are exact in any order). Items need not be sorted unless ``presorted`` (by
+    ``(source, α)``). Ties at one ``(source, α)`` are summed after sorting by ``(β, x)``, so
+    the result does not depend on the input row order, bit for bit. ``item_x`` may be 2-D
+    (one column per quantity sharing the items); the result then has one column per
+    quantity.
 
     Examples
     --------
     >>> import numpy as np
     >>> day = 86_400 * 10**9
     >>> t = np.array([0, 2 * day])  # one source, items at day 0 and day 2, half-life 2 days
-    >>> out = decayed_before(t, t, None, np.ones(2), np.array([4 * day]), np.array([0]),
-    ...     np.array([4 * day]), 2.0 * day, stride=10 * day)
+    >>> q = Queries(KeySpace([t, [4 * day]], 1), np.array([0]), np.array([4 * day]), 1)
+    >>> out = decayed_before(np.zeros(2, "i8"), t, None, np.ones(2), q, 2.0 * day)
     >>> float(out[0])  # 2^-2 + 2^-1
     0.75
     """
-    nq = len(query_keys)
-    if len(item_keys) == 0:
+    nq = len(q.keys)
+    if len(item_alpha) == 0:
         return np.zeros((nq, *np.shape(item_x)[1:]), dtype=np.float64)
+    item_keys = q.ks.key(item_src, item_alpha)
     if presorted:
         order = slice(None)
     elif item_beta is None:
@@ -179,6 +197,7 @@ def decayed_before(
         order = np.lexsort((item_x, item_beta, item_keys))
     keys = item_keys[order]
     alpha = item_alpha[order]
+    src = item_src[order]
     w = np.asarray(item_x[order], dtype=np.float64)
     if item_beta is not None:  # contribution of each item at its own activation time
         w = w * np.exp2(-(alpha - item_beta[order]).astype(np.float64) / half_life_ns)
@@ -186,16 +205,16 @@ def decayed_before(
     new = np.ones(len(keys), dtype=bool)
     new[1:] = keys[1:] != keys[:-1]
     starts = np.flatnonzero(new)
-    ukeys, ualpha, usrc = keys[starts], alpha[starts], keys[starts] // stride
-    uinc = np.add.reduceat(w, starts) if len(starts) < len(keys) else w
-    decay = np.zeros(len(ukeys), dtype=np.float64)
-    gap = np.where(usrc[1:] == usrc[:-1], (ualpha[1:] - ualpha[:-1]).astype(np.float64), np.inf)
+    if len(starts) < len(keys):
+        keys, alpha, src = keys[starts], alpha[starts], src[starts]
+        w = np.add.reduceat(w, starts)
+    gap = np.where(src[1:] == src[:-1], (alpha[1:] - alpha[:-1]).astype(np.float64), np.inf)
+    decay = np.zeros(len(keys), dtype=np.float64)
     decay[1:] = np.exp2(-gap / half_life_ns)  # 0 across sources: a new segment
-    d = _segmented_decay_scan(decay, uinc)
-    hi = np.searchsorted(ukeys, query_keys, side="left")
-    lo = np.searchsorted(ukeys, query_starts, side="left")
+    d = _segmented_decay_scan(decay, w)
+    lo, hi = q.bounds(keys)
     found = hi > lo
     idx = np.where(found, hi - 1, 0)
-    age = (query_t - ualpha[idx]).astype(np.float64)
+    age = (q.t - alpha[idx]).astype(np.float64)
     fac = np.where(found, np.exp2(-age / half_life_ns), 0.0)
     return d[idx] * (fac[:, None] if d.ndim == 2 else fac)

@@ -68,6 +68,7 @@ from credscore.features._history_checks import HistoryArrays, prepare_history_in
 from credscore.features._history_kernels import (
     NS_PER_DAY,
     KeySpace,
+    Queries,
     count_before,
     decayed_before,
     latest_before,
@@ -188,6 +189,19 @@ def _first_per_statement(stmt: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, 
     return s[first], a[first]
 
 
+def _count_earlier_sorted(keys: np.ndarray, src: np.ndarray) -> np.ndarray:
+    """For keys sorted by (source, time): rows of the same source with a strictly earlier key."""
+    n = len(keys)
+    pos = np.arange(n, dtype=np.int64)
+    new_key = np.ones(n, dtype=bool)
+    new_key[1:] = keys[1:] != keys[:-1]
+    new_src = np.ones(n, dtype=bool)
+    new_src[1:] = src[1:] != src[:-1]
+    first_of_key = np.maximum.accumulate(np.where(new_key, pos, 0))
+    first_of_src = np.maximum.accumulate(np.where(new_src, pos, 0))
+    return first_of_key - first_of_src
+
+
 def _check_params(retraction_prior, false_prior, prior_strength, half_life_days) -> None:
     for name, v in (("retraction_prior", retraction_prior), ("false_prior", false_prior)):
         if not (isinstance(v, int | float) and 0.0 <= float(v) <= 1.0):
@@ -260,16 +274,15 @@ def history_features(
         float(prior_strength),
         float(half_life_days),
     )
-    return pd.DataFrame(values, index=statements.index, columns=list(HISTORY_COLUMNS))
+    return pd.DataFrame(values, index=statements.index, columns=list(HISTORY_COLUMNS), copy=False)
 
 
 def _compute(arr: HistoryArrays, m_r: float, m_f: float, a: float, h_days: float) -> np.ndarray:
     """All columns of :data:`HISTORY_COLUMNS` as an ``(n, k)`` float array, input order."""
     src, made, label, vat = arr.src, arr.made, arr.label, arr.verdict_at
     n = len(made)
-    out = np.empty((n, len(HISTORY_COLUMNS)), dtype=np.float64)
     if n == 0:
-        return out
+        return np.empty((len(HISTORY_COLUMNS), 0), dtype=np.float64).T
     is_r = np.isin(arr.ev_kind, _RET_IDX)
     is_c = arr.ev_kind == _CONF_IDX
     r_stmt, r_at = arr.ev_stmt[is_r], arr.ev_at[is_r]
@@ -279,17 +292,17 @@ def _compute(arr: HistoryArrays, m_r: float, m_f: float, a: float, h_days: float
     h_ns = h_days * NS_PER_DAY
 
     # Work on the statements sorted by (source, made_at): every searchsorted below then
-    # gets sorted queries, which is an order of magnitude faster than random ones.
+    # gets sorted queries, an order of magnitude faster than random ones.
     ks = KeySpace([made, vat[labelled], r_at, fc_at], arr.n_sources)
     qkey = ks.key(src, made)
     order = np.argsort(qkey)
-    qk, qt = qkey[order], made[order]
-    qs = ks.source_start(src[order])
+    q = Queries(ks, src[order], made[order], arr.n_sources)
+    qt = q.t
 
     def count(item_src, item_t):
-        return count_before(np.sort(ks.key(item_src, item_t)), qk, qs)
+        return count_before(np.sort(ks.key(item_src, item_t)), q)
 
-    n_prior = count_before(qk, qk, qs)
+    n_prior = _count_earlier_sorted(q.keys, q.src)
     n_ret = count(src[fr_stmt], fr_at)
     n_conf = count(src[fc_stmt], fc_at)
 
@@ -297,20 +310,19 @@ def _compute(arr: HistoryArrays, m_r: float, m_f: float, a: float, h_days: float
     vs, vt, vfalse = src[labelled], vat[labelled], label[labelled] == 0.0
     vk = ks.key(vs, vt)
     vo = np.argsort(vk)
-    vk, vt, vfalse = vk[vo], vt[vo], vfalse[vo]
-    hi = np.searchsorted(vk, qk, side="left")
-    lo = np.searchsorted(vk, qs, side="left")
+    vk, vs, vt, vfalse = vk[vo], vs[vo], vt[vo], vfalse[vo]
+    lo, hi = q.bounds(vk)
     n_verd = hi - lo
     cum_false = np.zeros(len(vk) + 1, dtype=np.int64)
     np.cumsum(vfalse, out=cum_false[1:])
     n_false = cum_false[hi] - cum_false[lo]
     vx = np.column_stack([np.ones(len(vk)), vfalse.astype(np.float64)])
-    dec = decayed_before(vk, vt, None, vx, qk, qs, qt, h_ns, ks.stride, presorted=True)
+    dec = decayed_before(vs, vt, None, vx, q, h_ns, presorted=True)
 
     # Latest retraction-type event before t.
     ekey = ks.key(src[r_stmt], r_at)
     eo = np.argsort(ekey)
-    last_t, has = latest_before(ekey[eo], r_at[eo], qk, qs)
+    last_t, has = latest_before(ekey[eo], r_at[eo], q)
 
     # Decayed retractions: each statement weighted by its latest visible retraction event.
     # Each distinct event time on a statement adds +1 anchored at that time, and -1 (same
@@ -325,9 +337,7 @@ def _compute(arr: HistoryArrays, m_r: float, m_f: float, a: float, h_days: float
     it_alpha = np.r_[da, da[nxt + 1]]
     it_beta = np.r_[da, da[nxt]]
     it_x = np.r_[np.ones(len(ds)), -np.ones(len(nxt))]
-    ret_dec = decayed_before(
-        ks.key(it_src, it_alpha), it_alpha, it_beta, it_x, qk, qs, qt, h_ns, ks.stride
-    )
+    ret_dec = decayed_before(it_src, it_alpha, it_beta, it_x, q, h_ns)
 
     cols = {
         "hist_n_prior": n_prior,
@@ -342,9 +352,13 @@ def _compute(arr: HistoryArrays, m_r: float, m_f: float, a: float, h_days: float
         "hist_false_decayed": (dec[:, 1] + a * m_f) / (dec[:, 0] + a),
         "hist_n_false": n_false,
     }
+    # Back to input order, written as the (columns, rows) block pandas stores anyway.
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(n)
+    block = np.empty((len(HISTORY_COLUMNS), n), dtype=np.float64)
     for j, c in enumerate(HISTORY_COLUMNS):
-        out[order, j] = cols[c]
-    return out
+        block[j] = cols[c][inverse]
+    return block.T
 
 
 def _plural(k: float, word: str) -> str:
