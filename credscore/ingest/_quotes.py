@@ -79,9 +79,8 @@ def _via_after_verb(text: str, verb_end: int, b: int, verb: str) -> tuple[Mentio
     m = re.match(r"\s*\([^()]{1,20}\)", text[end : min(b, end + 30)])
     if m:
         end += m.end()
-    kind = obj.kind
-    if kind not in ("outlet", "person", "organization"):
-        return None, end
+    if obj.kind != "outlet":
+        return None, end  # "told reporters", "told a briefing in Geneva": not a carrier
     return obj, end
 
 
@@ -261,6 +260,7 @@ def _clause_after(text: str, s: Sentence, v: re.Match[str]) -> tuple[int, Mentio
         if (
             rest
             and rest[0].text[:1].isalnum()
+            and not rest[0].low.endswith("ing")
             and rest[0].low
             not in (
                 "to",

@@ -60,6 +60,11 @@ _REL_VERBS = {
     "serves": "",
     "served": "",
 }
+_ORG_DESCRIPTORS = frozenset(
+    "company firm maker carmaker steelmaker drugmaker chipmaker automaker group retailer "
+    "lender bank insurer airline agency startup start-up manufacturer giant developer chain "
+    "operator producer supplier charity organisation organization brand conglomerate".split()
+)
 _ROLE_PP = frozenset("for of at with familiar close from to in".split())
 _STOP_APPOS = frozenset("who which whose where when and but said says told".split())
 _GENDER_TITLES = {
@@ -193,7 +198,11 @@ def _classify(toks: list[Token], i: int, j: int) -> tuple[str, int, int, str]:
     last_title = -1
     for m in range(k, j - 1):
         low = toks[m].low.rstrip(".")
-        if low in lex.title_words or low in lex.name_titles:
+        if (
+            low in lex.title_words
+            or low in lex.name_titles
+            or ("-" in low and any(p in lex.title_words for p in low.split("-")))
+        ):
             last_title = m
     if any(
         t.low in lex.organization_nouns for t in toks[last_title + 1 if last_title >= 0 else k : j]
@@ -356,10 +365,13 @@ def _person_or_org(
     kind, ns, ne, pre = _classify(toks, i, j)
     if kind == "none":
         return None
+    before = toks[max(0, i - 2) : i]
     if kind in ("person", "organization") and any(
-        t.low in lexicon().outlet_descriptors and not t.cap for t in toks[max(0, i - 2) : i]
+        t.low in lexicon().outlet_descriptors and not t.cap for t in before
     ):
         kind = "outlet"
+    elif kind == "person" and any(t.low in _ORG_DESCRIPTORS and not t.cap for t in before):
+        kind = "organization"
     name_toks = [t for t in toks[ns:ne] if t.text != "."]
     name = " ".join(t.text for t in name_toks)
     name = re.sub(r"(?:'s|’s)$", "", name)

@@ -17,8 +17,8 @@ __all__ = ["MAX_SENTENCE_CHARS", "Quote", "Sentence", "segment"]
 #: that no rule ever looks at more than a bounded window.
 MAX_SENTENCE_CHARS = 3000
 
-_OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"'}
-_MARKS_RE = re.compile(r'[“”„«»"\n]')
+_OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’"}
+_MARKS_RE = re.compile(r'[“”„«»"‘’]')
 _STANDALONE_BEFORE = frozenset(":,.!?;—–-([")
 _END_RE = re.compile(r"[.!?…]+[”\"»’)\]]*\s+")
 _ABBREVIATIONS = frozenset(
@@ -62,6 +62,19 @@ class Sentence:
         return [q for q in self.quotes if q.standalone]
 
 
+def _single_opens(text: str, pos: int, p0: int, p1: int) -> bool:
+    """British-style ‘quote’: the mark opens a clause and a letter follows."""
+    before = text[pos - 1] if pos > p0 else " "
+    after = text[pos + 1] if pos + 1 < p1 else " "
+    return (before.isspace() or before in "(:—–-") and after.isalnum()
+
+
+def _single_closes(text: str, pos: int, p1: int) -> bool:
+    """A closing ’ is not an apostrophe: no letter right after it."""
+    after = text[pos + 1] if pos + 1 < p1 else " "
+    return not after.isalpha()
+
+
 def _quotes_of_paragraph(text: str, p0: int, p1: int) -> list[Quote]:
     quotes: list[Quote] = []
     open_ch: str | None = None
@@ -69,6 +82,10 @@ def _quotes_of_paragraph(text: str, p0: int, p1: int) -> list[Quote]:
     for m in _MARKS_RE.finditer(text, p0, p1):
         ch = m.group()
         pos = m.start()
+        if ch == "‘" and not _single_opens(text, pos, p0, p1):
+            continue
+        if ch == "’" and not _single_closes(text, pos, p1):
+            continue
         if open_ch is None:
             if ch in _OPENERS:
                 open_ch, open_at = ch, pos
