@@ -1,19 +1,18 @@
 """Compile a validated qualifier lexicon into one regular expression (private).
 
-Design, driven by how CPython's ``re`` spends its time:
+Design, driven by how CPython's ``re`` spends its time (measured, see
+``experiments/bench_qualifiers.py``):
 
 * The pattern scans a *scan copy* of the text (:func:`scan_text`): lower case, opening
   punctuation and odd whitespace turned into plain spaces, one leading space. Every cue is
   matched together with the space before it, so the pattern starts with a literal space and the
   engine jumps from space to space instead of trying every character.
-* Phrases go into one character trie per category, made of plain literals (the engine checks
-  the first literal of each branch before entering it). Conditions (``then``, ``next``,
-  ``not_next``, ``not_prev``, right word boundary) sit at the leaves.
-* There are exactly six capturing groups, one per category: the cost of building a match object
-  grows with the number of groups, so per-cue marker groups would make every match slow.
-* Categories are tried in order at each position. So that the longest cue still wins across
-  categories, a leaf whose phrase is a prefix of a phrase in a later category gets a negative
-  lookahead for the rest of that longer phrase (and its conditions).
+* All phrases of all categories share one character trie of plain literals: one dispatch on the
+  first character per attempt, and the longest phrase wins. Conditions (``then``, ``next``,
+  ``not_next``, ``prev``, ``not_prev``, right word boundary) sit at the leaves.
+* Building a match object costs time in proportion to the number of capturing groups, so the
+  category of most matches is read from the matched phrase (``literal_category``); only the
+  matches that the phrase cannot classify carry a marker group.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from typing import Any
 
 from credscore.exceptions import LexiconError
 
-__all__ = ["compile_lexicon", "lower_text", "scan_text"]
+__all__ = ["canonical_key", "compile_lexicon", "lower_text", "scan_text"]
 
 _HYPHEN_CHARS = "-\u2010\u2011"
 _HYPHENS = r"\-\u2010\u2011"  # for use inside a regex character class
@@ -158,19 +157,52 @@ def _leaf_regex(entry: dict[str, Any], tokens: tuple[str, ...], macros: dict, wh
     return "".join(parts)
 
 
-def _emit(node: dict[Any, Any]) -> str:
-    """Regex of a trie node: longer continuations first, then the leaves ending here."""
-    alts = [_token_regex(tok) + _emit(node[tok]) for tok in sorted(k for k in node if k)]
-    alts += [leaf for _, leaf in sorted(node.get("", []), key=lambda x: x[0])]
+def _emit(node: dict[Any, Any], groups: list[int]) -> str:
+    """Regex of a trie node: longer continuations first, then the leaves ending here.
+
+    ``groups`` collects, in pattern order, the category of each marker group emitted.
+    """
+    alts = [_token_regex(tok) + _emit(node[tok], groups) for tok in sorted(k for k in node if k)]
+    for _, leaf, cat_idx, marker in sorted(node.get("", []), key=lambda x: x[0]):
+        if marker:
+            groups.append(cat_idx)
+            leaf += "()"
+        alts.append(leaf)
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+_KEY_SEP_RE = re.compile(rf"[\s{_HYPHENS}]+")
+_KEY_APOS = str.maketrans(dict.fromkeys(_APOSTROPHES[1:], "'"))
+
+
+def canonical_key(matched: str) -> str:
+    """Canonical form of a matched phrase (scan text): one space between words, ``'``.
+
+    Examples
+    --------
+    >>> canonical_key("at -  least")
+    'at least'
+    """
+    return _KEY_SEP_RE.sub(" ", matched).translate(_KEY_APOS)
 
 
 def compile_lexicon(
     content: dict[str, Any], categories: tuple[str, ...], where: str
-) -> tuple[re.Pattern[str], tuple[int, ...]]:
-    """Compile validated lexicon content; return the pattern and group -> category index."""
+) -> tuple[re.Pattern[str], tuple[int, ...], dict[str, int]]:
+    """Compile validated lexicon content into one pattern.
+
+    Returns the pattern, the category index of each capturing group (index 0 is the whole
+    match, ``-1``) and the category of each phrase matched without a group.
+
+    All phrases share one character trie, so each attempt dispatches once on the first
+    character and the longest phrase wins (continuations are tried before the leaves that end
+    at a node). A match object costs time in proportion to the number of groups, so only the
+    matches that the phrase text cannot classify carry a group: phrases listed in more than one
+    category (their context decides), phrases with a ``then`` extension, and raw patterns (one
+    group per category).
+    """
     macros = content.get("macros", {})
-    leaves: list[tuple[int, tuple[str, ...], str]] = []  # (category, tokens, leaf regex)
+    leaves: list[tuple[int, tuple[str, ...], str, bool]] = []
     raw: list[list[str]] = [[] for _ in categories]
     for cat_idx, cat in enumerate(categories):
         for i, entry in enumerate(content["categories"].get(cat, [])):
@@ -188,35 +220,24 @@ def compile_lexicon(
             cues = entry["cue"] if isinstance(entry["cue"], list) else [entry["cue"]]
             for cue in cues:
                 tokens = _literal_tokens(cue)
-                leaves.append((cat_idx, tokens, _leaf_regex(entry, tokens, macros, here)))
-    tries: list[dict[Any, Any]] = [{} for _ in categories]
-    for cat_idx, tokens, leaf in leaves:
-        # Longest match across categories: refuse to end here if a later category has a longer
-        # phrase starting with this one and that phrase (with its conditions) matches.
-        guards = [
-            "".join(_token_regex(t) for t in tokens2[len(tokens) :]) + leaf2
-            for cat2, tokens2, leaf2 in leaves
-            if cat2 > cat_idx and len(tokens2) > len(tokens) and tokens2[: len(tokens)] == tokens
-        ]
-        guard = f"(?!{'|'.join(guards)})" if guards else ""
-        node = tries[cat_idx]
+                leaf = _leaf_regex(entry, tokens, macros, here)
+                leaves.append((cat_idx, tokens, leaf, "then" in entry))
+    cats_of: dict[tuple[str, ...], set[int]] = {}
+    for cat_idx, tokens, _, _ in leaves:
+        cats_of.setdefault(tokens, set()).add(cat_idx)
+    trie: dict[Any, Any] = {}
+    literal_category: dict[str, int] = {}
+    for cat_idx, tokens, leaf, extends in leaves:
+        marker = extends or len(cats_of[tokens]) > 1
+        if not marker:
+            literal_category["".join(tokens)] = cat_idx
+        node = trie
         for tok in tokens:
             node = node.setdefault(tok, {})
-        # Conditional leaves are tried before unconditional ones at the same node.
-        node.setdefault("", []).append((0 if leaf != _RIGHT else 1, guard + leaf))
-    # Dispatch on the first character once, then try each category that has cues starting
-    # with it: one group per (first character, category) keeps groups few and attempts cheap.
+        # Conditional leaves first, then by category order (stable sort keeps entry order).
+        node.setdefault("", []).append(((leaf == _RIGHT, cat_idx), leaf, cat_idx, marker))
     groups: list[int] = [-1]
-    branches = []
-    for first in sorted({tok for trie in tries for tok in trie}):
-        alts = []
-        for cat_idx, trie in enumerate(tries):
-            if first in trie:
-                groups.append(cat_idx)
-                alts.append("(" + _emit(trie[first]) + ")")
-        branches.append(
-            _token_regex(first) + (alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})")
-        )
+    branches = [_emit(trie, groups)] if trie else []
     for cat_idx, alts in enumerate(raw):
         if alts:
             groups.append(cat_idx)
@@ -227,4 +248,4 @@ def compile_lexicon(
         pattern = re.compile(" (?:" + "|".join(branches) + ")")
     except re.error as exc:  # pragma: no cover - every part was checked on its own
         raise _err(where, f"the combined pattern does not compile ({exc}).") from exc
-    return pattern, tuple(groups)
+    return pattern, tuple(groups), literal_category

@@ -76,7 +76,9 @@ class Lexicon:
     pattern : re.Pattern
         The single compiled pattern; each alternative ends with an empty marker group.
     group_category : tuple of int
-        For each marker group index, the index of its category in ``QUALIFIER_CATEGORIES``.
+        For each capturing group, the index of its category in ``QUALIFIER_CATEGORIES``.
+    literal_category : dict
+        Category index of each phrase (canonical form) matched without a capturing group.
     """
 
     version: str
@@ -85,6 +87,7 @@ class Lexicon:
     content: dict[str, Any] = field(repr=False)
     pattern: re.Pattern[str] = field(repr=False)
     group_category: tuple[int, ...] = field(repr=False)
+    literal_category: dict[str, int] = field(repr=False)
 
     def manifest_entry(self) -> dict[str, str]:
         """Return the ``{"name", "version", "sha256", "source"}`` record for a model manifest.
@@ -259,7 +262,7 @@ def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True
                 raise _err(where, "'remove' only makes sense with extend=True.")
             content = user
             digest = hashlib.sha256(raw).hexdigest()
-    pattern, groups = compile_lexicon(content, QUALIFIER_CATEGORIES, where)
+    pattern, groups, literals = compile_lexicon(content, QUALIFIER_CATEGORIES, where)
     return Lexicon(
         version=str(content["version"]),
         sha256=digest,
@@ -267,4 +270,5 @@ def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True
         content=content,
         pattern=pattern,
         group_category=groups,
+        literal_category=literals,
     )

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from credscore.exceptions import SchemaError
-from credscore.features._qualifiers_compile import scan_text
+from credscore.features._qualifiers_compile import canonical_key, scan_text
 from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon, load_lexicon
 
 __all__ = ["FEATURE_COLUMNS", "Qualifier", "find_qualifiers", "qualifier_features"]
@@ -104,17 +104,29 @@ def find_qualifiers(text: str | None, lexicon: Lexicon | None = None) -> list[Qu
             problems=[{"table": "statements", "column": "text", "check": "is_str", "rows": []}],
         )
     lex = lexicon if lexicon is not None else _default_lexicon()
-    cats = lex.group_category
-    # Matches include the space before the cue; scan_text adds one leading character.
+    # Matches include the space before the cue; scan_text adds one leading character, so the
+    # match offsets minus one character at the end are offsets into ``text``.
     return [
-        Qualifier(
-            QUALIFIER_CATEGORIES[cats[m.lastindex]],
-            m.start(),
-            m.end() - 1,
-            text[m.start() : m.end() - 1],
-        )
-        for m in lex.pattern.finditer(scan_text(text))
+        Qualifier(QUALIFIER_CATEGORIES[cat], start, end, text[start:end])
+        for start, end, cat in _spans(scan_text(text), lex)
     ]
+
+
+def _spans(scan: str, lex: Lexicon) -> list[tuple[int, int, int]]:
+    """``(start, end, category index)`` of every match in a scan copy (see ``scan_text``)."""
+    groups, literals = lex.group_category, lex.literal_category
+    out = []
+    for m in lex.pattern.finditer(scan):
+        start, end = m.span()
+        if m.lastindex is not None:
+            cat = groups[m.lastindex]
+        else:
+            key = scan[start + 1 : end]
+            cat = literals.get(key)
+            if cat is None:
+                cat = literals[canonical_key(key)]
+        out.append((start, end - 1, cat))
+    return out
 
 
 def _as_series(texts: pd.Series | Sequence[Any]) -> pd.Series:
@@ -154,17 +166,17 @@ def _count_unique(uniques: list[str], lex: Lexicon) -> np.ndarray:
     joined = _SEP.join(uniques)
     if joined.count("\x00") != len(uniques) - 1:  # a text contains a NUL itself
         for i, t in enumerate(uniques):
-            for m in lex.pattern.finditer(scan_text(t)):
-                counts[i, lex.group_category[m.lastindex]] += 1
+            for _, _, cat in _spans(scan_text(t), lex):
+                counts[i, cat] += 1
         return counts
-    hits = [(m.start(), m.lastindex) for m in lex.pattern.finditer(scan_text(joined))]
+    hits = _spans(scan_text(joined), lex)
     if not hits:
         return counts
     arr = np.array(hits, dtype=np.int64)
     lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
     ends = np.cumsum(lengths + len(_SEP))  # end of each text (incl. separator), as scan offsets
     rows = np.searchsorted(ends, arr[:, 0], side="right")
-    cats = np.asarray(lex.group_category, dtype=np.int64)[arr[:, 1]]
+    cats = arr[:, 2]
     flat = np.bincount(rows * _N_CAT + cats, minlength=len(uniques) * _N_CAT)
     return flat.reshape(len(uniques), _N_CAT)
 
