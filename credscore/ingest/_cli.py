@@ -24,7 +24,7 @@ def extract_files(
     Parameters
     ----------
     paths : list of path-like
-        UTF-8 text files, one article each.
+        UTF-8 text files, one article each; a directory stands for its ``*.txt`` files.
     published_at, outlet
         As in :func:`credscore.ingest.extract`, applied to every file.
 
@@ -33,8 +33,11 @@ def extract_files(
     >>> extract_files([]).statements.empty
     True
     """
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(p.glob("*.txt")) if p.is_dir() else [p])
     parts = []
-    for p in paths:
+    for p in files:
         text = Path(p).read_text(encoding="utf-8", errors="replace")
         parts.append(extract(text, published_at=published_at, outlet=outlet))
     if not parts:
@@ -73,7 +76,9 @@ def add_extract_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
         description="Extract attributed statements, their sources and retraction-type events "
         "from plain-text news articles. `credscore score OUT` reads the result directly.",
     )
-    p.add_argument("articles", nargs="+", help="UTF-8 text file(s), one article each")
+    p.add_argument(
+        "articles", nargs="+", help="UTF-8 text file(s), one article each, or directories of them"
+    )
     p.add_argument(
         "--published-at",
         default=None,

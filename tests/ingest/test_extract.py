@@ -215,3 +215,38 @@ def test_events_point_to_statements_and_validate():
         assert t.events["statement_id"].isin(t.statements["statement_id"]).all()
         assert t.statements["source_id"].isin(t.sources["source_id"]).all()
         schema.validate_tables(t.statements, t.sources, t.events)
+
+
+def test_cli_writes_tables_that_read_back(tmp_path):
+    credscore = pytest.importorskip("credscore")
+    from credscore.cli import main
+
+    out = tmp_path / "tables"
+    rc = main(
+        [
+            "extract",
+            str(ARTICLES / "01_kursk_withdrawal.txt"),
+            "--published-at",
+            "2025-02-14",
+            "--outlet",
+            "Kyiv Post",
+            "--out",
+            str(out),
+        ]
+    )
+    assert rc == 0
+    t = credscore.read_tables(out)
+    assert len(t.statements) >= 6 and len(t.events) == 1
+    assert (t.statements["outlet"] == "kyiv-post").all()
+
+
+def test_extract_files_merges_sources(tmp_path):
+    from credscore.ingest import extract_files
+
+    (tmp_path / "a.txt").write_text('"We hold," Colonel Ann Lee said.', encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Ann Lee, head of the Fifth Brigade, said that the bridge was held.", encoding="utf-8"
+    )
+    t = extract_files([tmp_path])
+    assert t.sources["source_id"].tolist().count("ann-lee") == 1
+    assert len(t.statements) == 2 and t.statements["statement_id"].is_unique
