@@ -118,6 +118,22 @@ def plain_pipeline(C: float = 1.0, cv: int = 5, text: bool = True) -> Pipeline:
     return Pipeline([("features", pre), ("model", clf)])
 
 
+def logit(p: np.ndarray) -> np.ndarray:
+    """``log(p / (1 - p))`` with ``p`` clipped to ``[1e-6, 1 - 1e-6]``."""
+    q = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+def fit_logit_shift(z: np.ndarray, y: np.ndarray, iters: int = 25) -> float:
+    """Maximum-likelihood ``b`` in ``P(y=1) = sigmoid(z + b)`` (Newton, 1-D)."""
+    b = 0.0
+    for _ in range(iters):
+        q = 1 / (1 + np.exp(-(z + b)))
+        g, h = np.sum(y - q), np.sum(q * (1 - q)) + 1e-9
+        b += g / h
+    return float(b)
+
+
 def evaluate(
     y: np.ndarray, p: np.ndarray, *, n_boot: int = 1000, n_sim: int = 1000, seed: int = 0
 ) -> dict[str, Any]:

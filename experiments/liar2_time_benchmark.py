@@ -79,21 +79,6 @@ def split(tables: Tables, cut: str) -> tuple[Tables, Tables, pd.Timestamp]:
     return bc.subset(tables, st[before]), bc.subset(tables, st[~before]), c
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
-def _fit_shift(z: np.ndarray, y: np.ndarray, iters: int = 25) -> float:
-    """Maximum-likelihood ``b`` in ``P(y=1) = sigmoid(z + b)`` (Newton, 1-D)."""
-    b = 0.0
-    for _ in range(iters):
-        q = 1 / (1 + np.exp(-(z + b)))
-        g, h = np.sum(y - q), np.sum(q * (1 - q)) + 1e-9
-        b += g / h
-    return float(b)
-
-
 def _fit_platt(z: np.ndarray, y: np.ndarray, iters: int = 25) -> tuple[float, float]:
     """Maximum-likelihood ``(a, b)`` in ``P(y=1) = sigmoid(a z + b)`` (Newton, 2-D)."""
     w = np.array([1.0, 0.0])
@@ -123,7 +108,7 @@ def recalibrate_intercept(
     (Platt scaling of the model's logit on the window).
     """
     made = pd.DatetimeIndex(made_at)
-    z = _logit(p)
+    z = bc.logit(p)
     out = p.copy()
     months = made[is_test].tz_convert(None).to_period("M").unique()
     for m in months:
@@ -132,7 +117,9 @@ def recalibrate_intercept(
         win = (made >= start - window) & (made < start)
         rows = is_test & (made >= start) & (made < stop)
         if win.sum() >= 30:
-            a, b = _fit_platt(z[win], y[win]) if slope else (1.0, _fit_shift(z[win], y[win]))
+            a, b = (
+                _fit_platt(z[win], y[win]) if slope else (1.0, bc.fit_logit_shift(z[win], y[win]))
+            )
             out[rows] = 1 / (1 + np.exp(-(a * z[rows] + b)))
     return out
 

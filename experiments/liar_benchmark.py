@@ -243,6 +243,28 @@ def render(result: dict[str, Any]) -> str:
         f"- credscore consistent with calibrated: credscore {b['credscore']}, "
         f"credscore + text {b['credscore_text']} -> {'met' if b['met'] else 'NOT met'}"
     )
+    lines += [
+        "",
+        "## Diagnostic: is the miscalibration only the base-rate gap?",
+        "",
+        f"The valid split's base rate ({d['valid_base_rate']:.3f}) is below the training "
+        f"split's ({d['train_base_rate']:.3f}): the training base rate itself fails the "
+        "calibration test on valid. Below, each model's logits get one constant shift fitted "
+        "on valid (uses the valid labels: a diagnostic, not a result); what remains is the "
+        "shape of the calibration curve.",
+        "",
+        "| model | logit shift | log loss after | slope after | smECE test p after "
+        "| consistent after |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in result["diagnostics_oracle_intercept"].items():
+        sl = r["slope"]
+        lines.append(
+            f"| {name} | {r['logit_shift']:+.3f} | {r['log_loss']:.4f} "
+            f"| {sl['estimate']:.2f} [{sl['low']:.2f}, {sl['high']:.2f}] "
+            f"| {r['smece_p_value']:.3f} "
+            f"| {'yes' if r['consistent_with_calibrated'] else 'no'} |"
+        )
     lines.append("")
     lines.append("Regenerate: `python experiments/liar_benchmark.py`.")
     return "\n".join(lines)

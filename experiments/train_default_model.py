@@ -64,7 +64,7 @@ def refit_shuffled(model: CredibilityModel, train: Tables) -> CredibilityModel:
     return model
 
 
-def fit_default(train: Tables, *, cv: int = 5, folds: str = "shuffled") -> CredibilityModel:
+def fit_default(train: Tables, *, cv: int = 5, folds: str = "time") -> CredibilityModel:
     """The default model's recipe on ``train`` tables."""
     model = CredibilityModel(families=FAMILIES, text_features=False, cv=cv, random_state=0)
     model.fit(train)
@@ -230,7 +230,7 @@ def card(model: CredibilityModel, metrics: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(DEFAULT_OUT))
-    ap.add_argument("--folds", choices=("shuffled", "time"), default="shuffled")
+    ap.add_argument("--folds", choices=("shuffled", "time"), default="time")
     ap.add_argument("--cv", type=int, default=5)
     args = ap.parse_args(argv)
     model, metrics = train_and_evaluate(cv=args.cv, folds=args.folds)
