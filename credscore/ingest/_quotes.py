@@ -286,6 +286,8 @@ def _clause_after(text: str, s: Sentence, v: re.Match[str]) -> tuple[int, Mentio
             )
         ):
             return j, via
+        if len(rest) > 1 and rest[0].low in ("about", "over") and rest[1].text[:1].isdigit():
+            return j, via  # "said about 80,000 ballots had been mailed"
     return -1, via
 
 

@@ -173,6 +173,13 @@ def runs(toks: list[Token]) -> list[tuple[int, int]]:
                 and toks[j - 1].low in lex.title_words
             ):
                 j += 1
+            elif (
+                t.low in ("of", "for", "and", "on")
+                and j + 1 < n
+                and toks[j + 1].cap
+                and any(x.low in lex.organization_nouns for x in toks[i:j])
+            ):
+                j += 1  # "Brennan Center for Justice", "Ministry of Defence"
             else:
                 break
         while j > i + 1 and toks[j - 1].text == ".":
@@ -385,12 +392,20 @@ def _person_or_org(
     low_pre, k0 = ("", ns) if pre else _lower_pretitle(toks, i, text)
     pre = pre or low_pre
     appos, _ = _appositive(toks, ne, text, appos_stop)
+    org_pp = ""
+    if not appos and ne + 1 < len(toks) and toks[ne].low in ("of", "at", "from"):
+        k = ne + 1 + (toks[ne + 1].low == "the")
+        for ri, rj in runs(toks[k : k + 8]):
+            if ri == 0:
+                org_pp = _join(toks[k : k + rj], text)
+            break
     before = _pre_appositive(toks, k0 if low_pre else i, text, lo) if not pre else ""
     parts = [p for p in (pre, before, appos) if p]
     title = ", ".join(parts)
     for w in title.lower().replace(",", " ").split():
         gender = gender or _GENDER_TITLES.get(w, "")
-    return Mention("person", name, title, _org_of(title), toks[ns].start, toks[ne - 1].end, gender)
+    org = _org_of(title) or org_pp
+    return Mention("person", name, title, org, toks[ns].start, toks[ne - 1].end, gender)
 
 
 def _in_pp(toks: list[Token], i: int) -> bool:
