@@ -204,6 +204,7 @@ def compile_lexicon(
     macros = content.get("macros", {})
     leaves: list[tuple[int, tuple[str, ...], str, bool]] = []
     raw: list[list[str]] = [[] for _ in categories]
+    raw_firsts: list[str | None] = []
     for cat_idx, cat in enumerate(categories):
         for i, entry in enumerate(content["categories"].get(cat, [])):
             here = f"{where}, category {cat!r} entry #{i} ({entry!r})"
@@ -216,6 +217,7 @@ def compile_lexicon(
                 )
                 gate = f"(?=[{entry['first']}])" if "first" in entry else ""
                 raw[cat_idx].append(_check_regex(gate + body + tail, here))
+                raw_firsts.append(entry.get("first"))
                 continue
             cues = entry["cue"] if isinstance(entry["cue"], list) else [entry["cue"]]
             for cue in cues:
@@ -238,10 +240,16 @@ def compile_lexicon(
         node.setdefault("", []).append(((leaf == _RIGHT, cat_idx), leaf, cat_idx, marker))
     groups: list[int] = [-1]
     branches = [_emit(trie, groups)] if trie else []
+    raw_branches = []
     for cat_idx, alts in enumerate(raw):
         if alts:
             groups.append(cat_idx)
-            branches.append("(" + "|".join(alts) + ")")
+            raw_branches.append("(" + "|".join(alts) + ")")
+    if raw_branches:
+        # One shared first-character gate in front of all raw patterns (when each has one):
+        # a failed lookahead is much cheaper than entering each raw group.
+        gate = "" if None in raw_firsts else "(?=[" + "".join(raw_firsts) + "])"
+        branches.append(gate + "(?:" + "|".join(raw_branches) + ")")
     if not branches:
         raise _err(where, "contains no cues at all.")
     try:

@@ -158,27 +158,40 @@ def _clean_texts(series: pd.Series) -> list[str]:
     )
 
 
-def _count_unique(uniques: list[str], lex: Lexicon) -> np.ndarray:
-    """Per-category span counts, shape ``(len(uniques), 6)``, from one scan of all texts."""
-    counts = np.zeros((len(uniques), _N_CAT), dtype=np.int64)
-    if not uniques:
-        return counts
+_WHITESPACE = np.zeros(256, dtype=bool)
+_WHITESPACE[[0, 9, 10, 11, 12, 13, 32]] = True  # NUL separates texts; ASCII whitespace
+
+
+def _count_unique(uniques: list[str], lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
+    """Per-category span counts ``(n, 6)`` and word counts ``(n,)`` of distinct texts.
+
+    All texts are joined with ``"\\x00 "`` and scanned once; spans and word starts are mapped
+    back to their text with ``searchsorted`` (no Python loop over texts).
+    """
+    n = len(uniques)
+    counts = np.zeros((n, _N_CAT), dtype=np.int64)
+    if not n:
+        return counts, np.zeros(0, dtype=np.int64)
     joined = _SEP.join(uniques)
-    if joined.count("\x00") != len(uniques) - 1:  # a text contains a NUL itself
+    if joined.count("\x00") != n - 1:  # a text contains a NUL itself: one scan per text
         for i, t in enumerate(uniques):
             for _, _, cat in _spans(scan_text(t), lex):
                 counts[i, cat] += 1
-        return counts
+        return counts, np.fromiter((len(t.split()) for t in uniques), dtype=np.int64, count=n)
     hits = _spans(scan_text(joined), lex)
-    if not hits:
-        return counts
-    arr = np.array(hits, dtype=np.int64)
-    lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
-    ends = np.cumsum(lengths + len(_SEP))  # end of each text (incl. separator), as scan offsets
-    rows = np.searchsorted(ends, arr[:, 0], side="right")
-    cats = arr[:, 2]
-    flat = np.bincount(rows * _N_CAT + cats, minlength=len(uniques) * _N_CAT)
-    return flat.reshape(len(uniques), _N_CAT)
+    if hits:
+        arr = np.array(hits, dtype=np.int64)
+        lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=n)
+        ends = np.cumsum(lengths + len(_SEP))  # end of each text (incl. separator), scan offsets
+        rows = np.searchsorted(ends, arr[:, 0], side="right")
+        flat = np.bincount(rows * _N_CAT + arr[:, 2], minlength=n * _N_CAT)
+        counts = flat.reshape(n, _N_CAT)
+    # Words: runs of non-whitespace bytes; a UTF-8 continuation byte is never whitespace.
+    raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    space = _WHITESPACE[raw]
+    word_start = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
+    rows = np.searchsorted(np.flatnonzero(raw == 0), word_start)
+    return counts, np.bincount(rows, minlength=n)
 
 
 def qualifier_features(
@@ -218,10 +231,9 @@ def qualifier_features(
     series = _as_series(texts)
     lex = lexicon if lexicon is not None else _default_lexicon()
     clean = _clean_texts(series)
-    codes, uniques = pd.factorize(pd.Series(clean, dtype=object), sort=False)
-    unique_list = [str(u) for u in uniques]
-    counts = _count_unique(unique_list, lex)[codes]
-    words = np.fromiter((len(t.split()) for t in unique_list), dtype=np.int64)[codes]
+    codes, uniques = pd.factorize(np.asarray(clean, dtype=object), sort=False)
+    unique_counts, unique_words = _count_unique(list(uniques), lex)
+    counts, words = unique_counts[codes], unique_words[codes]
     qual = counts.sum(axis=1) - counts[:, _NUMBER]
     per100 = np.divide(100.0 * qual, words, out=np.zeros(len(words)), where=words > 0)
     data = {f"q_{c}": counts[:, i] for i, c in enumerate(QUALIFIER_CATEGORIES)}
