@@ -20,10 +20,31 @@ __all__ = [
     "Queries",
     "count_before",
     "decayed_before",
+    "elapsed_ns",
     "latest_before",
 ]
 
 _INT64_MAX = np.iinfo(np.int64).max
+
+
+def _u64(t) -> NDArray[np.uint64]:
+    return np.asarray(t, dtype=np.int64).astype(np.uint64)
+
+
+def elapsed_ns(later: NDArray[np.int64], earlier: NDArray[np.int64]) -> NDArray[np.float64]:
+    """``later - earlier`` in ns as float, exact in integers before rounding, no overflow.
+
+    Valid where ``later >= earlier`` (int64 differences overflow beyond 292 years; the
+    unsigned difference of two int64 values never does when it is non-negative).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lo, hi = np.iinfo(np.int64).min + 1, np.iinfo(np.int64).max
+    >>> float(elapsed_ns(np.array([hi]), np.array([lo]))[0]) == 2.0**64 - 2
+    True
+    """
+    return (_u64(later) - _u64(earlier)).astype(np.float64)
 
 
 class KeySpace:
@@ -49,12 +70,14 @@ class KeySpace:
             self.t_min, self.g, self.stride = 0, 1, 1
             return
         self.t_min = int(allt.min())
-        offsets = allt - self.t_min
-        g = int(np.gcd.reduce(offsets)) if offsets.size else 1
+        # Offsets from the minimum can exceed int64 (the pandas range spans 2**64 ns):
+        # unsigned arithmetic is exact here because every true offset is < 2**64.
+        offsets = _u64(allt) - np.uint64(self.t_min % 2**64)
+        g = int(np.gcd.reduce(offsets))
         self.g = max(g, 1)
         max_code = int(offsets.max()) // self.g
         self.stride = max_code + 1
-        if n_sources > 0 and self.stride > _INT64_MAX // max(n_sources, 1) - 1:
+        if self.stride * max(n_sources, 1) >= _INT64_MAX:
             # Fall back to dense ranks: always fits (at most len(allt) distinct values).
             self._ranks = np.unique(allt)
             self.stride = len(self._ranks) + 1
@@ -64,7 +87,7 @@ class KeySpace:
         t = np.asarray(t, dtype=np.int64)
         if self._ranks is not None:
             return np.searchsorted(self._ranks, t).astype(np.int64)
-        return (t - self.t_min) // self.g
+        return ((_u64(t) - np.uint64(self.t_min % 2**64)) // np.uint64(self.g)).astype(np.int64)
 
     def key(self, src: NDArray[np.int64], t: NDArray[np.int64]) -> NDArray[np.int64]:
         """Composite key ``src * stride + time_code(t)`` (sorts by source, then time)."""
@@ -200,7 +223,7 @@ def decayed_before(
     src = item_src[order]
     w = np.asarray(item_x[order], dtype=np.float64)
     if item_beta is not None:  # contribution of each item at its own activation time
-        w = w * np.exp2(-(alpha - item_beta[order]).astype(np.float64) / half_life_ns)
+        w = w * np.exp2(-elapsed_ns(alpha, item_beta[order]) / half_life_ns)
     # Aggregate ties on (source, α): one node per distinct key.
     new = np.ones(len(keys), dtype=bool)
     new[1:] = keys[1:] != keys[:-1]
@@ -208,13 +231,13 @@ def decayed_before(
     if len(starts) < len(keys):
         keys, alpha, src = keys[starts], alpha[starts], src[starts]
         w = np.add.reduceat(w, starts)
-    gap = np.where(src[1:] == src[:-1], (alpha[1:] - alpha[:-1]).astype(np.float64), np.inf)
+    gap = np.where(src[1:] == src[:-1], elapsed_ns(alpha[1:], alpha[:-1]), np.inf)
     decay = np.zeros(len(keys), dtype=np.float64)
     decay[1:] = np.exp2(-gap / half_life_ns)  # 0 across sources: a new segment
     d = _segmented_decay_scan(decay, w)
     lo, hi = q.bounds(keys)
     found = hi > lo
     idx = np.where(found, hi - 1, 0)
-    age = (q.t - alpha[idx]).astype(np.float64)
+    age = elapsed_ns(q.t, alpha[idx])
     fac = np.where(found, np.exp2(-age / half_life_ns), 0.0)
     return d[idx] * (fac[:, None] if d.ndim == 2 else fac)

@@ -71,6 +71,7 @@ from credscore.features._history_kernels import (
     Queries,
     count_before,
     decayed_before,
+    elapsed_ns,
     latest_before,
 )
 
@@ -346,7 +347,7 @@ def _compute(arr: HistoryArrays, m_r: float, m_f: float, a: float, h_days: float
         "hist_retraction_rate": (n_ret + a * m_r) / (n_prior + a),
         "hist_n_verdicts": n_verd,
         "hist_false_rate": (n_false + a * m_f) / (n_verd + a),
-        "hist_days_since_retraction": np.where(has, (qt - last_t) / NS_PER_DAY, np.nan),
+        "hist_days_since_retraction": np.where(has, elapsed_ns(qt, last_t) / NS_PER_DAY, np.nan),
         "hist_has_retraction": has,
         "hist_retracted_decayed": np.maximum(ret_dec, 0.0),  # -1/+1 pairs: no -1e-17
         "hist_false_decayed": (dec[:, 1] + a * m_f) / (dec[:, 0] + a),
