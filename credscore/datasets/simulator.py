@@ -24,7 +24,12 @@ title show, so a well-specified model on those features can reach it (a logistic
 the true features gets within ~0.005 mean absolute difference on 50k statements). With
 ``reliability_sd > 0`` the source effect must be learnt from the source's history; early
 statements of a source have little history, so even an ideal point-in-time model keeps an
-error of order ``reliability_sd / sqrt(statements per source)`` there.
+error of order ``reliability_sd / sqrt(statements per source)`` there. For that case
+``return_latent=True`` also gives ``observable_p``: the Bayes posterior predictive probability
+given the title, the qualifiers and every verdict of the same source known before the statement
+(at its verdict or its first event, whichever came first), with the true coefficients. It is the
+best any point-in-time model can do (up to the weak information in an event's *absence*), so
+"fitted p close to observable_p" is the achievable target.
 """
 
 from __future__ import annotations
@@ -196,6 +201,49 @@ def _texts(rng: np.random.Generator, flags: dict[str, np.ndarray]) -> np.ndarray
     return prefix + subject + " " + verb + " " + obj + scope + "."
 
 
+def _observable_p(
+    src: np.ndarray,
+    base: np.ndarray,
+    reliability_sd: float,
+    label: np.ndarray,
+    made_at: np.ndarray,
+    known_at: np.ndarray,
+    n_grid: int = 41,
+) -> np.ndarray:
+    """Bayes posterior predictive ``P(label = 1 | what is observable before made_at)``.
+
+    ``base`` is the log-odds without the latent term ``reliability_sd * z_s``. The posterior of
+    ``z_s ~ Normal(0, 1)`` (on a grid) is updated with every verdict of the same source that was
+    known strictly before the statement: known at ``known_at``, the earlier of its verdict and of
+    its first event (a walk-back reveals a failure, a confirmation a success).
+    """
+    if reliability_sd == 0:
+        return 1.0 / (1.0 + np.exp(-base))
+    n = base.shape[0]
+    z = np.linspace(-5.0, 5.0, n_grid)
+    eta = base[:, None] + reliability_sd * z[None, :]
+    loglik = -np.logaddexp(0.0, np.where(label[:, None] == 1, -eta, eta))
+    # one "known" row per statement (carries its log-likelihood) and one "query" row (carries
+    # nothing); sorted by source then time, queries first at equal times (strictly before)
+    source = np.r_[src, src]
+    time = np.r_[known_at, made_at]
+    is_query = np.r_[np.zeros(n, dtype=bool), np.ones(n, dtype=bool)]
+    order = np.lexsort((~is_query, time, source))
+    contrib = np.vstack([loglik, np.zeros_like(loglik)])[order]
+    cum = np.cumsum(contrib, axis=0)
+    first = np.r_[True, source[order][1:] != source[order][:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(2 * n), 0))
+    before = np.where(start[:, None] > 0, cum[np.maximum(start - 1, 0)], 0.0)
+    post = (cum - before)[is_query[order]]  # query rows, in sorted order
+    query_id = order[is_query[order]] - n
+    post = post - 0.5 * z[None, :] ** 2
+    post = np.exp(post - post.max(axis=1, keepdims=True))
+    pred = 1.0 / (1.0 + np.exp(-eta[query_id]))
+    out = np.empty(n)
+    out[query_id] = (post * pred).sum(axis=1) / post.sum(axis=1)
+    return out
+
+
 def simulate(
     n_statements: int = 50_000,
     n_sources: int | None = None,
@@ -220,7 +268,9 @@ def simulate(
         Also return the generating quantities, kept out of the tables: a dict with
         ``"sources"`` (indexed by ``source_id``: ``family``, ``authority``, ``reliability``
         ``z_s``, ``effect`` ``theta_s``) and ``"statements"`` (indexed like the statements: one
-        boolean column per qualifier flag and the true ``logit``).
+        boolean column per qualifier flag, the true ``logit`` and ``observable_p``, the Bayes
+        posterior predictive probability given everything observable before the statement;
+        see the module docstring).
 
     Returns
     -------
@@ -338,4 +388,14 @@ def simulate(
     )
     latent_statements = pd.DataFrame(flags, index=statements.index)
     latent_statements["logit"] = logit
+    known_at = label_at.asi8.copy()
+    np.minimum.at(known_at, has, (made_at[has] + delay).asi8)
+    latent_statements["observable_p"] = _observable_p(
+        src,
+        logit - reliability_sd * reliability[src],
+        reliability_sd,
+        label,
+        made_at.asi8,
+        known_at,
+    )
     return tables, p, {"sources": latent_sources, "statements": latent_statements}

@@ -8,7 +8,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from credscore._tables import EVENT_KINDS, TABLE_COLUMNS
-from credscore.calibration import calibration_test
+from credscore.calibration import calibration_slope_intercept, calibration_test
 from credscore.datasets.simulator import (
     INTERCEPT,
     QUALIFIER_EFFECT,
@@ -128,3 +128,21 @@ def test_argument_errors():
         simulate(0)
     with pytest.raises(ValueError, match="n_sources"):
         simulate(10, n_sources=0)
+
+
+def test_observable_p_is_the_point_in_time_oracle():
+    """observable_p equals true_p when reliability is not latent; otherwise it moves towards
+    true_p as the source's record grows, and it is calibrated in the large and in slope."""
+    tables, true_p, latent = simulate(5_000, reliability_sd=0.0, random_state=4, return_latent=True)
+    np.testing.assert_allclose(latent["statements"]["observable_p"], true_p)
+    tables, true_p, latent = simulate(
+        50_000, reliability_sd=1.0, random_state=4, return_latent=True
+    )
+    op = latent["statements"]["observable_p"].to_numpy()
+    rank_in_source = tables.statements.groupby("source_id").cumcount().to_numpy()
+    err = np.abs(op - true_p.to_numpy())
+    assert err[rank_in_source < 5].mean() > 2 * err[rank_in_source >= 60].mean()
+    y = tables.statements["label"].to_numpy()
+    assert abs(op.mean() - y.mean()) < 0.01
+    ci = calibration_slope_intercept(y, op)["slope_ci"]
+    assert ci[0] < 1 < ci[1]
