@@ -154,7 +154,7 @@ def _assert_agree(got: pd.DataFrame, want: pd.DataFrame) -> None:
     )
 
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ---------------------------------------------------------------- invariants
@@ -280,7 +280,7 @@ def test_a_new_retraction_never_lowers_the_record(tab, data):
     pd.testing.assert_frame_equal(after[~later], before[~later], check_exact=True)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(tables(max_statements=25, max_events=30), st.floats(0.01, 1000.0))
 def test_half_life_any_scale_matches_reference(tab, half_life):
     """For any half-life (minutes to millennia) the decayed features stay finite and agree
