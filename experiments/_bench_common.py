@@ -142,17 +142,20 @@ def evaluate(
     p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
     rep = calibration_report(y, p, n_boot=n_boot, n_sim=n_sim, random_state=seed)
     iv, test = rep["intervals"], rep["test"]
+    slope: dict[str, Any] = {
+        "estimate": test["slope"],
+        "low": test["slope_ci"][0],
+        "high": test["slope_ci"][1],
+    }
+    if np.ptp(p) < 1e-12:  # constant predictions: the slope is undefined
+        slope = {"estimate": None, "low": None, "high": None}
     return {
         "n": rep["n"],
         "log_loss": iv["log_loss"],
         "brier": iv["brier_score"],
         "auc": iv["roc_auc"],
         "smece": iv["smece"],
-        "slope": {
-            "estimate": test["slope"],
-            "low": test["slope_ci"][0],
-            "high": test["slope_ci"][1],
-        },
+        "slope": slope,
         "intercept": {
             "estimate": test["intercept"],
             "low": test["intercept_ci"][0],

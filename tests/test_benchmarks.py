@@ -37,6 +37,7 @@ def _one_thread():
         yield
 
 
+@pytest.mark.corpus
 @needs_liar
 def test_liar_credscore_text_beats_plain_pipeline():
     """credscore + text features has a lower LIAR valid log loss than the plain pipeline."""
@@ -53,6 +54,7 @@ def test_liar_credscore_text_beats_plain_pipeline():
     assert ll_text < ll_plain < base["log_loss"]["estimate"]
 
 
+@pytest.mark.corpus
 @needs_liar
 def test_default_model_recipe_is_deterministic():
     """Two fits of the default recipe on the same subsample give identical predictions."""
@@ -71,6 +73,7 @@ def test_default_model_recipe_is_deterministic():
     assert not any("source" in c or "speaker" in c for c in model.feature_names_)
 
 
+@pytest.mark.corpus
 @needs_liar2
 def test_liar2_time_credscore_beats_plain_after_2020():
     """Trained before 2020, scored 2020-2023: credscore ranks and scores better than plain."""
