@@ -46,8 +46,8 @@ statements of ``S`` with ``made_at < t``, the *earlier statements*):
 
 The computation is vectorised: one sort of composite ``(source, time)`` keys per kind of
 item, ``np.searchsorted`` for the counts and a log-depth segmented scan for the decayed
-sums (all factors ``<= 1``: no overflow however long the time span). O(n log n); about a
-second for a million statements (``experiments/bench_history.py``).
+sums (all factors ``<= 1``: no overflow however long the time span). O(n log n); for a
+million statements see ``experiments/results/bench_history.txt``.
 
 Do not build history with leave-one-out counts ("the source's verdicts minus this row's
 own"): that is leave-one-out target encoding and leaks the label through the source's
@@ -63,17 +63,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from credscore._tables import EVENT_KINDS, RETRACTION_KINDS
 from credscore.features._history_checks import HistoryArrays, prepare_history_inputs
-from credscore.features._history_kernels import (
-    NS_PER_DAY,
-    KeySpace,
-    Queries,
-    count_before,
-    decayed_before,
-    elapsed_ns,
-    latest_before,
-)
+from credscore.features._history_compute import COLUMNS, RET_IDX, compute_history
 
 __all__ = [
     "DEFAULT_HALF_LIFE_DAYS",
@@ -87,19 +78,7 @@ __all__ = [
 ]
 
 #: Output columns of :func:`history_features`, in order.
-HISTORY_COLUMNS: tuple[str, ...] = (
-    "hist_n_prior",
-    "hist_n_retracted",
-    "hist_n_confirmed",
-    "hist_retraction_rate",
-    "hist_n_verdicts",
-    "hist_false_rate",
-    "hist_days_since_retraction",
-    "hist_has_retraction",
-    "hist_retracted_decayed",
-    "hist_false_decayed",
-    "hist_n_false",
-)
+HISTORY_COLUMNS: tuple[str, ...] = COLUMNS
 #: Default Beta prior strength ``a`` (in pseudo-statements).
 DEFAULT_PRIOR_STRENGTH = 5.0
 #: Default half-life of the decayed features, in days.
@@ -107,9 +86,6 @@ DEFAULT_HALF_LIFE_DAYS = 365.0
 #: Rates used by :func:`population_rates` when there is nothing to count: 0.5, the mean of
 #: the uniform prior (no information either way).
 FALLBACK_RATES: dict[str, float] = {"retraction_rate": 0.5, "false_rate": 0.5}
-
-_RET_IDX = np.array([EVENT_KINDS.index(k) for k in RETRACTION_KINDS])
-_CONF_IDX = EVENT_KINDS.index("confirmation")
 
 
 def check_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None = None) -> None:
@@ -146,7 +122,7 @@ def check_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None =
 
 def _population_rates(arr: HistoryArrays) -> dict[str, float]:
     n = len(arr.made)
-    is_r = np.isin(arr.ev_kind, _RET_IDX)
+    is_r = np.isin(arr.ev_kind, RET_IDX)
     n_ret = len(np.unique(arr.ev_stmt[is_r]))
     labelled = ~np.isnan(arr.label)
     n_lab = int(labelled.sum())
@@ -179,28 +155,6 @@ def population_rates(statements: pd.DataFrame, events: pd.DataFrame | None = Non
     {'retraction_rate': 0.5, 'false_rate': 1.0}
     """
     return _population_rates(prepare_history_inputs(statements, events))
-
-
-def _first_per_statement(stmt: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Earliest event time per statement (inputs: events of one family)."""
-    order = np.lexsort((at, stmt))
-    s, a = stmt[order], at[order]
-    first = np.ones(len(s), dtype=bool)
-    first[1:] = s[1:] != s[:-1]
-    return s[first], a[first]
-
-
-def _count_earlier_sorted(keys: np.ndarray, src: np.ndarray) -> np.ndarray:
-    """For keys sorted by (source, time): rows of the same source with a strictly earlier key."""
-    n = len(keys)
-    pos = np.arange(n, dtype=np.int64)
-    new_key = np.ones(n, dtype=bool)
-    new_key[1:] = keys[1:] != keys[:-1]
-    new_src = np.ones(n, dtype=bool)
-    new_src[1:] = src[1:] != src[:-1]
-    first_of_key = np.maximum.accumulate(np.where(new_key, pos, 0))
-    first_of_src = np.maximum.accumulate(np.where(new_src, pos, 0))
-    return first_of_key - first_of_src
 
 
 def _check_params(retraction_prior, false_prior, prior_strength, half_life_days) -> None:
@@ -268,7 +222,7 @@ def history_features(
     """  # noqa: E501
     _check_params(retraction_prior, false_prior, prior_strength, half_life_days)
     arr = prepare_history_inputs(statements, events)
-    values = _compute(
+    values = compute_history(
         arr,
         float(retraction_prior),
         float(false_prior),
@@ -276,90 +230,6 @@ def history_features(
         float(half_life_days),
     )
     return pd.DataFrame(values, index=statements.index, columns=list(HISTORY_COLUMNS), copy=False)
-
-
-def _compute(arr: HistoryArrays, m_r: float, m_f: float, a: float, h_days: float) -> np.ndarray:
-    """All columns of :data:`HISTORY_COLUMNS` as an ``(n, k)`` float array, input order."""
-    src, made, label, vat = arr.src, arr.made, arr.label, arr.verdict_at
-    n = len(made)
-    if n == 0:
-        return np.empty((len(HISTORY_COLUMNS), 0), dtype=np.float64).T
-    is_r = np.isin(arr.ev_kind, _RET_IDX)
-    is_c = arr.ev_kind == _CONF_IDX
-    r_stmt, r_at = arr.ev_stmt[is_r], arr.ev_at[is_r]
-    fr_stmt, fr_at = _first_per_statement(r_stmt, r_at)
-    fc_stmt, fc_at = _first_per_statement(arr.ev_stmt[is_c], arr.ev_at[is_c])
-    labelled = ~np.isnan(label)
-    h_ns = h_days * NS_PER_DAY
-
-    # Work on the statements sorted by (source, made_at): every searchsorted below then
-    # gets sorted queries, an order of magnitude faster than random ones.
-    ks = KeySpace([made, vat[labelled], r_at, fc_at], arr.n_sources)
-    qkey = ks.key(src, made)
-    order = np.argsort(qkey)
-    q = Queries(ks, src[order], made[order], arr.n_sources)
-    qt = q.t
-
-    def count(item_src, item_t):
-        return count_before(np.sort(ks.key(item_src, item_t)), q)
-
-    n_prior = _count_earlier_sorted(q.keys, q.src)
-    n_ret = count(src[fr_stmt], fr_at)
-    n_conf = count(src[fc_stmt], fc_at)
-
-    # Verdicts: one sort serves the counts and the decayed rate.
-    vs, vt, vfalse = src[labelled], vat[labelled], label[labelled] == 0.0
-    vk = ks.key(vs, vt)
-    vo = np.argsort(vk)
-    vk, vs, vt, vfalse = vk[vo], vs[vo], vt[vo], vfalse[vo]
-    lo, hi = q.bounds(vk)
-    n_verd = hi - lo
-    cum_false = np.zeros(len(vk) + 1, dtype=np.int64)
-    np.cumsum(vfalse, out=cum_false[1:])
-    n_false = cum_false[hi] - cum_false[lo]
-    vx = np.column_stack([np.ones(len(vk)), vfalse.astype(np.float64)])
-    dec = decayed_before(vs, vt, None, vx, q, h_ns, presorted=True)
-
-    # Latest retraction-type event before t.
-    ekey = ks.key(src[r_stmt], r_at)
-    eo = np.argsort(ekey)
-    last_t, has = latest_before(ekey[eo], r_at[eo], q)
-
-    # Decayed retractions: each statement weighted by its latest visible retraction event.
-    # Each distinct event time on a statement adds +1 anchored at that time, and -1 (same
-    # anchor) once the statement's next distinct retraction time becomes visible.
-    do = np.lexsort((r_at, r_stmt))
-    ds, da = r_stmt[do], r_at[do]
-    keep = np.ones(len(ds), dtype=bool)
-    keep[1:] = (ds[1:] != ds[:-1]) | (da[1:] != da[:-1])
-    ds, da = ds[keep], da[keep]
-    nxt = np.flatnonzero(ds[1:] == ds[:-1])  # event nxt is followed by nxt+1 on same stmt
-    it_src = np.r_[src[ds], src[ds[nxt]]]
-    it_alpha = np.r_[da, da[nxt + 1]]
-    it_beta = np.r_[da, da[nxt]]
-    it_x = np.r_[np.ones(len(ds)), -np.ones(len(nxt))]
-    ret_dec = decayed_before(it_src, it_alpha, it_beta, it_x, q, h_ns)
-
-    cols = {
-        "hist_n_prior": n_prior,
-        "hist_n_retracted": n_ret,
-        "hist_n_confirmed": n_conf,
-        "hist_retraction_rate": (n_ret + a * m_r) / (n_prior + a),
-        "hist_n_verdicts": n_verd,
-        "hist_false_rate": (n_false + a * m_f) / (n_verd + a),
-        "hist_days_since_retraction": np.where(has, elapsed_ns(qt, last_t) / NS_PER_DAY, np.nan),
-        "hist_has_retraction": has,
-        "hist_retracted_decayed": np.maximum(ret_dec, 0.0),  # -1/+1 pairs: no -1e-17
-        "hist_false_decayed": (dec[:, 1] + a * m_f) / (dec[:, 0] + a),
-        "hist_n_false": n_false,
-    }
-    # Back to input order, written as the (columns, rows) block pandas stores anyway.
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(n)
-    block = np.empty((len(HISTORY_COLUMNS), n), dtype=np.float64)
-    for j, c in enumerate(HISTORY_COLUMNS):
-        block[j] = cols[c][inverse]
-    return block.T
 
 
 def _plural(k: float, word: str) -> str:
