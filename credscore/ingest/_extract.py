@@ -11,10 +11,13 @@ import pandas as pd
 from credscore._tables import Tables
 from credscore.ingest._events import SENTENCE_SPEAKER, contradiction_cues, event_cues
 from credscore.ingest._lexicon import lexicon
-from credscore.ingest._quotes import Attribution, Raw, according_to, colon_intro, direct, reported
+from credscore.ingest._quotes import Attribution, Raw, colon_intro, direct
 from credscore.ingest._registry import Registry, Source
-from credscore.ingest._speakers import Mention, _org_of, _person_or_org, runs, tokens
+from credscore.ingest._reported import according_to, reported
+from credscore.ingest._speakers import Mention, _person_or_org
 from credscore.ingest._text import Sentence, segment
+from credscore.ingest._titles import _org_of
+from credscore.ingest._tokens import runs, tokens
 
 __all__ = [
     "EVENT_DELAY",
