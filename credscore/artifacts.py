@@ -242,8 +242,7 @@ def verify_artifact(directory: str | os.PathLike) -> dict:
             raise ArtifactError(f"{p} is missing: this is not a complete credscore artifact. "
                                 "Fix: save the model again with CredibilityModel.save().")
     manifest_bytes = manifest_path.read_bytes()
-    recorded = hash_path.read_text(encoding="ascii", errors="replace").strip()
-    if _sha256(manifest_bytes) != recorded:
+    if hash_path.read_bytes() != (_sha256(manifest_bytes) + "\n").encode("ascii"):
         raise ArtifactError(f"{manifest_path} does not match the hash in {hash_path}: the "
                             "manifest was altered or corrupted. Fix: restore the artifact from "
                             "a trusted copy or retrain.")

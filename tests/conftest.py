@@ -46,3 +46,20 @@ def small_tables() -> Tables:
          "at": ["2025-01-08"]}
     )
     return Tables(statements=statements, sources=sources, events=events)
+
+
+@pytest.fixture(scope="session")
+def sim_tables():
+    """A small simulated corpus with known true probabilities (tables, true_p)."""
+    from credscore.datasets.simulator import simulate
+
+    return simulate(n_statements=1500, n_sources=80, random_state=3)
+
+
+@pytest.fixture(scope="session")
+def fitted_model(sim_tables):
+    """A quick logistic model fitted on the simulated corpus (shared, do not mutate)."""
+    from credscore import CredibilityModel
+
+    tables, _ = sim_tables
+    return CredibilityModel(base_learners=("logistic",), cv=3).fit(tables)

@@ -1,0 +1,132 @@
+"""Tests of model artifacts: round trip across processes, tamper detection, registry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import credscore
+from credscore.artifacts import DEFAULT_MODEL_DIR, Registry, load_model, verify_artifact
+from credscore.exceptions import ArtifactError
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, fitted_model):
+    path = tmp_path_factory.mktemp("artifact") / "model"
+    fitted_model.save(path, metrics={"log_loss": 0.6}, training_data="simulated corpus")
+    return path
+
+
+def test_layout_and_manifest(saved, fitted_model):
+    names = sorted(p.name for p in saved.iterdir())
+    assert names == ["MODEL_CARD.md", "manifest.json", "manifest.sha256", "model.skops"]
+    manifest = json.loads((saved / "manifest.json").read_text())
+    assert manifest["format_version"] == 1
+    assert manifest["training"]["rows"] == fitted_model.n_train_rows_
+    assert manifest["feature_columns"] == fitted_model.feature_names_
+    assert set(manifest["data_files"]) == {"qualifier_lexicon", "rank_table", "context_table"}
+    assert set(manifest["versions"]) >= {"credscore", "scikit-learn", "skops"}
+    assert "simulated corpus" in (saved / "MODEL_CARD.md").read_text()
+
+
+def test_round_trip_in_a_new_process(saved, fitted_model, example_dir, tmp_path):
+    expected = fitted_model.score(credscore.read_tables(example_dir))
+    code = (
+        "import sys, credscore\n"
+        "m = credscore.load_model(sys.argv[1])\n"
+        "out = m.score(credscore.read_tables(sys.argv[2]))\n"
+        "out.to_json(sys.argv[3], orient='records', double_precision=15)\n"
+    )
+    out_file = tmp_path / "scores.json"
+    subprocess.run([sys.executable, "-c", code, str(saved), str(example_dir), str(out_file)],
+                   check=True)
+    got = json.loads(out_file.read_text())
+    np.testing.assert_allclose([r["p_reliable"] for r in got], expected["p_reliable"],
+                               rtol=0, atol=1e-13)
+    assert [r["reasons"] for r in got] == expected["reasons"].tolist()
+
+
+@pytest.mark.parametrize("name", ["model.skops", "manifest.json", "manifest.sha256",
+                                  "MODEL_CARD.md"])
+def test_one_flipped_byte_is_detected(saved, tmp_path, name):
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(saved, copy)
+    target = copy / name
+    data = bytearray(target.read_bytes())
+    for pos in (0, len(data) // 2, len(data) - 1):
+        flipped = bytearray(data)
+        flipped[pos] ^= 0x01
+        target.write_bytes(bytes(flipped))
+        with pytest.raises(ArtifactError, match=name.replace(".", r"\.")):
+            load_model(copy)
+    target.write_bytes(bytes(data))
+    load_model(copy)  # restored: loads again
+
+
+def test_missing_and_extra_files(saved, tmp_path):
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(saved, copy)
+    (copy / "evil.py").write_text("print('hi')")
+    with pytest.raises(ArtifactError, match="does not list"):
+        load_model(copy)
+    (copy / "evil.py").unlink()
+    (copy / "model.skops").unlink()
+    with pytest.raises(ArtifactError, match="missing"):
+        load_model(copy)
+
+
+def test_untrusted_types_are_refused(saved, monkeypatch):
+    monkeypatch.setattr("credscore.artifacts.TRUSTED_TYPES", ())
+    with pytest.raises(ArtifactError, match="does not trust"):
+        load_model(saved)
+
+
+def test_changed_data_file_is_refused(saved, monkeypatch):
+    from credscore.features.extractor import FeatureExtractor
+
+    real = FeatureExtractor.data_hashes
+
+    def fake(self):
+        out = real(self)
+        out["rank_table"] = {"version": "other", "sha256": "0" * 64}
+        return out
+
+    monkeypatch.setattr(FeatureExtractor, "data_hashes", fake)
+    with pytest.raises(ArtifactError, match="rank_table"):
+        load_model(saved)
+
+
+def test_not_a_model_directory(tmp_path):
+    with pytest.raises(ArtifactError, match="manifest.json"):
+        load_model(tmp_path)
+
+
+def test_default_model_loads_and_scores(example_dir):
+    manifest = verify_artifact(DEFAULT_MODEL_DIR)
+    assert manifest["params"]["text_features"] is False  # no vocabulary from the data inside
+    model = load_model()
+    out = model.score(credscore.read_tables(example_dir))
+    assert len(out) == 10 and out["p_reliable"].between(0, 1).all()
+
+
+def test_registry_promotes_atomically(tmp_path, fitted_model):
+    reg = Registry(tmp_path / "reg")
+    reg.add(fitted_model, "v1")
+    reg.add(fitted_model, "v2")
+    assert reg.names() == ["v1", "v2"] and reg.champion() is None
+    reg.promote("v1")
+    assert reg.champion() == "v1"
+    reg.promote("v2")
+    assert reg.champion() == "v2"
+    assert reg.load_champion().n_train_rows_ == fitted_model.n_train_rows_
+    with pytest.raises(ArtifactError):
+        reg.promote("missing")
+    assert sorted(p.name for p in (tmp_path / "reg").iterdir()) == ["CHAMPION", "v1", "v2"]

@@ -1,0 +1,91 @@
+"""Tests of the credscore command line: outputs and exit codes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pandas as pd
+
+from credscore import write_tables
+from credscore.cli import main
+
+
+def run(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert "credscore" in capsys.readouterr().out
+
+
+def test_score_example_with_default_model(example_dir, capsys):
+    code, out, err = run(["score", str(example_dir)], capsys)
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    assert table["statement_id"].tolist()[0] == "kindratenko-1"
+    assert len(table) == 10 and table["p_reliable"].between(0, 1).all()
+
+
+def test_score_to_file(example_dir, tmp_path, capsys):
+    target = tmp_path / "scores.csv"
+    code, out, err = run(["score", str(example_dir), "--out", str(target), "--no-reasons"], capsys)
+    assert code == 0 and out == ""
+    assert len(pd.read_csv(target)) == 10
+
+
+def test_bad_input_exits_2_naming_column_and_rows(small_tables, tmp_path, capsys):
+    small_tables.statements.loc[1, "source_id"] = "ghost"
+    write_tables(small_tables, tmp_path)
+    code, out, err = run(["score", str(tmp_path)], capsys)
+    assert code == 2 and out == ""
+    assert "source_id" in err and "'s2'" in err and "Traceback" not in err
+
+
+def test_missing_column_exits_2(small_tables, tmp_path, capsys):
+    write_tables(small_tables, tmp_path)
+    st = pd.read_csv(tmp_path / "statements.csv").drop(columns="made_at")
+    st.to_csv(tmp_path / "statements.csv", index=False)
+    code, _, err = run(["score", str(tmp_path)], capsys)
+    assert code == 2 and "column 'made_at'" in err and "is missing" in err
+
+
+def test_bad_usage_exits_2(capsys):
+    code, _, err = run(["score"], capsys)
+    assert code == 2 and "usage" in err
+    code, _, err = run(["frobnicate"], capsys)
+    assert code == 2
+
+
+def test_corrupt_model_exits_2(example_dir, tmp_path, capsys):
+    code, _, err = run(["score", str(example_dir), "--model", str(tmp_path)], capsys)
+    assert code == 2 and "manifest.json" in err
+
+
+def test_train_then_score(sim_tables, tmp_path, capsys):
+    tables, _ = sim_tables
+    data = tmp_path / "data"
+    write_tables(tables, data)
+    model_dir = tmp_path / "model"
+    code, _, err = run(["train", str(data), "--out", str(model_dir), "--cv", "3"], capsys)
+    assert code == 0, err
+    assert (model_dir / "manifest.json").is_file()
+    code, out, err = run(["score", str(data), "--model", str(model_dir), "--no-reasons"], capsys)
+    assert code == 0 and len(pd.read_csv(io.StringIO(out))) == len(tables.statements)
+    code, out, _ = run(["verify", str(model_dir)], capsys)
+    assert code == 0 and '"ok": true' in out
+
+
+def test_console_script_internal_error_exit_code(tmp_path):
+    """The installed entry point exits 2 on bad input with no traceback."""
+    proc = subprocess.run([sys.executable, "-m", "credscore.cli", "score", str(tmp_path / "no")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
