@@ -41,13 +41,13 @@ RET_IDX = np.array([EVENT_KINDS.index(k) for k in RETRACTION_KINDS])
 _CONF_IDX = EVENT_KINDS.index("confirmation")
 
 
-def _first_per_statement(stmt: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Earliest event time per statement (inputs: events of one family)."""
+def _by_statement(stmt: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Events of one family sorted by (statement, time), and where each statement starts."""
     order = np.lexsort((at, stmt))
     s, a = stmt[order], at[order]
     first = np.ones(len(s), dtype=bool)
     first[1:] = s[1:] != s[:-1]
-    return s[first], a[first]
+    return s, a, first
 
 
 def _count_earlier_sorted(keys: np.ndarray, src: np.ndarray) -> np.ndarray:
@@ -74,8 +74,10 @@ def compute_history(
     is_r = np.isin(arr.ev_kind, RET_IDX)
     is_c = arr.ev_kind == _CONF_IDX
     r_stmt, r_at = arr.ev_stmt[is_r], arr.ev_at[is_r]
-    fr_stmt, fr_at = _first_per_statement(r_stmt, r_at)
-    fc_stmt, fc_at = _first_per_statement(arr.ev_stmt[is_c], arr.ev_at[is_c])
+    rs, ra, r_first = _by_statement(r_stmt, r_at)
+    fr_stmt, fr_at = rs[r_first], ra[r_first]  # a statement counts once: its first event
+    cs, ca, c_first = _by_statement(arr.ev_stmt[is_c], arr.ev_at[is_c])
+    fc_stmt, fc_at = cs[c_first], ca[c_first]
     labelled = ~np.isnan(label)
     h_ns = h_days * NS_PER_DAY
 
@@ -115,11 +117,9 @@ def compute_history(
     # Decayed retractions: each statement weighted by its latest visible retraction event.
     # Each distinct event time on a statement adds +1 anchored at that time, and -1 (same
     # anchor) once the statement's next distinct retraction time becomes visible.
-    do = np.lexsort((r_at, r_stmt))
-    ds, da = r_stmt[do], r_at[do]
-    keep = np.ones(len(ds), dtype=bool)
-    keep[1:] = (ds[1:] != ds[:-1]) | (da[1:] != da[:-1])
-    ds, da = ds[keep], da[keep]
+    keep = r_first.copy()
+    keep[1:] |= ra[1:] != ra[:-1]  # distinct (statement, time) pairs
+    ds, da = rs[keep], ra[keep]
     nxt = np.flatnonzero(ds[1:] == ds[:-1])  # event nxt is followed by nxt+1 on same stmt
     it_src = np.r_[src[ds], src[ds[nxt]]]
     it_alpha = np.r_[da, da[nxt + 1]]
