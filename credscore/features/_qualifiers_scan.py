@@ -158,8 +158,13 @@ def _clean_texts(series: pd.Series) -> list[str]:
     )
 
 
+#: Bytes that end a word: NUL (separates texts) and ASCII whitespace as ``str.split`` sees it.
 _WHITESPACE = np.zeros(256, dtype=bool)
-_WHITESPACE[[0, 9, 10, 11, 12, 13, 32]] = True  # NUL separates texts; ASCII whitespace
+_WHITESPACE[[0, *(c for c in range(128) if chr(c).isspace())]] = True
+#: Non-ASCII whitespace, mapped to a space before counting words on UTF-8 bytes.
+_UNICODE_SPACES = str.maketrans(
+    dict.fromkeys((chr(c) for c in range(128, 0x3001) if chr(c).isspace()), " ")
+)
 
 
 def _count_unique(uniques: list[str], lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +191,10 @@ def _count_unique(uniques: list[str], lex: Lexicon) -> tuple[np.ndarray, np.ndar
         rows = np.searchsorted(ends, arr[:, 0], side="right")
         flat = np.bincount(rows * _N_CAT + arr[:, 2], minlength=n * _N_CAT)
         counts = flat.reshape(n, _N_CAT)
-    # Words: runs of non-whitespace bytes; a UTF-8 continuation byte is never whitespace.
+    # Words as str.split() counts them: runs of non-whitespace; UTF-8 multi-byte sequences
+    # never contain an ASCII byte, so whitespace can be found byte by byte.
+    if not joined.isascii():
+        joined = joined.translate(_UNICODE_SPACES)
     raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     space = _WHITESPACE[raw]
     word_start = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))

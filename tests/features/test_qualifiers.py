@@ -1,0 +1,357 @@
+"""Tests for credscore.features.qualifiers: spans, context rules, features, lexicon files."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from credscore.exceptions import LexiconError, SchemaError
+from credscore.features.qualifiers import (
+    FEATURE_COLUMNS,
+    QUALIFIER_CATEGORIES,
+    Lexicon,
+    Qualifier,
+    find_qualifiers,
+    load_lexicon,
+    qualifier_features,
+)
+
+
+def spans(text: str, lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
+    return [(q.category, q.cue) for q in find_qualifiers(text, lexicon)]
+
+
+def cats(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for cat, cue in spans(text):
+        out.setdefault(cat, []).append(cue.lower())
+    return out
+
+
+# --------------------------------------------------------------------------- the issue's examples
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They were probably forced to withdraw", [("hedge", "probably")]),
+        ("almost total withdrawal", [("approximator", "almost"), ("absolute", "total")]),
+        (
+            "his comments only referred to areas where our units are active",
+            [("scope_limiter", "only"), ("scope_limiter", "areas where")],
+        ),
+        ("according to reports", [("hearsay", "according to")]),
+        ("as many as 8,000", [("approximator", "as many as"), ("number", "8,000")]),
+    ],
+)
+def test_issue_examples(text, expected):
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "figure", ["8,000", "4.7 percent", "a third", "1.2 million", "40%", "$4.5 billion", "twelve"]
+)
+def test_concrete_figures_are_numbers(figure):
+    assert spans(f"The count was {figure} on Monday.") == [("number", figure)]
+
+
+def test_offsets_slice_the_original_text_with_curly_quotes_and_case():
+    text = "“PROBABLY,” he said — ‘It’s possible’, Reportedly."
+    found = find_qualifiers(text)
+    assert [q.category for q in found] == ["hedge", "hedge", "hearsay"]
+    for q in found:
+        assert text[q.start : q.end] == q.cue
+    assert found[1].cue == "It’s possible"
+
+
+def test_result_is_sorted_and_non_overlapping():
+    found = find_qualifiers("At least 17 people, at least in the north, almost all of them.")
+    starts = [q.start for q in found]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+# --------------------------------------------------------------------------- context rules
+
+
+def test_about_is_an_approximator_only_before_a_quantity():
+    assert cats("They spoke about the war.") == {}
+    assert cats("They spoke about 300 soldiers.") == {"approximator": ["about"], "number": ["300"]}
+    assert cats("It lasted about a week.") == {"approximator": ["about"]}
+
+
+def test_at_least_before_a_number_or_a_place():
+    assert cats("at least 17 people died") == {"approximator": ["at least"], "number": ["17"]}
+    assert cats("at least in the north") == {"scope_limiter": ["at least"]}
+    assert cats("At least that is what he said.") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Some 300 families remain.", {"approximator": ["some"], "number": ["300"]}),
+        ("Some units were pulled back.", {"scope_limiter": ["some"]}),
+        ("They waited for some time.", {}),
+    ],
+)
+def test_some(text, expected):
+    assert cats(text) == expected
+
+
+def test_only_is_a_limiter_but_not_in_not_only():
+    assert cats("The law applies only to large firms.") == {"scope_limiter": ["only"]}
+    assert cats("Not only the army but also the police left.") == {}
+
+
+def test_may_the_month_is_not_a_hedge():
+    assert cats("The vote was held on May 14.") == {"number": ["14"]}
+    assert cats("In May the talks resumed.") == {}
+    assert cats("The talks may resume.") == {"hedge": ["may"]}
+
+
+def test_all_and_total_exceptions():
+    assert cats("After all, the troops stayed.") == {}
+    assert cats("A total of 214 seats were won.") == {"number": ["214"]}
+    assert cats("Not all units left.") == {"scope_limiter": ["not all"]}
+    assert cats("All units left.") == {"absolute": ["all"]}
+
+
+def test_according_to_plan_is_not_hearsay():
+    assert cats("Everything went according to plan.") == {"absolute": ["everything"]}
+
+
+def test_could_not_is_not_a_hedge():
+    assert cats("Police could not confirm the report.") == {}
+    assert cats("Prices could rise.") == {"hedge": ["could"]}
+
+
+def test_one_of_is_not_a_number_but_one_soldier_is():
+    assert cats("It is one of the worst floods.") == {}
+    assert cats("One soldier was wounded.") == {"number": ["one"]}
+    assert cats("No one was hurt.") == {"absolute": ["no one"]}
+
+
+def test_longest_cue_wins_across_categories():
+    assert cats("It will most likely rain.") == {"hedge": ["most likely"]}
+    assert cats("All but one village was evacuated.") == {
+        "approximator": ["all but"],
+        "number": ["one"],
+    }
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The overall picture is allegorical.",  # all / alleged inside words
+        "A nevertheless unlikelihood",  # never / likely inside words
+        "Everyone's",  # no match inside a possessive word part after a letter
+        "an all-out war and a non-total ban",  # hyphenated compounds
+        "The onlyness of it",
+    ],
+)
+def test_cue_inside_a_larger_word_never_matches(text):
+    found = {q.cue.lower() for q in find_qualifiers(text)}
+    assert not found & {"all", "never", "likely", "total", "only", "alleged"}
+
+
+def test_hyphenated_and_spaced_multiword_cues():
+    for text in ("so-called experts", "so called experts", "so - called experts"):
+        assert [c for c, _ in spans(text)] == ["hearsay"]
+    assert cats("up-to 300 people") == {"approximator": ["up-to"], "number": ["300"]}
+    assert spans("at\nleast 5") == [("approximator", "at\nleast"), ("number", "5")]
+
+
+def test_dotted_capital_i_keeps_offsets():
+    text = "İstanbul officials said almost all left."
+    found = find_qualifiers(text)
+    assert [q.cue for q in found] == ["almost", "all"]
+    assert all(text[q.start : q.end] == q.cue for q in found)
+
+
+# --------------------------------------------------------------------------- missing and bad input
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, ""])
+def test_missing_text_gives_no_spans(missing):
+    assert find_qualifiers(missing) == []
+
+
+def test_non_string_text_raises_schema_error():
+    with pytest.raises(SchemaError, match="int"):
+        find_qualifiers(42)  # type: ignore[arg-type]
+
+
+def test_features_missing_values_are_zero_rows():
+    df = qualifier_features(["Almost all left.", None, float("nan"), "", pd.NA])
+    assert list(df.columns) == list(FEATURE_COLUMNS)
+    assert df.iloc[0]["q_any"] == 1
+    assert (df.iloc[1:].to_numpy() == 0).all()
+
+
+def test_features_non_string_raises_naming_index_labels():
+    s = pd.Series(["fine", 3, "ok", 4.5], index=["a", "b", "c", "d"])
+    with pytest.raises(SchemaError) as info:
+        qualifier_features(s)
+    assert "'b'" in str(info.value) and "'d'" in str(info.value)
+    assert info.value.problems[0]["rows"] == ["b", "d"]
+
+
+def test_features_reject_a_bare_string():
+    with pytest.raises(SchemaError, match="single string"):
+        qualifier_features("probably")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- features
+
+
+def test_features_match_spans_and_keep_the_index():
+    texts = pd.Series(
+        [
+            "Up to 40,000 people could lose their jobs, according to the union.",
+            "The talks ended.",
+            "Up to 40,000 people could lose their jobs, according to the union.",
+            "Nobody knows; sources said only 3 of the 9 units left\x00 entirely.",
+        ],
+        index=[10, 20, 30, 40],
+    )
+    df = qualifier_features(texts)
+    assert list(df.index) == [10, 20, 30, 40]
+    for label, text in texts.items():
+        found = find_qualifiers(text)
+        for cat in QUALIFIER_CATEGORIES:
+            assert df.loc[label, f"q_{cat}"] == sum(q.category == cat for q in found)
+    row = df.loc[10]
+    assert (row["q_approximator"], row["q_number"], row["q_hedge"], row["q_hearsay"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert row["q_any"] == 1
+    assert row["q_per_100_words"] == pytest.approx(100 * 3 / 12)  # 12 words, numbers excluded
+    assert df.loc[20, "q_any"] == 0
+
+
+def test_features_plain_sequence_and_empty_input():
+    df = qualifier_features(["It may rain.", "Never."])
+    assert list(df.index) == [0, 1]
+    assert df["q_hedge"].tolist() == [1, 0] and df["q_absolute"].tolist() == [0, 1]
+    empty = qualifier_features([])
+    assert empty.shape == (0, len(FEATURE_COLUMNS))
+
+
+def test_features_string_dtype_series():
+    s = pd.Series(["probably", None], dtype="string")
+    assert qualifier_features(s)["q_hedge"].tolist() == [1, 0]
+
+
+def test_numbers_alone_do_not_make_q_any():
+    df = qualifier_features(["8,000 troops remain."])
+    assert df.loc[0, "q_number"] == 1
+    assert df.loc[0, "q_any"] == 0 and df.loc[0, "q_per_100_words"] == 0.0
+
+
+# --------------------------------------------------------------------------- lexicon files
+
+
+def write(tmp_path, data, name="lex.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_default_lexicon_has_version_and_file_hash():
+    import hashlib
+    from importlib import resources
+
+    lex = load_lexicon()
+    raw = resources.files("credscore.features").joinpath("data/qualifiers.json").read_bytes()
+    assert lex.sha256 == hashlib.sha256(raw).hexdigest()
+    assert lex.version == json.loads(raw)["version"]
+    assert lex.manifest_entry()["sha256"] == lex.sha256
+
+
+def test_user_file_extends_the_default(tmp_path):
+    path = write(
+        tmp_path,
+        {
+            "version": "u1",
+            "categories": {"hedge": ["in my humble opinion"]},
+            "remove": {"hedge": ["probably"]},
+        },
+    )
+    lex = load_lexicon(path)
+    assert lex.version.endswith("+u1")
+    assert lex.sha256 != load_lexicon().sha256
+    assert spans("In my humble opinion it is probably fine, perhaps.", lex) == [
+        ("hedge", "In my humble opinion"),
+        ("hedge", "perhaps"),
+    ]
+
+
+def test_user_file_replaces_the_default(tmp_path):
+    path = write(tmp_path, {"version": "r1", "categories": {"hearsay": [{"cue": "grapevine"}]}})
+    lex = load_lexicon(path, extend=False)
+    assert spans("Probably heard it on the grapevine.", lex) == [("hearsay", "grapevine")]
+    assert qualifier_features(["on the grapevine"], lexicon=lex)["q_hearsay"].tolist() == [1]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"categories": {"hedge": ["x"]}}, "version"),
+        ({"version": "1", "categories": {"rumour": ["x"]}}, "unknown category 'rumour'"),
+        ({"version": "1", "categories": {"hedge": [""]}}, "entry #0"),
+        ({"version": "1", "categories": {"hedge": ["ok", {"cue": 5}]}}, "entry #1"),
+        ({"version": "1", "categories": {"hedge": [{"regex": "(a)"}]}}, "capturing groups"),
+        ({"version": "1", "categories": {"hedge": [{"regex": "[a"}]}}, "invalid regex"),
+        ({"version": "1", "categories": {"hedge": [{"cue": "x", "nxt": "y"}]}}, "unknown key"),
+        ({"version": "1", "categories": {"hedge": [{"cue": "x", "next": "{NOPE}"}]}}, "NOPE"),
+        ({"version": "1", "categories": {"hedge": [{"regex": "Abc"}]}}, "lower-cased"),
+    ],
+)
+def test_malformed_lexicon_names_file_and_entry(tmp_path, data, message):
+    path = write(tmp_path, data, "bad.json")
+    with pytest.raises(LexiconError, match=message) as info:
+        load_lexicon(path, extend=False)
+    assert "bad.json" in str(info.value)
+
+
+def test_unreadable_or_invalid_json(tmp_path):
+    with pytest.raises(LexiconError, match="cannot be read"):
+        load_lexicon(tmp_path / "missing.json")
+    bad = tmp_path / "broken.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"broken\.json"):
+        load_lexicon(bad)
+
+
+# --------------------------------------------------------------------------- linear time
+
+
+def test_adversarial_megabyte_finishes_quickly():
+    """Long runs of cue prefixes, spaces, hyphens, digits: generous bound, catches blow-ups."""
+    units = ["at lea accordin as many a up t ", " ", "-- ", "1,000,00", "a ", "twenty-five "]
+    for unit in units:
+        text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+        t0 = time.process_time()
+        find_qualifiers(text)
+        qualifier_features([text])
+        assert time.process_time() - t0 < 5.0, unit
+
+
+def test_qualifier_is_a_frozen_value():
+    q = Qualifier("hedge", 0, 8, "probably")
+    with pytest.raises(AttributeError):
+        q.start = 1  # type: ignore[misc]
+    assert np.array_equal(
+        qualifier_features(["probably"]).iloc[0, :6].to_numpy(), [1, 0, 0, 0, 0, 0]
+    )
