@@ -70,7 +70,7 @@ def group_columns(columns: list[str]) -> dict[str, list[str]]:
 
 
 def _plural(n: float, word: str) -> str:
-    k = int(round(n))
+    k = round(n)
     return f"{k} {word}" + ("" if k == 1 else "s")
 
 
@@ -79,10 +79,10 @@ def _describe_retractions(row: pd.Series, ctx: dict) -> str:
     k = row.get("hist_n_retracted", np.nan)
     if not np.isfinite(n) or n == 0:
         return "no earlier statements on record"
-    text = f"walked back {int(round(k))} of its {_plural(n, 'earlier statement')}"
+    text = f"walked back {round(k)} of its {_plural(n, 'earlier statement')}"
     confirmed = row.get("hist_n_confirmed", 0.0)
     if np.isfinite(confirmed) and confirmed > 0:
-        text += f"; {int(round(confirmed))} confirmed"
+        text += f"; {round(confirmed)} confirmed"
     return text
 
 
@@ -90,9 +90,12 @@ def _describe_verdicts(row: pd.Series, ctx: dict) -> str:
     n = row.get("hist_n_verdicts", np.nan)
     if not np.isfinite(n) or n == 0:
         return "no earlier verdicts on record"
-    rate = row.get("hist_false_rate", np.nan)
-    a, m = ctx["prior_strength"], ctx["false_prior"]
-    false = int(round(min(max(rate * (n + a) - a * m, 0.0), n)))  # undo the Beta shrinkage
+    if "hist_n_false" in row.index:
+        false = round(row["hist_n_false"])
+    else:  # undo the Beta shrinkage of the rate
+        rate = row.get("hist_false_rate", np.nan)
+        a, m = ctx["prior_strength"], ctx["false_prior"]
+        false = round(min(max(rate * (n + a) - a * m, 0.0), n))
     return f"{false} of {_plural(n, 'earlier verdict')} found it false"
 
 
@@ -179,8 +182,14 @@ def reason_table(
         ctx = {**describe_ctx, "text": texts[i], "title": titles[i], "context": contexts[i]}
         row = features.iloc[i]
         for gi, g in enumerate(groups):
-            rows.append({"row": i, "group": g, "delta": float(deltas[gi, i]),
-                         "description": _DESCRIBE[g](row, ctx)})
+            rows.append(
+                {
+                    "row": i,
+                    "group": g,
+                    "delta": float(deltas[gi, i]),
+                    "description": _DESCRIBE[g](row, ctx),
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -68,8 +68,9 @@ class BaseLearner(BaseEstimator):
     random_state : int, default 0
     """
 
-    def __init__(self, kind: str = "logistic", C: float = 1.0, max_iter: int = 200,
-                 random_state: int = 0) -> None:
+    def __init__(
+        self, kind: str = "logistic", C: float = 1.0, max_iter: int = 200, random_state: int = 0
+    ) -> None:
         self.kind = kind
         self.C = C
         self.max_iter = max_iter
@@ -78,19 +79,33 @@ class BaseLearner(BaseEstimator):
     def _preprocessor(self, numeric: list[str], categorical: list[str], text: list[str]):
         blocks: list[tuple[str, Any, Any]] = []
         if numeric:
-            steps: list[Any] = [SimpleImputer(strategy="median", add_indicator=True,
-                                              keep_empty_features=True)]
+            steps: list[Any] = [
+                SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)
+            ]
             if self.kind == "logistic":
                 steps.append(StandardScaler())
             blocks.append(("num", make_pipeline(*steps), numeric))
         if categorical:
-            blocks.append(("cat", make_pipeline(
-                SimpleImputer(strategy="constant", fill_value="missing"),
-                OneHotEncoder(handle_unknown="ignore", sparse_output=False)), categorical))
+            blocks.append(
+                (
+                    "cat",
+                    make_pipeline(
+                        SimpleImputer(strategy="constant", fill_value="missing"),
+                        OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                    ),
+                    categorical,
+                )
+            )
         if text and self.kind == "logistic":
-            blocks.append(("text", TfidfVectorizer(ngram_range=(1, 2), min_df=2,
-                                                   sublinear_tf=True, max_features=50_000),
-                           text[0]))
+            blocks.append(
+                (
+                    "text",
+                    TfidfVectorizer(
+                        ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000
+                    ),
+                    text[0],
+                )
+            )
         return ColumnTransformer(blocks, remainder="drop", sparse_threshold=0.3)
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> BaseLearner:
@@ -115,23 +130,33 @@ class BaseLearner(BaseEstimator):
         for i, name in enumerate(self.numeric_):
             cst[i] = -1 if name in DECREASING else (1 if name in INCREASING else 0)
         self.clf_ = HistGradientBoostingClassifier(
-            max_iter=self.max_iter, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40,
-            l2_regularization=1.0, monotonic_cst=cst, early_stopping=False,
+            max_iter=self.max_iter,
+            learning_rate=0.05,
+            max_leaf_nodes=15,
+            min_samples_leaf=40,
+            l2_regularization=1.0,
+            monotonic_cst=cst,
+            early_stopping=False,
             random_state=self.random_state,
         ).fit(Z, y)
 
     def _fit_logistic(self, X: pd.DataFrame, y: np.ndarray) -> None:
-        constrained = {c: (-1 if c in DECREASING else 1)
-                       for c in self.numeric_ if c in DECREASING | INCREASING}
+        constrained = {
+            c: (-1 if c in DECREASING else 1) for c in self.numeric_ if c in DECREASING | INCREASING
+        }
         excluded: list[str] = []
         for _ in range(len(constrained) + 1):
             numeric = [c for c in self.numeric_ if c not in excluded]
             pre = self._preprocessor(numeric, self.categorical_, self.text_)
             Z = pre.fit_transform(X)
             clf = LogisticRegression(C=self.C, max_iter=2000).fit(Z, y)
-            wrong = [c for c, sign in constrained.items() if c not in excluded
-                     and np.sign(clf.coef_[0, numeric.index(c)]) == -sign
-                     and abs(clf.coef_[0, numeric.index(c)]) > 1e-12]
+            wrong = [
+                c
+                for c, sign in constrained.items()
+                if c not in excluded
+                and np.sign(clf.coef_[0, numeric.index(c)]) == -sign
+                and abs(clf.coef_[0, numeric.index(c)]) > 1e-12
+            ]
             if not wrong:
                 break
             excluded += wrong
@@ -144,4 +169,3 @@ class BaseLearner(BaseEstimator):
     def fresh(self) -> BaseLearner:
         """An unfitted copy with the same parameters."""
         return clone(self)
-

@@ -53,7 +53,7 @@ def iter_folds(
 
 
 def new_calibrator(name: str):
-    """An unfitted calibrator that reads base-learner decision values (logits), not probabilities."""
+    """An unfitted calibrator reading base-learner decision values (logits), not probabilities."""
     if name in ("sigmoid", "temperature"):
         return make_calibrator(name, input="decision")
     return make_calibrator(name)
@@ -94,8 +94,9 @@ class Selection:
         }
 
 
-def _oof_scores(learner: BaseLearner, X: pd.DataFrame, y: np.ndarray,
-                folds: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+def _oof_scores(
+    learner: BaseLearner, X: pd.DataFrame, y: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
     oof = np.full(len(y), np.nan)
     for train, val in folds:
         model = learner.fresh().fit(X.iloc[train], y[train])
@@ -103,8 +104,14 @@ def _oof_scores(learner: BaseLearner, X: pd.DataFrame, y: np.ndarray,
     return oof
 
 
-def _score_calibrator(name: str, scores: np.ndarray, y: np.ndarray, time: np.ndarray | None,
-                      n_splits: int, random_state: int) -> tuple[float, float]:
+def _score_calibrator(
+    name: str,
+    scores: np.ndarray,
+    y: np.ndarray,
+    time: np.ndarray | None,
+    n_splits: int,
+    random_state: int,
+) -> tuple[float, float]:
     losses, briers, weights = [], [], []
     for train, val in iter_folds(y, time, n_splits, random_state):
         cal = new_calibrator(name).fit(scores[train], y[train])
@@ -142,10 +149,24 @@ def select(
                 ll, brier = _score_calibrator(cal, oof[mask], y[mask], t, n_splits, random_state)
             else:
                 ll, brier = float("nan"), float("nan")
-            table.append({"base": learner.kind, "calibrator": cal, "log_loss": ll,
-                          "brier": brier, "n_oof": int(mask.sum())})
+            table.append(
+                {
+                    "base": learner.kind,
+                    "calibrator": cal,
+                    "log_loss": ll,
+                    "brier": brier,
+                    "n_oof": int(mask.sum()),
+                }
+            )
     scored = [r for r in table if np.isfinite(r["log_loss"])]
     best = min(scored, key=lambda r: r["log_loss"]) if scored else table[0]
     oof = oof_by_base[best["base"]]
-    return Selection(base=best["base"], calibrator=best["calibrator"], folds=kind,
-                     n_splits=len(folds), table=table, oof_scores=oof, oof_mask=~np.isnan(oof))
+    return Selection(
+        base=best["base"],
+        calibrator=best["calibrator"],
+        folds=kind,
+        n_splits=len(folds),
+        table=table,
+        oof_scores=oof,
+        oof_mask=~np.isnan(oof),
+    )

@@ -142,8 +142,14 @@ def _default_card(model: Any, manifest: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_model(model: Any, directory: str | os.PathLike, *, card: str | None = None,
-               metrics: dict | None = None, training_data: str | None = None) -> Path:
+def save_model(
+    model: Any,
+    directory: str | os.PathLike,
+    *,
+    card: str | None = None,
+    metrics: dict | None = None,
+    training_data: str | None = None,
+) -> Path:
     """Writes a fitted :class:`~credscore.CredibilityModel` as an artifact directory.
 
     The directory is assembled in a temporary sibling and renamed into place, so a crash never
@@ -177,8 +183,9 @@ def save_model(model: Any, directory: str | os.PathLike, *, card: str | None = N
             "false_prior_": float(model.extractor_.false_prior_),
             "feature_names_out_": [str(c) for c in model.extractor_.feature_names_out_],
         },
-        "reference": {str(k): (v if isinstance(v, str) else float(v))
-                      for k, v in model.reference_.items()},
+        "reference": {
+            str(k): (v if isinstance(v, str) else float(v)) for k, v in model.reference_.items()
+        },
     }
     skops_bytes = sio.dumps(payload)
     params = model.get_params()
@@ -186,16 +193,22 @@ def save_model(model: Any, directory: str | os.PathLike, *, card: str | None = N
         "format_version": FORMAT_VERSION,
         "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "versions": {
-            "credscore": __version__, "scikit-learn": sklearn.__version__,
-            "skops": skops.__version__, "numpy": np.__version__, "pandas": pd.__version__,
+            "credscore": __version__,
+            "scikit-learn": sklearn.__version__,
+            "skops": skops.__version__,
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
             "python": platform.python_version(),
         },
         "model_class": "credscore.model.CredibilityModel",
         "params": _jsonable(params),
         "feature_columns": list(model.feature_names_),
         "data_files": model.extractor_.data_hashes(),
-        "training": {"rows": model.n_train_rows_, "fingerprint": model.training_fingerprint_,
-                     "data": training_data},
+        "training": {
+            "rows": model.n_train_rows_,
+            "fingerprint": model.training_fingerprint_,
+            "data": training_data,
+        },
         "selection": _jsonable(model.selection_),
         "metrics": _jsonable(metrics or {}),
         "trusted_types": sorted(sio.get_untrusted_types(data=skops_bytes)),
@@ -234,18 +247,24 @@ def verify_artifact(directory: str | os.PathLike) -> dict:
     """
     root = Path(directory)
     if not root.is_dir():
-        raise ArtifactError(f"{root} is not a model directory. Fix: pass the directory that "
-                            "save_model wrote (it holds manifest.json and model.skops).")
+        raise ArtifactError(
+            f"{root} is not a model directory. Fix: pass the directory that "
+            "save_model wrote (it holds manifest.json and model.skops)."
+        )
     manifest_path, hash_path = root / _MANIFEST, root / _MANIFEST_HASH
     for p in (manifest_path, hash_path):
         if not p.is_file():
-            raise ArtifactError(f"{p} is missing: this is not a complete credscore artifact. "
-                                "Fix: save the model again with CredibilityModel.save().")
+            raise ArtifactError(
+                f"{p} is missing: this is not a complete credscore artifact. "
+                "Fix: save the model again with CredibilityModel.save()."
+            )
     manifest_bytes = manifest_path.read_bytes()
     if hash_path.read_bytes() != (_sha256(manifest_bytes) + "\n").encode("ascii"):
-        raise ArtifactError(f"{manifest_path} does not match the hash in {hash_path}: the "
-                            "manifest was altered or corrupted. Fix: restore the artifact from "
-                            "a trusted copy or retrain.")
+        raise ArtifactError(
+            f"{manifest_path} does not match the hash in {hash_path}: the "
+            "manifest was altered or corrupted. Fix: restore the artifact from "
+            "a trusted copy or retrain."
+        )
     try:
         manifest = json.loads(manifest_bytes)
     except ValueError as exc:
@@ -255,21 +274,26 @@ def verify_artifact(directory: str | os.PathLike) -> dict:
             f"{manifest_path} has format_version {manifest.get('format_version')!r}; this "
             f"credscore ({__version__}) reads version {FORMAT_VERSION}. Fix: retrain the model "
             "with this version, or install the credscore version that wrote it "
-            f"({manifest.get('versions', {}).get('credscore')}).")
+            f"({manifest.get('versions', {}).get('credscore')})."
+        )
     listed = set(manifest.get("files", {}))
     present = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     extra = present - listed - {_MANIFEST, _MANIFEST_HASH}
     if extra:
-        raise ArtifactError(f"{root} holds files the manifest does not list: {sorted(extra)}. "
-                            "Fix: remove them; an artifact holds only what it was saved with.")
+        raise ArtifactError(
+            f"{root} holds files the manifest does not list: {sorted(extra)}. "
+            "Fix: remove them; an artifact holds only what it was saved with."
+        )
     for name, digest in manifest["files"].items():
         path = root / name
         if not path.is_file():
             raise ArtifactError(f"{path} is listed in the manifest but missing.")
         if _sha256(path.read_bytes()) != digest:
-            raise ArtifactError(f"{path} does not match its SHA-256 in {manifest_path}: the file "
-                                "was altered or corrupted. Fix: restore it from a trusted copy "
-                                "or retrain.")
+            raise ArtifactError(
+                f"{path} does not match its SHA-256 in {manifest_path}: the file "
+                "was altered or corrupted. Fix: restore it from a trusted copy "
+                "or retrain."
+            )
     return manifest
 
 
@@ -292,10 +316,12 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
     untrusted = set(sio.get_untrusted_types(data=data))
     unknown = sorted(untrusted - set(TRUSTED_TYPES))
     if unknown:
-        raise ArtifactError(f"{skops_path} contains types credscore does not trust: {unknown}. "
-                            "Nothing was loaded. Fix: only load artifacts written by credscore; "
-                            "if you extended credscore, add the types to "
-                            "credscore.artifacts.TRUSTED_TYPES after reviewing them.")
+        raise ArtifactError(
+            f"{skops_path} contains types credscore does not trust: {unknown}. "
+            "Nothing was loaded. Fix: only load artifacts written by credscore; "
+            "if you extended credscore, add the types to "
+            "credscore.artifacts.TRUSTED_TYPES after reviewing them."
+        )
     try:
         payload = sio.loads(data, trusted=sorted(untrusted))
     except Exception as exc:  # skops raises many types; report them as one
@@ -304,16 +330,22 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
     for key in ("families", "base_learners", "calibrators"):
         params[key] = tuple(params[key])
     model = CredibilityModel(**params)
-    ext = FeatureExtractor(families=model.families, prior_strength=model.prior_strength,
-                           half_life_days=model.half_life_days, lexicon=model.lexicon,
-                           rank_table=model.rank_table, include_text=model.text_features)
+    ext = FeatureExtractor(
+        families=model.families,
+        prior_strength=model.prior_strength,
+        half_life_days=model.half_life_days,
+        lexicon=model.lexicon,
+        rank_table=model.rank_table,
+        include_text=model.text_features,
+    )
     for key, value in payload["extractor_state"].items():
         setattr(ext, key, np.asarray(value, dtype=object) if key.endswith("out_") else value)
     _load_data_files(ext, root, manifest)
     model.extractor_ = ext
     model.classifier_ = payload["classifier"]
     model.reference_ = pd.Series(payload["reference"], dtype=object).reindex(
-        manifest["feature_columns"])
+        manifest["feature_columns"]
+    )
     model.n_train_rows_ = manifest["training"]["rows"]
     model.training_fingerprint_ = manifest["training"]["fingerprint"]
     model.feature_names_ = list(manifest["feature_columns"])
@@ -334,7 +366,8 @@ def _load_data_files(ext: Any, root: Path, manifest: dict) -> None:
                 f"(sha256 {now.get(name, {}).get('sha256', '')[:12]}...). "
                 "Scores would not mean what they meant at training time. Fix: retrain the model "
                 "with the installed data files, or install the credscore version that wrote it "
-                "(and pass the same lexicon/rank_table files).")
+                "(and pass the same lexicon/rank_table files)."
+            )
 
 
 class Registry:
@@ -358,8 +391,9 @@ class Registry:
         """Names of the stored models, sorted."""
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.iterdir()
-                      if p.is_dir() and (p / _MANIFEST).is_file())
+        return sorted(
+            p.name for p in self.root.iterdir() if p.is_dir() and (p / _MANIFEST).is_file()
+        )
 
     def add(self, model: Any, name: str, **save_kwargs: Any) -> Path:
         """Saves ``model`` under ``name``."""
@@ -383,5 +417,3 @@ class Registry:
         if name is None:
             raise ArtifactError(f"{self.root} has no champion yet. Fix: promote a model first.")
         return load_model(self.root / name)
-
-

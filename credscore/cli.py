@@ -68,23 +68,36 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from credscore.artifacts import DEFAULT_MODEL_DIR, verify_artifact
 
     manifest = verify_artifact(args.model or DEFAULT_MODEL_DIR)
-    print(json.dumps({"ok": True, "files": len(manifest["files"]),
-                      "credscore": manifest["versions"]["credscore"]}))
+    print(
+        json.dumps(
+            {
+                "ok": True,
+                "files": len(manifest["files"]),
+                "credscore": manifest["versions"]["credscore"],
+            }
+        )
+    )
     return 0
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="credscore", description="Calibrated credibility scores for "
-                     "attributed statements.")
+    parser = _Parser(
+        prog="credscore", description="Calibrated credibility scores for attributed statements."
+    )
     parser.add_argument("--version", action="version", version=f"credscore {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     score = sub.add_parser("score", help="score the statements in a tables directory")
     score.add_argument("tables", type=Path, help="directory with sources, statements [, events]")
-    score.add_argument("--model", type=Path, default=None,
-                       help="model directory (default: the bundled model)")
-    score.add_argument("--history", type=Path, default=None,
-                       help="tables directory of earlier statements/events to use as record")
+    score.add_argument(
+        "--model", type=Path, default=None, help="model directory (default: the bundled model)"
+    )
+    score.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        help="tables directory of earlier statements/events to use as record",
+    )
     score.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
     score.add_argument("--no-reasons", action="store_true", help="skip the reasons column")
     score.set_defaults(func=_cmd_score)
@@ -92,12 +105,14 @@ def _build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train a model on labelled tables")
     train.add_argument("tables", type=Path)
     train.add_argument("--out", type=Path, required=True, help="model directory to write")
-    train.add_argument("--text-features", action="store_true",
-                       help="also learn from the wording (TF-IDF)")
+    train.add_argument(
+        "--text-features", action="store_true", help="also learn from the wording (TF-IDF)"
+    )
     train.add_argument("--cv", type=int, default=5, help="cross-validation folds (default 5)")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--training-data", default=None,
-                       help="description of the training data for the model card")
+    train.add_argument(
+        "--training-data", default=None, help="description of the training data for the model card"
+    )
     train.set_defaults(func=_cmd_train)
 
     verify = sub.add_parser("verify", help="check a model artifact's hashes")
@@ -129,8 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("CREDSCORE_DEBUG"):
             traceback.print_exc()
-        print(f"credscore: internal error: {type(exc).__name__}: {exc} "
-              "(set CREDSCORE_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(
+            f"credscore: internal error: {type(exc).__name__}: {exc} "
+            "(set CREDSCORE_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 

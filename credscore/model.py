@@ -79,7 +79,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     --------
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(400, 3)); y = (rng.random(400) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)
+    >>> X = rng.normal(size=(400, 3))
+    >>> y = (rng.random(400) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)
     >>> clf = CredibilityClassifier(base_learners=("logistic",), cv=3).fit(X, y)
     >>> clf.predict_proba(X[:2]).shape, clf.selection_["base"]
     ((2, 2), 'logistic')
@@ -144,7 +145,9 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
             Orderable times; when given, folds are time-ordered.
         """
         if y is None:
-            raise ValueError("CredibilityClassifier requires y to be passed, but the target y is None")
+            raise ValueError(
+                "CredibilityClassifier requires y to be passed, but the target y is None"
+            )
         frame = self._frame(X, reset=True)
         y_arr = column_or_1d(y, warn=True)
         check_consistent_length(frame, y_arr)
@@ -164,13 +167,22 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.unique(y_arr)
         y01 = LabelEncoder().fit(self.classes_).transform(y_arr).astype(int)
         times = None if time is None else np.asarray(time)
-        learners = [BaseLearner(k, C=self.C, max_iter=self.max_iter,
-                                random_state=self.random_state) for k in self.base_learners]
-        sel = select(frame, y01, time=times, base_learners=learners,
-                     calibrators=list(self.calibrators), n_splits=self.cv,
-                     random_state=self.random_state)
-        self.base_ = BaseLearner(sel.base, C=self.C, max_iter=self.max_iter,
-                                 random_state=self.random_state).fit(frame, y01)
+        learners = [
+            BaseLearner(k, C=self.C, max_iter=self.max_iter, random_state=self.random_state)
+            for k in self.base_learners
+        ]
+        sel = select(
+            frame,
+            y01,
+            time=times,
+            base_learners=learners,
+            calibrators=list(self.calibrators),
+            n_splits=self.cv,
+            random_state=self.random_state,
+        )
+        self.base_ = BaseLearner(
+            sel.base, C=self.C, max_iter=self.max_iter, random_state=self.random_state
+        ).fit(frame, y01)
         mask = sel.oof_mask if sel.oof_mask is not None else np.zeros(len(y01), bool)
         if mask.sum() >= 4 and len(np.unique(y01[mask])) == 2:
             scores, y_cal = sel.oof_scores[mask], y01[mask]
@@ -282,8 +294,15 @@ class CredibilityModel(BaseEstimator):
     def _tables(X: Any, sources: Any, events: Any) -> Tables:
         return validate_tables(X) if isinstance(X, Tables) else validate_tables(X, sources, events)
 
-    def fit(self, X: Any, y: Any = None, *, sources: pd.DataFrame | None = None,
-            events: pd.DataFrame | None = None, history: Tables | None = None) -> CredibilityModel:
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        history: Tables | None = None,
+    ) -> CredibilityModel:
         """Fits on the labelled statements of the tables.
 
         Unlabelled statements are not training rows, but they (and ``history``) still feed the
@@ -306,9 +325,12 @@ class CredibilityModel(BaseEstimator):
                 table="statements",
             )
         self.extractor_ = FeatureExtractor(
-            families=self.families, prior_strength=self.prior_strength,
-            half_life_days=self.half_life_days, lexicon=self.lexicon,
-            rank_table=self.rank_table, include_text=self.text_features,
+            families=self.families,
+            prior_strength=self.prior_strength,
+            half_life_days=self.half_life_days,
+            lexicon=self.lexicon,
+            rank_table=self.rank_table,
+            include_text=self.text_features,
         ).fit(tables, history=history)
         features = self.extractor_.transform(tables, history=history)
         st = tables.statements
@@ -316,8 +338,12 @@ class CredibilityModel(BaseEstimator):
         time = pd.DatetimeIndex(st["made_at"]).asi8[labelled]
         learners = [b for b in self.base_learners if not (self.text_features and b == "hgb")]
         self.classifier_ = CredibilityClassifier(
-            base_learners=learners or ["logistic"], calibrators=self.calibrators, cv=self.cv,
-            C=self.C, max_iter=self.max_iter, random_state=self.random_state,
+            base_learners=learners or ["logistic"],
+            calibrators=self.calibrators,
+            cv=self.cv,
+            C=self.C,
+            max_iter=self.max_iter,
+            random_state=self.random_state,
         ).fit(features.iloc[labelled], y_train, time=time)
         self.reference_ = self._reference_row()
         self.n_train_rows_ = int(labelled.sum())
@@ -328,8 +354,14 @@ class CredibilityModel(BaseEstimator):
     def _reference_row(self) -> pd.Series:
         """Features of a statement with no text, source record, rank or context."""
         blank = Tables(
-            statements=pd.DataFrame({"statement_id": ["__reference__"], "source_id": ["__none__"],
-                                     "text": [""], "made_at": ["2000-01-01T00:00:00+00:00"]}),
+            statements=pd.DataFrame(
+                {
+                    "statement_id": ["__reference__"],
+                    "source_id": ["__none__"],
+                    "text": [""],
+                    "made_at": ["2000-01-01T00:00:00+00:00"],
+                }
+            ),
         )
         return self.extractor_.transform(blank).iloc[0]
 
@@ -339,24 +371,40 @@ class CredibilityModel(BaseEstimator):
         check_is_fitted(self, "classifier_")
         return self.classifier_.selection_
 
-    def features(self, statements: Any, sources: pd.DataFrame | None = None,
-                 events: pd.DataFrame | None = None, *, history: Tables | None = None
-                 ) -> pd.DataFrame:
+    def features(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+    ) -> pd.DataFrame:
         """The feature rows the model sees (one per statement, input order)."""
         check_is_fitted(self, "classifier_")
-        return self.extractor_.transform(self._tables(statements, sources, events),
-                                         history=history)
+        return self.extractor_.transform(self._tables(statements, sources, events), history=history)
 
-    def predict_proba(self, statements: Any, sources: pd.DataFrame | None = None,
-                      events: pd.DataFrame | None = None, *, history: Tables | None = None
-                      ) -> np.ndarray:
+    def predict_proba(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+    ) -> np.ndarray:
         """Calibrated ``[P(did not hold up), P(held up)]`` per statement, shape (n, 2)."""
         return self.classifier_.predict_proba(
-            self.features(statements, sources, events, history=history))
+            self.features(statements, sources, events, history=history)
+        )
 
-    def score(self, statements: Any, sources: pd.DataFrame | None = None,
-              events: pd.DataFrame | None = None, *, history: Tables | None = None,
-              explain: bool = True) -> pd.DataFrame:
+    def score(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+        explain: bool = True,
+    ) -> pd.DataFrame:
         """Scores statements: probability, interval and reasons, one row per input row.
 
         Parameters
@@ -379,19 +427,28 @@ class CredibilityModel(BaseEstimator):
         feats = self.extractor_._transform_tables(combined, rows)
         p = self.classifier_.predict_proba(feats)[:, 1]
         low, high = self.classifier_.predict_interval(feats)
-        out = pd.DataFrame({
-            "statement_id": tables.statements["statement_id"].to_numpy(dtype=object),
-            "p_reliable": p, "p_low": low, "p_high": high,
-        })
+        out = pd.DataFrame(
+            {
+                "statement_id": tables.statements["statement_id"].to_numpy(dtype=object),
+                "p_reliable": p,
+                "p_low": low,
+                "p_high": high,
+            }
+        )
         if explain:
             out["reasons"] = self._reasons(feats, tables)
         else:
             out["reasons"] = ""
         return out
 
-    def explain(self, statements: Any, sources: pd.DataFrame | None = None,
-                events: pd.DataFrame | None = None, *, history: Tables | None = None
-                ) -> pd.DataFrame:
+    def explain(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+    ) -> pd.DataFrame:
         """Long table of every group's effect: ``statement_id, group, delta, description``."""
         check_is_fitted(self, "classifier_")
         tables = self._tables(statements, sources, events)
@@ -407,22 +464,32 @@ class CredibilityModel(BaseEstimator):
 
         st = tables.statements
         return reason_table(
-            feats, self.reference_, lambda f: self.classifier_.predict_proba(f)[:, 1],
-            texts=st["text"].tolist(), titles=_titles(tables).tolist(),
+            feats,
+            self.reference_,
+            lambda f: self.classifier_.predict_proba(f)[:, 1],
+            texts=st["text"].tolist(),
+            titles=_titles(tables).tolist(),
             contexts=st["context"].tolist(),
-            describe_ctx={"prior_strength": self.prior_strength,
-                          "false_prior": self.extractor_.false_prior_,
-                          "lexicon": self.extractor_.lexicon_,
-                          "rank_table": self.extractor_.rank_table_},
+            describe_ctx={
+                "prior_strength": self.prior_strength,
+                "false_prior": self.extractor_.false_prior_,
+                "lexicon": self.extractor_.lexicon_,
+                "rank_table": self.extractor_.rank_table_,
+            },
         )
 
     def _reasons(self, feats: pd.DataFrame, tables: Tables) -> list[str]:
         return format_reasons(self._reason_table(feats, tables), len(feats))
 
-    def save(self, directory: str | Path, *, card: str | None = None,
-             metrics: dict | None = None, training_data: str | None = None) -> Path:
-        """Writes the model as an artifact directory (see :func:`credscore.artifacts.save_model`)."""
+    def save(
+        self,
+        directory: str | Path,
+        *,
+        card: str | None = None,
+        metrics: dict | None = None,
+        training_data: str | None = None,
+    ) -> Path:
+        """Writes the model as an artifact directory (:func:`credscore.artifacts.save_model`)."""
         from credscore.artifacts import save_model
 
-        return save_model(self, directory, card=card, metrics=metrics,
-                          training_data=training_data)
+        return save_model(self, directory, card=card, metrics=metrics, training_data=training_data)

@@ -191,14 +191,21 @@ def _check_columns(table: str, df: pd.DataFrame, problems: _Problems) -> bool:
             if str(check).startswith("isin"):
                 allowed = ", ".join(EVENT_KINDS)
                 fix = f"use one of: {allowed}"
-                label = f"has values outside the allowed set ({sorted(set(group['failure_case'].astype(str)))})"
+                bad_values = sorted(set(group["failure_case"].astype(str)))
+                label = f"has values outside the allowed set ({bad_values})"
             else:
                 fix = _FIXES.get(str(check), "correct these values")
-                label = {"not_nullable": "has missing values", "field_uniqueness": "has duplicate ids"}.get(
-                    str(check), f"fails check {check}"
-                )
-            problems.add(table, None if pd.isna(column) else str(column), label,
-                         _row_names(df, table, positions), fix)
+                label = {
+                    "not_nullable": "has missing values",
+                    "field_uniqueness": "has duplicate ids",
+                }.get(str(check), f"fails check {check}")
+            problems.add(
+                table,
+                None if pd.isna(column) else str(column),
+                label,
+                _row_names(df, table, positions),
+                fix,
+            )
         return complete
     return True
 
@@ -252,8 +259,13 @@ def _normalise_text(df: pd.DataFrame, problems: _Problems) -> None:
 def _as_frame(obj: object, table: str, problems: _Problems) -> pd.DataFrame | None:
     if isinstance(obj, pd.DataFrame):
         return obj.reset_index(drop=True).copy()
-    problems.add(table, None, f"is a {type(obj).__name__}, not a pandas DataFrame", [],
-                 "pass a DataFrame (or use credscore.read_tables to read files)")
+    problems.add(
+        table,
+        None,
+        f"is a {type(obj).__name__}, not a pandas DataFrame",
+        [],
+        "pass a DataFrame (or use credscore.read_tables to read files)",
+    )
     return None
 
 
@@ -296,7 +308,7 @@ def validate_tables(
     ...
     credscore.exceptions.SchemaError: 1 problem(s) in the input tables:
     - table 'statements', column 'statement_id': rows ['1', '1']: has duplicate ids. Fix: give every row its own id
-    """
+    """  # noqa: E501
     if isinstance(statements, Tables):
         sources, events, statements = statements.sources, statements.events, statements.statements
     problems = _Problems()

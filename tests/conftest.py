@@ -22,9 +22,13 @@ def example_dir() -> Path:
 def small_tables() -> Tables:
     """Two sources, five statements, one retraction; labels on the first three."""
     sources = pd.DataFrame(
-        {"source_id": ["gen", "col"], "name": ["A General", "A Colonel"],
-         "title": ["Lieutenant General", "Colonel"], "organization": ["army", "army"],
-         "source_type": ["person", "person"]}
+        {
+            "source_id": ["gen", "col"],
+            "name": ["A General", "A Colonel"],
+            "title": ["Lieutenant General", "Colonel"],
+            "organization": ["army", "army"],
+            "source_type": ["person", "person"],
+        }
     )
     statements = pd.DataFrame(
         {
@@ -42,8 +46,7 @@ def small_tables() -> Tables:
         }
     )
     events = pd.DataFrame(
-        {"event_id": ["e1"], "statement_id": ["s1"], "kind": ["retraction"],
-         "at": ["2025-01-08"]}
+        {"event_id": ["e1"], "statement_id": ["s1"], "kind": ["retraction"], "at": ["2025-01-08"]}
     )
     return Tables(statements=statements, sources=sources, events=events)
 

@@ -37,7 +37,7 @@ def test_score_example_with_default_model(example_dir, capsys):
 
 def test_score_to_file(example_dir, tmp_path, capsys):
     target = tmp_path / "scores.csv"
-    code, out, err = run(["score", str(example_dir), "--out", str(target), "--no-reasons"], capsys)
+    code, out, _err = run(["score", str(example_dir), "--out", str(target), "--no-reasons"], capsys)
     assert code == 0 and out == ""
     assert len(pd.read_csv(target)) == 10
 
@@ -86,6 +86,9 @@ def test_train_then_score(sim_tables, tmp_path, capsys):
 
 def test_console_script_internal_error_exit_code(tmp_path):
     """The installed entry point exits 2 on bad input with no traceback."""
-    proc = subprocess.run([sys.executable, "-m", "credscore.cli", "score", str(tmp_path / "no")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "credscore.cli", "score", str(tmp_path / "no")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -26,8 +26,10 @@ def _expected_failures(estimator):
 
 
 @parametrize_with_checks(
-    [CredibilityClassifier(base_learners=("logistic",), cv=3),
-     CredibilityClassifier(base_learners=("hgb",), calibrators=("sigmoid",), cv=2, max_iter=20)],
+    [
+        CredibilityClassifier(base_learners=("logistic",), cv=3),
+        CredibilityClassifier(base_learners=("hgb",), calibrators=("sigmoid",), cv=2, max_iter=20),
+    ],
     expected_failed_checks=_expected_failures,
 )
 def test_sklearn_compatible(estimator, check):

@@ -30,12 +30,16 @@ def test_score_one_row_per_input_in_order(fitted_model, sim_tables):
 def test_shuffling_changes_only_the_order(fitted_model, sim_tables):
     tables, _ = sim_tables
     a = fitted_model.score(tables, explain=False).set_index("statement_id")
-    shuffled = Tables(statements=tables.statements.sample(frac=1, random_state=7),
-                      sources=tables.sources, events=tables.events)
+    shuffled = Tables(
+        statements=tables.statements.sample(frac=1, random_state=7),
+        sources=tables.sources,
+        events=tables.events,
+    )
     b = fitted_model.score(shuffled, explain=False)
     assert b["statement_id"].tolist() == shuffled.statements["statement_id"].tolist()
-    pd.testing.assert_series_equal(a["p_reliable"], b.set_index("statement_id")["p_reliable"]
-                                   .reindex(a.index))
+    pd.testing.assert_series_equal(
+        a["p_reliable"], b.set_index("statement_id")["p_reliable"].reindex(a.index)
+    )
 
 
 def test_fit_is_deterministic(sim_tables):
@@ -49,10 +53,14 @@ def test_fit_is_deterministic(sim_tables):
 def test_selection_recorded(fitted_model):
     sel = fitted_model.selection_
     assert sel["base"] == "logistic" and sel["folds"] == "time"
-    assert {r["calibrator"] for r in sel["cv_table"]} == {"sigmoid", "isotonic", "temperature",
-                                                          "venn_abers"}
+    assert {r["calibrator"] for r in sel["cv_table"]} == {
+        "sigmoid",
+        "isotonic",
+        "temperature",
+        "venn_abers",
+    }
     best = min(r["log_loss"] for r in sel["cv_table"])
-    chosen = [r for r in sel["cv_table"] if r["calibrator"] == sel["calibrator"]][0]
+    chosen = next(r for r in sel["cv_table"] if r["calibrator"] == sel["calibrator"])
     assert chosen["log_loss"] == best
 
 
@@ -74,14 +82,16 @@ def test_score_before_fit_raises():
 def test_monotone_in_constrained_features(kind, sim_tables):
     """Raising any retraction/false-rate feature of a statement never raises its probability."""
     tables, _ = sim_tables
-    model = CredibilityModel(base_learners=(kind,), calibrators=("sigmoid", "isotonic"), cv=3,
-                             max_iter=50).fit(tables)
+    model = CredibilityModel(
+        base_learners=(kind,), calibrators=("sigmoid", "isotonic"), cv=3, max_iter=50
+    ).fit(tables)
     feats = model.features(tables).iloc[:200].reset_index(drop=True)
     proba = model.classifier_.predict_proba
 
     @settings(max_examples=40, deadline=None)
-    @given(row=st.integers(0, 199), col=st.sampled_from(sorted(DECREASING)),
-           bump=st.floats(0.0, 5.0))
+    @given(
+        row=st.integers(0, 199), col=st.sampled_from(sorted(DECREASING)), bump=st.floats(0.0, 5.0)
+    )
     def check(row, col, bump):
         x = feats.iloc[[row]].copy()
         before = proba(x)[0, 1]
@@ -104,10 +114,20 @@ def test_reasons_sign_and_order_on_constructed_case():
     clf.fit(X, y)
     reference = pd.Series({"q_hedge": 0.0, "rank_level": 0.5})
     case = pd.DataFrame({"q_hedge": [1.0], "rank_level": [0.95]})
-    table = reason_table(case, reference, lambda f: clf.predict_proba(f)[:, 1],
-                         texts=[""], titles=[None], contexts=[None],
-                         describe_ctx={"prior_strength": 5.0, "false_prior": 0.5,
-                                       "lexicon": None, "rank_table": None})
+    table = reason_table(
+        case,
+        reference,
+        lambda f: clf.predict_proba(f)[:, 1],
+        texts=[""],
+        titles=[None],
+        contexts=[None],
+        describe_ctx={
+            "prior_strength": 5.0,
+            "false_prior": 0.5,
+            "lexicon": None,
+            "rank_table": None,
+        },
+    )
     deltas = table.set_index("group")["delta"]
     assert deltas["qualifiers"] < 0 < deltas["rank"]
     assert abs(deltas["rank"]) > abs(deltas["qualifiers"])

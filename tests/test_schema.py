@@ -56,8 +56,9 @@ def test_unknown_source_names_the_rows_and_ids():
 
 
 def test_all_problems_reported_at_once():
-    bad = _st(made_at=["2024-01-01", "not a date", "2024-01-03"], label=[1, 7, None],
-              text=["ok", 5, None])
+    bad = _st(
+        made_at=["2024-01-01", "not a date", "2024-01-03"], label=[1, 7, None], text=["ok", 5, None]
+    )
     with pytest.raises(SchemaError) as err:
         validate_tables(bad, SRC)
     checks = {(p["column"], p["check"].split(" ")[0]) for p in err.value.problems}
@@ -65,9 +66,14 @@ def test_all_problems_reported_at_once():
 
 
 def test_event_problems():
-    ev = pd.DataFrame({"event_id": ["e1", "e2", "e3"], "statement_id": ["s1", "nope", "s2"],
-                       "kind": ["retraction", "confirmation", "denial"],
-                       "at": ["2023-12-01", "2024-02-01", "2024-02-01"]})
+    ev = pd.DataFrame(
+        {
+            "event_id": ["e1", "e2", "e3"],
+            "statement_id": ["s1", "nope", "s2"],
+            "kind": ["retraction", "confirmation", "denial"],
+            "at": ["2023-12-01", "2024-02-01", "2024-02-01"],
+        }
+    )
     with pytest.raises(SchemaError) as err:
         validate_tables(_st(), SRC, ev)
     msg = str(err.value)
@@ -85,8 +91,9 @@ def test_mixed_timezones_rejected():
 
 
 def test_aware_timestamps_converted_to_utc():
-    st = _st(made_at=["2024-01-01T10:00:00+02:00", "2024-01-02T00:00:00Z",
-                      "2024-01-03T00:00:00-05:00"])
+    st = _st(
+        made_at=["2024-01-01T10:00:00+02:00", "2024-01-02T00:00:00Z", "2024-01-03T00:00:00-05:00"]
+    )
     t = validate_tables(st, SRC)
     assert t.statements["made_at"].iloc[0] == pd.Timestamp("2024-01-01T08:00:00", tz="UTC")
 

@@ -13,7 +13,13 @@ from credscore.features.qualifiers import (
     load_lexicon,
     qualifier_features,
 )
-from credscore.features.rank import Rank, describe_rank, load_rank_table, rank_features, resolve_rank
+from credscore.features.rank import (
+    Rank,
+    describe_rank,
+    load_rank_table,
+    rank_features,
+    resolve_rank,
+)
 
 __all__ = [
     "FAMILIES",

@@ -5,7 +5,8 @@ Families (each a module of its own):
 * ``history`` — the source's point-in-time record (:mod:`credscore.features.history`);
 * ``qualifiers`` — how the statement bounds itself (:mod:`credscore.features.qualifiers`);
 * ``rank`` — the source's official rank (:mod:`credscore.features.rank`);
-* ``context`` — where the statement was made: speech, interview, post... (:mod:`credscore.features.context`).
+* ``context`` — where the statement was made: speech, interview, post...
+  (:mod:`credscore.features.context`).
 """
 
 from __future__ import annotations
@@ -229,8 +230,11 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         """Version and SHA-256 of each data file in use (for the model manifest)."""
         check_is_fitted(self, "feature_names_out_")
         out = {}
-        for name, obj in (("qualifier_lexicon", self.lexicon_), ("rank_table", self.rank_table_),
-                          ("context_table", self.context_table_)):
+        for name, obj in (
+            ("qualifier_lexicon", self.lexicon_),
+            ("rank_table", self.rank_table_),
+            ("context_table", self.context_table_),
+        ):
             if obj is not None:
                 out[name] = {"version": obj.version, "sha256": obj.sha256}
         return out
@@ -268,4 +272,6 @@ def extract_features(
     (1, 0)
     """
     tables = _as_tables(statements, sources, events)
-    return FeatureExtractor(**params).fit(tables, history=history).transform(tables, history=history)
+    return (
+        FeatureExtractor(**params).fit(tables, history=history).transform(tables, history=history)
+    )
