@@ -91,6 +91,10 @@ def add_extract_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     return p
 
 
+def _n(df: pd.DataFrame | None) -> int:
+    return 0 if df is None else len(df)
+
+
 def cli_extract(args: argparse.Namespace) -> int:
     """Handler of ``credscore extract``; returns the exit status."""
     from credscore._io import write_tables
@@ -98,7 +102,7 @@ def cli_extract(args: argparse.Namespace) -> int:
     tables = extract_files(args.articles, published_at=args.published_at, outlet=args.outlet)
     write_tables(tables, args.out, fmt=getattr(args, "format", "csv"))
     print(
-        f"{len(tables.statements)} statements, {len(tables.sources)} sources, "
-        f"{len(tables.events)} events -> {args.out}"
+        f"{len(tables.statements)} statements, {_n(tables.sources)} sources, "
+        f"{_n(tables.events)} events -> {args.out}"
     )
     return 0

@@ -139,9 +139,9 @@ def _prepass(text: str, sents: list[Sentence], reg: Registry) -> list[Source]:
                         alias = re.match(r"\s*\(([^()\s]{2,12})\)", text[m.end : m.end + 20])
                         if alias:
                             reg.add_alias(alias.group(1), src.source_id)
-    for m in _CALL_SIGN_RE.finditer(text):
-        title, name = m.group(1).strip(), m.group(2)
-        mention = Mention("person", name, title, _org_of(title), m.start(2), m.end(2))
+    for cs in _CALL_SIGN_RE.finditer(text):
+        title, name = cs.group(1).strip(), cs.group(2)
+        mention = Mention("person", name, title, _org_of(title), cs.start(2), cs.end(2))
         src = reg.resolve(mention)
         reg.note_person(mention)
         if src is not None:
@@ -236,9 +236,9 @@ def extract(
     if outlet:
         out_src = reg.resolve(Mention("outlet", outlet, "", "", 0, 0))
         always.append(out_src)  # type: ignore[arg-type]
-    for src in always:
-        if src is not None:
-            src.used = True
+    for known in always:
+        if known is not None:
+            known.used = True
 
     rows: list[dict] = []
     for raw in sorted(_statements(text, sents), key=lambda r: (r.start, r.end)):

@@ -95,12 +95,12 @@ def _person_or_org(
     kind, ns, ne, pre = _classify(toks, i, j)
     if kind == "none":
         return None
-    before = toks[max(0, i - 2) : i]
+    ctx = toks[max(0, i - 2) : i]
     if kind in ("person", "organization") and any(
-        t.low in lexicon().outlet_descriptors and not t.cap for t in before
+        t.low in lexicon().outlet_descriptors and not t.cap for t in ctx
     ):
         kind = "outlet"
-    elif kind == "person" and any(t.low in _ORG_DESCRIPTORS and not t.cap for t in before):
+    elif kind == "person" and any(t.low in _ORG_DESCRIPTORS and not t.cap for t in ctx):
         kind = "organization"
     name_toks = [t for t in toks[ns:ne] if t.text != "."]
     name = " ".join(t.text for t in name_toks)
