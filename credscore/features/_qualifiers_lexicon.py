@@ -1,16 +1,34 @@
-"""Loading, validating and compiling the qualifier cue lexicon (private; see ``qualifiers``).
+"""Loading and validating the qualifier cue lexicon (private; see ``qualifiers``).
 
-The lexicon is a JSON file with a ``version``, optional regex ``macros`` and, per category, a
-list of entries. An entry is either a plain phrase (``"according to"``) or an object::
+File format (JSON, UTF-8)::
 
-    {"cue": "about", "next": "{_}{NUM}"}                  # context after the cue
-    {"cue": "all", "not_prev": ["not", "after"]}           # word(s) that must not precede
-    {"regex": "(?<![\\w.,])\\d+(?:\\.\\d+)?", "boundary": false}   # a raw pattern
+    {
+      "version": "1.0.0",                      # required, recorded with the hash
+      "macros": {"NUM": "\\d|two|three"},      # optional regex snippets, used as {NUM}
+      "categories": {                          # keys: the six QUALIFIER_CATEGORIES
+        "hedge": [
+          "probably",                          # a phrase
+          {"cue": ["may have", "might have"]}, # one or more phrases sharing the options below
+          {"cue": "about", "next": "{_}{NUM}"},          # must be followed by ...
+          {"cue": "all", "not_next": "{_}but\\b"},       # must not be followed by ...
+          {"cue": "suspect", "prev": ["police", "we"]},  # must come right after one of ...
+          {"cue": "only", "not_prev": ["not", "if"]},    # must not come right after ...
+          {"cue": "twenty", "then": "(?:{_}five)?"},     # extends the span
+          {"regex": "\\d+(?:\\.\\d+)?", "first": "0-9", "boundary": false}
+        ]
+      },
+      "remove": {"hedge": ["could"]}           # user files with extend=True: drop defaults
+    }
 
-Phrases are matched case-insensitively, on word boundaries, with any run of spaces or a hyphen
-between their words and straight or curly apostrophes. All phrases of all categories are
-compiled into one character trie (a single regular expression), so a text is scanned once and
-the longest cue wins at each position. Raw patterns are tried after the phrases.
+Phrases match case-insensitively at the start of a word, with any run of spaces or hyphens
+between their words and straight or curly apostrophes; unless ``"boundary": false`` they must
+end at a word boundary that is not a hyphen inside a word (``all`` does not match ``all-out``).
+``next``, ``not_next``, ``then`` and ``regex`` are Python regular expressions evaluated on the
+lower-cased text (write them in lower case, without capturing groups); ``{_}`` is a word
+separator, ``{HYPHEN}`` and ``{APOS}`` hyphen and apostrophe classes. ``prev`` and ``not_prev``
+are words checked with a single space before the phrase. ``first`` is a character class that
+every match of a ``regex`` starts with (a cheap gate). See ``_qualifiers_compile`` for how all
+of this becomes one regular expression.
 """
 
 from __future__ import annotations
