@@ -145,5 +145,5 @@ def compute_history(
     inverse[order] = np.arange(n)
     block = np.empty((len(COLUMNS), n), dtype=np.float64)
     for j, c in enumerate(COLUMNS):
-        block[j] = cols[c][inverse]
+        np.take(np.asarray(cols[c], dtype=np.float64), inverse, out=block[j])
     return block.T
