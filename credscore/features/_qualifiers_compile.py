@@ -180,8 +180,8 @@ def canonical_key(matched: str) -> str:
 
     Examples
     --------
-    >>> canonical_key("at -  least")
-    'at least'
+    >>> canonical_key(" at -  least")
+    ' at least'
     """
     return _KEY_SEP_RE.sub(" ", matched).translate(_KEY_APOS)
 
@@ -192,7 +192,8 @@ def compile_lexicon(
     """Compile validated lexicon content into one pattern.
 
     Returns the pattern, the category index of each capturing group (index 0 is the whole
-    match, ``-1``) and the category of each phrase matched without a group.
+    match, ``-1``) and the category of each phrase matched without a group, keyed by the
+    canonical match text (with its leading space, see :func:`canonical_key`).
 
     All phrases share one character trie, so each attempt dispatches once on the first
     character and the longest phrase wins (continuations are tried before the leaves that end
@@ -232,7 +233,7 @@ def compile_lexicon(
     for cat_idx, tokens, leaf, extends in leaves:
         marker = extends or len(cats_of[tokens]) > 1
         if not marker:
-            literal_category["".join(tokens)] = cat_idx
+            literal_category[" " + "".join(tokens)] = cat_idx
         node = trie
         for tok in tokens:
             node = node.setdefault(tok, {})

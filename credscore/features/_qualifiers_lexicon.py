@@ -96,7 +96,8 @@ class Lexicon:
     group_category : tuple of int
         For each capturing group, the index of its category in ``QUALIFIER_CATEGORIES``.
     literal_category : dict
-        Category index of each phrase (canonical form) matched without a capturing group.
+        Category index of each phrase matched without a capturing group, keyed by its
+        canonical match text (a leading space, then the phrase with single spaces).
     """
 
     version: str

@@ -116,16 +116,18 @@ def _spans(scan: str, lex: Lexicon) -> list[tuple[int, int, int]]:
     """``(start, end, category index)`` of every match in a scan copy (see ``scan_text``)."""
     groups, literals = lex.group_category, lex.literal_category
     out = []
+    append = out.append
     for m in lex.pattern.finditer(scan):
-        start, end = m.span()
-        if m.lastindex is not None:
-            cat = groups[m.lastindex]
-        else:
-            key = scan[start + 1 : end]
+        index = m.lastindex
+        if index is None:  # a phrase that its text classifies (most matches)
+            key = m.group()
             cat = literals.get(key)
             if cat is None:
                 cat = literals[canonical_key(key)]
-        out.append((start, end - 1, cat))
+        else:
+            cat = groups[index]
+        start, end = m.span()
+        append((start, end - 1, cat))
     return out
 
 
@@ -141,11 +143,15 @@ def _as_series(texts: pd.Series | Sequence[Any]) -> pd.Series:
     return pd.Series(list(texts), dtype=object)
 
 
-def _clean_texts(series: pd.Series) -> list[str]:
+def _clean_texts(series: pd.Series) -> np.ndarray:
     """Validate the texts: strings pass, missing become ``""``, anything else raises."""
     values = series.to_numpy(dtype=object, na_value=None)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        return [v if isinstance(v, str) else "" for v in values]
+        missing = pd.isna(values)
+        if missing.any():
+            values = values.copy()
+            values[missing] = ""
+        return values
     bad = [i for i, v in enumerate(values) if not isinstance(v, str) and not _is_missing(v)]
     labels = [series.index[i] for i in bad[:10]]
     kinds = sorted({type(values[i]).__name__ for i in bad})
@@ -239,7 +245,7 @@ def qualifier_features(
     series = _as_series(texts)
     lex = lexicon if lexicon is not None else _default_lexicon()
     clean = _clean_texts(series)
-    codes, uniques = pd.factorize(np.asarray(clean, dtype=object), sort=False)
+    codes, uniques = pd.factorize(clean, sort=False)
     unique_counts, unique_words = _count_unique(list(uniques), lex)
     counts, words = unique_counts[codes], unique_words[codes]
     qual = counts.sum(axis=1) - counts[:, _NUMBER]
