@@ -249,7 +249,8 @@ def compile_lexicon(
     if raw_branches:
         # One shared first-character gate in front of all raw patterns (when each has one):
         # a failed lookahead is much cheaper than entering each raw group.
-        gate = "" if None in raw_firsts else "(?=[" + "".join(raw_firsts) + "])"
+        gated = [f for f in raw_firsts if f is not None]
+        gate = "(?=[" + "".join(gated) + "])" if len(gated) == len(raw_firsts) else ""
         branches.append(gate + "(?:" + "|".join(raw_branches) + ")")
     if not branches:
         raise _err(where, "contains no cues at all.")

@@ -217,19 +217,19 @@ def _entry_cues(entry: Any) -> list[str]:
 
 
 def _merge(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
-    merged = {
-        "version": f"{base['version']}+{user['version']}",
-        "macros": {**base.get("macros", {}), **user.get("macros", {})},
-        "categories": {c: list(base["categories"].get(c, [])) for c in QUALIFIER_CATEGORIES},
+    categories: dict[str, list[Any]] = {
+        c: list(base["categories"].get(c, [])) for c in QUALIFIER_CATEGORIES
     }
     for cat, phrases in user.get("remove", {}).items():
         drop = {p.casefold() for p in phrases}
-        merged["categories"][cat] = [
-            e for e in merged["categories"][cat] if not (set(_entry_cues(e)) & drop)
-        ]
+        categories[cat] = [e for e in categories[cat] if not (set(_entry_cues(e)) & drop)]
     for cat, entries in user["categories"].items():
-        merged["categories"][cat].extend(entries)
-    return merged
+        categories[cat].extend(entries)
+    return {
+        "version": f"{base['version']}+{user['version']}",
+        "macros": {**base.get("macros", {}), **user.get("macros", {})},
+        "categories": categories,
+    }
 
 
 def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True) -> Lexicon:

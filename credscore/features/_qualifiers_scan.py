@@ -115,7 +115,7 @@ def find_qualifiers(text: str | None, lexicon: Lexicon | None = None) -> list[Qu
 def _spans(scan: str, lex: Lexicon) -> list[tuple[int, int, int]]:
     """``(start, end, category index)`` of every match in a scan copy (see ``scan_text``)."""
     groups, literals = lex.group_category, lex.literal_category
-    out = []
+    out: list[tuple[int, int, int]] = []
     append = out.append
     for m in lex.pattern.finditer(scan):
         index = m.lastindex
@@ -145,7 +145,7 @@ def _as_series(texts: pd.Series | Sequence[Any]) -> pd.Series:
 
 def _clean_texts(series: pd.Series) -> np.ndarray:
     """Validate the texts: strings pass, missing become ``""``, anything else raises."""
-    values = series.to_numpy(dtype=object, na_value=None)
+    values = np.asarray(series.to_numpy(dtype=object), dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         missing = pd.isna(values)
         if missing.any():
