@@ -1,0 +1,93 @@
+"""``credscore evaluate``: a model and a labelled tables directory -> HTML report (+ JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["add_evaluate_parser", "cli_evaluate"]
+
+
+def cli_evaluate(args: argparse.Namespace) -> int:
+    """Handler of ``credscore evaluate``; returns the exit code (0).
+
+    Bad input raises credscore exceptions (``SchemaError``, ``ArtifactError``), which the
+    ``credscore`` command turns into exit code 2.
+    """
+    from credscore._io import read_tables
+    from credscore.artifacts import load_model
+    from credscore.report._evaluate import evaluate
+    from credscore.report._html import write_report
+
+    tables = read_tables(args.tables)
+    history = read_tables(args.history) if args.history else None
+    model = load_model(args.model)
+    result = evaluate(
+        model,
+        tables,
+        history=history,
+        n_boot=args.n_boot,
+        n_sim=args.n_sim,
+        random_state=args.seed,
+    )
+    write_report(result, args.out, args.json, png=args.png)
+    d, c = result["data"], result["calibration"]
+    m = result["model_metrics"]["metrics"]
+    verdict = "consistent" if c["consistent"] else "NOT consistent"
+    print(
+        f"evaluated {d['n_evaluated']} labelled statements ({d['n_unlabelled_skipped']} "
+        f"unlabelled skipped): log loss {m['log_loss']:.4f}, Brier {m['brier_score']:.4f}, "
+        f"calibration {verdict} (smECE p={c['smece_p_value']:.3f}); wrote {args.out}"
+        + (f" and {args.json}" if args.json else ""),
+        file=sys.stderr,
+    )
+    for w in result["warnings"]:
+        print(f"credscore: warning: {w}", file=sys.stderr)
+    return 0
+
+
+def add_evaluate_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``evaluate`` on the ``credscore`` command's subparsers.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); sub = p.add_subparsers()
+    >>> _ = add_evaluate_parser(sub)
+    >>> a = p.parse_args(["evaluate", "d", "--out", "r.html"])
+    >>> str(a.out), a.json, a.model, a.func.__name__
+    ('r.html', None, None, 'cli_evaluate')
+    """
+    p = subparsers.add_parser(
+        "evaluate",
+        help="evaluate a model on labelled tables: HTML report (+ JSON)",
+        description="Score the statements of DIR, evaluate the labelled ones and write a "
+        "self-contained HTML report (reliability diagram, calibration and ranking metrics with "
+        "bootstrap intervals, the calibration test, baselines, slices) and optionally the JSON "
+        "of the same figures.",
+    )
+    p.add_argument("tables", type=Path, help="directory with sources, statements [, events]")
+    p.add_argument(
+        "--model", type=Path, default=None, help="model directory (default: the bundled model)"
+    )
+    p.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        help="tables directory of earlier statements/events to use as record (not evaluated)",
+    )
+    p.add_argument("--out", type=Path, required=True, help="HTML report to write")
+    p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    p.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples (default 500)")
+    p.add_argument(
+        "--n-sim", type=int, default=1000, help="calibration-test simulations (default 1000)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed of bootstrap and test")
+    p.add_argument(
+        "--png",
+        action="store_true",
+        help="also embed a matplotlib PNG of the reliability diagram (needs credscore[report])",
+    )
+    p.set_defaults(func=cli_evaluate)
+    return p

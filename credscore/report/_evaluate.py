@@ -1,0 +1,312 @@
+"""``evaluate``: a fitted model and labelled tables in, every figure of the report out (a dict)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from credscore._tables import Tables
+from credscore._version import __version__
+from credscore.calibration import (
+    brier_score,
+    calibration_in_the_large,
+    calibration_report,
+    log_loss,
+    metric_intervals,
+    roc_auc,
+)
+from credscore.exceptions import NotFittedError, SchemaError
+from credscore.report._slices import (
+    BUILTIN_SLICES,
+    has_columns,
+    slice_labels,
+    slice_table,
+    validate_slices,
+)
+from credscore.report._stats import jsonable, paired_difference, reliability_bins
+from credscore.schema import validate_tables
+
+__all__ = ["DEFAULT_SLICES", "evaluate"]
+
+#: Slices computed by default (see :data:`credscore.report._slices.BUILTIN_SLICES`).
+DEFAULT_SLICES: tuple[str, ...] = ("rank_family", "context", "track_record", "qualified")
+#: Level of the calibration test, and the rule behind "consistent with calibrated".
+ALPHA = 0.05
+CALIBRATION_RULE = (
+    "consistent with calibrated when the smECE calibration test has p-value >= 0.05 and the "
+    "95% interval of the calibration slope contains 1"
+)
+_MANIFEST_KEYS = ("format_version", "created_at", "versions", "selection", "training", "params")
+
+
+def _as_tables(obj: Any, what: str) -> Tables:
+    if isinstance(obj, str | os.PathLike):
+        from credscore._io import read_tables
+
+        return read_tables(obj)
+    if isinstance(obj, Tables):
+        return validate_tables(obj)
+    raise TypeError(f"{what} must be Tables or a directory path, got {type(obj).__name__}.")
+
+
+def _model_info(model: Any) -> dict[str, Any]:
+    """What is known about the model: its manifest when loaded from an artifact."""
+    manifest = getattr(model, "manifest_", None)
+    info: dict[str, Any] = {"class": type(model).__name__}
+    if isinstance(manifest, dict):
+        info["from_artifact"] = True
+        info.update({k: manifest[k] for k in _MANIFEST_KEYS if k in manifest})
+        info["data_files"] = manifest.get("data_files", {})
+        return info
+    info["from_artifact"] = False
+    info["selection"] = getattr(model, "selection_", None)
+    info["training"] = {
+        "rows": getattr(model, "n_train_rows_", None),
+        "fingerprint": getattr(model, "training_fingerprint_", None),
+    }
+    return info
+
+
+def _constant_baseline(model: Any, y: np.ndarray) -> tuple[float, str, str]:
+    """The constant predictor: the training prior when the model knows it, else the base rate."""
+    false_prior = getattr(getattr(model, "extractor_", None), "false_prior_", None)
+    if false_prior is not None and np.isfinite(false_prior):
+        return (
+            1.0 - float(false_prior),
+            "training_prior",
+            "share of the model's labelled training statements that held up "
+            "(1 - extractor_.false_prior_), predicted for every statement",
+        )
+    return (
+        float(y.mean()),
+        "evaluation_base_rate",
+        "share of the evaluated statements that held up (the training prior is unknown; this "
+        "baseline has seen the evaluation labels, which flatters it)",
+    )
+
+
+def _baseline(
+    name: str, description: str, y: np.ndarray, p_model: np.ndarray, p_base: np.ndarray, **kw: Any
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "description": description,
+        "metrics": {
+            "log_loss": log_loss(y, p_base),
+            "brier_score": brier_score(y, p_base),
+            "roc_auc": roc_auc(y, p_base),
+            "calibration_in_the_large": calibration_in_the_large(y, p_base),
+        },
+        "intervals": metric_intervals(
+            y,
+            p_base,
+            metrics=("log_loss", "brier_score"),
+            n_boot=kw["n_boot"],
+            random_state=kw["random_state"],
+        ),
+        "model_minus_baseline": paired_difference(y, p_model, p_base, **kw),
+    }
+
+
+def _fingerprint_matches(model: Any, labelled: pd.DataFrame) -> bool | None:
+    fp = getattr(model, "training_fingerprint_", None)
+    if not fp:
+        return None
+    from credscore.model import _fingerprint
+
+    return bool(_fingerprint(labelled) == fp)
+
+
+def evaluate(
+    model: Any,
+    tables: Tables | str | os.PathLike,
+    *,
+    history: Tables | str | os.PathLike | None = None,
+    slices: Sequence[str] = DEFAULT_SLICES,
+    n_bins: int = 10,
+    n_boot: int = 500,
+    n_sim: int = 1000,
+    random_state: int = 0,
+) -> dict[str, Any]:
+    """Every figure of the offline evaluation report for ``model`` on labelled ``tables``.
+
+    All statements are scored (unlabelled ones still feed their sources' point-in-time
+    records), but only labelled statements are evaluated; the others are counted in
+    ``data.n_unlabelled_skipped``.
+
+    Parameters
+    ----------
+    model : CredibilityModel
+        A fitted model, e.g. from :func:`credscore.load_model` (its manifest is then reported).
+    tables : Tables or path-like
+        The evaluation tables (a directory is read with :func:`credscore.read_tables`).
+    history : Tables or path-like, optional
+        Earlier statements and events that feed the sources' records without being evaluated.
+    slices : sequence of str, default ("rank_family", "context", "track_record", "qualified")
+        Built-in slices (:data:`~credscore.report._slices.BUILTIN_SLICES`) or column names of
+        the statements or feature table (e.g. ``"topic"``).
+    n_bins : int, default=10
+        Equal-mass bins of the reliability diagram.
+    n_boot : int, default=500
+        Bootstrap resamples of every interval.
+    n_sim : int, default=1000
+        Simulations of the calibration test's null distribution.
+    random_state : int, default=0
+
+    Returns
+    -------
+    dict
+        JSON-ready (NaN written as None): ``report`` (settings), ``data``, ``model``,
+        ``model_metrics`` (:func:`credscore.calibration.calibration_report`),
+        ``calibration`` (the verdict and its rule), ``reliability`` (bins), ``baselines``,
+        ``slices`` and ``warnings``.
+
+    Raises
+    ------
+    SchemaError
+        If a table is malformed or no statement is labelled.
+    NotFittedError
+        If the model is not fitted.
+
+    Examples
+    --------
+    >>> from credscore import CredibilityModel
+    >>> from credscore.datasets.simulator import simulate
+    >>> tables, _ = simulate(n_statements=400, n_sources=30, random_state=0)
+    >>> model = CredibilityModel(base_learners=("logistic",), calibrators=("sigmoid",),
+    ...                          cv=2).fit(tables)
+    >>> res = evaluate(model, tables, n_boot=50, n_sim=50, slices=("track_record",))
+    >>> res["data"]["n_evaluated"], sum(b["count"] for b in res["reliability"]["bins"])
+    (400, 400)
+    >>> res["warnings"][0][:36]
+    'the evaluated statements are exactly'
+    """
+    if not hasattr(model, "classifier_"):
+        raise NotFittedError(
+            f"this {type(model).__name__} is not fitted. Fix: fit it first, or load one with "
+            "credscore.load_model(MODEL_DIR)."
+        )
+    names = validate_slices(slices)
+    tabs = _as_tables(tables, "tables")
+    hist = _as_tables(history, "history") if history is not None else None
+    st = tabs.statements
+    if "label" not in st.columns or not st["label"].notna().any():
+        raise SchemaError(
+            "table 'statements', column 'label': no statement is labelled, so there is nothing "
+            "to evaluate. Fix: add 1 (held up) / 0 (did not) labels to the statements to "
+            "evaluate on; unlabelled statements can go in as history.",
+            table="statements",
+        )
+    scores = model.score(tabs, history=hist, explain=False)
+    features = model.features(tabs, history=hist)
+    mask = st["label"].notna().to_numpy()
+    y = st["label"].to_numpy()[mask].astype(float)
+    p = scores["p_reliable"].to_numpy(dtype=float)[mask]
+    warnings: list[str] = []
+    kw = {"n_boot": n_boot, "random_state": random_state}
+
+    on_train = _fingerprint_matches(model, st[mask])
+    if on_train:
+        warnings.append(
+            "the evaluated statements are exactly the model's training statements (same "
+            "fingerprint): these figures are in-sample and flatter the model."
+        )
+    n = int(mask.sum())
+    if n < 100:
+        warnings.append(f"only {n} labelled statements: intervals are wide, read with care.")
+    if y.min() == y.max():
+        warnings.append("all evaluated statements have one label: AUC and slope are undefined.")
+
+    rep = calibration_report(y, p, n_sim=n_sim, n_boot=n_boot, random_state=random_state)
+    test = rep["test"]
+
+    const_p, const_kind, const_desc = _constant_baseline(model, y)
+    if const_kind == "evaluation_base_rate":
+        warnings.append(
+            "the model's training prior is unknown; the constant baseline uses the "
+            "evaluation base rate."
+        )
+    baselines = [
+        _baseline("constant", f"{const_desc} (p = {const_p:.4f})", y, p, np.full(n, const_p), **kw)
+    ]
+    baselines[0]["p"] = const_p
+    baselines[0]["p_source"] = const_kind
+    if "hist_false_rate" in features.columns:
+        p_rec = 1.0 - features["hist_false_rate"].to_numpy(dtype=float)[mask]
+        baselines.append(
+            _baseline(
+                "track_record_only",
+                "1 - hist_false_rate: the source's earlier false-verdict rate, shrunk towards the "
+                "training prior (a source with no verdicts yet gets the constant baseline's p)",
+                y,
+                p,
+                np.clip(p_rec, 0.0, 1.0),
+                **kw,
+            )
+        )
+
+    slice_out: dict[str, Any] = {}
+    fallback: pd.DataFrame | None = None
+    for name in names:
+        feats = features
+        if name in BUILTIN_SLICES and not has_columns(features, name):
+            if fallback is None:  # the model does not use that family: compute it for slicing
+                from credscore.features.extractor import extract_features
+
+                fallback = extract_features(tabs, history=hist)
+            feats = fallback
+        labels = slice_labels(name, feats, st.set_axis(feats.index)).to_numpy(dtype=object)[mask]
+        slice_out[name] = {
+            "description": BUILTIN_SLICES.get(name, (f"values of the column {name!r}",))[0],
+            "rows": slice_table(pd.Series(labels), y, p),
+        }
+
+    made = pd.DatetimeIndex(st["made_at"])[mask]
+    result = {
+        "report": {
+            "title": "credscore evaluation report",
+            "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "credscore_version": __version__,
+            "settings": {
+                "n_bins": n_bins,
+                "n_boot": n_boot,
+                "n_sim": n_sim,
+                "random_state": random_state,
+                "alpha": ALPHA,
+                "slices": list(names),
+            },
+        },
+        "data": {
+            "n_statements": len(st),
+            "n_evaluated": n,
+            "n_unlabelled_skipped": int((~mask).sum()),
+            "n_history_statements": 0 if hist is None else len(hist.statements),
+            "n_sources": int(st.loc[mask, "source_id"].nunique()),
+            "n_held_up": int(y.sum()),
+            "base_rate": float(y.mean()),
+            "made_at_min": made.min().isoformat(),
+            "made_at_max": made.max().isoformat(),
+            "evaluated_on_training_data": on_train,
+        },
+        "model": _model_info(model),
+        "model_metrics": rep,
+        "calibration": {
+            "consistent": bool(test["consistent"]),
+            "rule": CALIBRATION_RULE,
+            "smece_p_value": test["smece"]["p_value"],
+            "slope": test["slope"],
+            "slope_ci": test["slope_ci"],
+            "intercept": test["intercept"],
+            "intercept_ci": test["intercept_ci"],
+        },
+        "reliability": {"binning": "equal-mass", "bins": reliability_bins(y, p, n_bins)},
+        "baselines": baselines,
+        "slices": slice_out,
+        "warnings": warnings,
+    }
+    return jsonable(result)
