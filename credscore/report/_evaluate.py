@@ -113,6 +113,30 @@ def _baseline(
     }
 
 
+def _largest_errors(scored: pd.DataFrame, k: int) -> list[dict[str, Any]]:
+    """The ``k`` evaluated statements the model got most wrong (highest log loss)."""
+    if k <= 0:
+        return []
+    p = scored["p_reliable"].to_numpy(dtype=float)
+    y = scored["label"].to_numpy(dtype=float)
+    loss = -np.log(np.clip(np.where(y == 1, p, 1.0 - p), 1e-15, None))
+    top = np.argsort(-loss, kind="stable")[:k]
+    rows = scored.iloc[top]
+    return [
+        {
+            "statement_id": str(r.statement_id),
+            "source_id": str(r.source_id),
+            "label": int(r.label),
+            "p_reliable": float(r.p_reliable),
+            "p_low": float(r.p_low),
+            "p_high": float(r.p_high),
+            "log_loss": float(loss[i]),
+            "text": str(r.text)[:200],
+        }
+        for i, r in zip(top, rows.itertuples(index=False), strict=True)
+    ]
+
+
 def _fingerprint_matches(model: Any, labelled: pd.DataFrame) -> bool | None:
     fp = getattr(model, "training_fingerprint_", None)
     if not fp:
@@ -131,6 +155,7 @@ def evaluate(
     n_bins: int = 10,
     n_boot: int = 500,
     n_sim: int = 1000,
+    n_examples: int = 10,
     random_state: int = 0,
 ) -> dict[str, Any]:
     """Every figure of the offline evaluation report for ``model`` on labelled ``tables``.
@@ -156,6 +181,8 @@ def evaluate(
         Bootstrap resamples of every interval.
     n_sim : int, default=1000
         Simulations of the calibration test's null distribution.
+    n_examples : int, default=10
+        How many of the largest errors (highest log loss) to list with their text; 0: none.
     random_state : int, default=0
 
     Returns
@@ -164,7 +191,7 @@ def evaluate(
         JSON-ready (NaN written as None): ``report`` (settings), ``data``, ``model``,
         ``model_metrics`` (:func:`credscore.calibration.calibration_report`),
         ``calibration`` (the verdict and its rule), ``reliability`` (bins), ``baselines``,
-        ``slices`` and ``warnings``.
+        ``slices``, ``largest_errors`` and ``warnings``.
 
     Raises
     ------
@@ -267,6 +294,11 @@ def evaluate(
         }
 
     made = pd.DatetimeIndex(st["made_at"])[mask]
+    scored = scores[mask].assign(
+        source_id=st.loc[mask, "source_id"].to_numpy(),
+        label=y,
+        text=st.loc[mask, "text"].to_numpy(),
+    )
     result = {
         "report": {
             "title": "credscore evaluation report",
@@ -307,6 +339,7 @@ def evaluate(
         "reliability": {"binning": "equal-mass", "bins": reliability_bins(y, p, n_bins)},
         "baselines": baselines,
         "slices": slice_out,
+        "largest_errors": _largest_errors(scored, n_examples),
         "warnings": warnings,
     }
     return jsonable(result)

@@ -35,6 +35,7 @@ text-align:right}th:first-child,td:first-child{text-align:left}th{background:#f6
 .bad{background:#fdecea;border-left:4px solid #c62828;padding:.6em 1em}
 .warn{background:#fff8e1;border-left:4px solid #f9a825;padding:.6em 1em}
 .fig{display:flex;gap:1.5em;flex-wrap:wrap;align-items:flex-start}
+table.errors td:last-child{text-align:left}
 pre{background:#f6f6f6;padding:.6em;overflow:auto;font-size:12px}.note{color:#555;font-size:.92em}
 """
 
@@ -58,11 +59,12 @@ def _ci(d: dict[str, Any] | None, digits: int = 3) -> str:
     return f"{_n(d.get('low'), digits)} – {_n(d.get('high'), digits)}"
 
 
-def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
     """Cells are HTML already (escaped by the callers); headers are escaped here."""
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+    attr = f" class='{cls}'" if cls else ""
+    return f"<table{attr}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _header(res: dict[str, Any]) -> str:
@@ -253,6 +255,28 @@ def _slices(res: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _errors(res: dict[str, Any]) -> str:
+    rows = [
+        [
+            escape(e["statement_id"]),
+            escape(e["source_id"]),
+            str(e["label"]),
+            _n(e["p_reliable"]),
+            f"{_n(e['p_low'])} – {_n(e['p_high'])}",
+            escape(e["text"]),
+        ]
+        for e in res.get("largest_errors", [])
+    ]
+    if not rows:
+        return ""
+    head = ["statement", "source", "label", "p", "interval", "text (first 200 characters)"]
+    return (
+        "<h2>Largest errors</h2><p class='note'>The evaluated statements with the highest log "
+        "loss: worth reading for label noise, missing history, or cues the model misreads.</p>"
+        + _table(head, rows, cls="errors")
+    )
+
+
 def _model(res: dict[str, Any]) -> str:
     text = json.dumps(res["model"], indent=2, sort_keys=True)
     settings = json.dumps(res["report"]["settings"], sort_keys=True)
@@ -286,6 +310,7 @@ def render_html(result: dict[str, Any], *, png: bool = False) -> str:
         + _baselines(result)
         + _reliability(result, png_b64)
         + _slices(result)
+        + _errors(result)
         + _model(result)
     )
     return (
