@@ -40,6 +40,7 @@ DECREASING: frozenset[str] = frozenset(
         "hist_retracted_decayed",
         "hist_false_rate",
         "hist_false_decayed",
+        "hist_n_false",
     }
 )
 #: Features whose increase must never lower it.

@@ -35,7 +35,7 @@ import sklearn
 import skops
 import skops.io as sio
 
-from credscore._io import atomic_write_bytes, atomic_write_text
+from credscore._io import _umask, atomic_write_bytes, atomic_write_text
 from credscore._version import __version__
 from credscore.exceptions import ArtifactError
 
@@ -222,6 +222,7 @@ def save_model(
 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
+        os.chmod(staging, 0o777 & ~_umask())
         for name, content in files.items():
             atomic_write_bytes(staging / name, content)
         if target.exists():

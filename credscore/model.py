@@ -10,11 +10,16 @@ Two estimators:
   :class:`~credscore.features.FeatureExtractor` and a :class:`CredibilityClassifier`, and adds
   intervals, reasons and persistence.
 
-Intervals. ``p_low`` and ``p_high`` are the Venn-Abers pair ``(p0, p1)`` of an inductive
-Venn-Abers predictor fitted on the same out-of-fold scores as the calibrator. When the chosen
-calibrator is Venn-Abers, ``p_reliable`` is its merged probability ``p1 / (1 - p0 + p1)``, which
-lies inside the pair; otherwise the interval is widened, where needed, to contain
-``p_reliable``. The width reflects how much calibration data supports that score region.
+Calibration. Model selection uses time-ordered folds; the final model is a cross-fitted
+ensemble (as scikit-learn's ``CalibratedClassifierCV(ensemble=True)``): each of K shuffled folds
+fits the base learner on the other folds and the calibrator on its own fold's scores, and the
+probability is the mean over the K members.
+
+Intervals. ``p_low`` and ``p_high`` are the members' mean Venn-Abers pair ``(p0, p1)`` (each
+member's inductive Venn-Abers predictor is fitted on its fold), widened where needed to contain
+``p_reliable``. The width says how much calibration data supports the score region — how far
+one more verdict could move the calibration there; it is not a confidence interval for the
+true probability.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
@@ -41,6 +47,7 @@ from credscore._learners import BASE_LEARNERS, BaseLearner
 from credscore._selection import calibrated_proba, new_calibrator, select
 from credscore._tables import Tables
 from credscore.calibration import VennAbersCalibrator
+from credscore.calibration._logistic import fit_logistic
 from credscore.exceptions import SchemaError
 from credscore.features.extractor import FAMILIES, FeatureExtractor, merge_history
 from credscore.features.history import DEFAULT_PRIOR_STRENGTH
@@ -72,8 +79,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (2,)
     selection_ : dict
         Chosen ``base`` and ``calibrator``, fold scheme and the CV table of log losses.
-    base_ : BaseLearner
-    calibrator_, venn_abers_ : fitted calibrators.
+    members_ : list of (BaseLearner, calibrator, VennAbersCalibrator)
+        The cross-fitted ensemble (see :meth:`_fit_members`).
 
     Examples
     --------
@@ -180,54 +187,97 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
             n_splits=self.cv,
             random_state=self.random_state,
         )
-        self.base_ = BaseLearner(
-            sel.base, C=self.C, max_iter=self.max_iter, random_state=self.random_state
-        ).fit(frame, y01)
-        mask = sel.oof_mask if sel.oof_mask is not None else np.zeros(len(y01), bool)
-        if mask.sum() >= 4 and len(np.unique(y01[mask])) == 2:
-            scores, y_cal = sel.oof_scores[mask], y01[mask]
-            self.calibrated_on_ = "out-of-fold scores"
-        else:  # too little data for cross-fitting: calibrate in-sample (documented fallback)
-            scores, y_cal = self.base_.decision_function(frame), y01
-            self.calibrated_on_ = "in-sample scores (too few rows for cross-fitting)"
-        self.calibrator_ = new_calibrator(sel.calibrator).fit(scores, y_cal)
-        grid = np.sort(scores)
-        if np.any(np.diff(calibrated_proba(self.calibrator_, grid)) < -1e-12):
-            # a decreasing map would invert the ranking and break the domain monotonicity;
-            # isotonic regression is non-decreasing by construction
-            self.calibrator_ = new_calibrator("isotonic").fit(scores, y_cal)
-            sel.calibrator = "isotonic (fallback: the chosen map was decreasing)"
-        self.venn_abers_ = VennAbersCalibrator().fit(scores, y_cal)
+        self._fit_members(frame, y01, sel)
         self.selection_ = sel.to_dict() | {"calibrated_on": self.calibrated_on_}
         self.base_rate_ = float(y01.mean())
-        self.n_iter_ = self.base_.n_iter_
+        self.n_iter_ = max(m[0].n_iter_ for m in self.members_)
         return self
 
-    def _base_scores(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "calibrator_")
-        return self.base_.decision_function(self._frame(X, reset=False))
+    def _member(
+        self,
+        kind: str,
+        calibrator: str,
+        X: pd.DataFrame,
+        y: np.ndarray,
+        X_cal: pd.DataFrame,
+        y_cal: np.ndarray,
+    ) -> tuple:
+        base = BaseLearner(
+            kind, C=self.C, max_iter=self.max_iter, random_state=self.random_state
+        ).fit(X, y)
+        scores = base.decision_function(X_cal)
+        cal = new_calibrator(calibrator).fit(scores, y_cal)
+        if np.any(np.diff(calibrated_proba(cal, np.sort(scores))) < -1e-12):
+            # a decreasing map would invert the ranking and break the domain monotonicity;
+            # isotonic regression is non-decreasing by construction
+            cal = new_calibrator("isotonic").fit(scores, y_cal)
+            self.fallbacks_ += 1
+        return base, cal, VennAbersCalibrator().fit(scores, y_cal)
+
+    def _fit_members(self, X: pd.DataFrame, y: np.ndarray, sel: Any) -> None:
+        """Cross-fitted ensemble: one (base learner, calibrator, Venn-Abers) per fold.
+
+        Each member's base learner is fitted on the other folds and its calibrators on its own
+        fold's scores, so every calibrator sees scores as sharp as the ones it will calibrate
+        (a base learner refit on all rows is sharper than the out-of-fold scores, which left a
+        single calibrator under-confident). Folds are stratified and shuffled: the choice of
+        learner and calibrator already used time-ordered folds.
+        """
+        self.fallbacks_ = 0
+        k = int(min(self.cv, np.bincount(y, minlength=2).min()))
+        if k >= 2:
+            folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state)
+            self.members_ = [
+                self._member(sel.base, sel.calibrator, X.iloc[tr], y[tr], X.iloc[va], y[va])
+                for tr, va in folds.split(np.zeros(len(y)), y)
+            ]
+            self.calibrated_on_ = f"cross-fitted ensemble of {k} fold models"
+        else:  # too little data for cross-fitting: calibrate in-sample (documented fallback)
+            self.members_ = [self._member(sel.base, sel.calibrator, X, y, X, y)]
+            self.calibrated_on_ = "in-sample scores (too few rows for cross-fitting)"
+        if self.fallbacks_:
+            sel.calibrator += f" (isotonic in {self.fallbacks_} fold(s) where it was decreasing)"
+
+    def _member_outputs(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        check_is_fitted(self, "members_")
+        frame = self._frame(X, reset=False)
+        ps, p0s, p1s = [], [], []
+        for base, cal, va in self.members_:
+            scores = base.decision_function(frame)
+            ps.append(calibrated_proba(cal, scores))
+            p0, p1 = va.predict_interval(scores)
+            p0s.append(np.asarray(p0, float))
+            p1s.append(np.asarray(p1, float))
+        return np.mean(ps, axis=0), np.asarray(p0s), np.asarray(p1s)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the calibrated probability (ranks exactly like ``predict_proba``)."""
-        p = calibrated_proba(self.calibrator_, self._base_scores(X))
+        p = self._member_outputs(X)[0]
         return np.log(p) - np.log1p(-p)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Calibrated probabilities, shape (n, 2); column 1 is ``classes_[1]``."""
-        p = calibrated_proba(self.calibrator_, self._base_scores(X))
+        """Calibrated probabilities, shape (n, 2); column 1 is ``classes_[1]``.
+
+        The mean of the fold members' calibrated probabilities; when the calibrator is
+        Venn-Abers each member's is its merged ``p1 / (1 - p0 + p1)``.
+        """
+        p = self._member_outputs(X)[0]
         return np.column_stack([1 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:
         """The more probable class."""
-        check_is_fitted(self, "calibrator_")
+        check_is_fitted(self, "members_")
         return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
-        """``(p_low, p_high)``: the Venn-Abers pair, widened to contain ``predict_proba``."""
-        s = self._base_scores(X)
-        p = calibrated_proba(self.calibrator_, s)
-        p0, p1 = self.venn_abers_.predict_interval(s)
-        return np.minimum(np.asarray(p0, float), p), np.maximum(np.asarray(p1, float), p)
+        """``(p_low, p_high)``: the members' mean Venn-Abers pair, widened to contain ``p``.
+
+        ``[p0, p1]`` says how far one more verdict could move the calibration at this score:
+        wide where few calibration rows support it. It is not a confidence interval for the
+        true probability.
+        """
+        p, p0s, p1s = self._member_outputs(X)
+        return np.minimum(p0s.mean(axis=0), p), np.maximum(p1s.mean(axis=0), p)
 
 
 def _fingerprint(statements: pd.DataFrame) -> str:
@@ -236,6 +286,11 @@ def _fingerprint(statements: pd.DataFrame) -> str:
     for col in ("statement_id", "made_at", "label"):
         h.update(statements[col].astype(str).str.cat(sep="\x1f").encode("utf-8"))
     return h.hexdigest()
+
+
+def _recalibrated(p: np.ndarray, a: float, b: float) -> np.ndarray:
+    q = np.clip(np.asarray(p, dtype=float), 1e-9, 1 - 1e-9)
+    return 1.0 / (1.0 + np.exp(-(a + b * (np.log(q) - np.log1p(-q)))))
 
 
 class CredibilityModel(BaseEstimator):
@@ -383,6 +438,80 @@ class CredibilityModel(BaseEstimator):
         check_is_fitted(self, "classifier_")
         return self.extractor_.transform(self._tables(statements, sources, events), history=history)
 
+    def _predict(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(p, p_low, p_high)`` for feature rows, after any :meth:`recalibrate` map."""
+        p = self.classifier_.predict_proba(feats)[:, 1]
+        low, high = self.classifier_.predict_interval(feats)
+        recal = getattr(self, "recalibration_", None)
+        if recal:
+            a, b = recal["intercept"], recal["slope"]
+            p, low, high = (_recalibrated(v, a, b) for v in (p, low, high))
+        return p, low, high
+
+    def recalibrate(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+        since: Any = None,
+    ) -> CredibilityModel:
+        """Adapts the calibration to drift: refits slope and intercept on recent verdicts.
+
+        The verdict mix changes over time (e.g. far more false viral posts after 2020 in
+        PolitiFact data); a model fitted on the past then ranks well but is miscalibrated on the
+        present. This fits ``p' = expit(a + b * logit(p))`` on the labelled statements made at
+        or after ``since`` (default: all labelled ones given) and applies it to every later
+        prediction and interval. The map is increasing (``b > 0`` is required), so rankings and
+        the domain monotonicity are unchanged. Calling it again replaces the previous map.
+
+        Parameters
+        ----------
+        statements : DataFrame or Tables
+            Recent statements with labels.
+        sources, events, history
+            As in :meth:`score`.
+        since : timestamp-like, optional
+            Only statements with ``made_at >= since`` are used.
+
+        Returns
+        -------
+        self
+        """
+        check_is_fitted(self, "classifier_")
+        tables = self._tables(statements, sources, events)
+        combined, rows = merge_history(tables, history)
+        feats = self.extractor_._transform_tables(combined, rows)
+        st = tables.statements
+        keep = st["label"].notna().to_numpy()
+        if since is not None:
+            keep &= (st["made_at"] >= pd.Timestamp(since, tz="UTC")).to_numpy()
+        y = st["label"].to_numpy()[keep]
+        if keep.sum() < 20 or len(np.unique(y)) < 2:
+            raise SchemaError(
+                f"table 'statements', column 'label': recalibration needs at least 20 labelled "
+                f"statements with both outcomes; got {int(keep.sum())}. Fix: pass a longer "
+                "window of recent verdicts.",
+                table="statements",
+            )
+        self.recalibration_ = None
+        p = np.clip(self._predict(feats.iloc[keep])[0], 1e-6, 1 - 1e-6)
+        coef, _ = fit_logistic(np.log(p) - np.log1p(-p), y.astype(float), ridge=1e-6)
+        a, b = float(coef[0]), float(coef[1])
+        if not b > 0:
+            raise ValueError(
+                f"the recent verdicts give a non-increasing recalibration (slope {b:.3f}): the "
+                "model no longer ranks these statements. Retrain it instead of recalibrating."
+            )
+        self.recalibration_ = {
+            "intercept": a,
+            "slope": b,
+            "n": int(keep.sum()),
+            "since": None if since is None else str(since),
+        }
+        return self
+
     def predict_proba(
         self,
         statements: Any,
@@ -392,9 +521,8 @@ class CredibilityModel(BaseEstimator):
         history: Tables | None = None,
     ) -> np.ndarray:
         """Calibrated ``[P(did not hold up), P(held up)]`` per statement, shape (n, 2)."""
-        return self.classifier_.predict_proba(
-            self.features(statements, sources, events, history=history)
-        )
+        p = self._predict(self.features(statements, sources, events, history=history))[0]
+        return np.column_stack([1 - p, p])
 
     def score(
         self,
@@ -425,8 +553,7 @@ class CredibilityModel(BaseEstimator):
         tables = self._tables(statements, sources, events)
         combined, rows = merge_history(tables, history)
         feats = self.extractor_._transform_tables(combined, rows)
-        p = self.classifier_.predict_proba(feats)[:, 1]
-        low, high = self.classifier_.predict_interval(feats)
+        p, low, high = self._predict(feats)
         out = pd.DataFrame(
             {
                 "statement_id": tables.statements["statement_id"].to_numpy(dtype=object),
@@ -466,7 +593,7 @@ class CredibilityModel(BaseEstimator):
         return reason_table(
             feats,
             self.reference_,
-            lambda f: self.classifier_.predict_proba(f)[:, 1],
+            lambda f: self._predict(f)[0],
             texts=st["text"].tolist(),
             titles=_titles(tables).tolist(),
             contexts=st["context"].tolist(),

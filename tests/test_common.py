@@ -16,7 +16,6 @@ from credscore import CredibilityClassifier
 EXPECTED_FAILURES = {
     "check_sample_weight_equivalence_on_dense_data": "sample weights are not supported",
     "check_sample_weight_equivalence_on_sparse_data": "sample weights are not supported",
-    "check_classifiers_one_label_sample_weights": "sample weights are not supported",
     "check_sample_weights_not_an_array": "sample weights are not supported",
 }
 
