@@ -121,19 +121,20 @@ def _largest_errors(scored: pd.DataFrame, k: int) -> list[dict[str, Any]]:
     y = scored["label"].to_numpy(dtype=float)
     loss = -np.log(np.clip(np.where(y == 1, p, 1.0 - p), 1e-15, None))
     top = np.argsort(-loss, kind="stable")[:k]
-    rows = scored.iloc[top]
+    col = {c: scored[c].to_numpy()[top] for c in ("statement_id", "source_id", "text")}
+    num = {c: scored[c].to_numpy(dtype=float)[top] for c in ("p_reliable", "p_low", "p_high")}
     return [
         {
-            "statement_id": str(r.statement_id),
-            "source_id": str(r.source_id),
-            "label": int(r.label),
-            "p_reliable": float(r.p_reliable),
-            "p_low": float(r.p_low),
-            "p_high": float(r.p_high),
+            "statement_id": str(col["statement_id"][j]),
+            "source_id": str(col["source_id"][j]),
+            "label": int(y[i]),
+            "p_reliable": float(num["p_reliable"][j]),
+            "p_low": float(num["p_low"][j]),
+            "p_high": float(num["p_high"][j]),
             "log_loss": float(loss[i]),
-            "text": str(r.text)[:200],
+            "text": str(col["text"][j])[:200],
         }
-        for i, r in zip(top, rows.itertuples(index=False), strict=True)
+        for j, i in enumerate(top)
     ]
 
 
