@@ -201,12 +201,12 @@ def format_reasons(table: pd.DataFrame, n_rows: int, top: int = 3) -> list[str]:
     order = table.assign(abs_delta=table["delta"].abs()).sort_values(
         ["row", "abs_delta"], ascending=[True, False], kind="stable"
     )
-    for i, grp in order.groupby("row", sort=True):
+    for i, grp in order.groupby("row", sort=True):  # i is the row number
         parts = []
         for _, r in grp.head(top).iterrows():
             if abs(r["delta"]) < 0.005:
                 continue
             sign = "+" if r["delta"] > 0 else "-"
             parts.append(f"{r['description']} ({sign}{abs(r['delta']) * 100:.0f} pts)")
-        out[int(i)] = "; ".join(parts) if parts else "close to the base rate on every feature"
+        out[int(i)] = "; ".join(parts) if parts else "close to the base rate on every feature"  # type: ignore[arg-type]
     return out

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -321,7 +322,7 @@ def validate_tables(
     st = frames["statements"]
     assert st is not None
     if frames["sources"] is None:
-        src_ids = st["source_id"].dropna().unique() if "source_id" in st.columns else []
+        src_ids: Any = st["source_id"].dropna().unique() if "source_id" in st.columns else []
         frames["sources"] = pd.DataFrame({"source_id": pd.Series(src_ids, dtype=object)})
     if frames["events"] is None:
         frames["events"] = pd.DataFrame(

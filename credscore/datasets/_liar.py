@@ -160,11 +160,11 @@ def read_liar_tsv(path: str | os.PathLike[str]) -> pd.DataFrame:
     if not lines:
         return pd.DataFrame(columns=[*LIAR_COLUMNS, "line", "parse_issue"], dtype=object)
     if (n_fields == _N).all():  # the clean, vectorised path
-        fields = lines_s.str.split("\t", expand=True)
-        fields.columns = list(LIAR_COLUMNS)
-        fields["line"] = np.arange(1, len(lines) + 1)
-        fields["parse_issue"] = pd.Series(pd.NA, index=fields.index, dtype=object)
-        return fields
+        table = lines_s.str.split("\t", expand=True)
+        table.columns = list(LIAR_COLUMNS)
+        table["line"] = np.arange(1, len(lines) + 1)
+        table["parse_issue"] = pd.Series(pd.NA, index=table.index, dtype=object)
+        return table
     rows: list[list[str]] = []
     line_no: list[int] = []
     issues: list[object] = []
@@ -211,7 +211,7 @@ def _pseudo_times(split: pd.Series, seed: int) -> tuple[pd.Series, pd.Series]:
     train = np.flatnonzero((split == "train").to_numpy())
     made = pd.Series(eval_time(len(train)), index=split.index, dtype="datetime64[ns, UTC]")
     order = np.random.default_rng(seed).permutation(len(train))
-    made.iloc[train] = TRAIN_ORIGIN + TRAIN_STEP * order
+    made.iloc[train] = TRAIN_ORIGIN + TRAIN_STEP * order  # type: ignore[call-overload]
     return made, made + LABEL_DELAY
 
 

@@ -175,7 +175,7 @@ def _classify(v) -> str:
 def _codes(col: pd.Series) -> tuple[NDArray[np.int64], int]:
     """Integer codes of a column (-1 for missing) and the number of distinct values."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy(dtype=np.int64), len(col.cat.categories)
+        return col.cat.codes.to_numpy(dtype=np.int64), len(col.cat.categories)  # type: ignore[return-value]
     codes, uniques = pd.factorize(col)
     return codes.astype(np.int64, copy=False), len(uniques)
 

@@ -210,6 +210,7 @@ def decayed_before(
     if len(item_alpha) == 0:
         return np.zeros((nq, *np.shape(item_x)[1:]), dtype=np.float64)
     item_keys = q.ks.key(item_src, item_alpha)
+    order: slice | np.ndarray
     if presorted:
         order = slice(None)
     elif item_beta is None:

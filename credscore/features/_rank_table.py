@@ -219,7 +219,7 @@ def _check_entry(e: Any, i: int, src: str, scale: Mapping[str, float]) -> dict[s
     if out.get("family") not in RANK_FAMILIES[:-1]:
         raise _fail(src, where, f"family must be one of {RANK_FAMILIES[:-1]}")
     if "level" not in out:
-        code = out.get("code")
+        code = str(out.get("code"))
         if code not in scale:
             raise _fail(src, where, f"no 'level' and code {code!r} is not in the scale")
         out["level"] = scale[code]

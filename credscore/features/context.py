@@ -104,7 +104,7 @@ def context_type(
     """
     t = _table(table)
     index, codes = _codes(contexts, t)
-    cat = pd.Categorical.from_codes(codes, categories=list(t.categories))
+    cat = pd.Categorical.from_codes(codes, categories=list(t.categories))  # type: ignore[call-overload]
     return pd.Series(cat, index=index, name="context_type")
 
 

@@ -55,6 +55,7 @@ def merge_history(tables: Tables, history: Tables | None) -> tuple[Tables, np.nd
     if history is None:
         return tables, np.arange(len(tables.statements))
     hist = validate_tables(history)
+    assert hist.statements is not None and hist.events is not None  # validated tables are full
     keep = ~hist.statements["statement_id"].isin(tables.statements["statement_id"])
     hist_statements = hist.statements[keep.to_numpy()]
     hist_events = hist.events[hist.events["statement_id"].isin(hist_statements["statement_id"])]
@@ -75,6 +76,7 @@ def _titles(tables: Tables) -> pd.Series:
     A source without a title falls back to its ``source_type`` (e.g. ``"anonymous"``), so an
     unnamed source is still read as anonymous.
     """
+    assert tables.sources is not None  # validated tables are full
     src = tables.sources.set_index("source_id")
     text = src["title"].where(src["title"].notna() & (src["title"].astype(str) != ""))
     text = text.fillna(src["source_type"])
@@ -226,7 +228,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "feature_names_out_")
         return self.feature_names_out_.copy()
 
-    def data_hashes(self) -> dict[str, str]:
+    def data_hashes(self) -> dict[str, dict[str, str]]:
         """Version and SHA-256 of each data file in use (for the model manifest)."""
         check_is_fitted(self, "feature_names_out_")
         out = {}
