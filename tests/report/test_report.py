@@ -255,10 +255,14 @@ def test_cli_hook(split, tmp_path):
         ),
         empty,
     )
-    args = parser.parse_args(["evaluate", str(empty), "--model", str(model_dir), "--out", "x.html"])
+    args = parser.parse_args(
+        ["evaluate", str(empty), "--model", str(model_dir), "--out", str(tmp_path / "x.html")]
+    )
     with pytest.raises(SchemaError):
         args.func(args)
     from credscore.cli import main
 
-    code = main(["evaluate", str(empty), "--model", str(model_dir), "--out", "x.html"])
+    code = main(
+        ["evaluate", str(empty), "--model", str(model_dir), "--out", str(tmp_path / "x.html")]
+    )
     assert code == 2  # unregistered: usage error (2); registered: SchemaError (2)
