@@ -202,10 +202,13 @@ def _count_unique(uniques: list[str], lex: Lexicon) -> tuple[np.ndarray, np.ndar
     if not joined.isascii():
         joined = joined.translate(_UNICODE_SPACES)
     raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    if not len(raw):
+        return counts, np.zeros(n, dtype=np.int64)
     space = _WHITESPACE[raw]
-    word_start = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
-    rows = np.searchsorted(np.flatnonzero(raw == 0), word_start)
-    return counts, np.bincount(rows, minlength=n)
+    starts = np.cumsum(~space & np.concatenate(([True], space[:-1])), dtype=np.int64)
+    # Word starts up to each text's end (its NUL, or the end of the buffer), differenced.
+    upto = np.append(starts[np.flatnonzero(raw == 0)], starts[-1])
+    return counts, np.diff(upto, prepend=0)
 
 
 def qualifier_features(
