@@ -174,6 +174,8 @@ def write_tables(tables: Tables, path: str | os.PathLike, *, fmt: str = "csv") -
     """
     if fmt not in ("csv", "jsonl", "parquet"):
         raise ValueError(f"fmt must be 'csv', 'jsonl' or 'parquet', got {fmt!r}")
+    if tables.sources is None or tables.events is None:
+        tables = validate_tables(tables)  # derive the missing tables (no sources / no events)
     directory = Path(path)
     for name in ("sources", "statements", "events"):
         frame = getattr(tables, name)

@@ -207,6 +207,7 @@ def save_model(
         "training": {
             "rows": model.n_train_rows_,
             "fingerprint": model.training_fingerprint_,
+            "period": getattr(model, "training_period_", None),
             "data": training_data,
         },
         "selection": _jsonable(model.selection_),
@@ -349,6 +350,7 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
     )
     model.n_train_rows_ = manifest["training"]["rows"]
     model.training_fingerprint_ = manifest["training"]["fingerprint"]
+    model.training_period_ = manifest["training"].get("period")
     model.feature_names_ = list(manifest["feature_columns"])
     model.manifest_ = manifest
     return model

@@ -51,9 +51,24 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from credscore.model import CredibilityModel
 
     tables = read_tables(args.tables)
-    model = CredibilityModel(
-        text_features=args.text_features, cv=args.cv, random_state=args.seed
-    ).fit(tables)
+    params = {"text_features": args.text_features, "cv": args.cv, "random_state": args.seed}
+    if args.registry is not None:
+        from credscore.retrain import retrain
+
+        name = args.name or f"model-{tables.statements['made_at'].max():%Y%m%d}"
+        result = retrain(
+            tables,
+            args.registry,
+            name,
+            holdout=args.holdout,
+            training_data=args.training_data or str(args.tables),
+            **params,
+        )
+        print(json.dumps(result, indent=2, default=str))
+        return 0
+    if args.out is None:
+        raise _UsageError("credscore train: give --out MODEL_DIR, or --registry DIR")
+    model = CredibilityModel(**params).fit(tables)
     path = model.save(args.out, training_data=args.training_data or str(args.tables))
     sel = model.selection_
     print(
@@ -104,7 +119,21 @@ def _build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a model on labelled tables")
     train.add_argument("tables", type=Path)
-    train.add_argument("--out", type=Path, required=True, help="model directory to write")
+    train.add_argument("--out", type=Path, default=None, help="model directory to write")
+    train.add_argument(
+        "--registry",
+        type=Path,
+        default=None,
+        help="registry directory: compare with its champion on a time-ordered "
+        "holdout and promote the new model only if at least as good",
+    )
+    train.add_argument("--name", default=None, help="name of the new model in the registry")
+    train.add_argument(
+        "--holdout",
+        type=float,
+        default=0.2,
+        help="share of the latest labelled statements held out (default 0.2)",
+    )
     train.add_argument(
         "--text-features", action="store_true", help="also learn from the wording (TF-IDF)"
     )
@@ -119,12 +148,11 @@ def _build_parser() -> argparse.ArgumentParser:
     verify.add_argument("model", type=Path, nargs="?", default=None)
     verify.set_defaults(func=_cmd_verify)
 
-    try:
-        from credscore.ingest._cli import add_extract_parser
-    except ImportError:  # ingest not installed in this build
-        pass
-    else:
-        add_extract_parser(sub)
+    from credscore.ingest._cli import add_extract_parser
+    from credscore.report._cli import add_evaluate_parser
+
+    add_extract_parser(sub)
+    add_evaluate_parser(sub)
     return parser
 
 

@@ -403,6 +403,8 @@ class CredibilityModel(BaseEstimator):
         self.reference_ = self._reference_row()
         self.n_train_rows_ = int(labelled.sum())
         self.training_fingerprint_ = _fingerprint(st[labelled])
+        made = st["made_at"][labelled]
+        self.training_period_ = [made.min().isoformat(), made.max().isoformat()]
         self.feature_names_ = list(features.columns)
         return self
 

@@ -92,3 +92,45 @@ def test_console_script_internal_error_exit_code(tmp_path):
         text=True,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_train_into_registry_promotes_then_gates(tmp_path, capsys):
+    import json
+
+    from credscore import Tables
+    from credscore.datasets.simulator import simulate
+
+    tables, _ = simulate(n_statements=1000, n_sources=40, random_state=11)
+    st = tables.statements
+    early = st[st["made_at"] < st["made_at"].quantile(0.6)]
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_tables(
+        Tables(
+            statements=early,
+            sources=tables.sources,
+            events=tables.events[tables.events["statement_id"].isin(early["statement_id"])],
+        ),
+        old,
+    )
+    write_tables(tables, new)
+    reg = tmp_path / "reg"
+    code, out, err = run(
+        ["train", str(old), "--registry", str(reg), "--cv", "3", "--name", "first"], capsys
+    )
+    assert code == 0, err
+    first = json.loads(out)
+    assert first["promoted"] and first["champion"] is None and first["champion_now"] == "first"
+    code, out, err = run(
+        ["train", str(new), "--registry", str(reg), "--cv", "3", "--name", "second"], capsys
+    )
+    second = json.loads(out)
+    assert code == 0 and second["champion"]["name"] == "first"
+    better = second["challenger"]["log_loss"] <= second["champion"]["log_loss"]
+    assert second["promoted"] == better
+    assert second["champion_now"] == ("second" if better else "first")
+
+
+def test_train_needs_out_or_registry(small_tables, tmp_path, capsys):
+    write_tables(small_tables, tmp_path)
+    code, _, err = run(["train", str(tmp_path)], capsys)
+    assert code == 2 and "--out" in err
