@@ -19,7 +19,7 @@ import pandas as pd
 from credscore.features import qualifiers as _qualifiers
 from credscore.features import rank as _rank
 
-__all__ = ["GROUPS", "group_columns", "reason_table"]
+__all__ = ["GROUPS", "group_columns", "group_deltas", "reason_table", "reasons"]
 
 _RETRACTION_COLUMNS = (
     "hist_n_retracted",
@@ -74,7 +74,7 @@ def _plural(n: float, word: str) -> str:
     return f"{k} {word}" + ("" if k == 1 else "s")
 
 
-def _describe_retractions(row: pd.Series, ctx: dict) -> str:
+def _describe_retractions(row: dict, ctx: dict) -> str:
     n = row.get("hist_n_prior", np.nan)
     k = row.get("hist_n_retracted", np.nan)
     if not np.isfinite(n) or n == 0:
@@ -86,11 +86,11 @@ def _describe_retractions(row: pd.Series, ctx: dict) -> str:
     return text
 
 
-def _describe_verdicts(row: pd.Series, ctx: dict) -> str:
+def _describe_verdicts(row: dict, ctx: dict) -> str:
     n = row.get("hist_n_verdicts", np.nan)
     if not np.isfinite(n) or n == 0:
         return "no earlier verdicts on record"
-    if "hist_n_false" in row.index:
+    if "hist_n_false" in row:
         false = round(row["hist_n_false"])
     else:  # undo the Beta shrinkage of the rate
         rate = row.get("hist_false_rate", np.nan)
@@ -99,7 +99,7 @@ def _describe_verdicts(row: pd.Series, ctx: dict) -> str:
     return f"{false} of {_plural(n, 'earlier verdict')} found it false"
 
 
-def _describe_qualifiers(row: pd.Series, ctx: dict) -> str:
+def _describe_qualifiers(row: dict, ctx: dict) -> str:
     spans = _qualifiers.find_qualifiers(ctx["text"], ctx["lexicon"]) if ctx["text"] else []
     if not spans:
         return "no hedges, approximations, limits or attributions"
@@ -115,21 +115,21 @@ def _describe_qualifiers(row: pd.Series, ctx: dict) -> str:
     return "statement " + "; ".join(parts)
 
 
-def _describe_rank(row: pd.Series, ctx: dict) -> str:
+def _describe_rank(row: dict, ctx: dict) -> str:
     rank = _rank.resolve_rank(ctx["title"], ctx["rank_table"])
     return _rank.describe_rank(rank)
 
 
-def _describe_context(row: pd.Series, ctx: dict) -> str:
+def _describe_context(row: dict, ctx: dict) -> str:
     context = ctx.get("context")
     return f"made in: {context}" if isinstance(context, str) and context else "context unknown"
 
 
-def _describe_text(row: pd.Series, ctx: dict) -> str:
+def _describe_text(row: dict, ctx: dict) -> str:
     return "the wording of the statement"
 
 
-_DESCRIBE: dict[str, Callable[[pd.Series, dict], str]] = {
+_DESCRIBE: dict[str, Callable[[dict, dict], str]] = {
     "retractions": _describe_retractions,
     "verdicts": _describe_verdicts,
     "qualifiers": _describe_qualifiers,
@@ -137,6 +137,35 @@ _DESCRIBE: dict[str, Callable[[pd.Series, dict], str]] = {
     "context": _describe_context,
     "text": _describe_text,
 }
+
+
+def group_deltas(
+    features: pd.DataFrame, reference: pd.Series, proba: Callable[[pd.DataFrame], np.ndarray]
+) -> tuple[list[str], np.ndarray]:
+    """Each group's effect: ``p(x) - p(x with the group at the reference)``, shape (G, n)."""
+    n = len(features)
+    groups = group_columns(list(features.columns))
+    if not groups or n == 0:
+        return list(groups), np.zeros((len(groups), n))
+    base = proba(features)
+    stacked = []
+    for cols in groups.values():
+        sub = features.copy()
+        for c in cols:
+            sub[c] = reference[c]
+        stacked.append(sub)
+    p_sub = proba(pd.concat(stacked, ignore_index=True)).reshape(len(groups), n)
+    return list(groups), base[None, :] - p_sub
+
+
+def _describe(group: str, i: int, records: list[dict], inputs: dict) -> str:
+    ctx = {
+        **inputs["ctx"],
+        "text": inputs["texts"][i],
+        "title": inputs["titles"][i],
+        "context": inputs["contexts"][i],
+    }
+    return _DESCRIBE[group](records[i], ctx)
 
 
 def reason_table(
@@ -164,49 +193,54 @@ def reason_table(
     describe_ctx : dict
         ``prior_strength``, ``false_prior``, ``lexicon``, ``rank_table``.
     """
+    groups, deltas = group_deltas(features, reference, proba)
+    records = features.to_dict("records")
+    inputs = {"ctx": describe_ctx, "texts": texts, "titles": titles, "contexts": contexts}
+    rows = [
+        {
+            "row": i,
+            "group": g,
+            "delta": float(deltas[gi, i]),
+            "description": _describe(g, i, records, inputs),
+        }
+        for i in range(len(features))
+        for gi, g in enumerate(groups)
+    ]
+    return pd.DataFrame(rows, columns=["row", "group", "delta", "description"])
+
+
+def reasons(
+    features: pd.DataFrame,
+    reference: pd.Series,
+    proba: Callable[[pd.DataFrame], np.ndarray],
+    *,
+    texts: list[str],
+    titles: list,
+    contexts: list,
+    describe_ctx: dict,
+    top: int = 3,
+) -> list[str]:
+    """One string per statement: the ``top`` groups with the largest ``|delta|``, in words.
+
+    Groups moving the probability by less than half a point are left out; only the groups
+    shown are put into words.
+    """
+    groups, deltas = group_deltas(features, reference, proba)
     n = len(features)
-    groups = group_columns(list(features.columns))
-    base = proba(features)
-    if not groups or n == 0:
-        return pd.DataFrame(columns=["row", "group", "delta", "description"])
-    stacked = []
-    for cols in groups.values():
-        sub = features.copy()
-        for c in cols:
-            sub[c] = reference[c]
-        stacked.append(sub)
-    p_sub = proba(pd.concat(stacked, ignore_index=True)).reshape(len(groups), n)
-    deltas = base[None, :] - p_sub
-    rows = []
+    if not groups:
+        return ["" for _ in range(n)]
+    order = np.argsort(-np.abs(deltas), axis=0, kind="stable")[:top]
+    records = features.to_dict("records")
+    inputs = {"ctx": describe_ctx, "texts": texts, "titles": titles, "contexts": contexts}
+    out = []
     for i in range(n):
-        ctx = {**describe_ctx, "text": texts[i], "title": titles[i], "context": contexts[i]}
-        row = features.iloc[i]
-        for gi, g in enumerate(groups):
-            rows.append(
-                {
-                    "row": i,
-                    "group": g,
-                    "delta": float(deltas[gi, i]),
-                    "description": _DESCRIBE[g](row, ctx),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def format_reasons(table: pd.DataFrame, n_rows: int, top: int = 3) -> list[str]:
-    """Joins the ``top`` groups with the largest ``|delta|`` per row into one string."""
-    out = [""] * n_rows
-    if table.empty:
-        return out
-    order = table.assign(abs_delta=table["delta"].abs()).sort_values(
-        ["row", "abs_delta"], ascending=[True, False], kind="stable"
-    )
-    for i, grp in order.groupby("row", sort=True):  # i is the row number
         parts = []
-        for _, r in grp.head(top).iterrows():
-            if abs(r["delta"]) < 0.005:
+        for gi in order[:, i]:
+            d = deltas[gi, i]
+            if abs(d) < 0.005:
                 continue
-            sign = "+" if r["delta"] > 0 else "-"
-            parts.append(f"{r['description']} ({sign}{abs(r['delta']) * 100:.0f} pts)")
-        out[int(i)] = "; ".join(parts) if parts else "close to the base rate on every feature"  # type: ignore[arg-type]
+            sign = "+" if d > 0 else "-"
+            words = _describe(groups[gi], i, records, inputs)
+            parts.append(f"{words} ({sign}{abs(d) * 100:.0f} pts)")
+        out.append("; ".join(parts) if parts else "close to the base rate on every feature")
     return out

@@ -42,7 +42,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from credscore._explain import format_reasons, reason_table
+from credscore._explain import reason_table, reasons
 from credscore._learners import BASE_LEARNERS, BaseLearner
 from credscore._selection import calibrated_proba, new_calibrator, select
 from credscore._tables import Tables
@@ -588,27 +588,31 @@ class CredibilityModel(BaseEstimator):
         table.insert(0, "statement_id", ids[table["row"].to_numpy(dtype=int)])
         return table.drop(columns="row")
 
-    def _reason_table(self, feats: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    def _reason_inputs(self, tables: Tables) -> dict:
         from credscore.features.extractor import _titles
 
         st = tables.statements
-        return reason_table(
-            feats,
-            self.reference_,
-            lambda f: self._predict(f)[0],
-            texts=st["text"].tolist(),
-            titles=_titles(tables).tolist(),
-            contexts=st["context"].tolist(),
-            describe_ctx={
+        return {
+            "texts": st["text"].tolist(),
+            "titles": _titles(tables).tolist(),
+            "contexts": st["context"].tolist(),
+            "describe_ctx": {
                 "prior_strength": self.prior_strength,
                 "false_prior": self.extractor_.false_prior_,
                 "lexicon": self.extractor_.lexicon_,
                 "rank_table": self.extractor_.rank_table_,
             },
+        }
+
+    def _reason_table(self, feats: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+        return reason_table(
+            feats, self.reference_, lambda f: self._predict(f)[0], **self._reason_inputs(tables)
         )
 
     def _reasons(self, feats: pd.DataFrame, tables: Tables) -> list[str]:
-        return format_reasons(self._reason_table(feats, tables), len(feats))
+        return reasons(
+            feats, self.reference_, lambda f: self._predict(f)[0], **self._reason_inputs(tables)
+        )
 
     def save(
         self,
