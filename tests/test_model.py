@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credscore import CredibilityClassifier, CredibilityModel, Tables
-from credscore._explain import format_reasons, reason_table
+from credscore._explain import reason_table, reasons
 from credscore._learners import DECREASING
 from credscore.exceptions import SchemaError
 
@@ -131,7 +131,20 @@ def test_reasons_sign_and_order_on_constructed_case():
     deltas = table.set_index("group")["delta"]
     assert deltas["qualifiers"] < 0 < deltas["rank"]
     assert abs(deltas["rank"]) > abs(deltas["qualifiers"])
-    text = format_reasons(table, 1)[0]
+    text = reasons(
+        case,
+        reference,
+        lambda f: clf.predict_proba(f)[:, 1],
+        texts=[""],
+        titles=[None],
+        contexts=[None],
+        describe_ctx={
+            "prior_strength": 5.0,
+            "false_prior": 0.5,
+            "lexicon": None,
+            "rank_table": None,
+        },
+    )[0]
     assert text.index("(+") < text.index("(-")  # the larger (rank) effect comes first
 
 
