@@ -7,8 +7,11 @@ Each class subclasses a built-in exception so that callers who catch ``ValueErro
 
 from __future__ import annotations
 
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
 __all__ = [
     "ArtifactError",
+    "CorpusNotFoundError",
     "CredscoreError",
     "LexiconError",
     "NotFittedError",
@@ -49,5 +52,12 @@ class LexiconError(CredscoreError, ValueError):
     """A cue lexicon or rank table file is malformed."""
 
 
-class NotFittedError(CredscoreError, ValueError):
-    """A model or transformer was used before ``fit``."""
+class NotFittedError(CredscoreError, _SklearnNotFittedError):
+    """A model was used before ``fit`` (also a scikit-learn ``NotFittedError``)."""
+
+
+class CorpusNotFoundError(CredscoreError, FileNotFoundError):
+    """A public corpus (or one of its split files) is not where credscore looked for it.
+
+    The message names every place that was searched and how to point credscore at the data.
+    """

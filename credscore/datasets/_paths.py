@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from credscore.exceptions import CredscoreError
+from credscore.exceptions import CorpusNotFoundError
 
 __all__ = [
     "CORPUS_FILES",
@@ -28,13 +28,6 @@ CORPUS_FILES: dict[str, dict[str, str]] = {
     "liar": {"train": "train.tsv", "valid": "valid.tsv", "test": "test.tsv"},
     "liar2": {"train": "train.csv", "valid": "valid.csv", "test": "test.csv"},
 }
-
-
-class CorpusNotFoundError(CredscoreError, FileNotFoundError):
-    """A public corpus (or one of its split files) is not where credscore looked for it.
-
-    The message names every place that was searched and how to point credscore at the data.
-    """
 
 
 def default_data_dir() -> Path:
