@@ -312,7 +312,7 @@ class CredibilityModel(BaseEstimator):
     >>> from credscore.datasets.simulator import simulate
     >>> tables, _ = simulate(n_statements=600, n_sources=40, random_state=0)
     >>> model = CredibilityModel(base_learners=("logistic",), cv=3).fit(tables)
-    >>> out = model.score(tables.statements.head(3), sources=tables.sources, events=tables.events)
+    >>> out = model.score(tables.statements.head(3), history=tables)  # earlier record as history
     >>> list(out.columns)
     ['statement_id', 'p_reliable', 'p_low', 'p_high', 'reasons']
     """
