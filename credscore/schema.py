@@ -117,7 +117,8 @@ def _parse_times(
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         return series.dt.tz_convert("UTC").astype("datetime64[ns, UTC]"), True
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return series.dt.tz_localize("UTC").astype("datetime64[ns, UTC]"), False
+        aware = None if series.isna().all() else False  # an all-missing column has no zone
+        return series.dt.tz_localize("UTC").astype("datetime64[ns, UTC]"), aware
     raw = series.astype(object)
     awareness = np.array([_is_aware_value(v) for v in raw], dtype=object)
     kinds = {a for a in awareness if a is not None}

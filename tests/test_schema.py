@@ -121,3 +121,10 @@ def test_input_not_mutated_and_tables_accepted():
 def test_not_a_dataframe():
     with pytest.raises(SchemaError, match="not a pandas DataFrame"):
         validate_tables([1, 2, 3])  # type: ignore[arg-type]
+
+
+def test_all_missing_naive_column_does_not_clash_with_aware_times():
+    st = _st(made_at=pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"], utc=True))
+    st["label_at"] = pd.NaT  # a naive datetime64 column holding no value
+    t = validate_tables(st, SRC)
+    assert t.statements["label_at"].isna().all()
