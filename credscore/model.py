@@ -437,8 +437,16 @@ class CredibilityModel(BaseEstimator):
         history: Tables | None = None,
     ) -> pd.DataFrame:
         """The feature rows the model sees (one per statement, input order)."""
+        return self._prepare(statements, sources, events, history)[1]
+
+    def _prepare(
+        self, statements: Any, sources: Any, events: Any, history: Tables | None
+    ) -> tuple[Tables, pd.DataFrame]:
+        """Validated tables and their feature rows (history merged behind them)."""
         check_is_fitted(self, "classifier_")
-        return self.extractor_.transform(self._tables(statements, sources, events), history=history)
+        tables = self._tables(statements, sources, events)
+        combined, rows = merge_history(tables, history)
+        return tables, self.extractor_._transform_tables(combined, rows)
 
     def _predict(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(p, p_low, p_high)`` for feature rows, after any :meth:`recalibrate` map."""
@@ -481,10 +489,7 @@ class CredibilityModel(BaseEstimator):
         -------
         self
         """
-        check_is_fitted(self, "classifier_")
-        tables = self._tables(statements, sources, events)
-        combined, rows = merge_history(tables, history)
-        feats = self.extractor_._transform_tables(combined, rows)
+        tables, feats = self._prepare(statements, sources, events, history)
         st = tables.statements
         keep = st["label"].notna().to_numpy()
         if since is not None:
@@ -551,10 +556,7 @@ class CredibilityModel(BaseEstimator):
         DataFrame
             ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
         """
-        check_is_fitted(self, "classifier_")
-        tables = self._tables(statements, sources, events)
-        combined, rows = merge_history(tables, history)
-        feats = self.extractor_._transform_tables(combined, rows)
+        tables, feats = self._prepare(statements, sources, events, history)
         p, low, high = self._predict(feats)
         out = pd.DataFrame(
             {
@@ -579,10 +581,7 @@ class CredibilityModel(BaseEstimator):
         history: Tables | None = None,
     ) -> pd.DataFrame:
         """Long table of every group's effect: ``statement_id, group, delta, description``."""
-        check_is_fitted(self, "classifier_")
-        tables = self._tables(statements, sources, events)
-        combined, rows = merge_history(tables, history)
-        feats = self.extractor_._transform_tables(combined, rows)
+        tables, feats = self._prepare(statements, sources, events, history)
         table = self._reason_table(feats, tables)
         ids = tables.statements["statement_id"].to_numpy(dtype=object)
         table.insert(0, "statement_id", ids[table["row"].to_numpy(dtype=int)])
