@@ -450,6 +450,8 @@ class CredibilityModel(BaseEstimator):
 
     def _predict(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(p, p_low, p_high)`` for feature rows, after any :meth:`recalibrate` map."""
+        if len(feats) == 0:  # an empty table scores to an empty table
+            return np.empty(0), np.empty(0), np.empty(0)
         p = self.classifier_.predict_proba(feats)[:, 1]
         low, high = self.classifier_.predict_interval(feats)
         recal = getattr(self, "recalibration_", None)

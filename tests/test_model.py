@@ -155,3 +155,12 @@ def test_text_features_model(sim_tables):
     assert "text" in model.feature_names_
     out = model.score(tables.statements.head(5), history=tables)
     assert out["p_reliable"].between(0, 1).all()
+
+
+def test_empty_table_scores_to_empty_table(fitted_model):
+    empty = pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in ("statement_id", "source_id", "text", "made_at")}
+    )
+    out = fitted_model.score(empty)
+    assert list(out.columns) == ["statement_id", "p_reliable", "p_low", "p_high", "reasons"]
+    assert len(out) == 0
