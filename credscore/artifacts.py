@@ -32,8 +32,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sklearn
-import skops
-import skops.io as sio
 
 from credscore._io import _umask, atomic_write_bytes, atomic_write_text
 from credscore._version import __version__
@@ -92,6 +90,19 @@ _SKOPS = "model.skops"
 _MANIFEST = "manifest.json"
 _MANIFEST_HASH = "manifest.sha256"
 _CARD = "MODEL_CARD.md"
+
+
+def _sio():
+    """skops.io, imported on first use (importing it loads every scikit-learn estimator)."""
+    import skops.io
+
+    return skops.io
+
+
+def _skops_version() -> str:
+    from importlib.metadata import version
+
+    return version("skops")
 
 
 def _sha256(data: bytes) -> str:
@@ -187,6 +198,7 @@ def save_model(
             str(k): (v if isinstance(v, str) else float(v)) for k, v in model.reference_.items()
         },
     }
+    sio = _sio()
     skops_bytes = sio.dumps(payload)
     params = model.get_params()
     manifest: dict[str, Any] = {
@@ -195,7 +207,7 @@ def save_model(
         "versions": {
             "credscore": __version__,
             "scikit-learn": sklearn.__version__,
-            "skops": skops.__version__,
+            "skops": _skops_version(),
             "numpy": np.__version__,
             "pandas": pd.__version__,
             "python": platform.python_version(),
@@ -315,6 +327,7 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
     manifest = verify_artifact(root)
     skops_path = root / _SKOPS
     data = skops_path.read_bytes()
+    sio = _sio()
     untrusted = set(sio.get_untrusted_types(data=data))
     unknown = sorted(untrusted - set(TRUSTED_TYPES))
     if unknown:
