@@ -197,6 +197,7 @@ def save_model(
         "reference": {
             str(k): (v if isinstance(v, str) else float(v)) for k, v in model.reference_.items()
         },
+        "recalibration": getattr(model, "recalibration_", None),
     }
     sio = _sio()
     skops_bytes = sio.dumps(payload)
@@ -223,6 +224,7 @@ def save_model(
             "data": training_data,
         },
         "selection": _jsonable(model.selection_),
+        "recalibration": _jsonable(getattr(model, "recalibration_", None)),
         "metrics": _jsonable(metrics or {}),
         "trusted_types": sorted(sio.get_untrusted_types(data=skops_bytes)),
     }
@@ -365,6 +367,7 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
     model.training_fingerprint_ = manifest["training"]["fingerprint"]
     model.training_period_ = manifest["training"].get("period")
     model.feature_names_ = list(manifest["feature_columns"])
+    model.recalibration_ = payload.get("recalibration")
     model.manifest_ = manifest
     return model
 

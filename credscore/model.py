@@ -495,7 +495,9 @@ class CredibilityModel(BaseEstimator):
         st = tables.statements
         keep = st["label"].notna().to_numpy()
         if since is not None:
-            keep &= (st["made_at"] >= pd.Timestamp(since, tz="UTC")).to_numpy()
+            start = pd.Timestamp(since)
+            start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+            keep = keep & (st["made_at"] >= start).to_numpy()
         y = st["label"].to_numpy()[keep]
         if keep.sum() < 20 or len(np.unique(y)) < 2:
             raise SchemaError(

@@ -133,3 +133,20 @@ def test_registry_promotes_atomically(tmp_path, fitted_model):
     with pytest.raises(ArtifactError):
         reg.promote("missing")
     assert sorted(p.name for p in (tmp_path / "reg").iterdir()) == ["CHAMPION", "v1", "v2"]
+
+
+def test_recalibration_survives_save_and_load(sim_tables, tmp_path):
+    from credscore import CredibilityModel
+
+    tables, _ = sim_tables
+    model = CredibilityModel(base_learners=("logistic",), cv=3).fit(tables)
+    before = model.predict_proba(tables)[:, 1]
+    model.recalibrate(tables, since=tables.statements["made_at"].quantile(0.5))
+    assert model.recalibration_["slope"] > 0 and model.recalibration_["n"] > 0
+    after = model.predict_proba(tables)[:, 1]
+    assert not np.allclose(before, after)
+    assert np.all(np.diff(after[np.argsort(before)]) >= -1e-12)  # same ranking
+    model.save(tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert loaded.recalibration_ == model.recalibration_
+    np.testing.assert_allclose(loaded.predict_proba(tables)[:, 1], after, rtol=0, atol=1e-12)
