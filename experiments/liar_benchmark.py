@@ -41,7 +41,6 @@ import pandas as pd
 
 from credscore import CredibilityModel, Tables
 from credscore.datasets import load_liar
-from credscore.model import CredibilityClassifier
 
 
 def load_split(seed: int = 0, frac: float | None = None) -> tuple[Tables, Tables, np.ndarray]:
@@ -95,41 +94,6 @@ def predict_credscore(
     return out["p_reliable"].to_numpy(dtype=float), info
 
 
-def refit_shuffled(model: CredibilityModel, train: Tables) -> CredibilityModel:
-    """Re-fits ``model``'s classifier with shuffled stratified folds instead of time-ordered ones.
-
-    The features (point-in-time history included) are unchanged; only the folds used for model
-    selection and for the out-of-fold scores the calibrator is fitted on differ. A diagnostic
-    of one candidate change: with time-ordered expanding folds the out-of-fold scores come from
-    models fitted on 1/(k+1) .. k/(k+1) of the rows, whose histories are also thinner, so the
-    calibrator may shrink scores that the final model (all rows) does not need shrunk. On
-    LIAR valid it brings the slope from 1.20 to 1.06 at the same log loss, but does not fix
-    calibration-in-the-large (see the oracle-intercept diagnostic).
-    """
-    X = model.features(train)
-    y = train.statements["label"].to_numpy(dtype=int)
-    p = model.classifier_.get_params()
-    model.classifier_ = CredibilityClassifier(**p).fit(X, y)
-    return model
-
-
-def predict_credscore_shuffled(
-    train: Tables, valid: Tables, **params: Any
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """Like :func:`predict_credscore`, with :func:`refit_shuffled` applied."""
-    model = refit_shuffled(CredibilityModel(**params).fit(train), train)
-    out = model.score(valid, history=train, explain=False)
-    sel = model.selection_
-    info = {
-        "base": sel["base"],
-        "calibrator": sel["calibrator"],
-        "folds": sel["folds"],
-        "n_splits": sel["n_splits"],
-        "cv_table": sel["cv_table"],
-    }
-    return out["p_reliable"].to_numpy(dtype=float), info
-
-
 def run(
     *,
     cv: int = 5,
@@ -163,10 +127,6 @@ def run(
         "credscore + text", predict_credscore, train, valid, cv=cv, text_features=True
     )
     preds["credscore + text features"] = p
-    p, selection["credscore, shuffled folds"] = timed(
-        "credscore, shuffled folds", predict_credscore_shuffled, train, valid, cv=cv
-    )
-    preds["credscore, calibrated on shuffled-fold OOF scores (diagnostic)"] = p
     rows = {
         name: bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim, seed=seed) for name, p in preds.items()
     }

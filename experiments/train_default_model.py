@@ -12,18 +12,15 @@ Only the general feature families (history, qualifiers, rank, context): no speak
 no vocabulary from the data (``text_features=False``); a new user's own tables supply the
 sources' records. The history features are point-in-time over LIAR's seeded pseudo-order.
 
-Folds: LIAR has no dates, so its pseudo-order is random and time-ordered folds only waste
-rows; worse, their out-of-fold scores come from models fitted on a fraction of the rows, so
-the calibrator learns to shrink scores the final model does not need shrunk (calibration
-slope > 1 on LIAR valid). The classifier is therefore re-fitted with shuffled stratified folds
-(:func:`refit_shuffled`); pass ``--folds time`` for the library default.
+Folds: the library default — learner and calibrator chosen by time-ordered CV log loss (over
+LIAR's pseudo-order), final model a cross-fitted ensemble over shuffled folds.
 
 Deterministic: the pseudo-order seed, fold seeds and learners' seeds are fixed; re-running
 reproduces the same predictions (checked in ``tests/test_benchmarks.py``).
 
 Usage::
 
-    python experiments/train_default_model.py [--out credscore/models/default] [--folds shuffled]
+    python experiments/train_default_model.py [--out credscore/models/default]
 """
 
 from __future__ import annotations
@@ -42,7 +39,6 @@ import pandas as pd
 
 from credscore import CredibilityModel, Tables
 from credscore.datasets import load_liar, load_liar2
-from credscore.model import CredibilityClassifier
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "credscore" / "models" / "default"
@@ -56,19 +52,10 @@ TRAINING_DATA = (
 )
 
 
-def refit_shuffled(model: CredibilityModel, train: Tables) -> CredibilityModel:
-    """Re-fits the classifier with shuffled stratified folds (same features, same parameters)."""
-    X = model.features(train)
-    y = train.statements["label"].to_numpy(dtype=int)
-    model.classifier_ = CredibilityClassifier(**model.classifier_.get_params()).fit(X, y)
-    return model
-
-
-def fit_default(train: Tables, *, cv: int = 5, folds: str = "time") -> CredibilityModel:
+def fit_default(train: Tables, *, cv: int = 5) -> CredibilityModel:
     """The default model's recipe on ``train`` tables."""
     model = CredibilityModel(families=FAMILIES, text_features=False, cv=cv, random_state=0)
-    model.fit(train)
-    return refit_shuffled(model, train) if folds == "shuffled" else model
+    return model.fit(train)
 
 
 def _norm_text(s: pd.Series) -> pd.Series:
@@ -100,7 +87,6 @@ def _brief(r: dict[str, Any]) -> dict[str, Any]:
 def train_and_evaluate(
     *,
     cv: int = 5,
-    folds: str = "shuffled",
     n_boot: int = 1000,
     n_sim: int = 1000,
     frac: float | None = None,
@@ -116,7 +102,7 @@ def train_and_evaluate(
     train = bc.subset(liar, tr)
     valid = bc.subset(liar, bc.hide_labels(va))
     y = va["label"].to_numpy(dtype=float)
-    model = fit_default(train, cv=cv, folds=folds)
+    model = fit_default(train, cv=cv)
     p = model.score(valid, history=train, explain=False)["p_reliable"].to_numpy()
     # the floor's reference: the plain pipeline (speaker identity and vocabulary included)
     c_tr, c_va = bc.history_counts(train, valid)
@@ -230,10 +216,9 @@ def card(model: CredibilityModel, metrics: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(DEFAULT_OUT))
-    ap.add_argument("--folds", choices=("shuffled", "time"), default="time")
     ap.add_argument("--cv", type=int, default=5)
     args = ap.parse_args(argv)
-    model, metrics = train_and_evaluate(cv=args.cv, folds=args.folds)
+    model, metrics = train_and_evaluate(cv=args.cv)
     path = model.save(
         args.out, metrics=metrics, training_data=TRAINING_DATA, card=card(model, metrics)
     )
