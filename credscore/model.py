@@ -59,6 +59,21 @@ __all__ = ["CALIBRATORS", "CredibilityClassifier", "CredibilityModel"]
 CALIBRATORS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature", "venn_abers")
 
 
+#: Decimals kept of a base learner's decision value before calibration.
+SCORE_DECIMALS = 10
+
+
+def _stable(scores: np.ndarray) -> np.ndarray:
+    """Decision values rounded to :data:`SCORE_DECIMALS` decimals.
+
+    A linear model's score for the same row can differ in the last bit between batches of
+    different sizes (vectorised arithmetic); Venn-Abers and isotonic calibration treat a score
+    tied with a calibration score differently from one a bit away, so the unrounded score would
+    make a statement's interval depend on what else is scored with it.
+    """
+    return np.round(np.asarray(scores, dtype=float), SCORE_DECIMALS)
+
+
 class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     """Calibrated binary classifier with cross-validated choice of learner and calibrator.
 
@@ -205,7 +220,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         base = BaseLearner(
             kind, C=self.C, max_iter=self.max_iter, random_state=self.random_state
         ).fit(X, y)
-        scores = base.decision_function(X_cal)
+        scores = _stable(base.decision_function(X_cal))
         cal = new_calibrator(calibrator).fit(scores, y_cal)
         if np.any(np.diff(calibrated_proba(cal, np.sort(scores))) < -1e-12):
             # a decreasing map would invert the ranking and break the domain monotonicity;
@@ -243,7 +258,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         frame = self._frame(X, reset=False)
         ps, p0s, p1s = [], [], []
         for base, cal, va in self.members_:
-            scores = base.decision_function(frame)
+            scores = _stable(base.decision_function(frame))
             ps.append(calibrated_proba(cal, scores))
             p0, p1 = va.predict_interval(scores)
             p0s.append(np.asarray(p0, float))
