@@ -41,7 +41,7 @@ from credscore.datasets._liar_common import (
     slugify_speaker,
     warn_parse_issues,
 )
-from credscore.datasets._paths import CORPUS_FILES, CorpusNotFoundError, resolve_corpus_dir
+from credscore.datasets._paths import read_splits
 
 __all__ = [
     "LABEL_DELAY",
@@ -282,23 +282,7 @@ def load_liar(
     >>> t.sources[["source_id", "title", "source_type"]].values.tolist()
     [['jane-doe', 'Mayor', 'person']]
     """
-    folder = resolve_corpus_dir("liar", path)
-    files = CORPUS_FILES["liar"]
-    if splits is None:
-        splits = [s for s, f in files.items() if (folder / f).is_file()]
-    frames = []
-    for split in splits:
-        if split not in files:
-            raise ValueError(f"unknown LIAR split {split!r}; expected one of {sorted(files)}")
-        file = folder / files[split]
-        if not file.is_file():
-            present = sorted(p.name for p in folder.iterdir())
-            raise CorpusNotFoundError(
-                f"LIAR split {split!r} not found: no {file}; the folder holds {present}. "
-                "Ask for the splits you have, e.g. splits=('train', 'valid')."
-            )
-        frames.append(read_liar_tsv(file).assign(split=split))
-    raw = pd.concat(frames, ignore_index=True)
+    raw = read_splits("liar", path, splits, read_liar_tsv, "('train', 'valid')")
     statements = _to_statements(raw, seed)
     warn_parse_issues(statements, "LIAR")
     sources = build_sources(statements, org_flag=statements["party"] == "organization")

@@ -29,7 +29,7 @@ from credscore.datasets._liar_common import (
     slugify_speaker,
     warn_parse_issues,
 )
-from credscore.datasets._paths import CORPUS_FILES, CorpusNotFoundError, resolve_corpus_dir
+from credscore.datasets._paths import read_splits
 
 __all__ = ["LIAR2_COLUMNS", "LIAR2_DROPPED", "load_liar2", "read_liar2_csv"]
 
@@ -165,23 +165,8 @@ def load_liar2(
     >>> "justification" in t.statements, t.sources["title"].tolist()
     (False, ['a mayor'])
     """
-    folder = resolve_corpus_dir("liar2", path)
-    files = CORPUS_FILES["liar2"]
-    if splits is None:
-        splits = [s for s, f in files.items() if (folder / f).is_file()]
-    frames = []
-    for split in splits:
-        if split not in files:
-            raise ValueError(f"unknown LIAR2 split {split!r}; expected one of {sorted(files)}")
-        file = folder / files[split]
-        if not file.is_file():
-            present = sorted(p.name for p in folder.iterdir())
-            raise CorpusNotFoundError(
-                f"LIAR2 split {split!r} not found: no {file}; the folder holds {present}. "
-                "Ask for the splits you have, e.g. splits=('valid',)."
-            )
-        frames.append(read_liar2_csv(file).assign(split=split))
-    statements = _to_statements(pd.concat(frames, ignore_index=True))
+    raw = read_splits("liar2", path, splits, read_liar2_csv, "('valid',)")
+    statements = _to_statements(raw)
     warn_parse_issues(statements, "LIAR2")
     return Tables(statements=statements, sources=build_sources(statements), events=_empty("events"))
 

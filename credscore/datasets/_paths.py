@@ -7,7 +7,10 @@ up, in order, under ``$CREDSCORE_DATASETS/<name>`` and ``<repo>/../shared/datase
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from credscore.exceptions import CorpusNotFoundError
 
@@ -135,3 +138,35 @@ def resolve_corpus_dir(name: str, path: str | os.PathLike[str] | None = None) ->
         + ("" if path is not None else f" (from {ENV_VAR} or <repo>/../shared/datasets)")
         + f"; {how}. The corpus is research data and is not shipped with credscore."
     )
+
+
+def read_splits(
+    name: str,
+    path: str | os.PathLike[str] | None,
+    splits: Sequence[str] | None,
+    reader: Callable[[Path], pd.DataFrame],
+    example: str,
+) -> pd.DataFrame:
+    """Reads the asked splits of corpus ``name`` with ``reader``, each tagged with ``split``.
+
+    ``splits=None`` reads every split file present. An unknown split is a ``ValueError``; a
+    known one whose file is missing is a :class:`CorpusNotFoundError` listing what is there.
+    """
+    label = name.upper()
+    folder = resolve_corpus_dir(name, path)
+    files = CORPUS_FILES[name]
+    if splits is None:
+        splits = [s for s, f in files.items() if (folder / f).is_file()]
+    frames = []
+    for split in splits:
+        if split not in files:
+            raise ValueError(f"unknown {label} split {split!r}; expected one of {sorted(files)}")
+        file = folder / files[split]
+        if not file.is_file():
+            present = sorted(p.name for p in folder.iterdir())
+            raise CorpusNotFoundError(
+                f"{label} split {split!r} not found: no {file}; the folder holds {present}. "
+                f"Ask for the splits you have, e.g. splits={example}."
+            )
+        frames.append(reader(file).assign(split=split))
+    return pd.concat(frames, ignore_index=True)
