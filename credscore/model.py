@@ -394,6 +394,7 @@ class CredibilityModel(BaseEstimator):
                 "nothing to learn from. Fix: add 1 (held up) / 0 (did not) labels.",
                 table="statements",
             )
+        combined, rows = merge_history(tables, history)  # validated once, used twice
         self.extractor_ = FeatureExtractor(
             families=self.families,
             prior_strength=self.prior_strength,
@@ -401,8 +402,8 @@ class CredibilityModel(BaseEstimator):
             lexicon=self.lexicon,
             rank_table=self.rank_table,
             include_text=self.text_features,
-        ).fit(tables, history=history)
-        features = self.extractor_.transform(tables, history=history)
+        )._fit_tables(combined)
+        features = self.extractor_._transform_tables(combined, rows)
         st = tables.statements
         y_train = st["label"].to_numpy()[labelled].astype(int)
         time = pd.DatetimeIndex(st["made_at"]).asi8[labelled]

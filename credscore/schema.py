@@ -86,16 +86,11 @@ def _row_names(df: pd.DataFrame, table: str, positions: Iterable[int]) -> list:
 def _as_str(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Strings for non-missing values; returns the converted series and the missing mask."""
     missing = series.isna().to_numpy()
-    values = np.empty(len(series), dtype=object)
-    raw = series.to_numpy(dtype=object)
-    for i, v in enumerate(raw):  # ids are short; this runs once per table, not per feature
-        if missing[i]:
-            values[i] = None
-        elif isinstance(v, float) and v.is_integer():
-            values[i] = str(int(v))
-        else:
-            values[i] = str(v).strip()
-    return pd.Series(values, index=series.index, dtype=object), missing
+    if pd.api.types.is_float_dtype(series.dtype):  # 7.0 (an int column that met a NaN) -> "7"
+        text = series.map(lambda v: str(int(v)) if v.is_integer() else str(v), na_action="ignore")
+    else:
+        text = series.astype("string").str.strip()
+    return text.astype(object).where(~missing, None), missing
 
 
 def _is_aware_value(v: object) -> bool | None:
@@ -120,7 +115,12 @@ def _parse_times(
         aware = None if series.isna().all() else False  # an all-missing column has no zone
         return series.dt.tz_localize("UTC").astype("datetime64[ns, UTC]"), aware
     raw = series.astype(object)
-    awareness = np.array([_is_aware_value(v) for v in raw], dtype=object)
+    if pd.api.types.infer_dtype(raw, skipna=True) == "string":  # the usual case, vectorised
+        stripped = raw.where(raw.notna(), "").astype("string").str.strip()
+        has_zone = stripped.str.contains(_TZ_SUFFIX).astype(object)
+        awareness = has_zone.where(stripped != "", None).to_numpy(dtype=object)
+    else:
+        awareness = np.array([_is_aware_value(v) for v in raw], dtype=object)
     kinds = {a for a in awareness if a is not None}
     if len(kinds) > 1:
         naive = np.flatnonzero(awareness == False)  # noqa: E712 - object array comparison
@@ -216,23 +216,14 @@ def _normalise_labels(df: pd.DataFrame, problems: _Problems) -> None:
     if "label" not in df.columns:
         df["label"] = np.nan
         return
-    raw = df["label"].astype(object).to_numpy()
-    out = np.full(len(raw), np.nan)
-    bad = []
-    for i, v in enumerate(raw):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            continue
-        if isinstance(v, bool | np.bool_):
-            out[i] = float(v)
-        elif isinstance(v, int | float | np.integer | np.floating) and float(v) in (0.0, 1.0):
-            out[i] = float(v)
-        elif isinstance(v, str) and v.strip().lower() in _LABEL_WORDS:
-            out[i] = _LABEL_WORDS[v.strip().lower()]
-        elif isinstance(v, str) and not v.strip():
-            continue
-        else:
-            bad.append(i)
-    if bad:
+    raw = df["label"]
+    # every accepted spelling (1, 1.0, True, "1", "true"...) is a key of _LABEL_WORDS once written
+    # as lower-case text; missing values and blank strings are "not yet checked"
+    words = raw.astype("string").str.strip().str.lower()
+    missing = (raw.isna() | (words == "")).to_numpy()
+    out = words.map(_LABEL_WORDS).astype(float).to_numpy()
+    bad = np.flatnonzero(~missing & np.isnan(out))
+    if len(bad):
         problems.add(
             "statements",
             "label",

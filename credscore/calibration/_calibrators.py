@@ -57,6 +57,15 @@ def _check_fit_input(
     return s, t
 
 
+def _to_logit(s: NDArray[np.float64], input: str) -> NDArray[np.float64]:
+    """The log-odds scale both score-based calibrators work on."""
+    if input == "probability":
+        return logit(s, eps=1e-7)
+    if input == "decision":
+        return s
+    raise ValueError(f"input must be 'probability' or 'decision', got {input!r}.")
+
+
 class _BaseCalibrator(BaseEstimator):
     """Template: ``fit`` validates and calls ``_fit``; ``predict_proba`` calls ``_predict``."""
 
@@ -119,11 +128,7 @@ class SigmoidCalibrator(_BaseCalibrator):
         self.input = input
 
     def _x(self, s: NDArray[np.float64]) -> NDArray[np.float64]:
-        if self.input == "probability":
-            return logit(s, eps=1e-7)
-        if self.input == "decision":
-            return s
-        raise ValueError(f"input must be 'probability' or 'decision', got {self.input!r}.")
+        return _to_logit(s, self.input)
 
     def _fit(self, s: NDArray[np.float64], y: NDArray[np.float64]) -> None:
         coef, _ = fit_logistic(self._x(s), y, ridge=1e-8)
@@ -194,11 +199,7 @@ class TemperatureCalibrator(_BaseCalibrator):
         self.input = input
 
     def _z(self, s: NDArray[np.float64]) -> NDArray[np.float64]:
-        if self.input == "probability":
-            return logit(s, eps=1e-7)
-        if self.input == "decision":
-            return s
-        raise ValueError(f"input must be 'probability' or 'decision', got {self.input!r}.")
+        return _to_logit(s, self.input)
 
     def _fit(self, s: NDArray[np.float64], y: NDArray[np.float64]) -> None:
         z = self._z(s)

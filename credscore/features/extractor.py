@@ -158,6 +158,10 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             Background record (see :func:`merge_history`).
         """
         tables, _ = merge_history(_as_tables(X), history)
+        return self._fit_tables(tables)
+
+    def _fit_tables(self, tables: Tables) -> FeatureExtractor:
+        """:meth:`fit` on tables already validated and merged with their history."""
         rates = _history.population_rates(tables.statements, tables.events)
         self.retraction_prior_ = float(rates["retraction_rate"])
         self.false_prior_ = float(rates["false_rate"])
