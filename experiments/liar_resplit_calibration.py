@@ -165,6 +165,10 @@ def summarise(rows: list[dict[str, Any]], official: dict[str, Any], pool_n: int,
     k_const = sum(r["base_rate"]["passes_smece_test"] for r in rows)
     p = np.array([r["model"]["smece_p_value"] for r in rows])
     z = np.array([r["gap_z"] for r in rows])
+    slope = np.array([r["model"]["slope"]["estimate"] for r in rows], dtype=float)
+    lo = np.array([r["model"]["slope"]["low"] for r in rows], dtype=float)
+    hi = np.array([r["model"]["slope"]["high"] for r in rows], dtype=float)
+    smece_fail, slope_fail = p < ALPHA, ~((lo <= 1) & (1 <= hi))
     z_off = official["gap_z"]
     se = math.sqrt(q * (1 - q) / HOLDOUT_N * (1 - HOLDOUT_N / pool_n))
     out: dict[str, Any] = {
@@ -186,7 +190,20 @@ def summarise(rows: list[dict[str, Any]], official: dict[str, Any], pool_n: int,
             "max": float(p.max()),
             "share_below_0.05": float((p < 0.05).mean()),
         },
-        "gap_z": {"mean": float(z.mean()), "sd": float(z.std(ddof=1)) if n > 1 else None},
+        "recipe_slope": {
+            "mean": float(slope.mean()),
+            "median": float(np.median(slope)),
+            "min": float(slope.min()),
+            "max": float(slope.max()),
+            "n_interval_below_1": int((hi < 1).sum()),
+            "n_interval_above_1": int((lo > 1).sum()),
+        },
+        "recipe_failures": {
+            "smece_only": int((smece_fail & ~slope_fail).sum()),
+            "slope_only": int((~smece_fail & slope_fail).sum()),
+            "both": int((smece_fail & slope_fail).sum()),
+        },
+        "gap_z": {"mean": float(z.mean()), "sd": float(z.std(ddof=1)) if n > 1 else math.nan},
         "official": {
             "gap_z": z_off,
             "share_resplits_with_z_at_or_below": float((z <= z_off).mean()),
@@ -223,6 +240,7 @@ def _row(name: str, r: dict[str, Any]) -> str:
 def markdown(payload: dict[str, Any]) -> str:
     s, cfg, off = payload["summary"], payload["config"], payload["official"]
     rp, bp, pp, zo = s["recipe_pass"], s["base_rate_pass"], s["recipe_p"], s["official"]
+    fl, sl = s["recipe_failures"], s["recipe_slope"]
     head = (
         "| split | train rate | holdout rate | gap z | mean p | log loss | smECE "
         "| calib. slope | smECE test p | consistent | base rate: test p | base rate: p ≥ 0.05 |"
@@ -282,6 +300,11 @@ def markdown(payload: dict[str, Any]) -> str:
         f"least that large under random splitting: {zo['two_sided_normal_probability']:.4f}. "
         f"Re-split gap z: mean {s['gap_z']['mean']:+.2f}, sd {s['gap_z']['sd']:.2f} "
         "(expected 0 and 1).",
+        f"- Recipe's failures: {fl['smece_only']} by smECE only, {fl['slope_only']} by the slope "
+        f"interval only, {fl['both']} by both. Calibration slope over re-splits: mean "
+        f"{sl['mean']:.2f}, median {sl['median']:.2f}, range {sl['min']:.2f}-{sl['max']:.2f}; "
+        f"interval entirely below 1 in {sl['n_interval_below_1']}, entirely above 1 in "
+        f"{sl['n_interval_above_1']}.",
     ]
     if "correlation" in s:
         c = s["correlation"]
@@ -312,6 +335,15 @@ def conclusion(s: dict[str, Any], official: dict[str, Any]) -> str:
         f" ({zo['share_resplits_with_abs_z_at_or_above']:.0%} of the {rp['n']} re-splits had a gap "
         "at least as large)."
     )
+    fl, sl = s["recipe_failures"], s["recipe_slope"]
+    n_fail = fl["smece_only"] + fl["slope_only"] + fl["both"]
+    if n_fail:
+        text += (
+            f" Of the recipe's {n_fail} failures on re-splits, {fl['smece_only'] + fl['both']} "
+            f"had smECE test p < {ALPHA} and {fl['slope_only'] + fl['both']} a slope interval "
+            f"excluding 1 ({sl['n_interval_below_1']} below, {sl['n_interval_above_1']} above); "
+            f"the mean slope was {sl['mean']:.2f}."
+        )
     return text
 
 
