@@ -29,8 +29,17 @@ _RETRACTION_COLUMNS = (
     "hist_retracted_decayed",
     "hist_n_confirmed",
 )
+_RECORD_COLUMNS = ("hist_n_known", "hist_n_failed", "hist_failed_rate")
 #: Feature groups, in a fixed order used to break ties.
-GROUPS: tuple[str, ...] = ("retractions", "verdicts", "qualifiers", "rank", "context", "text")
+GROUPS: tuple[str, ...] = (
+    "retractions",
+    "record",
+    "verdicts",
+    "qualifiers",
+    "rank",
+    "context",
+    "text",
+)
 
 _QUALIFIER_WORDS = {
     "hedge": "hedges",
@@ -46,6 +55,8 @@ def group_of(column: str) -> str | None:
     """The group a feature column belongs to (None for columns outside every group)."""
     if column in _RETRACTION_COLUMNS:
         return "retractions"
+    if column in _RECORD_COLUMNS:
+        return "record"
     if column.startswith("hist_"):
         return "verdicts"
     if column.startswith("q_"):
@@ -99,6 +110,22 @@ def _describe_verdicts(row: dict, ctx: dict) -> str:
     return f"{false} of {_plural(n, 'earlier verdict')} found it false"
 
 
+def _describe_record(row: dict, ctx: dict) -> str:
+    n = row.get("hist_n_known", np.nan)
+    if not np.isfinite(n) or n == 0:
+        return "no earlier statement with a known outcome"
+    if "hist_n_failed" in row:
+        failed = round(row["hist_n_failed"])
+    else:  # undo the Beta shrinkage of the rate
+        rate = row.get("hist_failed_rate", np.nan)
+        a, m = ctx["prior_strength"], ctx["false_prior"]
+        failed = round(min(max(rate * (n + a) - a * m, 0.0), n))
+    return (
+        f"{failed} of {_plural(n, 'earlier statement')} with a known outcome did not hold up "
+        "(found false or walked back)"
+    )
+
+
 def _describe_qualifiers(row: dict, ctx: dict) -> str:
     spans = _qualifiers.find_qualifiers(ctx["text"], ctx["lexicon"]) if ctx["text"] else []
     if not spans:
@@ -131,6 +158,7 @@ def _describe_text(row: dict, ctx: dict) -> str:
 
 _DESCRIBE: dict[str, Callable[[dict, dict], str]] = {
     "retractions": _describe_retractions,
+    "record": _describe_record,
     "verdicts": _describe_verdicts,
     "qualifiers": _describe_qualifiers,
     "rank": _describe_rank,

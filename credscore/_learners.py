@@ -41,6 +41,8 @@ DECREASING: frozenset[str] = frozenset(
         "hist_false_rate",
         "hist_false_decayed",
         "hist_n_false",
+        "hist_n_failed",
+        "hist_failed_rate",
     }
 )
 #: Features whose increase must never lower it.

@@ -137,7 +137,8 @@ def _default_card(model: Any, manifest: dict) -> str:
         f"- training data: {manifest['training'].get('data') or 'not stated'}",
         f"- base learner: {sel.get('base')}, calibrator: {sel.get('calibrator')} "
         f"(chosen by {sel.get('folds')} {sel.get('n_splits')}-fold cross-validated log loss)",
-        f"- feature families: {', '.join(model.families)}",
+        f"- feature families: {', '.join(model.families)}"
+        + (f" (columns left out: {', '.join(model.exclude)})" if model.exclude else ""),
         "",
         "## Intended use",
         "A calibrated prior on whether a statement will hold up, from its source's record, its "
@@ -344,7 +345,8 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
     except Exception as exc:  # skops raises many types; report them as one
         raise ArtifactError(f"{skops_path} could not be loaded: {exc}") from exc
     params = dict(manifest["params"])
-    for key in ("families", "base_learners", "calibrators"):
+    params.setdefault("exclude", ())  # artifacts written before the parameter existed
+    for key in ("families", "base_learners", "calibrators", "exclude"):
         params[key] = tuple(params[key])
     model = CredibilityModel(**params)
     ext = FeatureExtractor(
@@ -354,6 +356,7 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
         lexicon=model.lexicon,
         rank_table=model.rank_table,
         include_text=model.text_features,
+        exclude=model.exclude,
     )
     for key, value in payload["extractor_state"].items():
         setattr(ext, key, np.asarray(value, dtype=object) if key.endswith("out_") else value)

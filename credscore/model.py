@@ -319,7 +319,7 @@ class CredibilityModel(BaseEstimator):
         vocabulary from the training data then ends up inside the artifact.
     base_learners, calibrators, cv, C, max_iter, random_state
         See :class:`CredibilityClassifier`.
-    prior_strength, half_life_days, lexicon, rank_table
+    prior_strength, half_life_days, lexicon, rank_table, exclude
         See :class:`~credscore.features.FeatureExtractor`.
 
     Examples
@@ -346,6 +346,7 @@ class CredibilityModel(BaseEstimator):
         lexicon: Any = None,
         rank_table: Any = None,
         random_state: int = 0,
+        exclude: Sequence[str] = (),
     ) -> None:
         self.families = families
         self.text_features = text_features
@@ -359,6 +360,7 @@ class CredibilityModel(BaseEstimator):
         self.lexicon = lexicon
         self.rank_table = rank_table
         self.random_state = random_state
+        self.exclude = exclude
 
     @staticmethod
     def _tables(X: Any, sources: Any, events: Any) -> Tables:
@@ -402,6 +404,7 @@ class CredibilityModel(BaseEstimator):
             lexicon=self.lexicon,
             rank_table=self.rank_table,
             include_text=self.text_features,
+            exclude=self.exclude,
         )._fit_tables(combined)
         features = self.extractor_._transform_tables(combined, rows)
         st = tables.statements

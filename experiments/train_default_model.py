@@ -43,6 +43,13 @@ from credscore.datasets import load_liar, load_liar2
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "credscore" / "models" / "default"
 FAMILIES = ("history", "qualifiers", "rank", "context")
+#: Verdict-only history columns left out: the source's record enters through the pooled
+#: ``hist_n_known`` / ``hist_n_failed`` / ``hist_failed_rate`` instead. On LIAR (no events)
+#: those equal the verdict-only ones, so the fit is the same; on a user's tables a statement
+#: walked back (retraction, correction, scope narrowing) with no verdict yet then counts like
+#: one found false. Without this the model would ignore retractions entirely: LIAR has none,
+#: so the retraction columns never vary in training and get no weight.
+EXCLUDE = ("hist_n_verdicts", "hist_n_false", "hist_false_rate", "hist_false_decayed")
 TRAINING_DATA = (
     "LIAR (Wang, ACL 2017) train split: 10,269 PolitiFact statements (about 2007-2016), binary "
     "label half-true and above = 1; license: research use only (see the LIAR README). History "
@@ -54,7 +61,9 @@ TRAINING_DATA = (
 
 def fit_default(train: Tables, *, cv: int = 5) -> CredibilityModel:
     """The default model's recipe on ``train`` tables."""
-    model = CredibilityModel(families=FAMILIES, text_features=False, cv=cv, random_state=0)
+    model = CredibilityModel(
+        families=FAMILIES, text_features=False, cv=cv, random_state=0, exclude=EXCLUDE
+    )
     return model.fit(train)
 
 
@@ -124,6 +133,7 @@ def train_and_evaluate(
             "folds": model.selection_["folds"],
         },
     }
+    metrics["retraction_effect"] = retraction_effect(model)
     if frac is None:  # out-of-time check: a new user's tables, history from their own verdicts
         fresh = liar2_fresh(liar)
         y2 = fresh.statements["label"].to_numpy(dtype=float)
@@ -135,6 +145,44 @@ def train_and_evaluate(
             bc.evaluate(y2[recent], p2[recent], n_boot=n_boot, n_sim=n_sim)
         )
     return model, metrics
+
+
+def retraction_effect(model: CredibilityModel) -> dict[str, float]:
+    """P(holds up) of a plain statement by a source with 4 earlier statements, no verdicts,
+    with 0, 1 and 2 of them walked back (retraction-type events before the statement)."""
+    t0 = pd.Timestamp("2024-01-01", tz="UTC")
+    st = pd.DataFrame(
+        {
+            "statement_id": [f"e{i}" for i in range(4)] + ["target"],
+            "source_id": ["src"] * 5,
+            "text": ["Officials reported the figures."] * 4 + ["The bridge was closed."],
+            "made_at": [t0 + pd.Timedelta(days=i) for i in range(5)],
+        }
+    )
+    out = {}
+    for k in (0, 1, 2):
+        ev = pd.DataFrame(
+            {
+                "event_id": [f"r{i}" for i in range(k)],
+                "statement_id": [f"e{i}" for i in range(k)],
+                "kind": ["retraction"] * k,
+                "at": [t0 + pd.Timedelta(days=3, hours=12)] * k,
+            }
+        )
+        p = model.predict_proba(st, events=ev if k else None)[-1, 1]
+        out[f"walked_back_{k}_of_4"] = round(float(p), 4)
+    return out
+
+
+def _retraction_effect_line(metrics: dict[str, Any]) -> str:
+    e = metrics.get("retraction_effect")
+    if not e:
+        return ""
+    return (
+        "Measured on a constructed source with 4 earlier statements and no verdicts: "
+        f"P(holds up) {e['walked_back_0_of_4']:.3f} with none walked back, "
+        f"{e['walked_back_1_of_4']:.3f} with one, {e['walked_back_2_of_4']:.3f} with two."
+    )
 
 
 def card(model: CredibilityModel, metrics: dict[str, Any]) -> str:
@@ -204,8 +252,12 @@ def card(model: CredibilityModel, metrics: dict[str, Any]) -> str:
             "often false (viral posts). The source-record features adapt when your tables hold "
             "recent verdicts; without them, expect over-estimates on recent viral content. "
             "Recalibrate on your most recent labelled window.",
-            "- Retraction and correction features were never exercised in training (LIAR has no "
-            "such events); their effect comes from monotone constraints, not evidence.",
+            "- Retractions: LIAR has no retraction events, so the separate retraction columns "
+            "never varied in training and carry no weight. The source's record enters through "
+            "the pooled columns instead (`hist_failed_rate`: verdicts, plus statements walked "
+            "back with no verdict yet), so a retraction counts like a false verdict. That "
+            "equivalence is an assumption, not something learned from data. "
+            + _retraction_effect_line(metrics),
             "- Rank and qualifier features come from versioned data files; the artifact refuses to "
             "load if they change: retrain with `experiments/train_default_model.py`.",
             "",

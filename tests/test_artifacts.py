@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import credscore
@@ -150,3 +151,48 @@ def test_recalibration_survives_save_and_load(sim_tables, tmp_path):
     loaded = load_model(tmp_path / "m")
     assert loaded.recalibration_ == model.recalibration_
     np.testing.assert_allclose(loaded.predict_proba(tables)[:, 1], after, rtol=0, atol=1e-12)
+
+
+def test_exclude_survives_save_and_load(sim_tables, tmp_path):
+    from credscore import CredibilityModel
+
+    tables, _ = sim_tables
+    model = CredibilityModel(base_learners=("logistic",), cv=3, exclude=("hist_false_rate",))
+    model.fit(tables)
+    model.save(tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert loaded.exclude == ("hist_false_rate",)
+    assert "hist_false_rate" not in loaded.feature_names_
+    np.testing.assert_allclose(
+        loaded.predict_proba(tables)[:, 1], model.predict_proba(tables)[:, 1], rtol=0, atol=1e-12
+    )
+    assert "columns left out: hist_false_rate" in (tmp_path / "m" / "MODEL_CARD.md").read_text()
+
+
+def test_default_model_weighs_walked_back_statements():
+    """LIAR has no retraction events; the default model still lowers a source's next statement
+    when its earlier ones were walked back (through the pooled record columns)."""
+    model = load_model()
+    t0 = pd.Timestamp("2024-01-01", tz="UTC")
+    st = pd.DataFrame(
+        {
+            "statement_id": [f"e{i}" for i in range(4)] + ["target"],
+            "source_id": ["src"] * 5,
+            "text": ["Officials reported the figures."] * 4 + ["The bridge was closed."],
+            "made_at": [t0 + pd.Timedelta(days=i) for i in range(5)],
+        }
+    )
+
+    def p(k: int, kind: str = "retraction") -> float:
+        ev = pd.DataFrame(
+            {
+                "event_id": [f"r{i}" for i in range(k)],
+                "statement_id": [f"e{i}" for i in range(k)],
+                "kind": [kind] * k,
+                "at": [t0 + pd.Timedelta(days=3, hours=12)] * k,
+            }
+        )
+        return float(model.predict_proba(st, events=ev if k else None)[-1, 1])
+
+    assert p(0) - p(1) > 0.01 and p(1) - p(2) > 0.01
+    assert p(1, "scope_narrowing") == pytest.approx(p(1, "correction")) == pytest.approx(p(1))

@@ -164,3 +164,22 @@ def test_empty_table_scores_to_empty_table(fitted_model):
     out = fitted_model.score(empty)
     assert list(out.columns) == ["statement_id", "p_reliable", "p_low", "p_high", "reasons"]
     assert len(out) == 0
+
+
+def test_exclude_leaves_columns_out_and_names_bad_ones(sim_tables):
+    tables, _ = sim_tables
+    verdict_only = ("hist_n_verdicts", "hist_n_false", "hist_false_rate", "hist_false_decayed")
+    model = CredibilityModel(base_learners=("logistic",), cv=3, exclude=verdict_only).fit(tables)
+    assert not set(verdict_only) & set(model.feature_names_)
+    assert {"hist_n_known", "hist_n_failed", "hist_failed_rate"} <= set(model.feature_names_)
+    assert list(model.features(tables.statements.head(3), history=tables).columns) == (
+        model.feature_names_
+    )
+    with pytest.raises(ValueError, match=r"exclude: \['hist_typo'\]"):
+        CredibilityModel(exclude=("hist_typo",)).fit(tables)
+    with pytest.raises(ValueError, match="every feature column"):
+        CredibilityModel(families=("context",), exclude=_context_columns(model)).fit(tables)
+
+
+def _context_columns(model):
+    return tuple(c for c in model.feature_names_ if c.startswith("ctx_"))

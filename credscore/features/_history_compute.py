@@ -35,6 +35,9 @@ COLUMNS: tuple[str, ...] = (
     "hist_retracted_decayed",
     "hist_false_decayed",
     "hist_n_false",
+    "hist_n_known",
+    "hist_n_failed",
+    "hist_failed_rate",
 )
 #: Positions of the retraction-type kinds in ``EVENT_KINDS`` (``HistoryArrays.ev_kind``).
 RET_IDX = np.array([EVENT_KINDS.index(k) for k in RETRACTION_KINDS])
@@ -109,6 +112,13 @@ def compute_history(
     vx = np.column_stack([np.ones(len(vk)), vfalse.astype(np.float64)])
     dec = decayed_before(vs, vt, None, vx, q, h_ns, presorted=True)
 
+    # Outcomes: the verdict when visible, else "walked back" when a retraction is visible.
+    # A retracted statement is pending (counts as failed) from its first retraction until
+    # its verdict becomes visible: +1 at the retraction, -1 once both are visible.
+    lab_r = labelled[fr_stmt]
+    resolved = count(src[fr_stmt[lab_r]], np.maximum(fr_at[lab_r], vat[fr_stmt[lab_r]]))
+    n_pending = n_ret - resolved
+
     # Latest retraction-type event before t.
     ekey = ks.key(src[r_stmt], r_at)
     eo = np.argsort(ekey)
@@ -139,6 +149,9 @@ def compute_history(
         "hist_retracted_decayed": np.maximum(ret_dec, 0.0),  # -1/+1 pairs: no -1e-17
         "hist_false_decayed": (dec[:, 1] + a * m_f) / (dec[:, 0] + a),
         "hist_n_false": n_false,
+        "hist_n_known": n_verd + n_pending,
+        "hist_n_failed": n_false + n_pending,
+        "hist_failed_rate": (n_false + n_pending + a * m_f) / (n_verd + n_pending + a),
     }
     # Back to input order, written as the (columns, rows) block pandas stores anyway.
     inverse = np.empty_like(order)

@@ -105,6 +105,10 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         Extra rank table file (extends the bundled tables).
     include_text : bool, default False
         Add the raw statement ``text`` as a last column (for models with text features).
+    exclude : sequence of str, default ()
+        Feature columns to leave out (e.g. the verdict-only history columns, so that a model
+        learns the source's record only through the pooled ``hist_*failed*`` columns, which
+        also move with retractions). Each name must be a column of the chosen families.
 
     Attributes
     ----------
@@ -133,6 +137,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         lexicon: Any = None,
         rank_table: Any = None,
         include_text: bool = False,
+        exclude: Sequence[str] = (),
     ) -> None:
         self.families = families
         self.prior_strength = prior_strength
@@ -140,6 +145,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.lexicon = lexicon
         self.rank_table = rank_table
         self.include_text = include_text
+        self.exclude = exclude
 
     def _families(self) -> tuple[str, ...]:
         unknown = set(self.families) - set(FAMILIES)
@@ -190,7 +196,17 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             cols += list(_context.context_features(empty, self.context_table_).columns)
         if self.include_text:
             cols.append("text")
-        return cols
+        exclude = [self.exclude] if isinstance(self.exclude, str) else list(self.exclude or ())
+        unknown = sorted(set(exclude) - set(cols))
+        if unknown:
+            raise ValueError(
+                f"exclude: {unknown} are not columns of the chosen feature families. "
+                f"Fix: choose among {cols}."
+            )
+        kept = [c for c in cols if c not in set(exclude)]
+        if not kept:
+            raise ValueError("exclude: every feature column is excluded; keep at least one.")
+        return kept
 
     def transform(self, X: Any, *, history: Tables | None = None) -> pd.DataFrame:
         """One feature row per statement of ``X``, in input order, indexed by ``statement_id``."""

@@ -43,6 +43,17 @@ statements of ``S`` with ``made_at < t``, the *earlier statements*):
     ``(F + a·m_f) / (N + a)`` with ``N = Σ w``, ``F = Σ w·(1 - label)`` over the visible
     verdicts, weight ``w = 2^(-(t - verdict time) / h)``: the false rate of the recent
     record, shrunk like ``hist_false_rate``.
+``hist_n_known``, ``hist_n_failed``, ``hist_failed_rate``
+    The *record* of the earlier statements, pooling verdicts and retractions into one
+    outcome per statement: an earlier statement's outcome is its verdict once the verdict
+    is visible (verdict time ``< t``); before that (or with no label at all) it has failed
+    if a retraction-type event is visible, and is unknown otherwise. ``hist_n_known``
+    counts earlier statements with a known outcome, ``hist_n_failed`` those that failed
+    (found false, or walked back with no verdict yet), and ``hist_failed_rate`` is
+    ``(n_failed + a·m_f) / (n_known + a)``. Without events these equal ``hist_n_verdicts``,
+    ``hist_n_false`` and ``hist_false_rate``; with events they let a model trained on
+    verdicts alone (such as the bundled default model) weigh a walked-back statement like
+    a false one, instead of ignoring a feature it never saw vary.
 
 The computation is vectorised: one sort of composite ``(source, time)`` keys per kind of
 item, ``np.searchsorted`` for the counts and a log-depth segmented scan for the decayed
@@ -264,6 +275,9 @@ def describe_history(row: Mapping | pd.Series) -> str:
         )
     elif not nv:
         parts.append("no earlier verdicts")
+    pending = int(row.get("hist_n_failed", 0) or 0) - int(row.get("hist_n_false", 0) or 0)
+    if "hist_n_failed" in row and "hist_n_false" in row and pending > 0:
+        parts.append(_plural(pending, "walked-back statement") + " with no verdict yet")
     c = int(row.get("hist_n_confirmed", 0) or 0)
     if c:
         parts.append(_plural(c, "earlier statement") + " confirmed")

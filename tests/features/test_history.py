@@ -100,6 +100,46 @@ def test_worked_example_by_hand():
     assert b1.hist_n_prior == 0 and b1.hist_retraction_rate == 0.1 and b1.hist_false_rate == 0.5
 
 
+def test_record_pools_verdicts_and_retractions():
+    """The outcome of an earlier statement: its verdict once visible, else walked back."""
+    statements = st(
+        [
+            ("a1", "A", 0, 1.0, 10),  # held up, verdict day 10, but corrected on day 5
+            ("a2", "A", 1, 0.0, None),  # false at once, also retracted on day 3: counted once
+            ("a3", "A", 2, NAN, None),  # no verdict ever, retracted on day 4
+            ("a4", "A", 3, NAN, None),  # no verdict, no event: unknown outcome
+            ("q6", "A", 6, NAN, None),  # day 6: a1 pending (corrected, verdict unseen)
+            ("q12", "A", 12, NAN, None),  # day 12: a1's verdict (held up) now visible
+        ]
+    )
+    events = ev(
+        [
+            ("e1", "a1", "correction", 5),
+            ("e2", "a2", "retraction", 3),
+            ("e3", "a3", "scope_narrowing", 4),
+        ]
+    )
+    f = history_features(statements, events, **P).set_index(statements.statement_id)
+    q6, q12 = f.loc["q6"], f.loc["q12"]
+    # day 6: a1 failed (walked back, no verdict), a2 false, a3 walked back; a4 unknown
+    assert (q6.hist_n_known, q6.hist_n_failed) == (3, 3)
+    assert q6.hist_failed_rate == pytest.approx((3 + 2 * 0.5) / (3 + 2))
+    assert (q6.hist_n_verdicts, q6.hist_n_false) == (1, 1)  # the verdict-only view
+    # day 12: a1's verdict (held up) overrides its correction
+    assert (q12.hist_n_known, q12.hist_n_failed) == (3, 2)
+    assert q12.hist_failed_rate == pytest.approx((2 + 2 * 0.5) / (3 + 2))
+    a2 = f.loc["a2"]  # day 1: a1 neither judged nor walked back yet
+    assert (a2.hist_n_known, a2.hist_n_failed) == (0, 0) and a2.hist_failed_rate == 0.5
+
+
+def test_record_equals_verdicts_without_events():
+    statements = st([("a1", "A", 0, 0.0, None), ("a2", "A", 1, 1.0, 3), ("a3", "A", 5, 0.0, None)])
+    f = history_features(statements, None, **P)
+    assert f["hist_n_known"].tolist() == f["hist_n_verdicts"].tolist()
+    assert f["hist_n_failed"].tolist() == f["hist_n_false"].tolist()
+    assert f["hist_failed_rate"].tolist() == f["hist_false_rate"].tolist()
+
+
 def test_ties_at_the_same_instant_are_not_before():
     statements = st(
         [("s1", "A", 1, 0.0, None), ("s2", "A", 1, 1.0, None), ("s3", "A", 2, 1.0, None)]

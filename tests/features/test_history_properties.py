@@ -31,6 +31,9 @@ EXACT = [
     "hist_false_rate",
     "hist_has_retraction",
     "hist_n_false",
+    "hist_n_known",
+    "hist_n_failed",
+    "hist_failed_rate",
 ]
 APPROX = ["hist_days_since_retraction", "hist_retracted_decayed", "hist_false_decayed"]
 
@@ -54,7 +57,7 @@ def reference_history(
     for s in recs:
         t = s.made_at
         earlier = [p for p in recs if p.source_id == s.source_id and p.made_at < t]
-        n_ret = n_conf = n_verd = n_false = 0
+        n_ret = n_conf = n_verd = n_false = n_known = n_failed = 0
         latest = None
         ret_dec = wsum = fsum = 0.0
         for p in earlier:
@@ -68,15 +71,24 @@ def reference_history(
             if any(e.kind == "confirmation" for e in mine):
                 n_conf += 1
             y = p.label if has_label else math.nan
+            verdict_seen = False
             if not math.isnan(y):
                 la = p.label_at if has_label_at else pd.NaT
                 vt = p.made_at if pd.isna(la) else la
                 if vt < t:
+                    verdict_seen = True
                     n_verd += 1
                     n_false += y == 0.0
                     w = 2.0 ** (-((t - vt) / DAY) / h)
                     wsum += w
                     fsum += w * (1.0 - y)
+            # outcome: the verdict once visible, else failed if walked back, else unknown
+            if verdict_seen:
+                n_known += 1
+                n_failed += y == 0.0
+            elif r_times:
+                n_known += 1
+                n_failed += 1
         n_prior = len(earlier)
         rows.append(
             {
@@ -91,6 +103,9 @@ def reference_history(
                 "hist_retracted_decayed": ret_dec,
                 "hist_false_decayed": (fsum + a * false_prior) / (wsum + a),
                 "hist_n_false": float(n_false),
+                "hist_n_known": float(n_known),
+                "hist_n_failed": float(n_failed),
+                "hist_failed_rate": (n_failed + a * false_prior) / (n_known + a),
             }
         )
     return pd.DataFrame(rows, index=statements.index, columns=list(HISTORY_COLUMNS), dtype=float)
