@@ -30,15 +30,17 @@ def cli_evaluate(args: argparse.Namespace) -> int:
         n_boot=args.n_boot,
         n_sim=args.n_sim,
         random_state=args.seed,
+        bootstrap_by=args.bootstrap_by,
     )
     write_report(result, args.out, args.json, png=args.png)
-    d, c = result["data"], result["calibration"]
+    d, c, b = result["data"], result["calibration"], result["bootstrap"]
     m = result["model_metrics"]["metrics"]
     verdict = "consistent" if c["consistent"] else "NOT consistent"
     print(
         f"evaluated {d['n_evaluated']} labelled statements ({d['n_unlabelled_skipped']} "
         f"unlabelled skipped): log loss {m['log_loss']:.4f}, Brier {m['brier_score']:.4f}, "
-        f"calibration {verdict} (smECE p={c['smece_p_value']:.3f}); wrote {args.out}"
+        f"calibration {verdict} (smECE p={c['smece_p_value']:.3f}); intervals resample "
+        f"{b['n_clusters']} {b['unit']}s; wrote {args.out}"
         + (f" and {args.json}" if args.json else ""),
         file=sys.stderr,
     )
@@ -56,8 +58,8 @@ def add_evaluate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
     >>> p = argparse.ArgumentParser(); sub = p.add_subparsers()
     >>> _ = add_evaluate_parser(sub)
     >>> a = p.parse_args(["evaluate", "d", "--out", "r.html"])
-    >>> str(a.out), a.json, a.model, a.func.__name__
-    ('r.html', None, None, 'cli_evaluate')
+    >>> str(a.out), a.json, a.model, a.bootstrap_by, a.func.__name__
+    ('r.html', None, None, 'source', 'cli_evaluate')
     """
     p = subparsers.add_parser(
         "evaluate",
@@ -82,6 +84,13 @@ def add_evaluate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
     p.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples (default 500)")
     p.add_argument(
         "--n-sim", type=int, default=1000, help="calibration-test simulations (default 1000)"
+    )
+    p.add_argument(
+        "--bootstrap-by",
+        choices=("source", "statement"),
+        default="source",
+        help="what a bootstrap resample draws: whole sources with their statements (default; "
+        "a source's statements share its reliability) or single statements",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of bootstrap and test")
     p.add_argument(

@@ -28,7 +28,13 @@ from credscore.report._slices import (
     slice_table,
     validate_slices,
 )
-from credscore.report._stats import jsonable, paired_difference, reliability_bins
+from credscore.report._stats import (
+    bootstrap_plan,
+    check_bootstrap_by,
+    jsonable,
+    paired_difference,
+    reliability_bins,
+)
 from credscore.schema import validate_tables
 
 __all__ = ["DEFAULT_SLICES", "evaluate"]
@@ -108,6 +114,7 @@ def _baseline(
             metrics=("log_loss", "brier_score"),
             n_boot=kw["n_boot"],
             random_state=kw["random_state"],
+            groups=kw["groups"],
         ),
         "model_minus_baseline": paired_difference(y, p_model, p_base, **kw),
     }
@@ -158,6 +165,7 @@ def evaluate(
     n_sim: int = 1000,
     n_examples: int = 10,
     random_state: int = 0,
+    bootstrap_by: str = "source",
 ) -> dict[str, Any]:
     """Every figure of the offline evaluation report for ``model`` on labelled ``tables``.
 
@@ -180,6 +188,13 @@ def evaluate(
         Equal-mass bins of the reliability diagram.
     n_boot : int, default=500
         Bootstrap resamples of every interval.
+    bootstrap_by : {"source", "statement"}, default="source"
+        What a bootstrap resample draws with replacement. ``"source"``: whole sources with all
+        their evaluated statements (a cluster bootstrap), because statements of one source
+        share its unmodelled reliability and resampling them one by one makes the intervals
+        too narrow. ``"statement"``: statements one by one. With a single evaluated source,
+        statements are resampled and a warning says so; with fewer than 30, a warning says
+        the by-source intervals rest on few clusters.
     n_sim : int, default=1000
         Simulations of the calibration test's null distribution.
     n_examples : int, default=10
@@ -190,6 +205,7 @@ def evaluate(
     -------
     dict
         JSON-ready (NaN written as None): ``report`` (settings), ``data``, ``model``,
+        ``bootstrap`` (``unit`` resampled, ``n_clusters``, ``description``),
         ``model_metrics`` (:func:`credscore.calibration.calibration_report`),
         ``calibration`` (the verdict and its rule), ``reliability`` (bins), ``baselines``,
         ``slices``, ``largest_errors`` and ``warnings``.
@@ -213,6 +229,8 @@ def evaluate(
     (400, 400)
     >>> res["warnings"][0][:36]
     'the evaluated statements are exactly'
+    >>> res["bootstrap"]["unit"], res["bootstrap"]["n_clusters"]
+    ('source', 30)
     """
     if not hasattr(model, "classifier_"):
         raise NotFittedError(
@@ -220,6 +238,7 @@ def evaluate(
             "credscore.load_model(MODEL_DIR)."
         )
     names = validate_slices(slices)
+    check_bootstrap_by(bootstrap_by)
     tabs = _as_tables(tables, "tables")
     hist = _as_tables(history, "history") if history is not None else None
     st = tabs.statements
@@ -236,7 +255,6 @@ def evaluate(
     y = st["label"].to_numpy()[mask].astype(float)
     p = scores["p_reliable"].to_numpy(dtype=float)[mask]
     warnings: list[str] = []
-    kw = {"n_boot": n_boot, "random_state": random_state}
 
     on_train = _fingerprint_matches(model, st[mask])
     if on_train:
@@ -249,8 +267,14 @@ def evaluate(
         warnings.append(f"only {n} labelled statements: intervals are wide, read with care.")
     if y.min() == y.max():
         warnings.append("all evaluated statements have one label: AUC and slope are undefined.")
+    groups, boot_info = bootstrap_plan(
+        bootstrap_by, st["source_id"].to_numpy(dtype=object)[mask], warnings
+    )
+    kw = {"n_boot": n_boot, "random_state": random_state, "groups": groups}
 
-    rep = calibration_report(y, p, n_sim=n_sim, n_boot=n_boot, random_state=random_state)
+    rep = calibration_report(
+        y, p, n_sim=n_sim, n_boot=n_boot, random_state=random_state, groups=groups
+    )
     test = rep["test"]
 
     const_p, const_kind, const_desc = _constant_baseline(model, y)
@@ -310,6 +334,7 @@ def evaluate(
                 "n_boot": n_boot,
                 "n_sim": n_sim,
                 "random_state": random_state,
+                "bootstrap_by": bootstrap_by,
                 "alpha": ALPHA,
                 "slices": list(names),
             },
@@ -327,6 +352,7 @@ def evaluate(
             "evaluated_on_training_data": on_train,
         },
         "model": _model_info(model),
+        "bootstrap": {**boot_info, "n_boot": n_boot},
         "model_metrics": rep,
         "calibration": {
             "consistent": bool(test["consistent"]),

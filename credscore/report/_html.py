@@ -53,6 +53,22 @@ def _n(v: Any, digits: int = 3) -> str:
     return escape(str(v))
 
 
+def _resampled(res: dict[str, Any]) -> str:
+    """What the bootstrap drew ("sources", "statements"); reports from before the option: ""."""
+    b = res.get("bootstrap")
+    return f"{b['unit']}s" if b else ""
+
+
+def _bootstrap_note(res: dict[str, Any]) -> str:
+    b = res.get("bootstrap")
+    if not b:
+        return ""
+    return (
+        f"<p class='note'><b>Intervals</b>: {escape(b['description'])}; {_n(b['n_boot'])} "
+        f"resamples. They apply to the {escape(b['applies_to'])}.</p>"
+    )
+
+
 def _ci(d: dict[str, Any] | None, digits: int = 3) -> str:
     if not d:
         return "–"
@@ -84,7 +100,14 @@ def _header(res: dict[str, Any]) -> str:
         f"{_n(d['n_sources'])} sources, made {escape(d['made_at_min'][:10])} to "
         f"{escape(d['made_at_max'][:10])}. {_n(d['n_unlabelled_skipped'])} unlabelled "
         f"statements were scored for the sources' records but not evaluated; "
-        f"{_n(d['n_history_statements'])} history statements fed the records.</p>"
+        f"{_n(d['n_history_statements'])} history statements fed the records."
+        + (
+            f" Bootstrap intervals resample {_n(res['bootstrap']['n_clusters'])} "
+            f"{escape(_resampled(res))}."
+            if res.get("bootstrap")
+            else ""
+        )
+        + "</p>"
     )
 
 
@@ -131,6 +154,7 @@ def _metrics(res: dict[str, Any]) -> str:
     return (
         "<h2>Calibration and ranking metrics</h2>"
         + _table(["metric", "estimate", "95% bootstrap CI"], rows)
+        + _bootstrap_note(res)
         + f"<h3>Calibration test ({_n(t['n_sim'])} simulations under “calibrated”)</h3>"
         + _table(["error", "observed", "null mean", "null 95th pct", "p-value"], test_rows)
         + "<p class='note'>Calibration errors are biased upwards by noise; the test compares "
@@ -184,8 +208,8 @@ def _baselines(res: dict[str, Any]) -> str:
     return (
         "<h2>Baselines (same statements)</h2>" + _table(head, rows) + f"<ul>{''.join(notes)}</ul>"
         "<p class='note'>Differences use a paired bootstrap (both predictors scored on the same "
-        "resampled statements); a negative difference whose interval excludes 0 means the model "
-        "is better.</p>"
+        f"resampled {escape(_resampled(res) or 'statements')}); a negative difference whose "
+        "interval excludes 0 means the model is better.</p>"
     )
 
 

@@ -1,4 +1,4 @@
-"""Small statistics for the report: Wilson intervals, reliability bins, paired bootstrap."""
+"""Small statistics for the report: Wilson intervals, reliability bins, the (paired) bootstrap."""
 
 from __future__ import annotations
 
@@ -6,13 +6,27 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
 from credscore.calibration._metrics import equal_mass_bins
+from credscore.calibration._report import bootstrap_weights
 
-__all__ = ["jsonable", "paired_difference", "reliability_bins", "wilson_interval"]
+__all__ = [
+    "BOOTSTRAP_UNITS",
+    "bootstrap_plan",
+    "check_bootstrap_by",
+    "jsonable",
+    "paired_difference",
+    "reliability_bins",
+    "wilson_interval",
+]
 
 _Z95 = 1.959963984540054
+#: What a bootstrap resample draws with replacement: whole sources, or single statements.
+BOOTSTRAP_UNITS = ("source", "statement")
+#: Below this many sources, by-source intervals get a warning (few clusters: too narrow).
+MIN_SOURCES_FOR_CLUSTER_BOOTSTRAP = 30
 
 
 def wilson_interval(k: ArrayLike, n: ArrayLike, z: float = _Z95) -> tuple[np.ndarray, np.ndarray]:
@@ -94,12 +108,15 @@ def paired_difference(
     *,
     n_boot: int = 500,
     random_state: int = 0,
+    groups: ArrayLike | None = None,
 ) -> dict[str, dict[str, float]]:
     """Model minus baseline log loss and Brier score, with paired percentile-bootstrap 95% CIs.
 
     Both predictors are scored on the same resampled statements, so the interval is that of the
     *difference* (much narrower than comparing two separate intervals). Negative = the model is
-    better.
+    better. With ``groups`` (one label per statement, e.g. its source), whole groups are
+    resampled (a cluster bootstrap, see :func:`credscore.calibration.metric_intervals`);
+    None (default) resamples statements, with exactly the draws of earlier versions.
 
     Examples
     --------
@@ -107,20 +124,82 @@ def paired_difference(
     >>> d = paired_difference(y, p, np.full(400, 0.5), n_boot=100)
     >>> d["log_loss"]["high"] < 0
     True
+    >>> by_source = paired_difference(y, p, np.full(400, 0.5), n_boot=100,
+    ...                               groups=np.arange(400) % 40)
+    >>> by_source["log_loss"]["estimate"] == d["log_loss"]["estimate"]
+    True
     """
     y = np.asarray(y, dtype=float).ravel()
     lm = pointwise_losses(y, np.asarray(p_model, dtype=float).ravel())
     lb = pointwise_losses(y, np.asarray(p_base, dtype=float).ravel())
     n = y.shape[0]
     rng = np.random.default_rng(random_state)
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    counts, _ = bootstrap_weights(n, n_boot, rng, groups)
+    total = counts.sum(axis=1)  # rows drawn per resample: n, or the drawn groups' sizes
     out = {}
     for name in ("log_loss", "brier_score"):
         diff = lm[name] - lb[name]
-        boot = counts @ diff / n
+        boot = counts @ diff / total
         low, high = np.percentile(boot, [2.5, 97.5])
         out[name] = {"estimate": float(diff.mean()), "low": float(low), "high": float(high)}
     return out
+
+
+def check_bootstrap_by(bootstrap_by: str) -> None:
+    """Raises a ValueError naming the choices unless ``bootstrap_by`` is one of them."""
+    if bootstrap_by not in BOOTSTRAP_UNITS:
+        raise ValueError(
+            f"bootstrap_by must be one of {BOOTSTRAP_UNITS}, got {bootstrap_by!r}. Fix: "
+            "'source' resamples whole sources (their statements share the source's "
+            "reliability), 'statement' resamples statements one by one."
+        )
+
+
+def bootstrap_plan(
+    bootstrap_by: str, sources: np.ndarray, warnings: list[str]
+) -> tuple[np.ndarray | None, dict[str, Any]]:
+    """The groups to resample (None: statements) and the report's description of them.
+
+    ``sources`` holds the source of each evaluated statement. A warning is appended when a
+    single source forces the statement bootstrap, or when few sources make it rough.
+
+    Examples
+    --------
+    >>> warnings = []
+    >>> groups, info = bootstrap_plan("source", np.array(["a", "b", "a"]), warnings)
+    >>> groups.tolist(), info["unit"], info["n_clusters"], warnings[0][:14]
+    (['a', 'b', 'a'], 'source', 2, 'only 2 sources')
+    """
+    n_sources = int(pd.Series(sources).nunique())
+    unit = bootstrap_by
+    if unit == "source" and n_sources < 2:
+        unit = "statement"
+        warnings.append(
+            f"only {n_sources} source among the evaluated statements: intervals resample "
+            "statements, which ignores what a source's statements share (too narrow)."
+        )
+    elif unit == "source" and n_sources < MIN_SOURCES_FOR_CLUSTER_BOOTSTRAP:
+        warnings.append(
+            f"only {n_sources} sources: the by-source bootstrap rests on few clusters and its "
+            "intervals may still be too narrow."
+        )
+    n_clusters = n_sources if unit == "source" else int(sources.shape[0])
+    info = {
+        "requested": bootstrap_by,
+        "unit": unit,
+        "n_clusters": n_clusters,
+        "description": (
+            f"percentile bootstrap over the {n_clusters} evaluated sources: each resample draws "
+            "sources with replacement and keeps all their statements (a cluster bootstrap; a "
+            "source's statements share its unmodelled reliability)"
+            if unit == "source"
+            else f"percentile bootstrap over the {n_clusters} evaluated statements, drawn one by "
+            "one with replacement (treats statements of one source as independent)"
+        ),
+        "applies_to": "metric intervals, baseline intervals and model - baseline differences; "
+        "not the calibration test or the slope's interval",
+    }
+    return (sources if unit == "source" else None), info
 
 
 def jsonable(obj: Any) -> Any:

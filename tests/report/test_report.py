@@ -26,6 +26,7 @@ from credscore.calibration import (
 from credscore.exceptions import NotFittedError, SchemaError
 from credscore.report import DEFAULT_SLICES, evaluate, render_html, write_report
 from credscore.report._cli import add_evaluate_parser
+from credscore.report._stats import paired_difference
 
 EVIL_ID = "<script>alert('id')</script>"
 EVIL_TOPIC = "<img src=x onerror=alert(1)>"
@@ -91,8 +92,14 @@ def test_unlabelled_rows_counted_and_excluded(result, split):
     assert result["warnings"] == []
 
 
-def test_json_figures_equal_direct_metric_functions(result, direct):
+def _labelled_sources(test: Tables) -> np.ndarray:
+    mask = test.statements["label"].notna().to_numpy()
+    return test.statements["source_id"].to_numpy(dtype=object)[mask]
+
+
+def test_json_figures_equal_direct_metric_functions(result, direct, split):
     y, p, _ = direct
+    sources = _labelled_sources(split[1])
     mm = result["model_metrics"]
     assert mm["base_rate"] == pytest.approx(y.mean())
     assert mm["metrics"]["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-12)
@@ -101,7 +108,7 @@ def test_json_figures_equal_direct_metric_functions(result, direct):
     assert mm["metrics"]["ece"] == pytest.approx(ece(y, p), rel=1e-12)
     cil = calibration_in_the_large(y, p)
     assert mm["metrics"]["calibration_in_the_large"] == pytest.approx(cil, abs=1e-12)
-    iv = metric_intervals(y, p, n_boot=SETTINGS["n_boot"], random_state=0)
+    iv = metric_intervals(y, p, n_boot=SETTINGS["n_boot"], random_state=0, groups=sources)
     assert set(mm["intervals"]) == set(iv)
     for name, d in iv.items():
         assert mm["intervals"][name] == pytest.approx(d), name
@@ -163,6 +170,69 @@ def test_baselines(result, direct, split):
     p_rec = 1.0 - feats["hist_false_rate"].to_numpy(dtype=float)
     assert record["name"] == "track_record_only"
     assert record["metrics"]["brier_score"] == pytest.approx(brier_score(y, p_rec))
+
+
+def test_intervals_resample_sources_by_default(result, direct, split):
+    y, p, _ = direct
+    sources = _labelled_sources(split[1])
+    boot = result["bootstrap"]
+    assert boot["requested"] == boot["unit"] == "source"
+    assert boot["n_clusters"] == result["data"]["n_sources"] == len(set(sources))
+    assert boot["n_boot"] == SETTINGS["n_boot"]
+    assert result["report"]["settings"]["bootstrap_by"] == "source"
+    assert result["model_metrics"]["bootstrap"]["unit"] == "group"
+    const = result["baselines"][0]
+    base = np.full(len(y), const["p"])
+    kw = {"n_boot": SETTINGS["n_boot"], "random_state": 0, "groups": sources}
+    assert const["intervals"]["log_loss"] == pytest.approx(
+        metric_intervals(y, base, metrics=("log_loss",), **kw)["log_loss"]
+    )
+    diff = paired_difference(y, p, base, **kw)
+    for name, d in diff.items():
+        assert const["model_minus_baseline"][name] == pytest.approx(d), name
+    page = render_html(result)
+    assert f"resample {boot['n_clusters']} sources" in page
+    assert "percentile bootstrap over the" in page and "resampled sources" in page
+
+
+def test_bootstrap_by_statement(result, direct, split):
+    train, test, model, _ = split
+    y, p, _ = direct
+    res = evaluate(
+        model, test, history=train, slices=(), n_examples=0, bootstrap_by="statement", **SETTINGS
+    )
+    assert res["bootstrap"]["unit"] == "statement"
+    assert res["bootstrap"]["n_clusters"] == len(y)
+    assert res["report"]["settings"]["bootstrap_by"] == "statement"
+    assert res["model_metrics"]["bootstrap"] == {
+        "unit": "row",
+        "n_clusters": len(y),
+        "n_boot": SETTINGS["n_boot"],
+    }
+    iv = metric_intervals(y, p, n_boot=SETTINGS["n_boot"], random_state=0)
+    for name, d in iv.items():
+        assert res["model_metrics"]["intervals"][name] == pytest.approx(d), name
+    # same point estimates; only the intervals differ
+    assert res["model_metrics"]["metrics"] == result["model_metrics"]["metrics"]
+    assert res["model_metrics"]["intervals"] != result["model_metrics"]["intervals"]
+    assert "resample" in render_html(res) and "resampled statements" in render_html(res)
+
+
+def test_bootstrap_by_checked_and_one_source_falls_back(split):
+    train, test, model, _ = split
+    with pytest.raises(ValueError, match=r"bootstrap_by must be one of \('source', 'statement'\)"):
+        evaluate(model, test, bootstrap_by="speaker")
+    st = test.statements
+    one = st["source_id"] == st.loc[st["label"].notna(), "source_id"].value_counts().index[0]
+    res = evaluate(model, _subset(test, st[one]), history=train, slices=(), n_boot=20, n_sim=20)
+    assert res["bootstrap"]["requested"] == "source"
+    assert res["bootstrap"]["unit"] == "statement"
+    assert any("only 1 source" in w for w in res["warnings"])
+    few = st["source_id"].isin(st["source_id"].drop_duplicates().iloc[:5])
+    res = evaluate(model, _subset(test, st[few]), history=train, slices=(), n_boot=20, n_sim=20)
+    assert res["bootstrap"]["unit"] == "source"
+    assert res["bootstrap"]["n_clusters"] == res["data"]["n_sources"] <= 5
+    assert any("few clusters" in w for w in res["warnings"])
 
 
 def test_manifest_reported(result, split):
@@ -244,6 +314,13 @@ def test_cli_hook(split, tmp_path):
     assert args.func(args) == 0
     res = json.loads((tmp_path / "r.json").read_text())
     assert res["data"]["n_unlabelled_skipped"] == N_UNLABELLED
+    assert res["bootstrap"]["unit"] == "source"
+    args = parser.parse_args([*argv, "--bootstrap-by", "statement"])
+    assert args.func(args) == 0
+    res = json.loads((tmp_path / "r.json").read_text())
+    assert res["bootstrap"]["unit"] == "statement"
+    with pytest.raises(SystemExit):
+        parser.parse_args([*argv, "--bootstrap-by", "speaker"])
     assert (tmp_path / "r.html").stat().st_size > 5000
     # bad input raises a credscore error (the command maps it to exit code 2)
     empty = tmp_path / "nolabels"
