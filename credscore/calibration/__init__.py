@@ -7,7 +7,8 @@
 * Metrics, all ``(y_true, p)``: :func:`log_loss`, :func:`brier_score`,
   :func:`brier_decomposition`, :func:`roc_auc`, :func:`accuracy`,
   :func:`calibration_in_the_large`, :func:`calibration_slope_intercept`, :func:`ece`,
-  :func:`smece`, and bootstrap intervals with :func:`metric_intervals`.
+  :func:`smece`, and bootstrap intervals with :func:`metric_intervals` (resampling rows, or
+  with ``groups=`` whole groups such as sources).
 * :func:`calibration_test` compares ECE and smECE with their null distribution under "the model
   is calibrated"; :func:`calibration_report` gathers everything in one JSON-ready dict.
 """
