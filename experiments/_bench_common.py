@@ -135,12 +135,22 @@ def fit_logit_shift(z: np.ndarray, y: np.ndarray, iters: int = 25) -> float:
 
 
 def evaluate(
-    y: np.ndarray, p: np.ndarray, *, n_boot: int = 1000, n_sim: int = 1000, seed: int = 0
+    y: np.ndarray,
+    p: np.ndarray,
+    *,
+    n_boot: int = 1000,
+    n_sim: int = 1000,
+    seed: int = 0,
+    groups: Any = None,
 ) -> dict[str, Any]:
-    """The benchmark figures of one model's probabilities ``p`` for outcomes ``y``."""
+    """The benchmark figures of one model's probabilities ``p`` for outcomes ``y``.
+
+    ``groups`` (the source of each row) makes the bootstrap intervals resample whole sources;
+    the calibration test's null still draws each outcome independently.
+    """
     y = np.asarray(y, dtype=float)
     p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-    rep = calibration_report(y, p, n_boot=n_boot, n_sim=n_sim, random_state=seed)
+    rep = calibration_report(y, p, n_boot=n_boot, n_sim=n_sim, random_state=seed, groups=groups)
     iv, test = rep["intervals"], rep["test"]
     slope: dict[str, Any] = {
         "estimate": test["slope"],

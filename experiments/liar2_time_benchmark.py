@@ -171,8 +171,11 @@ def run_cut(
             f"{model.selection_['calibrator']})",
             flush=True,
         )
-    rows = {name: bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim) for name, p in preds.items()}
     st_te = test.statements
+    src = st_te["source_id"].to_numpy()
+    rows = {
+        name: bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim, groups=src) for name, p in preds.items()
+    }
     return {
         "cut": cut,
         "first_test_date": str(c.date()),
@@ -235,9 +238,9 @@ def render(result: dict[str, Any]) -> str:
         "(optimistic by the fact-checking delay). The corpus's count columns and "
         "`justification` are never used.",
         "",
-        f"95% bootstrap intervals ({s['n_boot']} draws); calibration test: smECE against its "
-        f"simulated null ({s['n_sim']} draws) and slope interval containing 1. CV folds: "
-        f"{s['cv']} (time-ordered inside credscore).",
+        f"95% bootstrap intervals ({s['n_boot']} draws, resampling whole sources); calibration "
+        f"test: smECE against its simulated null ({s['n_sim']} draws) and slope interval "
+        f"containing 1. CV folds: {s['cv']} (time-ordered inside credscore).",
         "",
     ]
     for cut in result["cuts"]:

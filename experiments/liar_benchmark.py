@@ -127,8 +127,10 @@ def run(
         "credscore + text", predict_credscore, train, valid, cv=cv, text_features=True
     )
     preds["credscore + text features"] = p
+    src = valid.statements["source_id"].to_numpy()
     rows = {
-        name: bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim, seed=seed) for name, p in preds.items()
+        name: bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim, seed=seed, groups=src)
+        for name, p in preds.items()
     }
     # diagnostic only (uses the valid labels): remove calibration-in-the-large with one logit
     # shift fitted on valid, and test the rest of the calibration curve
@@ -136,7 +138,7 @@ def run(
     for name, p in list(preds.items())[1:]:
         b = bc.fit_logit_shift(bc.logit(p), y)
         shifted = 1 / (1 + np.exp(-(bc.logit(p) + b)))
-        r = bc.evaluate(y, shifted, n_boot=200, n_sim=n_sim, seed=seed)
+        r = bc.evaluate(y, shifted, n_boot=200, n_sim=n_sim, seed=seed, groups=src)
         diagnostics[name] = {
             "logit_shift": b,
             "smece_p_value": r["smece_p_value"],
@@ -194,8 +196,9 @@ def render(result: dict[str, Any]) -> str:
         "labels hidden and the training tables as history (they see all training verdicts, "
         "none of each other's). The corpus's leaky count columns are never used.",
         "",
-        f"95% intervals: percentile bootstrap over valid rows ({s['n_boot']} draws) for log "
-        "loss, Brier, AUC, smECE; the calibration slope interval from the logistic "
+        f"95% intervals: percentile bootstrap over the valid rows' sources ({s['n_boot']} draws; "
+        "whole sources are resampled, since statements of one source are not independent) for "
+        "log loss, Brier, AUC, smECE; the calibration slope interval from the logistic "
         "recalibration fit. Calibration test: smECE against its simulated null "
         f"({s['n_sim']} draws) and slope interval containing 1. CV folds: {s['cv']}.",
         "",

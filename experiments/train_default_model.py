@@ -119,8 +119,9 @@ def train_and_evaluate(
         bc.plain_frame(train.statements, c_tr), train.statements["label"].to_numpy(dtype=int)
     )
     p_plain = plain.predict_proba(bc.plain_frame(valid.statements, c_va))[:, 1]
-    r_model = bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim)
-    r_plain = bc.evaluate(y, p_plain, n_boot=n_boot, n_sim=n_sim)
+    src = va["source_id"].to_numpy()  # intervals resample whole sources
+    r_model = bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim, groups=src)
+    r_plain = bc.evaluate(y, p_plain, n_boot=n_boot, n_sim=n_sim, groups=src)
     gap = r_model["log_loss"]["estimate"] - r_plain["log_loss"]["estimate"]
     metrics: dict[str, Any] = {
         "liar_valid": _brief(r_model),
@@ -140,9 +141,12 @@ def train_and_evaluate(
         p2 = model.score(fresh, explain=False)["p_reliable"].to_numpy()
         made = fresh.statements["made_at"]
         recent = (made >= pd.Timestamp("2020-01-01", tz="UTC")).to_numpy()
-        metrics["liar2_fresh_all"] = _brief(bc.evaluate(y2, p2, n_boot=n_boot, n_sim=n_sim))
+        src2 = fresh.statements["source_id"].to_numpy()
+        metrics["liar2_fresh_all"] = _brief(
+            bc.evaluate(y2, p2, n_boot=n_boot, n_sim=n_sim, groups=src2)
+        )
         metrics["liar2_fresh_2020_on"] = _brief(
-            bc.evaluate(y2[recent], p2[recent], n_boot=n_boot, n_sim=n_sim)
+            bc.evaluate(y2[recent], p2[recent], n_boot=n_boot, n_sim=n_sim, groups=src2[recent])
         )
     return model, metrics
 
@@ -234,8 +238,8 @@ def card(model: CredibilityModel, metrics: dict[str, Any]) -> str:
             "from it: check that your use fits those terms. LIAR2 (used for evaluation only) is "
             "Apache-2.0.",
             "",
-            "## Metrics (95% bootstrap intervals; calibration test = smECE vs its null, slope "
-            "interval containing 1)",
+            "## Metrics (95% bootstrap intervals resampling whole sources; calibration test = "
+            "smECE vs its null, slope interval containing 1)",
             "",
             "| data | n | log loss | Brier | AUC | calib. slope | smECE | mean p / base rate "
             "| smECE test p | consistent with calibrated |",
