@@ -25,9 +25,11 @@ Protocol
   ``train_default_model.py``); holdout rows are scored with labels hidden and the training
   tables as history, exactly as ``train_default_model.py`` does. The calibration test is
   ``_bench_common.evaluate`` (smECE against its simulated null, slope interval containing 1),
-  also applied to the constant training base rate. A constant has no calibration slope (the
-  recalibration fit is singular and the library's verdict then rests on an undefined
-  interval), so the constant is judged by the smECE test alone (p >= 0.05).
+  also applied to the constant training base rate. Its bootstrap intervals (JSON only; the
+  test does not use them) resample whole sources, as in ``train_default_model.py``. A
+  constant has no calibration slope (the recalibration fit is singular and the library's
+  verdict then rests on an undefined interval), so the constant is judged by the smECE test
+  alone (p >= 0.05).
 * Base-rate gap: ``z = (holdout rate - train rate) / SE`` with pool rate ``q`` and
   ``SE = sqrt(q (1 - q) (1/n + 1/(N - n)))``, which equals ``(holdout rate - q)`` over
   ``sqrt(q (1 - q) / n * (1 - n / N))``: the gap's standard error under random splitting.
@@ -132,8 +134,9 @@ def run_split(
     model = fit_default(train, cv=cv)
     p = model.score(valid, history=train, explain=False)["p_reliable"].to_numpy()
     seconds = time.perf_counter() - t0
-    rm = bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim)
-    rc = bc.evaluate(y, np.full(len(y), y_tr.mean()), n_boot=n_boot, n_sim=n_sim)
+    src = va["source_id"].to_numpy()  # bootstrap intervals resample whole sources
+    rm = bc.evaluate(y, p, n_boot=n_boot, n_sim=n_sim, groups=src)
+    rc = bc.evaluate(y, np.full(len(y), y_tr.mean()), n_boot=n_boot, n_sim=n_sim, groups=src)
     return {
         "n_train": len(tr),
         "n_holdout": len(va),
