@@ -214,10 +214,18 @@ def calibration_slope_intercept(
             "intercept_joint": nan,
         }
     lp = logit(q)
-    coef, cov = fit_logistic(lp, y)
-    slope, se_slope = float(coef[1]), float(np.sqrt(cov[1, 1]))
     coef0, cov0 = fit_logistic(None, y, offset=lp)
     icpt, se_icpt = float(coef0[0]), float(np.sqrt(cov0[0, 0]))
+    if np.ptp(lp) < 1e-9:  # constant predictions: no slope to fit, only the intercept
+        return {
+            "slope": nan,
+            "slope_ci": (nan, nan),
+            "intercept": icpt,
+            "intercept_ci": (float(icpt - z * se_icpt), float(icpt + z * se_icpt)),
+            "intercept_joint": nan,
+        }
+    coef, cov = fit_logistic(lp, y)
+    slope, se_slope = float(coef[1]), float(np.sqrt(cov[1, 1]))
     return {
         "slope": slope,
         "slope_ci": (float(slope - z * se_slope), float(slope + z * se_slope)),

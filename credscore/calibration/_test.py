@@ -51,7 +51,8 @@ class CalibrationTestResult:
     of the calibration slope contains 1. smECE decides rather than binned ECE because it has no
     binning choice and a lower noise floor; the ECE test is reported alongside. Requiring both
     the smECE test and the slope interval means a calibrated model is flagged somewhat more often
-    than ``alpha`` (at most ``alpha + 0.05``).
+    than ``alpha`` (at most ``alpha + 0.05``). Constant predictions have no calibration slope
+    (``slope`` is NaN); their verdict rests on the smECE test alone.
     """
 
     n: int
@@ -181,7 +182,10 @@ def calibration_test(
     smece_t = _error_test(obs_smece, null["smece"])
     cal = calibration_slope_intercept(y, q)
     lo, hi = cal["slope_ci"]  # type: ignore[misc]
-    slope_ok = bool(lo <= 1.0 <= hi)
+    # Constant predictions have no slope (NaN): the verdict then rests on smECE alone.
+    # (a NaN slope with a finite intercept: outcomes vary, predictions do not).
+    no_slope = bool(np.isnan(cal["slope"]) and np.isfinite(cal["intercept"]))  # type: ignore[arg-type]
+    slope_ok = bool(lo <= 1.0 <= hi) or no_slope
     return CalibrationTestResult(
         n=int(q.shape[0]),
         n_sim=int(n_sim),

@@ -88,3 +88,16 @@ def test_large_n_is_chunked():
     p = np.random.default_rng(0).beta(2, 2, 50_000)
     null = null_distribution(p, n_sim=20)
     assert null["smece"].shape == (20,) and null["smece"].max() < 0.01
+
+
+def test_constant_predictions_are_judged_by_smece_alone():
+    """A constant has no calibration slope: no garbage slope, and the verdict is smECE's."""
+    rng = np.random.default_rng(3)
+    y = (rng.random(2000) < 0.55).astype(float)
+    right = calibration_test(y, np.full(2000, y.mean()), n_sim=300)
+    assert np.isnan(right.slope) and all(np.isnan(right.slope_ci))
+    assert np.isfinite(right.intercept)
+    assert right.consistent == (right.smece.p_value >= right.alpha)
+    assert right.consistent  # the observed base rate itself: calibrated in the large
+    wrong = calibration_test(y, np.full(2000, 0.40), n_sim=300)
+    assert wrong.smece.p_value < 0.05 and not wrong.consistent
