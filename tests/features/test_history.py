@@ -439,6 +439,187 @@ def test_runs_on_the_validated_example_corpus():
     assert len(f) == len(tables.statements) and f.index.equals(tables.statements.index)
 
 
+# ---------------------------------------------------------------- ids: the fast path
+# Ids of the usual kinds (strings of any storage, categoricals, integers) are joined by
+# hashing and sorting them with numpy; anything else, or any problem, takes the reference
+# path (pd.factorize). The two must agree on every id, error and message.
+def _reference_path(monkeypatch):
+    from credscore.features import _history_checks
+
+    monkeypatch.setattr(_history_checks, "_id_words", lambda col: None)
+
+
+def _ids_table(st_ids, src_ids, ev_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
+    n, m = len(st_ids), len(ev_ids)
+    statements = pd.DataFrame(
+        {
+            "statement_id": st_ids,
+            "source_id": src_ids,
+            "made_at": T0 + DAY * np.arange(n),
+            "label": np.arange(n) % 3 / 2 // 1,  # 0, 0, 1, 0, 0, 1, ...
+        }
+    )
+    pos = {v: i for i, v in enumerate(pd.Series(st_ids).tolist())}
+    at = [T0 + DAY * (pos.get(v, 0) + 1) for v in pd.Series(ev_ids).tolist()]
+    events = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(m)],
+            "statement_id": ev_ids,
+            "kind": ["retraction", "confirmation"] * (m // 2) + ["correction"] * (m % 2),
+            "at": pd.DatetimeIndex(at, dtype="datetime64[ns, UTC]"),
+        }
+    )
+    return statements, events
+
+
+# Ids that differ only by a trailing NUL or space, by length, empty, non-ASCII, longer than
+# a word, and longer than the fast path takes (> 64 bytes).
+_TRICKY = ["a", "a\0", "a ", "", "aa", "é", "e", "a" * 9, "a" * 8 + "\0", "ü" * 40, "7"]
+_ID_DTYPES = {
+    "str": "str",
+    "object": object,
+    "python string": pd.StringDtype("python"),
+    "category": "category",
+}
+
+
+@pytest.mark.parametrize("dtype", list(_ID_DTYPES))
+@pytest.mark.parametrize("long_ids", [False, True])
+def test_fast_id_path_agrees_with_factorize(dtype, long_ids, monkeypatch):
+    ids = _TRICKY if long_ids else _TRICKY[:-2]
+    st_ids = pd.Series(ids, dtype=_ID_DTYPES[dtype])
+    src_ids = pd.Series([ids[k % 4] for k in range(len(ids))], dtype=_ID_DTYPES[dtype])
+    ev_ids = pd.Series(ids[::-1] + ids[:3], dtype=_ID_DTYPES[dtype])
+    statements, events = _ids_table(st_ids, src_ids, ev_ids)
+    fast = history_features(statements, events, **P)
+    from credscore.features._history_checks import prepare_history_inputs
+
+    arr = prepare_history_inputs(statements, events)
+    assert (arr.ev_stmt == [ids.index(v) for v in ev_ids]).all()
+    assert arr.n_sources == 4
+    _reference_path(monkeypatch)
+    pd.testing.assert_frame_equal(fast, history_features(statements, events, **P))
+
+
+def test_fast_id_path_is_taken_for_the_usual_dtypes():
+    from credscore.features._history_checks import _event_positions_fast
+
+    ids = ["s1", "s2", "s3"]
+    for st_dtype, ev_dtype in [("str", "str"), (object, "str"), ("category", "category")]:
+        pos = _event_positions_fast(
+            pd.Series(ids, dtype=st_dtype), pd.Series(["s3", "zz"], dtype=ev_dtype)
+        )
+        assert pos is not None and pos.tolist() == [2, -1]
+    ints = pd.Series([10, 20, 30], dtype="int64")
+    pos = _event_positions_fast(ints, pd.Series([30, 10], dtype="int32"))
+    assert pos is not None and pos.tolist() == [2, 0]
+    # Not taken: mixed kinds, missing ids, mixed objects, floats.
+    assert _event_positions_fast(ints, pd.Series(["10"])) is None
+    assert _event_positions_fast(pd.Series(ids), pd.Series(["s1", None])) is None
+    assert _event_positions_fast(pd.Series(["s1", 2], dtype=object), pd.Series(["s1"])) is None
+    assert _event_positions_fast(pd.Series([1.0, 2.0]), pd.Series([1.0])) is None
+
+
+def test_categoricals_with_different_categories_join_by_value():
+    st_ids = pd.Series(["s1", "s2", "s3"], dtype="category")
+    ev_ids = pd.Series(pd.Categorical(["s3", "s1"], categories=["s3", "s1", "unused"]))
+    statements, events = _ids_table(st_ids, ["A", "A", "A"], ev_ids)
+    from credscore.features._history_checks import prepare_history_inputs
+
+    assert prepare_history_inputs(statements, events).ev_stmt.tolist() == [2, 0]
+
+
+@pytest.mark.parametrize(
+    "st_ids, ev_ids",
+    [
+        ([7, 8, 9], ["7"]),  # an integer id is not its digits
+        (["7", "8", "9"], [7]),
+        (["7", "8", "9"], ["07"]),  # numeric-looking strings are compared as strings
+    ],
+)
+def test_ids_that_look_numeric_are_not_converted(st_ids, ev_ids):
+    statements, events = _ids_table(pd.Series(st_ids), ["A"] * 3, pd.Series(ev_ids))
+    with pytest.raises(SchemaError) as info:
+        history_features(statements, events, **P)
+    assert [p["check"] for p in info.value.problems] == ["unknown_statement"]
+
+
+def test_integer_ids_of_different_widths_join():
+    statements, events = _ids_table(
+        pd.Series([5, 6, 2**40], dtype="int64"), [1, 1, 2], pd.Series([2**40, 5], dtype="int64")
+    )
+    events32 = events.assign(statement_id=pd.Series([6, 5], dtype="int32"))
+    from credscore.features._history_checks import prepare_history_inputs
+
+    assert prepare_history_inputs(statements, events).ev_stmt.tolist() == [2, 0]
+    assert prepare_history_inputs(statements, events32).ev_stmt.tolist() == [1, 0]
+    assert prepare_history_inputs(statements, events).n_sources == 2
+
+
+@pytest.mark.parametrize("dtype", ["str", "object", "category", "int"])
+def test_duplicate_and_missing_ids_give_the_same_error_on_both_paths(dtype, monkeypatch):
+    ids = [3, 1, 3, 2] if dtype == "int" else ["s3", "s1", "s3", "s2"]
+    as_dtype = {"str": "str", "object": object, "category": "category", "int": "int64"}[dtype]
+    statements, events = _ids_table(
+        pd.Series(ids, dtype=as_dtype), ["A"] * 4, pd.Series(ids[:2], dtype=as_dtype)
+    )
+    missing = statements.assign(
+        statement_id=pd.Series(["s1", None, "s2", "s4"], dtype=None if dtype == "int" else as_dtype)
+    )
+    errors = []
+    for reference in (False, True):
+        if reference:
+            _reference_path(monkeypatch)
+        for st_table in (statements, missing):
+            with pytest.raises(SchemaError) as info:
+                history_features(st_table, events, **P)
+            errors.append((str(info.value), info.value.problems))
+    assert errors[:2] == errors[2:]
+    (dup_text, dup_problems), (missing_text, missing_problems) = errors[:2]
+    assert dup_problems[0]["check"] == "unique" and "duplicated statement ids" in dup_text
+    assert "Fix: make statement_id unique" in dup_text
+    assert dtype == "int" or "rows: s3, s3" in dup_text
+    assert missing_problems[0]["check"] == "missing"
+    assert "missing statement ids (row positions shown)" in missing_text and "#1" in missing_text
+
+
+def test_hash_collisions_fall_back_to_the_exact_path(monkeypatch):
+    """Every id hashing to the same value (the worst collision) changes nothing."""
+    from credscore.features import _history_kernels
+
+    statements, events = _ids_table(
+        pd.Series(["s1", "s2", "s3", "s4"]), ["A", "B", "A", "B"], pd.Series(["s4", "s1"])
+    )
+    expected = history_features(statements, events, **P)
+    monkeypatch.setattr(
+        _history_kernels, "hash_rows", lambda words: np.zeros(len(words), dtype=np.uint64)
+    )
+    rows = np.array([[1, 2], [1, 3]], dtype=np.uint64)
+    assert _history_kernels.locate_rows(rows, rows[:1]) is None
+    assert _history_kernels.group_rows(rows) is None
+    pd.testing.assert_frame_equal(history_features(statements, events, **P), expected)
+    dup = statements.assign(statement_id=["s1", "s2", "s1", "s4"])
+    with pytest.raises(SchemaError, match="duplicated statement ids"):
+        history_features(dup, events, **P)
+
+
+def test_locate_rows_and_group_rows_confirm_every_match():
+    from credscore.features._history_kernels import group_rows, locate_rows
+
+    rng = np.random.default_rng(0)
+    table = rng.integers(0, 4, (500, 3)).astype(np.uint64)
+    table = np.unique(table, axis=0)  # distinct rows
+    queries = rng.integers(0, 5, (300, 3)).astype(np.uint64)
+    pos = locate_rows(table, queries)
+    assert pos is not None
+    for q, p in zip(queries, pos, strict=True):
+        hits = np.flatnonzero((table == q).all(axis=1))
+        assert p == (hits[0] if len(hits) else -1)
+    codes, k = group_rows(queries)
+    ref_codes, ref_uniques = pd.factorize(pd.Series([tuple(r) for r in queries.tolist()]))
+    assert k == len(ref_uniques) and (codes == ref_codes).all()
+
+
 # ---------------------------------------------------------------- the leave-one-out trap
 def test_leave_one_out_trap():
     """Leave-one-out "history" (the source's tallies minus the row's own label) is
