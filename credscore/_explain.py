@@ -187,13 +187,16 @@ def group_deltas(
 
 
 def _describe(group: str, i: int, records: list[dict], inputs: dict) -> str:
+    row = records[i]
+    if inputs.get("wording") is not None:  # columns the model leaves out, for the words only
+        row = {**inputs["wording"][i], **row}
     ctx = {
         **inputs["ctx"],
         "text": inputs["texts"][i],
         "title": inputs["titles"][i],
         "context": inputs["contexts"][i],
     }
-    return _DESCRIBE[group](records[i], ctx)
+    return _DESCRIBE[group](row, ctx)
 
 
 def reason_table(
@@ -205,6 +208,7 @@ def reason_table(
     titles: list,
     contexts: list,
     describe_ctx: dict,
+    wording: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Long table of reasons: one row per (statement, group) with its weight and words.
 
@@ -220,10 +224,19 @@ def reason_table(
         Raw inputs, used only to word the reasons.
     describe_ctx : dict
         ``prior_strength``, ``false_prior``, ``lexicon``, ``rank_table``.
+    wording : DataFrame, optional
+        Extra columns aligned with ``features`` used only to word the reasons (e.g. history
+        counts the model leaves out).
     """
     groups, deltas = group_deltas(features, reference, proba)
     records = features.to_dict("records")
-    inputs = {"ctx": describe_ctx, "texts": texts, "titles": titles, "contexts": contexts}
+    inputs = {
+        "ctx": describe_ctx,
+        "texts": texts,
+        "titles": titles,
+        "contexts": contexts,
+        "wording": None if wording is None else wording.to_dict("records"),
+    }
     rows = [
         {
             "row": i,
@@ -247,6 +260,7 @@ def reasons(
     contexts: list,
     describe_ctx: dict,
     top: int = 3,
+    wording: pd.DataFrame | None = None,
 ) -> list[str]:
     """One string per statement: the ``top`` groups with the largest ``|delta|``, in words.
 
@@ -259,7 +273,13 @@ def reasons(
         return ["" for _ in range(n)]
     order = np.argsort(-np.abs(deltas), axis=0, kind="stable")[:top]
     records = features.to_dict("records")
-    inputs = {"ctx": describe_ctx, "texts": texts, "titles": titles, "contexts": contexts}
+    inputs = {
+        "ctx": describe_ctx,
+        "texts": texts,
+        "titles": titles,
+        "contexts": contexts,
+        "wording": None if wording is None else wording.to_dict("records"),
+    }
     out = []
     for i in range(n):
         parts = []

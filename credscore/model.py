@@ -50,7 +50,7 @@ from credscore.calibration import VennAbersCalibrator
 from credscore.calibration._logistic import fit_logistic
 from credscore.exceptions import SchemaError
 from credscore.features.extractor import FAMILIES, FeatureExtractor, merge_history
-from credscore.features.history import DEFAULT_PRIOR_STRENGTH
+from credscore.features.history import DEFAULT_PRIOR_STRENGTH, HISTORY_COLUMNS, history_features
 from credscore.schema import validate_tables
 
 __all__ = ["CALIBRATORS", "CredibilityClassifier", "CredibilityModel"]
@@ -590,7 +590,7 @@ class CredibilityModel(BaseEstimator):
             }
         )
         if explain:
-            out["reasons"] = self._reasons(feats, tables)
+            out["reasons"] = self._reasons(feats, tables, history)
         else:
             out["reasons"] = ""
         return out
@@ -605,16 +605,38 @@ class CredibilityModel(BaseEstimator):
     ) -> pd.DataFrame:
         """Long table of every group's effect: ``statement_id, group, delta, description``."""
         tables, feats = self._prepare(statements, sources, events, history)
-        table = self._reason_table(feats, tables)
+        table = self._reason_table(feats, tables, history)
         ids = tables.statements["statement_id"].to_numpy(dtype=object)
         table.insert(0, "statement_id", ids[table["row"].to_numpy(dtype=int)])
         return table.drop(columns="row")
 
-    def _reason_inputs(self, tables: Tables) -> dict:
+    def _wording(self, tables: Tables, history: Tables | None) -> pd.DataFrame | None:
+        """History columns the model leaves out (``exclude``) but its reasons need for words.
+
+        A model without ``hist_n_prior`` still says "walked back 1 of its 4 earlier
+        statements"; the numbers come from the same point-in-time computation.
+        """
+        hidden = [c for c in HISTORY_COLUMNS if c not in self.feature_names_]
+        if not hidden or "history" not in self.extractor_._families():
+            return None
+        combined, rows = merge_history(tables, history)
+        ext = self.extractor_
+        hist = history_features(
+            combined.statements,
+            combined.events,
+            retraction_prior=ext.retraction_prior_,
+            false_prior=ext.false_prior_,
+            prior_strength=ext.prior_strength,
+            half_life_days=ext.half_life_days,
+        )
+        return hist.iloc[rows][hidden].reset_index(drop=True)
+
+    def _reason_inputs(self, tables: Tables, history: Tables | None) -> dict:
         from credscore.features.extractor import _titles
 
         st = tables.statements
         return {
+            "wording": self._wording(tables, history),
             "texts": st["text"].tolist(),
             "titles": _titles(tables).tolist(),
             "contexts": st["context"].tolist(),
@@ -626,15 +648,15 @@ class CredibilityModel(BaseEstimator):
             },
         }
 
-    def _reason_table(self, feats: pd.DataFrame, tables: Tables) -> pd.DataFrame:
-        return reason_table(
-            feats, self.reference_, lambda f: self._predict(f)[0], **self._reason_inputs(tables)
-        )
+    def _reason_table(
+        self, feats: pd.DataFrame, tables: Tables, history: Tables | None
+    ) -> pd.DataFrame:
+        inputs = self._reason_inputs(tables, history)
+        return reason_table(feats, self.reference_, lambda f: self._predict(f)[0], **inputs)
 
-    def _reasons(self, feats: pd.DataFrame, tables: Tables) -> list[str]:
-        return reasons(
-            feats, self.reference_, lambda f: self._predict(f)[0], **self._reason_inputs(tables)
-        )
+    def _reasons(self, feats: pd.DataFrame, tables: Tables, history: Tables | None) -> list[str]:
+        inputs = self._reason_inputs(tables, history)
+        return reasons(feats, self.reference_, lambda f: self._predict(f)[0], **inputs)
 
     def save(
         self,

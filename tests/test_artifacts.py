@@ -169,6 +169,9 @@ def test_exclude_survives_save_and_load(sim_tables, tmp_path):
     assert "columns left out: hist_false_rate" in (tmp_path / "m" / "MODEL_CARD.md").read_text()
 
 
+DAY = pd.Timedelta(days=1)
+
+
 def test_default_model_weighs_walked_back_statements():
     """LIAR has no retraction events; the default model still lowers a source's next statement
     when its earlier ones were walked back (through the pooled record columns)."""
@@ -196,3 +199,13 @@ def test_default_model_weighs_walked_back_statements():
 
     assert p(0) - p(1) > 0.01 and p(1) - p(2) > 0.01
     assert p(1, "scope_narrowing") == pytest.approx(p(1, "correction")) == pytest.approx(p(1))
+    # the words use the full record even though the model leaves the raw counts out
+    ev = pd.DataFrame(
+        {"event_id": ["r0"], "statement_id": ["e0"], "kind": ["retraction"], "at": [t0 + DAY * 3]}
+    )
+    table = model.explain(st, events=ev).query("statement_id == 'target'").set_index("group")
+    assert table.loc["retractions", "description"] == "walked back 1 of its 4 earlier statements"
+    assert table.loc["record", "description"].startswith(
+        "1 of 1 earlier statement with a known outcome did not hold up"
+    )
+    assert table.loc["record", "delta"] < -0.01
