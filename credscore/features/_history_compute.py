@@ -16,8 +16,8 @@ from credscore.features._history_kernels import (
     Queries,
     count_before,
     decayed_before,
+    decayed_latest_before,
     elapsed_ns,
-    latest_before,
 )
 
 __all__ = ["COLUMNS", "RET_IDX", "compute_history"]
@@ -46,7 +46,16 @@ _CONF_IDX = EVENT_KINDS.index("confirmation")
 
 def _by_statement(stmt: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Events of one family sorted by (statement, time), and where each statement starts."""
-    order = np.lexsort((at, stmt))
+    m = len(at)
+    if m and int(stmt.max()) < np.iinfo(np.int64).max // m:
+        # One argsort of the key (statement, rank of time) instead of np.lexsort, whose two
+        # stable sorts take three times as long. Rows tied on both are the same (statement,
+        # time) pair, so their order does not matter.
+        time_rank = np.empty(m, dtype=np.int64)
+        time_rank[np.argsort(at)] = np.arange(m)
+        order = np.argsort(stmt * m + time_rank)
+    else:
+        order = np.lexsort((at, stmt))
     s, a = stmt[order], at[order]
     first = np.ones(len(s), dtype=bool)
     first[1:] = s[1:] != s[:-1]
@@ -89,7 +98,7 @@ def compute_history(
     ks = KeySpace([made, vat[labelled], r_at, fc_at], arr.n_sources)
     qkey = ks.key(src, made)
     order = np.argsort(qkey)
-    q = Queries(ks, src[order], made[order], arr.n_sources)
+    q = Queries(ks, src[order], made[order], arr.n_sources, keys=qkey[order])
     qt = q.t
 
     def count(item_src, item_t):
@@ -110,7 +119,7 @@ def compute_history(
     np.cumsum(vfalse, out=cum_false[1:])
     n_false = cum_false[hi] - cum_false[lo]
     vx = np.column_stack([np.ones(len(vk)), vfalse.astype(np.float64)])
-    dec = decayed_before(vs, vt, None, vx, q, h_ns, presorted=True)
+    dec = decayed_before(vs, vt, None, vx, q, h_ns, presorted=True, item_keys=vk)
 
     # Outcomes: the verdict when visible, else "walked back" when a retraction is visible.
     # A retracted statement is pending (counts as failed) from its first retraction until
@@ -118,11 +127,6 @@ def compute_history(
     lab_r = labelled[fr_stmt]
     resolved = count(src[fr_stmt[lab_r]], np.maximum(fr_at[lab_r], vat[fr_stmt[lab_r]]))
     n_pending = n_ret - resolved
-
-    # Latest retraction-type event before t.
-    ekey = ks.key(src[r_stmt], r_at)
-    eo = np.argsort(ekey)
-    last_t, has = latest_before(ekey[eo], r_at[eo], q)
 
     # Decayed retractions: each statement weighted by its latest visible retraction event.
     # Each distinct event time on a statement adds +1 anchored at that time, and -1 (same
@@ -135,28 +139,38 @@ def compute_history(
     it_alpha = np.r_[da, da[nxt + 1]]
     it_beta = np.r_[da, da[nxt]]
     it_x = np.r_[np.ones(len(ds)), -np.ones(len(nxt))]
-    ret_dec = decayed_before(it_src, it_alpha, it_beta, it_x, q, h_ns)
+    # The items' activation times are the times of all retraction-type events, so the
+    # latest one before t is also the latest such event.
+    ret_dec, last_t, has = decayed_latest_before(it_src, it_alpha, it_beta, it_x, q, h_ns)
 
-    cols = {
-        "hist_n_prior": n_prior,
-        "hist_n_retracted": n_ret,
-        "hist_n_confirmed": n_conf,
-        "hist_retraction_rate": (n_ret + a * m_r) / (n_prior + a),
-        "hist_n_verdicts": n_verd,
-        "hist_false_rate": (n_false + a * m_f) / (n_verd + a),
-        "hist_days_since_retraction": np.where(has, elapsed_ns(qt, last_t) / NS_PER_DAY, np.nan),
-        "hist_has_retraction": has,
-        "hist_retracted_decayed": np.maximum(ret_dec, 0.0),  # -1/+1 pairs: no -1e-17
-        "hist_false_decayed": (dec[:, 1] + a * m_f) / (dec[:, 0] + a),
-        "hist_n_false": n_false,
-        "hist_n_known": n_verd + n_pending,
-        "hist_n_failed": n_false + n_pending,
-        "hist_failed_rate": (n_false + n_pending + a * m_f) / (n_verd + n_pending + a),
-    }
-    # Back to input order, written as the (columns, rows) block pandas stores anyway.
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(n)
+    # Back to input order. Scattering a column to random rows costs a cache miss per row, the
+    # dearest step here, so each quantity is scattered once, straight into its output row,
+    # and the rates built from output rows are computed afterwards, in input order.
     block = np.empty((len(COLUMNS), n), dtype=np.float64)
-    for j, c in enumerate(COLUMNS):
-        np.take(np.asarray(cols[c], dtype=np.float64), inverse, out=block[j])
+    out = dict(zip(COLUMNS, block, strict=True))  # name -> its row of the block (a view)
+    pending = np.empty(n)
+    days = np.where(has, elapsed_ns(qt, last_t) / NS_PER_DAY, np.nan)
+    for dest, values in (
+        (out["hist_n_prior"], n_prior),
+        (out["hist_n_retracted"], n_ret),
+        (out["hist_n_confirmed"], n_conf),
+        (out["hist_n_verdicts"], n_verd),
+        (out["hist_n_false"], n_false),
+        (out["hist_days_since_retraction"], days),
+        (out["hist_has_retraction"], has),
+        (out["hist_retracted_decayed"], np.maximum(ret_dec, 0.0)),  # -1/+1 pairs: no -1e-17
+        (out["hist_false_decayed"], (dec[:, 1] + a * m_f) / (dec[:, 0] + a)),
+        (pending, n_pending),
+    ):
+        # Contiguous float64 first: a scatter that also casts or strides is twice as slow.
+        dest[order] = np.ascontiguousarray(values, dtype=np.float64)
+
+    def rate(k: np.ndarray, total: np.ndarray, prior: float, column: str) -> None:
+        np.divide(k + a * prior, total + a, out=out[column])
+
+    np.add(out["hist_n_verdicts"], pending, out=out["hist_n_known"])
+    np.add(out["hist_n_false"], pending, out=out["hist_n_failed"])
+    rate(out["hist_n_retracted"], out["hist_n_prior"], m_r, "hist_retraction_rate")
+    rate(out["hist_n_false"], out["hist_n_verdicts"], m_f, "hist_false_rate")
+    rate(out["hist_n_failed"], out["hist_n_known"], m_f, "hist_failed_rate")
     return block.T

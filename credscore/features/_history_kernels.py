@@ -27,10 +27,10 @@ __all__ = [
     "Queries",
     "count_before",
     "decayed_before",
+    "decayed_latest_before",
     "elapsed_ns",
     "group_rows",
     "hash_rows",
-    "latest_before",
     "locate_rows",
 ]
 
@@ -38,7 +38,7 @@ _INT64_MAX = np.iinfo(np.int64).max
 
 
 def _u64(t) -> NDArray[np.uint64]:
-    return np.asarray(t, dtype=np.int64).astype(np.uint64)
+    return np.asarray(t, dtype=np.int64).view(np.uint64)  # same bits as .astype, no copy
 
 
 def elapsed_ns(later: NDArray[np.int64], earlier: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -109,23 +109,39 @@ class KeySpace:
 
 
 class Queries:
-    """Query points ``(source, t)``, ideally sorted by key (searchsorted is then cache-friendly).
+    """Query points ``(source, t)``, sorted by key.
 
     Parameters
     ----------
     ks : KeySpace
     src, t : ndarray of int64
-        Source code and time (ns) of each query.
+        Source code and time (ns) of each query, in key order.
     n_sources : int
+    keys : ndarray of int64, optional
+        ``ks.key(src, t)`` if the caller has it already.
     """
 
-    def __init__(self, ks: KeySpace, src: NDArray[np.int64], t: NDArray[np.int64], n_sources: int):
+    def __init__(
+        self,
+        ks: KeySpace,
+        src: NDArray[np.int64],
+        t: NDArray[np.int64],
+        n_sources: int,
+        keys: NDArray[np.int64] | None = None,
+    ):
         self.ks, self.src, self.t, self.n_sources = ks, src, t, n_sources
-        self.keys = ks.key(src, t)
+        self.keys = ks.key(src, t) if keys is None else keys
+        if (self.keys[1:] < self.keys[:-1]).any():
+            raise ValueError("queries must be sorted by key")
 
     def bounds(self, sorted_item_keys: NDArray[np.int64]) -> tuple[np.ndarray, np.ndarray]:
         """``(lo, hi)``: the query's source's items are ``[lo, hi)`` when strictly before ``t``."""
-        hi = np.searchsorted(sorted_item_keys, self.keys, side="left")
+        # hi = number of items with a smaller key. Item i is smaller than query q exactly
+        # when q >= p_i, the number of queries with a key <= the item's (queries are
+        # sorted), so hi[q] counts the p_i <= q. This searches the items (usually fewer)
+        # among the queries rather than the reverse: half the cost or less.
+        p = np.searchsorted(self.keys, sorted_item_keys, side="right")
+        hi = np.cumsum(np.bincount(p, minlength=len(self.keys) + 1)[:-1])
         firsts = np.arange(self.n_sources, dtype=np.int64) * self.ks.stride
         lo = np.searchsorted(sorted_item_keys, firsts, side="left")[self.src]
         return lo, hi
@@ -147,20 +163,6 @@ def count_before(sorted_item_keys: NDArray[np.int64], q: Queries) -> NDArray[np.
     return hi - lo
 
 
-def latest_before(
-    sorted_item_keys: NDArray[np.int64], sorted_item_times: NDArray[np.int64], q: Queries
-) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
-    """Latest item time of the query's source strictly before the query's time.
-
-    Returns ``(time, found)``; ``time`` is meaningless where ``found`` is False.
-    """
-    lo, hi = q.bounds(sorted_item_keys)
-    found = hi > lo
-    if sorted_item_times.size == 0:
-        return np.zeros(len(q.keys), dtype=np.int64), found
-    return sorted_item_times[np.where(found, hi - 1, 0)], found
-
-
 def _segmented_decay_scan(decay: NDArray[np.float64], inc: NDArray[np.float64]) -> np.ndarray:
     """Solve ``d[k] = decay[k] * d[k-1] + inc[k]`` (``decay[k] = 0`` starts a segment).
 
@@ -180,10 +182,32 @@ def _segmented_decay_scan(decay: NDArray[np.float64], inc: NDArray[np.float64]) 
         fac = a[act]
         for b in cols:
             b[act] = b[act] + fac * b[prev]  # right-hand sides read the previous pass
-        a[act] = fac * a[prev]
-        act = act[a[act] != 0.0]
+        new_fac = fac * a[prev]
+        a[act] = new_fac
+        act = act[new_fac != 0.0]
         shift *= 2
     return np.column_stack(cols) if inc.ndim == 2 else cols[0]
+
+
+def _lexsort_ties(
+    keys: NDArray[np.int64], beta: NDArray[np.int64], x: NDArray[np.float64]
+) -> NDArray[np.intp]:
+    """Order by ``keys``, then ``beta``, then ``x``: ``np.lexsort((x, beta, keys))``.
+
+    Rows equal in all three may come in any order. One argsort of ``keys``, then
+    ``np.lexsort`` over the rows with a tied key only: about 2.5 times faster than
+    ``np.lexsort`` of everything (three stable sorts) when ties are few.
+    """
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    tie = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
+    if tie.size:
+        tied = np.zeros(len(keys), dtype=bool)
+        tied[tie] = True
+        tied[tie + 1] = True
+        rows = order[tied]  # each run of one key stays in its slots, in key order
+        order[tied] = rows[np.lexsort((x[rows], beta[rows], keys[rows]))]
+    return order
 
 
 def decayed_before(
@@ -195,6 +219,7 @@ def decayed_before(
     half_life_ns: float,
     *,
     presorted: bool = False,
+    item_keys: NDArray[np.int64] | None = None,
 ) -> NDArray[np.float64]:
     """Decayed sum ``Σ x_i · 2^(-(t - β_i) / h)`` over the source's items with ``α_i < t``.
 
@@ -204,7 +229,7 @@ def decayed_before(
     ``(source, α)``). Ties at one ``(source, α)`` are summed after sorting by ``(β, x)``, so
     the result does not depend on the input row order, bit for bit. ``item_x`` may be 2-D
     (one column per quantity sharing the items); the result then has one column per
-    quantity.
+    quantity. ``item_keys``: ``q.ks.key(item_src, item_alpha)`` if the caller has it already.
 
     Examples
     --------
@@ -216,10 +241,39 @@ def decayed_before(
     >>> float(out[0])  # 2^-2 + 2^-1
     0.75
     """
+    sums, _, _ = decayed_latest_before(
+        item_src,
+        item_alpha,
+        item_beta,
+        item_x,
+        q,
+        half_life_ns,
+        presorted=presorted,
+        item_keys=item_keys,
+    )
+    return sums
+
+
+def decayed_latest_before(
+    item_src: NDArray[np.int64],
+    item_alpha: NDArray[np.int64],
+    item_beta: NDArray[np.int64] | None,
+    item_x: NDArray[np.float64],
+    q: Queries,
+    half_life_ns: float,
+    *,
+    presorted: bool = False,
+    item_keys: NDArray[np.int64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_]]:
+    """:func:`decayed_before`, and the latest activation time ``α < t`` among the source's
+    items, found on the way: ``(sums, latest, found)``; ``latest`` is meaningless where
+    ``found`` is False (the source has no item before ``t``)."""
     nq = len(q.keys)
     if len(item_alpha) == 0:
-        return np.zeros((nq, *np.shape(item_x)[1:]), dtype=np.float64)
-    item_keys = q.ks.key(item_src, item_alpha)
+        zeros = np.zeros((nq, *np.shape(item_x)[1:]), dtype=np.float64)
+        return zeros, np.zeros(nq, dtype=np.int64), np.zeros(nq, dtype=bool)
+    if item_keys is None:
+        item_keys = q.ks.key(item_src, item_alpha)
     order: slice | np.ndarray
     if presorted:
         order = slice(None)
@@ -228,7 +282,7 @@ def decayed_before(
     else:
         if np.ndim(item_x) != 1:
             raise ValueError("2-D item_x needs item_beta=None")
-        order = np.lexsort((item_x, item_beta, item_keys))
+        order = _lexsort_ties(item_keys, item_beta, item_x)
     keys = item_keys[order]
     alpha = item_alpha[order]
     src = item_src[order]
@@ -249,9 +303,11 @@ def decayed_before(
     lo, hi = q.bounds(keys)
     found = hi > lo
     idx = np.where(found, hi - 1, 0)
-    age = elapsed_ns(q.t, alpha[idx])
-    fac = np.where(found, np.exp2(-age / half_life_ns), 0.0)
-    return d[idx] * (fac[:, None] if d.ndim == 2 else fac)
+    latest = alpha[idx]
+    fac = np.where(found, np.exp2(-elapsed_ns(q.t, latest) / half_life_ns), 0.0)
+    # np.take(axis=0): d[idx] on 2-D d is three times slower (numpy 2.4).
+    sums = np.take(d, idx, axis=0) * (fac[:, None] if d.ndim == 2 else fac)
+    return sums, latest, found
 
 
 # ---------------------------------------------------------------- ids
