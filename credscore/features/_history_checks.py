@@ -264,8 +264,12 @@ def _event_positions_fast(st_ids: pd.Series, ev_ids: pd.Series) -> NDArray[np.in
     common case). ``None`` otherwise: then :func:`_event_positions` decides, and names the
     rows at fault.
     """
-    st_words, ev_words = _id_words(st_ids), _id_words(ev_ids)
-    if st_words is None or ev_words is None or st_words[0] != ev_words[0]:
+    st_words = _id_words(st_ids)
+    if st_words is None:
+        return None
+    # No events: nothing to join, but the statement ids must still be unique.
+    ev_words = _id_words(ev_ids) if len(ev_ids) else (st_words[0], st_words[1][:0])
+    if ev_words is None or st_words[0] != ev_words[0]:
         return None
     return locate_rows(*_same_width(st_words[1], ev_words[1]))
 

@@ -513,6 +513,9 @@ def test_fast_id_path_is_taken_for_the_usual_dtypes():
     ints = pd.Series([10, 20, 30], dtype="int64")
     pos = _event_positions_fast(ints, pd.Series([30, 10], dtype="int32"))
     assert pos is not None and pos.tolist() == [2, 0]
+    no_events = pd.Series([], dtype=object)  # what history_features(statements, None) uses
+    assert _event_positions_fast(pd.Series(ids), no_events).tolist() == []
+    assert _event_positions_fast(pd.Series(["s1", "s1"]), no_events) is None  # duplicates
     # Not taken: mixed kinds, missing ids, mixed objects, floats.
     assert _event_positions_fast(ints, pd.Series(["10"])) is None
     assert _event_positions_fast(pd.Series(ids), pd.Series(["s1", None])) is None
@@ -570,12 +573,13 @@ def test_duplicate_and_missing_ids_give_the_same_error_on_both_paths(dtype, monk
     for reference in (False, True):
         if reference:
             _reference_path(monkeypatch)
-        for st_table in (statements, missing):
+        for st_table, ev_table in ((statements, events), (missing, events), (statements, None)):
             with pytest.raises(SchemaError) as info:
-                history_features(st_table, events, **P)
+                history_features(st_table, ev_table, **P)
             errors.append((str(info.value), info.value.problems))
-    assert errors[:2] == errors[2:]
-    (dup_text, dup_problems), (missing_text, missing_problems) = errors[:2]
+    assert errors[:3] == errors[3:]
+    (dup_text, dup_problems), (missing_text, missing_problems), no_events = errors[:3]
+    assert no_events == (dup_text, dup_problems)
     assert dup_problems[0]["check"] == "unique" and "duplicated statement ids" in dup_text
     assert "Fix: make statement_id unique" in dup_text
     assert dtype == "int" or "rows: s3, s3" in dup_text
