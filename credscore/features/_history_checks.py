@@ -210,7 +210,7 @@ def _id_words(col: pd.Series) -> tuple[str, NDArray[np.uint64]] | None:
         return None
     try:
         import pyarrow as pa
-    except ImportError:  # pragma: no cover - pyarrow is optional; pandas >= 3 brings it
+    except ImportError:  # pragma: no cover - pyarrow is optional (the dev and dask extras)
         return None
     arrow = getattr(col.array, "__arrow_array__", None) is not None
     if not arrow and pd.api.types.infer_dtype(col, skipna=False) != "string":

@@ -523,6 +523,20 @@ def test_fast_id_path_is_taken_for_the_usual_dtypes():
     assert _event_positions_fast(pd.Series([1.0, 2.0]), pd.Series([1.0])) is None
 
 
+def test_fast_id_path_on_sliced_and_concatenated_columns():
+    """Arrow-backed columns may be slices of a larger buffer or several chunks."""
+    from credscore.features._history_checks import _event_positions_fast, _id_words
+
+    ids = pd.Series([f"s{i}" + "x" * (i % 3) for i in range(20)], dtype="str")
+    sliced = ids.iloc[5:15]
+    chunked = pd.concat([ids.iloc[:7], ids.iloc[7:]], ignore_index=True)
+    assert _id_words(sliced) is not None and _id_words(chunked) is not None
+    pos = _event_positions_fast(sliced, pd.Series(["s7x", "s5xx", "s3"], dtype="str"))
+    assert pos is not None and pos.tolist() == [2, 0, -1]
+    pos = _event_positions_fast(chunked, chunked.iloc[::-1])
+    assert pos is not None and pos.tolist() == list(range(19, -1, -1))
+
+
 def test_categoricals_with_different_categories_join_by_value():
     st_ids = pd.Series(["s1", "s2", "s3"], dtype="category")
     ev_ids = pd.Series(pd.Categorical(["s3", "s1"], categories=["s3", "s1", "unused"]))
