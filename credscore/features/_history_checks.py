@@ -17,15 +17,12 @@ from numpy.typing import NDArray
 
 from credscore._tables import EVENT_KINDS
 from credscore.exceptions import SchemaError
-from credscore.features._history_kernels import group_rows, locate_rows
+from credscore.features._history_ids import event_positions_fast, id_codes
 
 __all__ = ["HistoryArrays", "prepare_history_inputs"]
 
 _NAT = np.iinfo(np.int64).min
 _MAX_IDS = 10
-#: Longer string ids (UTF-8 bytes) go to ``pd.factorize``: ``_id_words`` copies every id
-#: padded to the longest one, n × width bytes.
-_MAX_ID_BYTES = 64
 
 
 @dataclass
@@ -176,104 +173,6 @@ def _classify(v) -> str:
     return "other"
 
 
-def _codes(col: pd.Series) -> tuple[NDArray[np.int64], int]:
-    """Integer codes of a column (-1 for missing) and the number of distinct values."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy(dtype=np.int64), len(col.cat.categories)  # type: ignore[return-value]
-    encoded = _id_words(col)
-    grouped = group_rows(encoded[1]) if encoded is not None else None
-    if grouped is not None:  # same codes as pd.factorize, about twice as fast
-        return grouped
-    codes, uniques = pd.factorize(col)
-    return codes.astype(np.int64, copy=False), len(uniques)
-
-
-def _id_words(col: pd.Series) -> tuple[str, NDArray[np.uint64]] | None:
-    """Each id as a row of ``uint64`` words, for the id kernels (the fast path).
-
-    Two ids are equal exactly when their rows are: an integer is one word; a string is its
-    UTF-8 byte length, then its bytes zero-padded to whole words (the length tells "a" from
-    "a\\0"). The first element is the kind, "int" or "str": 7 and "7" are different ids.
-    ``None`` when there is no such encoding (missing ids, floats, mixed objects, very long
-    strings, no pyarrow); the caller then uses ``pd.factorize``, which also reports problems.
-    """
-    dtype = col.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy()
-        categories = _id_words(pd.Series(col.cat.categories))
-        if categories is None or (codes < 0).any():
-            return None
-        return categories[0], categories[1][codes]
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu" and dtype != np.uint64:
-        return "int", col.to_numpy().astype(np.int64).view(np.uint64)[:, None]
-    if not (isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)):
-        return None
-    try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover - pyarrow is optional (the dev and dask extras)
-        return None
-    arrow = getattr(col.array, "__arrow_array__", None) is not None
-    if not arrow and pd.api.types.infer_dtype(col, skipna=False) != "string":
-        return None
-    try:
-        values = pa.array(col.array if arrow else col.to_numpy(), type=pa.large_string())
-    except (pa.ArrowException, ValueError, TypeError):  # e.g. lone surrogates: no UTF-8
-        return None
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    words = _string_words(values) if values.null_count == 0 else None
-    return None if words is None else ("str", words)
-
-
-def _string_words(values) -> NDArray[np.uint64] | None:
-    """``[byte length, bytes as zero-padded words...]`` per string of an Arrow string array."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    binary = values.cast(pa.large_binary())
-    n = len(binary)
-    lengths = pc.binary_length(binary).to_numpy()
-    width = int(lengths.max(initial=0))
-    if width > _MAX_ID_BYTES:
-        return None
-    words = np.zeros((n, 1 + -(-width // 8)), dtype=np.uint64)
-    words[:, 0] = lengths
-    if width == 0:
-        return words
-    if lengths.min() < width:  # append `width` zero bytes to each id, keep its first `width`
-        pad = pa.scalar(b"\0" * width, pa.large_binary())
-        joined = pc.binary_join_element_wise(binary, pad, pa.scalar(b"", pa.large_binary()))
-        binary = pc.binary_slice(joined, 0, width)
-    # Every id now has `width` bytes, so the ids are one (n, width) block of the data buffer.
-    offsets = np.frombuffer(binary.buffers()[1], dtype=np.int64)[binary.offset :][: n + 1]
-    data = np.frombuffer(binary.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[n]]
-    words.view(np.uint8)[:, 8 : 8 + width] = data.reshape(n, width)
-    return words
-
-
-def _same_width(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> tuple[NDArray, NDArray]:
-    """Pad the narrower word rows with zero words (zero bytes past the end: same ids)."""
-    k = max(a.shape[1], b.shape[1])
-    return tuple(np.pad(w, ((0, 0), (0, k - w.shape[1]))) for w in (a, b))  # type: ignore[return-value]
-
-
-def _event_positions_fast(st_ids: pd.Series, ev_ids: pd.Series) -> NDArray[np.int64] | None:
-    """Position in ``statements`` of each event's statement (-1: unknown), or ``None``.
-
-    The fast path, for present, unique statement ids of one kind in both tables (the
-    common case). ``None`` otherwise: then :func:`_event_positions` decides, and names the
-    rows at fault.
-    """
-    st_words = _id_words(st_ids)
-    if st_words is None:
-        return None
-    # No events: nothing to join, but the statement ids must still be unique.
-    ev_words = _id_words(ev_ids) if len(ev_ids) else (st_words[0], st_words[1][:0])
-    if ev_words is None or st_words[0] != ev_words[0]:
-        return None
-    return locate_rows(*_same_width(st_words[1], ev_words[1]))
-
-
 def _event_positions(
     statements: pd.DataFrame, events: pd.DataFrame, srows: _Rows, probs: _Problems
 ) -> NDArray[np.int64]:
@@ -291,7 +190,7 @@ def _event_positions(
         ],
         ignore_index=True,
     )
-    codes, n_ids = _codes(both) if n + m else (np.zeros(0, np.int64), 0)
+    codes, n_ids = id_codes(both) if n + m else (np.zeros(0, np.int64), 0)
     st_codes, ev_codes = codes[:n], codes[n:]
     if (st_codes < 0).any():
         probs.add(
@@ -364,7 +263,7 @@ def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None
     n, m = len(statements), len(events)
     srows, erows = _Rows("statements", statements), _Rows("events", events)
 
-    ev_stmt = _event_positions_fast(statements["statement_id"], events["statement_id"])
+    ev_stmt = event_positions_fast(statements["statement_id"], events["statement_id"])
     if ev_stmt is None:  # missing or duplicated ids, among others: the reference path
         ev_stmt = _event_positions(statements, events, srows, probs)
     unknown = ev_stmt < 0
@@ -379,7 +278,7 @@ def prepare_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None
         )
 
     src_col = statements["source_id"]
-    src, n_sources = _codes(src_col) if n else (np.zeros(0, np.int64), 0)
+    src, n_sources = id_codes(src_col) if n else (np.zeros(0, np.int64), 0)
     if (src < 0).any():
         probs.add(
             "statements",

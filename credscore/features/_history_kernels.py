@@ -5,18 +5,11 @@ The central idea is a *composite key* ``source_code * stride + time_code`` (one 
 row) so that "how many things of source ``S`` are dated strictly before ``t``" becomes two
 ``np.searchsorted`` calls on a sorted key array, in O(n log n) overall and with exact
 integer comparisons (ties at the same instant are "not before").
-
-The id kernels at the end (:func:`hash_rows`, :func:`locate_rows`, :func:`group_rows`) do
-the joins on ids: each id arrives as a row of ``uint64`` words (see
-``_history_checks._id_words``), is hashed to one ``uint64`` and sorted or grouped by it. A
-hash can collide, so every match is then confirmed on the words themselves; a collision
-makes them return ``None`` and the caller falls back to ``pd.factorize``. They never guess.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 NS_PER_DAY = 86_400 * 10**9
@@ -29,9 +22,6 @@ __all__ = [
     "decayed_before",
     "decayed_latest_before",
     "elapsed_ns",
-    "group_rows",
-    "hash_rows",
-    "locate_rows",
 ]
 
 _INT64_MAX = np.iinfo(np.int64).max
@@ -308,89 +298,3 @@ def decayed_latest_before(
     # np.take(axis=0): d[idx] on 2-D d is three times slower (numpy 2.4).
     sums = np.take(d, idx, axis=0) * (fac[:, None] if d.ndim == 2 else fac)
     return sums, latest, found
-
-
-# ---------------------------------------------------------------- ids
-#: Odd 64-bit constant (2**64 / golden ratio): multiplying by it is a bijection on uint64.
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def hash_rows(words: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """One ``uint64`` per row of ``words``; equal rows give equal hashes.
-
-    Each word is xor-ed in, then multiplied by an odd constant and xor-shifted: every step is
-    a bijection, so rows of one word never collide. Longer rows can (rarely) collide; the
-    callers below check.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> h = hash_rows(np.array([[1, 2], [1, 2], [2, 1]], dtype=np.uint64))
-    >>> bool(h[0] == h[1]), bool(h[0] == h[2])
-    (True, False)
-    """
-    h = np.zeros(len(words), dtype=np.uint64)
-    for j in range(words.shape[1]):
-        h ^= words[:, j]
-        h *= _MIX  # wraps modulo 2**64, as intended
-        h ^= h >> np.uint64(29)
-    return h
-
-
-def locate_rows(table: NDArray[np.uint64], queries: NDArray[np.uint64]) -> NDArray[np.int64] | None:
-    """Position of each query row in ``table`` (-1 where absent), ``table`` rows being distinct.
-
-    Returns ``None`` when two table rows have one hash (duplicated rows, or a collision) or
-    a query matches a table row's hash but not its words: the caller then takes the exact
-    path, which also names the duplicates. Sorting, not a hash table: a hash table of a
-    million ids is a cache miss per id, a sort of their hashes is several times cheaper.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> t = np.array([[5], [7], [9]], dtype=np.uint64)
-    >>> locate_rows(t, np.array([[9], [4], [5]], dtype=np.uint64))
-    array([ 2, -1,  0])
-    >>> locate_rows(np.array([[5], [5]], dtype=np.uint64), t) is None
-    True
-    """
-    th, qh = hash_rows(table), hash_rows(queries)
-    order = np.argsort(th)
-    sorted_h = th[order]
-    if (sorted_h[1:] == sorted_h[:-1]).any():
-        return None
-    pos = np.full(len(qh), -1, dtype=np.int64)
-    if len(th) == 0:
-        return pos
-    q_order = np.argsort(qh)  # sorted queries make searchsorted cache-friendly
-    i = np.minimum(np.searchsorted(sorted_h, qh[q_order]), len(th) - 1)
-    hit = sorted_h[i] == qh[q_order]
-    pos[q_order[hit]] = order[i[hit]]
-    found = pos >= 0
-    # np.take(axis=0) rather than table[idx]: three times faster for 2-D rows (numpy 2.4).
-    if not (np.take(table, pos[found], axis=0) == queries[found]).all():
-        return None
-    return pos
-
-
-def group_rows(words: NDArray[np.uint64]) -> tuple[NDArray[np.int64], int] | None:
-    """Codes of equal rows (0, 1, ... in order of first appearance) and how many there are.
-
-    Like ``pd.factorize`` of the rows (same codes), from ``pd.factorize`` of their hashes;
-    ``None`` when two different rows share a hash.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> group_rows(np.array([[3, 1], [2, 0], [3, 1]], dtype=np.uint64))
-    (array([0, 1, 0]), 2)
-    """
-    codes, uniques = pd.factorize(hash_rows(words))
-    some_row = np.empty(len(uniques), dtype=np.int64)
-    some_row[codes] = np.arange(len(codes))  # any row of each group will do
-    # Each row must equal its group's row. Gathered in two steps so the second reads from a
-    # table of groups (small enough for the cache), and with np.take: see locate_rows.
-    group_words = np.take(words, some_row, axis=0)
-    if not (np.take(group_words, codes, axis=0) == words).all():
-        return None
-    return codes.astype(np.int64, copy=False), len(uniques)

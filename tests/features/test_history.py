@@ -444,9 +444,9 @@ def test_runs_on_the_validated_example_corpus():
 # hashing and sorting them with numpy; anything else, or any problem, takes the reference
 # path (pd.factorize). The two must agree on every id, error and message.
 def _reference_path(monkeypatch):
-    from credscore.features import _history_checks
+    from credscore.features import _history_ids
 
-    monkeypatch.setattr(_history_checks, "_id_words", lambda col: None)
+    monkeypatch.setattr(_history_ids, "_id_words", lambda col: None)
 
 
 def _ids_table(st_ids, src_ids, ev_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -502,38 +502,38 @@ def test_fast_id_path_agrees_with_factorize(dtype, long_ids, monkeypatch):
 
 
 def test_fast_id_path_is_taken_for_the_usual_dtypes():
-    from credscore.features._history_checks import _event_positions_fast
+    from credscore.features._history_ids import event_positions_fast
 
     ids = ["s1", "s2", "s3"]
     for st_dtype, ev_dtype in [("str", "str"), (object, "str"), ("category", "category")]:
-        pos = _event_positions_fast(
+        pos = event_positions_fast(
             pd.Series(ids, dtype=st_dtype), pd.Series(["s3", "zz"], dtype=ev_dtype)
         )
         assert pos is not None and pos.tolist() == [2, -1]
     ints = pd.Series([10, 20, 30], dtype="int64")
-    pos = _event_positions_fast(ints, pd.Series([30, 10], dtype="int32"))
+    pos = event_positions_fast(ints, pd.Series([30, 10], dtype="int32"))
     assert pos is not None and pos.tolist() == [2, 0]
     no_events = pd.Series([], dtype=object)  # what history_features(statements, None) uses
-    assert _event_positions_fast(pd.Series(ids), no_events).tolist() == []
-    assert _event_positions_fast(pd.Series(["s1", "s1"]), no_events) is None  # duplicates
+    assert event_positions_fast(pd.Series(ids), no_events).tolist() == []
+    assert event_positions_fast(pd.Series(["s1", "s1"]), no_events) is None  # duplicates
     # Not taken: mixed kinds, missing ids, mixed objects, floats.
-    assert _event_positions_fast(ints, pd.Series(["10"])) is None
-    assert _event_positions_fast(pd.Series(ids), pd.Series(["s1", None])) is None
-    assert _event_positions_fast(pd.Series(["s1", 2], dtype=object), pd.Series(["s1"])) is None
-    assert _event_positions_fast(pd.Series([1.0, 2.0]), pd.Series([1.0])) is None
+    assert event_positions_fast(ints, pd.Series(["10"])) is None
+    assert event_positions_fast(pd.Series(ids), pd.Series(["s1", None])) is None
+    assert event_positions_fast(pd.Series(["s1", 2], dtype=object), pd.Series(["s1"])) is None
+    assert event_positions_fast(pd.Series([1.0, 2.0]), pd.Series([1.0])) is None
 
 
 def test_fast_id_path_on_sliced_and_concatenated_columns():
     """Arrow-backed columns may be slices of a larger buffer or several chunks."""
-    from credscore.features._history_checks import _event_positions_fast, _id_words
+    from credscore.features._history_ids import _id_words, event_positions_fast
 
     ids = pd.Series([f"s{i}" + "x" * (i % 3) for i in range(20)], dtype="str")
     sliced = ids.iloc[5:15]
     chunked = pd.concat([ids.iloc[:7], ids.iloc[7:]], ignore_index=True)
     assert _id_words(sliced) is not None and _id_words(chunked) is not None
-    pos = _event_positions_fast(sliced, pd.Series(["s7x", "s5xx", "s3"], dtype="str"))
+    pos = event_positions_fast(sliced, pd.Series(["s7x", "s5xx", "s3"], dtype="str"))
     assert pos is not None and pos.tolist() == [2, 0, -1]
-    pos = _event_positions_fast(chunked, chunked.iloc[::-1])
+    pos = event_positions_fast(chunked, chunked.iloc[::-1])
     assert pos is not None and pos.tolist() == list(range(19, -1, -1))
 
 
@@ -603,18 +603,18 @@ def test_duplicate_and_missing_ids_give_the_same_error_on_both_paths(dtype, monk
 
 def test_hash_collisions_fall_back_to_the_exact_path(monkeypatch):
     """Every id hashing to the same value (the worst collision) changes nothing."""
-    from credscore.features import _history_kernels
+    from credscore.features import _history_ids
 
     statements, events = _ids_table(
         pd.Series(["s1", "s2", "s3", "s4"]), ["A", "B", "A", "B"], pd.Series(["s4", "s1"])
     )
     expected = history_features(statements, events, **P)
     monkeypatch.setattr(
-        _history_kernels, "hash_rows", lambda words: np.zeros(len(words), dtype=np.uint64)
+        _history_ids, "hash_rows", lambda words: np.zeros(len(words), dtype=np.uint64)
     )
     rows = np.array([[1, 2], [1, 3]], dtype=np.uint64)
-    assert _history_kernels.locate_rows(rows, rows[:1]) is None
-    assert _history_kernels.group_rows(rows) is None
+    assert _history_ids.locate_rows(rows, rows[:1]) is None
+    assert _history_ids.group_rows(rows) is None
     pd.testing.assert_frame_equal(history_features(statements, events, **P), expected)
     dup = statements.assign(statement_id=["s1", "s2", "s1", "s4"])
     with pytest.raises(SchemaError, match="duplicated statement ids"):
@@ -622,7 +622,7 @@ def test_hash_collisions_fall_back_to_the_exact_path(monkeypatch):
 
 
 def test_locate_rows_and_group_rows_confirm_every_match():
-    from credscore.features._history_kernels import group_rows, locate_rows
+    from credscore.features._history_ids import group_rows, locate_rows
 
     rng = np.random.default_rng(0)
     table = rng.integers(0, 4, (500, 3)).astype(np.uint64)
