@@ -138,7 +138,11 @@ def _default_card(model: Any, manifest: dict) -> str:
         f"- base learner: {sel.get('base')}, calibrator: {sel.get('calibrator')} "
         f"(chosen by {sel.get('folds')} {sel.get('n_splits')}-fold cross-validated log loss)",
         f"- feature families: {', '.join(model.families)}"
-        + (f" (columns left out: {', '.join(model.exclude)})" if model.exclude else ""),
+        + (
+            f" (columns left out: {', '.join(model.excluded_columns())})"
+            if model.excluded_columns()
+            else ""
+        ),
         "",
         "## Intended use",
         "A calibrated prior on whether a statement will hold up, from its source's record, its "
@@ -347,7 +351,8 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
     params = dict(manifest["params"])
     params.setdefault("exclude", ())  # artifacts written before the parameter existed
     for key in ("families", "base_learners", "calibrators", "exclude"):
-        params[key] = tuple(params[key])
+        if params[key] is not None:  # exclude=None: the default exclusion
+            params[key] = tuple(params[key])
     model = CredibilityModel(**params)
     ext = FeatureExtractor(
         families=model.families,
@@ -356,7 +361,7 @@ def load_model(directory: str | os.PathLike | None = None) -> Any:
         lexicon=model.lexicon,
         rank_table=model.rank_table,
         include_text=model.text_features,
-        exclude=model.exclude,
+        exclude=model.excluded_columns(),
     )
     for key, value in payload["extractor_state"].items():
         setattr(ext, key, np.asarray(value, dtype=object) if key.endswith("out_") else value)

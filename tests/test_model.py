@@ -90,7 +90,9 @@ def test_monotone_in_constrained_features(kind, sim_tables):
 
     @settings(max_examples=40, deadline=None)
     @given(
-        row=st.integers(0, 199), col=st.sampled_from(sorted(DECREASING)), bump=st.floats(0.0, 5.0)
+        row=st.integers(0, 199),
+        col=st.sampled_from(sorted(DECREASING & set(feats.columns))),
+        bump=st.floats(0.0, 5.0),
     )
     def check(row, col, bump):
         x = feats.iloc[[row]].copy()
@@ -183,3 +185,22 @@ def test_exclude_leaves_columns_out_and_names_bad_ones(sim_tables):
 
 def _context_columns(model):
     return tuple(c for c in model.feature_names_ if c.startswith("ctx_"))
+
+
+def test_raw_counts_left_out_by_default(sim_tables):
+    """By default the record's raw counts are not features (they grow with the record)."""
+    from credscore.model import RAW_COUNT_COLUMNS
+
+    tables, _ = sim_tables
+    fast = {"base_learners": ("logistic",), "calibrators": ("sigmoid",), "cv": 3}
+    default = CredibilityModel(**fast).fit(tables)
+    assert not set(RAW_COUNT_COLUMNS) & set(default.feature_names_)
+    assert {"hist_false_rate", "hist_failed_rate"} <= set(default.feature_names_)
+    every = CredibilityModel(exclude=(), **fast).fit(tables)
+    assert set(RAW_COUNT_COLUMNS) <= set(every.feature_names_)
+    no_history = CredibilityModel(families=("qualifiers", "rank"), **fast).fit(tables)
+    assert no_history.excluded_columns() == ()  # the default asks nothing of absent families
+    # the reasons still count the record in words
+    words = default.explain(tables.statements.tail(5), history=tables)
+    record = words[words["group"] == "verdicts"]["description"]
+    assert record.str.contains("earlier verdict").all()
