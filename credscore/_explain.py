@@ -97,16 +97,20 @@ def _describe_retractions(row: dict, ctx: dict) -> str:
     return text
 
 
+def _count(row: dict, ctx: dict, n: float, count_col: str, rate_col: str) -> int:
+    """The count behind a shrunk rate: the column when present, else the rate unshrunk."""
+    if count_col in row:
+        return round(row[count_col])
+    rate = row.get(rate_col, np.nan)
+    a, m = ctx["prior_strength"], ctx["false_prior"]
+    return round(min(max(rate * (n + a) - a * m, 0.0), n))
+
+
 def _describe_verdicts(row: dict, ctx: dict) -> str:
     n = row.get("hist_n_verdicts", np.nan)
     if not np.isfinite(n) or n == 0:
         return "no earlier verdicts on record"
-    if "hist_n_false" in row:
-        false = round(row["hist_n_false"])
-    else:  # undo the Beta shrinkage of the rate
-        rate = row.get("hist_false_rate", np.nan)
-        a, m = ctx["prior_strength"], ctx["false_prior"]
-        false = round(min(max(rate * (n + a) - a * m, 0.0), n))
+    false = _count(row, ctx, n, "hist_n_false", "hist_false_rate")
     return f"{false} of {_plural(n, 'earlier verdict')} found it false"
 
 
@@ -114,12 +118,7 @@ def _describe_record(row: dict, ctx: dict) -> str:
     n = row.get("hist_n_known", np.nan)
     if not np.isfinite(n) or n == 0:
         return "no earlier statement with a known outcome"
-    if "hist_n_failed" in row:
-        failed = round(row["hist_n_failed"])
-    else:  # undo the Beta shrinkage of the rate
-        rate = row.get("hist_failed_rate", np.nan)
-        a, m = ctx["prior_strength"], ctx["false_prior"]
-        failed = round(min(max(rate * (n + a) - a * m, 0.0), n))
+    failed = _count(row, ctx, n, "hist_n_failed", "hist_failed_rate")
     return (
         f"{failed} of {_plural(n, 'earlier statement')} with a known outcome did not hold up "
         "(found false or walked back)"
