@@ -50,7 +50,7 @@ from credscore.calibration import VennAbersCalibrator
 from credscore.calibration._logistic import fit_logistic
 from credscore.exceptions import SchemaError
 from credscore.features.extractor import FAMILIES, FeatureExtractor, merge_history
-from credscore.features.history import DEFAULT_PRIOR_STRENGTH, HISTORY_COLUMNS, history_features
+from credscore.features.history import DEFAULT_PRIOR_STRENGTH, HISTORY_COLUMNS
 from credscore.schema import validate_tables
 
 __all__ = ["CALIBRATORS", "RAW_COUNT_COLUMNS", "CredibilityClassifier", "CredibilityModel"]
@@ -483,12 +483,17 @@ class CredibilityModel(BaseEstimator):
 
     def _prepare(
         self, statements: Any, sources: Any, events: Any, history: Tables | None
-    ) -> tuple[Tables, pd.DataFrame]:
-        """Validated tables and their feature rows (history merged behind them)."""
+    ) -> tuple[Tables, pd.DataFrame, pd.DataFrame | None]:
+        """Validated tables, their feature rows (history merged behind them) and the history
+        columns the model leaves out (``None`` when none are), for wording reasons: a model
+        without ``hist_n_prior`` still says "walked back 1 of its 4 earlier statements"."""
         check_is_fitted(self, "classifier_")
         tables = self._tables(statements, sources, events)
         combined, rows = merge_history(tables, history)
-        return tables, self.extractor_._transform_tables(combined, rows)
+        full = self.extractor_._transform_tables(combined, rows, every_column=True)
+        hidden = [c for c in HISTORY_COLUMNS if c in full.columns and c not in self.feature_names_]
+        feats = full[list(self.extractor_.feature_names_out_)]
+        return tables, feats, (full[hidden].reset_index(drop=True) if hidden else None)
 
     def _predict(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(p, p_low, p_high)`` for feature rows, after any :meth:`recalibrate` map."""
@@ -533,7 +538,7 @@ class CredibilityModel(BaseEstimator):
         -------
         self
         """
-        tables, feats = self._prepare(statements, sources, events, history)
+        tables, feats, _ = self._prepare(statements, sources, events, history)
         st = tables.statements
         keep = st["label"].notna().to_numpy()
         if since is not None:
@@ -602,7 +607,7 @@ class CredibilityModel(BaseEstimator):
         DataFrame
             ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
         """
-        tables, feats = self._prepare(statements, sources, events, history)
+        tables, feats, wording = self._prepare(statements, sources, events, history)
         p, low, high = self._predict(feats)
         out = pd.DataFrame(
             {
@@ -613,7 +618,7 @@ class CredibilityModel(BaseEstimator):
             }
         )
         if explain:
-            out["reasons"] = self._reasons(feats, tables, history)
+            out["reasons"] = self._reasons(feats, tables, wording)
         else:
             out["reasons"] = ""
         return out
@@ -627,39 +632,18 @@ class CredibilityModel(BaseEstimator):
         history: Tables | None = None,
     ) -> pd.DataFrame:
         """Long table of every group's effect: ``statement_id, group, delta, description``."""
-        tables, feats = self._prepare(statements, sources, events, history)
-        table = self._reason_table(feats, tables, history)
+        tables, feats, wording = self._prepare(statements, sources, events, history)
+        table = self._reason_table(feats, tables, wording)
         ids = tables.statements["statement_id"].to_numpy(dtype=object)
         table.insert(0, "statement_id", ids[table["row"].to_numpy(dtype=int)])
         return table.drop(columns="row")
 
-    def _wording(self, tables: Tables, history: Tables | None) -> pd.DataFrame | None:
-        """History columns the model leaves out (``exclude``) but its reasons need for words.
-
-        A model without ``hist_n_prior`` still says "walked back 1 of its 4 earlier
-        statements"; the numbers come from the same point-in-time computation.
-        """
-        hidden = [c for c in HISTORY_COLUMNS if c not in self.feature_names_]
-        if not hidden or "history" not in self.extractor_._families():
-            return None
-        combined, rows = merge_history(tables, history)
-        ext = self.extractor_
-        hist = history_features(
-            combined.statements,
-            combined.events,
-            retraction_prior=ext.retraction_prior_,
-            false_prior=ext.false_prior_,
-            prior_strength=ext.prior_strength,
-            half_life_days=ext.half_life_days,
-        )
-        return hist.iloc[rows][hidden].reset_index(drop=True)
-
-    def _reason_inputs(self, tables: Tables, history: Tables | None) -> dict:
+    def _reason_inputs(self, tables: Tables, wording: pd.DataFrame | None) -> dict:
         from credscore.features.extractor import _titles
 
         st = tables.statements
         return {
-            "wording": self._wording(tables, history),
+            "wording": wording,
             "texts": st["text"].tolist(),
             "titles": _titles(tables).tolist(),
             "contexts": st["context"].tolist(),
@@ -672,13 +656,15 @@ class CredibilityModel(BaseEstimator):
         }
 
     def _reason_table(
-        self, feats: pd.DataFrame, tables: Tables, history: Tables | None
+        self, feats: pd.DataFrame, tables: Tables, wording: pd.DataFrame | None
     ) -> pd.DataFrame:
-        inputs = self._reason_inputs(tables, history)
+        inputs = self._reason_inputs(tables, wording)
         return reason_table(feats, self.reference_, lambda f: self._predict(f)[0], **inputs)
 
-    def _reasons(self, feats: pd.DataFrame, tables: Tables, history: Tables | None) -> list[str]:
-        inputs = self._reason_inputs(tables, history)
+    def _reasons(
+        self, feats: pd.DataFrame, tables: Tables, wording: pd.DataFrame | None
+    ) -> list[str]:
+        inputs = self._reason_inputs(tables, wording)
         return reasons(feats, self.reference_, lambda f: self._predict(f)[0], **inputs)
 
     def save(

@@ -214,7 +214,9 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         tables, rows = merge_history(_as_tables(X), history)
         return self._transform_tables(tables, rows)
 
-    def _transform_tables(self, tables: Tables, rows: np.ndarray) -> pd.DataFrame:
+    def _transform_tables(
+        self, tables: Tables, rows: np.ndarray, *, every_column: bool = False
+    ) -> pd.DataFrame:
         fams = self._families()
         st = tables.statements.iloc[rows]
         parts: list[pd.DataFrame] = []
@@ -241,6 +243,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             parts.append(pd.DataFrame({"text": st["text"].to_numpy(dtype=object)}))
         out = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=range(len(st)))
         out.index = pd.Index(st["statement_id"].to_numpy(dtype=object), name="statement_id")
+        if every_column:  # the excluded columns too (a model words its reasons with them)
+            return out
         return out[list(self.feature_names_out_)]
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
