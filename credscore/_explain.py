@@ -185,17 +185,22 @@ def group_deltas(
     return list(groups), base[None, :] - p_sub
 
 
+def _records(features: pd.DataFrame, wording: pd.DataFrame | None) -> list[dict]:
+    """Feature rows as dicts, with ``wording``'s columns (left out of the model) added."""
+    records = features.to_dict("records")
+    if wording is None:
+        return records
+    return [{**w, **r} for w, r in zip(wording.to_dict("records"), records, strict=True)]
+
+
 def _describe(group: str, i: int, records: list[dict], inputs: dict) -> str:
-    row = records[i]
-    if inputs.get("wording") is not None:  # columns the model leaves out, for the words only
-        row = {**inputs["wording"][i], **row}
     ctx = {
         **inputs["ctx"],
         "text": inputs["texts"][i],
         "title": inputs["titles"][i],
         "context": inputs["contexts"][i],
     }
-    return _DESCRIBE[group](row, ctx)
+    return _DESCRIBE[group](records[i], ctx)
 
 
 def reason_table(
@@ -228,14 +233,8 @@ def reason_table(
         counts the model leaves out).
     """
     groups, deltas = group_deltas(features, reference, proba)
-    records = features.to_dict("records")
-    inputs = {
-        "ctx": describe_ctx,
-        "texts": texts,
-        "titles": titles,
-        "contexts": contexts,
-        "wording": None if wording is None else wording.to_dict("records"),
-    }
+    records = _records(features, wording)
+    inputs = {"ctx": describe_ctx, "texts": texts, "titles": titles, "contexts": contexts}
     rows = [
         {
             "row": i,
@@ -271,14 +270,8 @@ def reasons(
     if not groups:
         return ["" for _ in range(n)]
     order = np.argsort(-np.abs(deltas), axis=0, kind="stable")[:top]
-    records = features.to_dict("records")
-    inputs = {
-        "ctx": describe_ctx,
-        "texts": texts,
-        "titles": titles,
-        "contexts": contexts,
-        "wording": None if wording is None else wording.to_dict("records"),
-    }
+    records = _records(features, wording)
+    inputs = {"ctx": describe_ctx, "texts": texts, "titles": titles, "contexts": contexts}
     out = []
     for i in range(n):
         parts = []
