@@ -43,7 +43,7 @@ def test_examples_score_as_stored(model, name):
 @pytest.mark.corpus
 def test_liar_valid_scores_as_stored(model):
     """On LIAR valid (train as history) scores and reasons equal the stored ones."""
-    from make_golden import liar_valid_tables  # noqa: PLC0415 - the recorder's own tables
+    from make_golden import liar_valid_tables
 
     tables = liar_valid_tables()
     if tables is None:
