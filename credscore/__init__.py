@@ -4,7 +4,8 @@ The public API:
 
 * tables — :class:`Tables`, :func:`read_tables`, :func:`write_tables`, :func:`validate_tables`;
 * features — :class:`FeatureExtractor`, :func:`extract_features`;
-* model — :class:`CredibilityModel` (tables in, scores out), :class:`CredibilityClassifier`;
+* model — :class:`CredibilityModel` (tables in, scores out), :class:`CredibilityClassifier`
+  (the scikit-learn estimator on the feature matrix), :class:`TimeOrderedSplit`;
 * artifacts — :func:`load_model` (no argument: the bundled default model), :func:`save_model`,
   :class:`Registry`.
 """
@@ -14,7 +15,7 @@ from credscore._tables import EVENT_KINDS, Tables
 from credscore._version import __version__
 from credscore.artifacts import Registry, load_model, save_model, verify_artifact
 from credscore.features.extractor import FeatureExtractor, extract_features
-from credscore.model import CredibilityClassifier, CredibilityModel
+from credscore.model import CredibilityClassifier, CredibilityModel, TimeOrderedSplit
 from credscore.schema import validate_tables
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "FeatureExtractor",
     "Registry",
     "Tables",
+    "TimeOrderedSplit",
     "__version__",
     "extract_features",
     "load_model",

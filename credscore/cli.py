@@ -48,6 +48,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from credscore._io import read_tables
+    from credscore.artifacts import save_model
     from credscore.model import CredibilityModel
 
     tables = read_tables(args.tables)
@@ -69,7 +70,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.out is None:
         raise _UsageError("credscore train: give --out MODEL_DIR, or --registry DIR")
     model = CredibilityModel(**params).fit(tables)
-    path = model.save(args.out, training_data=args.training_data or str(args.tables))
+    path = save_model(model, args.out, training_data=args.training_data or str(args.tables))
     sel = model.selection_
     print(
         f"trained on {model.n_train_rows_} labelled statements: base learner {sel['base']}, "

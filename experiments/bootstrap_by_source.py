@@ -164,7 +164,7 @@ def coverage() -> list:
 
 def main() -> None:
     model = credscore.load_model()
-    p_const = 1.0 - float(model.extractor_.false_prior_)  # the report's constant baseline
+    p_const = float(model.base_rate_)  # the report's constant baseline
     lines = [
         f"# bootstrap intervals by statement vs by source; credscore {credscore.__version__}, "
         f"numpy {np.__version__}, python {platform.python_version()}",

@@ -4,7 +4,7 @@ Why: a model that scores later statements than it was trained on sees longer rec
 its training rows did (on LIAR's pseudo-order, held-out rows see every training verdict,
 training rows about half their source's), and a logistic model extrapolates raw counts
 linearly. This fits ``CredibilityModel()`` with and without
-:data:`credscore.model.RAW_COUNT_COLUMNS` on the official LIAR split and the first 30
+the columns the history family declares as raw counts on the official LIAR split and the first 30
 random re-splits of ``liar_resplit_calibration.py`` and prints slope, calibration test and
 log loss for each. The LIAR2 side of the comparison is ``liar2_time_benchmark.py``.
 
@@ -28,7 +28,7 @@ import numpy as np
 
 from credscore import CredibilityModel
 from credscore.datasets import load_liar
-from credscore.model import RAW_COUNT_COLUMNS
+from credscore.features import RAW_COUNT_COLUMNS
 
 CONFIGS = {"with raw counts": {"exclude": ()}, "without (the default)": {}}
 

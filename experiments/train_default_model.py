@@ -37,7 +37,7 @@ import _bench_common as bc
 import numpy as np
 import pandas as pd
 
-from credscore import CredibilityModel, Tables
+from credscore import CredibilityModel, Tables, save_model
 from credscore.datasets import load_liar, load_liar2
 
 REPO = Path(__file__).resolve().parents[1]
@@ -311,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=5)
     args = ap.parse_args(argv)
     model, metrics = train_and_evaluate(cv=args.cv)
-    path = model.save(
-        args.out, metrics=metrics, training_data=TRAINING_DATA, card=card(model, metrics)
+    path = save_model(
+        model, args.out, metrics=metrics, training_data=TRAINING_DATA, card=card(model, metrics)
     )
     size = sum(f.stat().st_size for f in Path(path).iterdir())
     metrics["artifact_bytes"] = size

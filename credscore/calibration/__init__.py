@@ -9,6 +9,7 @@
   :func:`calibration_in_the_large`, :func:`calibration_slope_intercept`, :func:`ece`,
   :func:`smece`, and bootstrap intervals with :func:`metric_intervals` (resampling rows, or
   with ``groups=`` whole groups such as sources).
+* Helpers on the log-odds scale: :func:`logit`, :func:`expit`, :func:`fit_logistic`.
 * :func:`calibration_test` compares ECE and smECE with their null distribution under "the model
   is calibrated"; :func:`calibration_report` gathers everything in one JSON-ready dict.
 """
@@ -20,6 +21,7 @@ from credscore.calibration._calibrators import (
     VennAbersCalibrator,
     make_calibrator,
 )
+from credscore.calibration._logistic import expit, fit_logistic, logit
 from credscore.calibration._metrics import (
     accuracy,
     brier_decomposition,
@@ -55,7 +57,10 @@ __all__ = [
     "calibration_slope_intercept",
     "calibration_test",
     "ece",
+    "expit",
+    "fit_logistic",
     "log_loss",
+    "logit",
     "make_calibrator",
     "merge_venn_abers",
     "metric_intervals",

@@ -1,45 +1,47 @@
 """The feature extractor: tables in, one feature row per statement out.
 
-Families (each a module of its own):
-
-* ``history`` — the source's point-in-time record (:mod:`credscore.features.history`);
-* ``qualifiers`` — how the statement bounds itself (:mod:`credscore.features.qualifiers`);
-* ``rank`` — the source's official rank (:mod:`credscore.features.rank`);
-* ``context`` — where the statement was made: speech, interview, post...
-  (:mod:`credscore.features.context`).
+It holds one fitted :class:`~credscore.features.FeatureFamily` per family in use and reads
+their declarations: the columns (in family order), their monotone directions and explanation
+groups, the raw counts left out by default, the data files recorded in manifests. It knows no
+family by name: a new family is registered in :mod:`credscore.features._registry`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils._param_validation import Interval
 
+from credscore._params import NotAnEstimatorMixin, ParamsMixin
 from credscore._tables import Tables
-from credscore.features import context as _context
-from credscore.features import history as _history
-from credscore.features import qualifiers as _qualifiers
-from credscore.features import rank as _rank
+from credscore.exceptions import NotFittedError
+from credscore.features._family import Column, FamilyOutput, FeatureFamily
+from credscore.features._registry import DEFAULT_FAMILIES, FAMILY_CLASSES, family_class
+from credscore.features.history import DEFAULT_HALF_LIFE_DAYS, DEFAULT_PRIOR_STRENGTH
 from credscore.schema import validate_tables
 
-__all__ = ["FAMILIES", "FeatureExtractor", "extract_features", "merge_history"]
+__all__ = ["FAMILIES", "Extraction", "FeatureExtractor", "extract_features", "merge_history"]
 
-#: Feature families, in output order.
-FAMILIES: tuple[str, ...] = ("history", "qualifiers", "rank", "context")
+#: The default feature families, in output order.
+FAMILIES: tuple[str, ...] = DEFAULT_FAMILIES
 
 
-def _as_tables(X: Any, sources: pd.DataFrame | None = None, events: pd.DataFrame | None = None):
+def _as_tables(
+    X: Any, sources: pd.DataFrame | None = None, events: pd.DataFrame | None = None
+) -> Tables:
     if isinstance(X, Tables):
         return validate_tables(X)
     return validate_tables(X, sources=sources, events=events)
 
 
 def merge_history(tables: Tables, history: Tables | None) -> tuple[Tables, np.ndarray]:
-    """Puts background ``history`` tables behind ``tables`` for the history features.
+    """Puts background ``history`` tables behind validated ``tables``.
 
     Statements of ``history`` feed the point-in-time record of their sources but get no output
     row. A statement id present in both is taken from ``tables`` (the one being scored).
@@ -70,33 +72,38 @@ def merge_history(tables: Tables, history: Tables | None) -> tuple[Tables, np.nd
     return combined, np.arange(len(hist_statements), len(combined.statements))
 
 
-def _titles(tables: Tables) -> pd.Series:
-    """Per-statement title: a statement's own ``title`` column wins, else its source's title.
+@dataclass
+class Extraction:
+    """One extraction pass: every family's output for the scored statements.
 
-    A source without a title falls back to its ``source_type`` (e.g. ``"anonymous"``), so an
-    unnamed source is still read as anonymous.
+    Attributes
+    ----------
+    frame : DataFrame
+        Every declared column (excluded ones too), indexed by ``statement_id``, input order.
+    outputs : dict of str to FamilyOutput
+        Each family's output (with the details its wording needs when asked for).
+    features : DataFrame
+        The columns the model uses (``frame`` without the excluded columns).
     """
-    assert tables.sources is not None  # validated tables are full
-    src = tables.sources.set_index("source_id")
-    text = src["title"].where(src["title"].notna() & (src["title"].astype(str) != ""))
-    text = text.fillna(src["source_type"])
-    titles = tables.statements["source_id"].map(text)
-    if "title" in tables.statements.columns:
-        own = tables.statements["title"]
-        titles = own.where(own.notna() & (own.astype(str) != ""), titles)
-    return titles
+
+    frame: pd.DataFrame
+    outputs: dict[str, FamilyOutput]
+    features: pd.DataFrame
 
 
-class FeatureExtractor(TransformerMixin, BaseEstimator):
+class FeatureExtractor(NotAnEstimatorMixin, ParamsMixin):
     """Turns sources, statements and events into one numeric feature row per statement.
+
+    Not a scikit-learn transformer: it reads tables, not a matrix (see
+    :mod:`credscore._params`); it keeps scikit-learn's conventions otherwise.
 
     Parameters
     ----------
-    families : sequence of str, default all of :data:`FAMILIES`
-        Which feature families to compute.
+    families : sequence of str, default :data:`FAMILIES`
+        Which feature families to compute (registered names, see ``FAMILY_CLASSES``).
     prior_strength : float, default 5.0
-        Strength of the Beta prior that shrinks a source's retraction and false rates toward the
-        population rates learned in :meth:`fit` (see :mod:`credscore.features.history`).
+        Strength of the Beta prior that shrinks a source's retraction and false rates toward
+        the population rates learned in :meth:`fit` (history family).
     half_life_days : float, default 365.0
         Half-life of the decayed history variants.
     lexicon : str or path, optional
@@ -104,18 +111,20 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     rank_table : str or path, optional
         Extra rank table file (extends the bundled tables).
     include_text : bool, default False
-        Add the raw statement ``text`` as a last column (for models with text features).
+        Add the ``text`` family (the raw statement text, for models with text features).
     exclude : sequence of str, default ()
-        Feature columns to leave out (e.g. the verdict-only history columns, so that a model
-        learns the source's record only through the pooled ``hist_*failed*`` columns, which
-        also move with retractions). Each name must be a column of the chosen families.
+        Feature columns to leave out. Each name must be a column of the chosen families.
+    exclude_raw_counts : bool, default False
+        Also leave out every column its family declares a raw count (``Column.raw_count``).
 
     Attributes
     ----------
-    retraction_prior_, false_prior_ : float
-        Population rates learned in :meth:`fit`, used as the centre of the history prior.
-    lexicon_, rank_table_, context_table_ : loaded data files.
+    families_ : dict of str to FeatureFamily
+        The fitted families, in column order.
+    columns_ : tuple of Column
+        Every declared column of the families in use, excluded ones included.
     feature_names_out_ : ndarray of str
+        The columns kept.
 
     Examples
     --------
@@ -129,15 +138,27 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     [1.0, 1.0, 1.0]
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "families": [str, tuple, list],
+        "prior_strength": [Interval(Real, 0, None, closed="neither")],
+        "half_life_days": [Interval(Real, 0, None, closed="neither")],
+        "lexicon": [None, str, os.PathLike],
+        "rank_table": [None, str, os.PathLike],
+        "include_text": ["boolean"],
+        "exclude": [None, str, tuple, list],
+        "exclude_raw_counts": ["boolean"],
+    }
+
     def __init__(
         self,
         families: Sequence[str] = FAMILIES,
-        prior_strength: float = _history.DEFAULT_PRIOR_STRENGTH,
-        half_life_days: float = 365.0,
+        prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+        half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
         lexicon: Any = None,
         rank_table: Any = None,
         include_text: bool = False,
         exclude: Sequence[str] = (),
+        exclude_raw_counts: bool = False,
     ) -> None:
         self.families = families
         self.prior_strength = prior_strength
@@ -146,124 +167,172 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.rank_table = rank_table
         self.include_text = include_text
         self.exclude = exclude
+        self.exclude_raw_counts = exclude_raw_counts
 
-    def _families(self) -> tuple[str, ...]:
-        unknown = set(self.families) - set(FAMILIES)
+    # -- construction ----------------------------------------------------------------------
+    def _new_families(self) -> dict[str, FeatureFamily]:
+        names = [self.families] if isinstance(self.families, str) else list(self.families)
+        if self.include_text and "text" not in names:
+            names.append("text")
+        classes = [family_class(n) for n in names]  # unknown names fail here, listing the known
+        order = list(FAMILY_CLASSES)
+        classes.sort(key=lambda c: order.index(c.name))
+        return {
+            cls.name: cls(**{p: getattr(self, p) for p in cls.extractor_params}) for cls in classes
+        }
+
+    def _kept(self) -> list[str]:
+        exclude = [self.exclude] if isinstance(self.exclude, str) else list(self.exclude or ())
+        names = [c.name for c in self.columns_]
+        unknown = sorted(set(exclude) - set(names))
         if unknown:
-            raise ValueError(f"unknown feature families {sorted(unknown)}; choose from {FAMILIES}")
-        return tuple(f for f in FAMILIES if f in self.families)
+            raise ValueError(
+                f"exclude: {unknown} are not columns of the chosen feature families. "
+                f"Fix: choose among {names}."
+            )
+        if self.exclude_raw_counts:
+            exclude += [c.name for c in self.columns_ if c.raw_count]
+        kept = [c for c in names if c not in set(exclude)]
+        if not kept:
+            raise ValueError("exclude: every feature column is excluded; keep at least one.")
+        return kept
 
+    def _finish(self) -> FeatureExtractor:
+        self.columns_ = tuple(c for fam in self.families_.values() for c in fam.columns_)
+        seen: dict[str, str] = {}
+        for fam in self.families_.values():
+            for c in fam.columns_:
+                if c.name in seen:
+                    raise ValueError(
+                        f"feature families {seen[c.name]!r} and {fam.name!r} both declare the "
+                        f"column {c.name!r}. Fix: give one of them another column name."
+                    )
+                seen[c.name] = fam.name
+        self.feature_names_out_ = np.asarray(self._kept(), dtype=object)
+        return self
+
+    # -- fitting ---------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None, *, history: Tables | None = None) -> FeatureExtractor:
-        """Learns the population rates and loads the data files.
+        """Fits every family (population rates, data files).
 
         Parameters
         ----------
         X : Tables or statements DataFrame
         y : ignored
+            Present for API symmetry; labels come from ``statements.label``.
         history : Tables, optional
             Background record (see :func:`merge_history`).
         """
         tables, _ = merge_history(_as_tables(X), history)
-        return self._fit_tables(tables)
+        return self.fit_tables(tables)
 
-    def _fit_tables(self, tables: Tables) -> FeatureExtractor:
+    def fit_tables(self, tables: Tables) -> FeatureExtractor:
         """:meth:`fit` on tables already validated and merged with their history."""
-        rates = _history.population_rates(tables.statements, tables.events)
-        self.retraction_prior_ = float(rates["retraction_rate"])
-        self.false_prior_ = float(rates["false_rate"])
-        self.load_data_files()
-        self.feature_names_out_ = np.asarray(self._columns(), dtype=object)
-        return self
+        self._validate_params()
+        families = self._new_families()
+        for fam in families.values():
+            fam.fit(tables)
+        self.families_ = families
+        return self._finish()
 
-    def load_data_files(self) -> None:
-        """Loads the lexicon, rank table and context table of the families in use (else None)."""
-        fams = self._families()
-        self.lexicon_ = _qualifiers.load_lexicon(self.lexicon) if "qualifiers" in fams else None
-        self.rank_table_ = _rank.load_rank_table(self.rank_table) if "rank" in fams else None
-        self.context_table_ = _context.load_context_table() if "context" in fams else None
-
-    def _columns(self) -> list[str]:
-        cols: list[str] = []
-        fams = self._families()
-        if "history" in fams:
-            cols += list(_history.HISTORY_COLUMNS)
-        empty = pd.Series([], dtype=object)
-        if "qualifiers" in fams:
-            cols += list(_qualifiers.qualifier_features(empty, self.lexicon_).columns)
-        if "rank" in fams:
-            cols += list(_rank.rank_features(empty, self.rank_table_).columns)
-        if "context" in fams:
-            cols += list(_context.context_features(empty, self.context_table_).columns)
-        if self.include_text:
-            cols.append("text")
-        exclude = [self.exclude] if isinstance(self.exclude, str) else list(self.exclude or ())
-        unknown = sorted(set(exclude) - set(cols))
-        if unknown:
-            raise ValueError(
-                f"exclude: {unknown} are not columns of the chosen feature families. "
-                f"Fix: choose among {cols}."
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "feature_names_out_"):
+            raise NotFittedError(
+                "this FeatureExtractor is not fitted yet. Fix: call fit (or fit_transform) first."
             )
-        kept = [c for c in cols if c not in set(exclude)]
-        if not kept:
-            raise ValueError("exclude: every feature column is excluded; keep at least one.")
-        return kept
+
+    # -- transforming ----------------------------------------------------------------------
+    def extract(self, tables: Tables, rows: np.ndarray, *, details: bool = False) -> Extraction:
+        """Every family's output for ``tables.statements.iloc[rows]`` (validated tables)."""
+        self._check_fitted()
+        outputs = {
+            name: fam.transform(tables, rows, details=details)
+            for name, fam in self.families_.items()
+        }
+        parts = [o.frame for o in outputs.values()]
+        frame = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=range(len(rows)))
+        ids = tables.statements["statement_id"].to_numpy(dtype=object)[rows]
+        frame.index = pd.Index(ids, name="statement_id")
+        return Extraction(frame, outputs, frame[list(self.feature_names_out_)])
 
     def transform(self, X: Any, *, history: Tables | None = None) -> pd.DataFrame:
         """One feature row per statement of ``X``, in input order, indexed by ``statement_id``."""
-        check_is_fitted(self, "feature_names_out_")
+        self._check_fitted()
         tables, rows = merge_history(_as_tables(X), history)
-        return self._transform_tables(tables, rows)
+        return self.extract(tables, rows).features
 
-    def _transform_tables(
-        self, tables: Tables, rows: np.ndarray, *, every_column: bool = False
+    def fit_transform(
+        self, X: Any, y: Any = None, *, history: Tables | None = None
     ) -> pd.DataFrame:
-        fams = self._families()
-        st = tables.statements.iloc[rows]
-        parts: list[pd.DataFrame] = []
-        if "history" in fams:
-            hist = _history.history_features(
-                tables.statements,
-                tables.events,
-                retraction_prior=self.retraction_prior_,
-                false_prior=self.false_prior_,
-                prior_strength=self.prior_strength,
-                half_life_days=self.half_life_days,
-            )
-            parts.append(hist.iloc[rows].reset_index(drop=True))
-        if "qualifiers" in fams:
-            q = _qualifiers.qualifier_features(st["text"].reset_index(drop=True), self.lexicon_)
-            parts.append(q.reset_index(drop=True))
-        if "rank" in fams:
-            titles = _titles(tables).iloc[rows].reset_index(drop=True)
-            parts.append(_rank.rank_features(titles, self.rank_table_).reset_index(drop=True))
-        if "context" in fams:
-            ctx = st["context"].reset_index(drop=True)
-            parts.append(_context.context_features(ctx, self.context_table_).reset_index(drop=True))
-        if self.include_text:
-            parts.append(pd.DataFrame({"text": st["text"].to_numpy(dtype=object)}))
-        out = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=range(len(st)))
-        out.index = pd.Index(st["statement_id"].to_numpy(dtype=object), name="statement_id")
-        if every_column:  # the excluded columns too (a model words its reasons with them)
-            return out
-        return out[list(self.feature_names_out_)]
+        """:meth:`fit` then :meth:`transform` on the same tables (validated once)."""
+        tables, rows = merge_history(_as_tables(X), history)
+        return self.fit_tables(tables).extract(tables, rows).features
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the output columns."""
-        check_is_fitted(self, "feature_names_out_")
+        self._check_fitted()
         return self.feature_names_out_.copy()
+
+    # -- what the other stages read --------------------------------------------------------
+    def family(self, name: str) -> FeatureFamily:
+        """The fitted family ``name`` (KeyError naming the families in use)."""
+        self._check_fitted()
+        if name not in self.families_:
+            raise KeyError(f"no {name!r} family in this extractor; it has {list(self.families_)}")
+        return self.families_[name]
+
+    def kept_columns(self) -> list[Column]:
+        """The declarations of the columns kept, in output order."""
+        self._check_fitted()
+        kept = set(self.feature_names_out_)
+        return [c for c in self.columns_ if c.name in kept]
+
+    def monotone_constraints(self) -> dict[str, int]:
+        """``{column: -1 | 1}`` for the kept columns with a declared direction."""
+        return {c.name: c.monotone for c in self.kept_columns() if c.monotone}
+
+    def groups(self) -> dict[str, tuple[str, list[str]]]:
+        """``{group: (family name, kept columns)}`` for groups with a kept column, in order."""
+        self._check_fitted()
+        kept = set(self.feature_names_out_)
+        out: dict[str, tuple[str, list[str]]] = {}
+        for name, fam in self.families_.items():
+            for g in fam.groups:
+                cols = [c.name for c in fam.columns_ if c.group == g and c.name in kept]
+                if cols:
+                    out[g] = (name, cols)
+        return out
 
     def data_hashes(self) -> dict[str, dict[str, str]]:
         """Version and SHA-256 of each data file in use (for the model manifest)."""
-        check_is_fitted(self, "feature_names_out_")
-        out = {}
-        for name, obj in (
-            ("qualifier_lexicon", self.lexicon_),
-            ("rank_table", self.rank_table_),
-            ("context_table", self.context_table_),
-        ):
-            if obj is not None:
-                out[name] = {"version": obj.version, "sha256": obj.sha256}
+        self._check_fitted()
+        out: dict[str, dict[str, str]] = {}
+        for fam in self.families_.values():
+            out.update(fam.data_files())
         return out
+
+    def get_state(self) -> dict[str, Any]:
+        """JSON-ready fitted state: each family's state and the kept columns."""
+        self._check_fitted()
+        return {
+            "families": {n: f.get_state() for n, f in self.families_.items()},
+            "feature_names_out_": [str(c) for c in self.feature_names_out_],
+        }
+
+    def set_state(self, state: dict[str, Any]) -> FeatureExtractor:
+        """Restores :meth:`get_state` (data files reloaded); returns ``self``."""
+        families = self._new_families()
+        for name, fam in families.items():
+            fam.set_state(dict(state["families"].get(name, {})))
+        self.families_ = families
+        self._finish()
+        saved = list(state["feature_names_out_"])
+        if list(self.feature_names_out_) != saved:
+            raise ValueError(
+                f"the saved feature columns {saved} differ from those these families declare "
+                f"now {list(self.feature_names_out_)}"
+            )
+        return self
 
 
 def extract_features(
@@ -298,6 +367,4 @@ def extract_features(
     (1, 0)
     """
     tables = _as_tables(statements, sources, events)
-    return (
-        FeatureExtractor(**params).fit(tables, history=history).transform(tables, history=history)
-    )
+    return FeatureExtractor(**params).fit_transform(tables, history=history)

@@ -21,9 +21,11 @@ from credscore.calibration import (
     roc_auc,
 )
 from credscore.exceptions import NotFittedError, SchemaError
+from credscore.features import FAMILY_CLASSES
 from credscore.report._slices import (
     BUILTIN_SLICES,
     has_columns,
+    slice_description,
     slice_labels,
     slice_table,
     validate_slices,
@@ -80,13 +82,13 @@ def _model_info(model: Any) -> dict[str, Any]:
 
 def _constant_baseline(model: Any, y: np.ndarray) -> tuple[float, str, str]:
     """The constant predictor: the training prior when the model knows it, else the base rate."""
-    false_prior = getattr(getattr(model, "extractor_", None), "false_prior_", None)
-    if false_prior is not None and np.isfinite(false_prior):
+    prior = getattr(model, "base_rate_", None)
+    if prior is not None and np.isfinite(prior):
         return (
-            1.0 - float(false_prior),
+            float(prior),
             "training_prior",
-            "share of the model's labelled training statements that held up "
-            "(1 - extractor_.false_prior_), predicted for every statement",
+            "share of the model's labelled training statements that held up, predicted for "
+            "every statement",
         )
     return (
         float(y.mean()),
@@ -149,9 +151,9 @@ def _fingerprint_matches(model: Any, labelled: pd.DataFrame) -> bool | None:
     fp = getattr(model, "training_fingerprint_", None)
     if not fp:
         return None
-    from credscore.model import _fingerprint
+    from credscore.model import fingerprint
 
-    return bool(_fingerprint(labelled) == fp)
+    return bool(fingerprint(labelled) == fp)
 
 
 def evaluate(
@@ -249,8 +251,7 @@ def evaluate(
             "evaluate on; unlabelled statements can go in as history.",
             table="statements",
         )
-    scores = model.score(tabs, history=hist, explain=False)
-    features = model.features(tabs, history=hist)
+    scores, features = model.score_and_features(tabs, history=hist)
     mask = st["label"].notna().to_numpy()
     y = st["label"].to_numpy()[mask].astype(float)
     p = scores["p_reliable"].to_numpy(dtype=float)[mask]
@@ -288,19 +289,11 @@ def evaluate(
     ]
     baselines[0]["p"] = const_p
     baselines[0]["p_source"] = const_kind
-    if "hist_false_rate" in features.columns:
-        p_rec = 1.0 - features["hist_false_rate"].to_numpy(dtype=float)[mask]
-        baselines.append(
-            _baseline(
-                "track_record_only",
-                "1 - hist_false_rate: the source's earlier false-verdict rate, shrunk towards the "
-                "training prior (a source with no verdicts yet gets the constant baseline's p)",
-                y,
-                p,
-                np.clip(p_rec, 0.0, 1.0),
-                **kw,
-            )
-        )
+    for fam in FAMILY_CLASSES.values():
+        for b in fam.baselines:
+            if all(c in features.columns for c in b.needs):
+                p_b = np.asarray(b.proba(features), dtype=float)[mask]
+                baselines.append(_baseline(b.name, b.description, y, p, p_b, **kw))
 
     slice_out: dict[str, Any] = {}
     fallback: pd.DataFrame | None = None
@@ -314,7 +307,7 @@ def evaluate(
             feats = fallback
         labels = slice_labels(name, feats, st.set_axis(feats.index)).to_numpy(dtype=object)[mask]
         slice_out[name] = {
-            "description": BUILTIN_SLICES.get(name, (f"values of the column {name!r}",))[0],
+            "description": slice_description(name),
             "rows": slice_table(pd.Series(labels), y, p),
         }
 

@@ -9,26 +9,33 @@ import numpy as np
 import pandas as pd
 
 from credscore.calibration import brier_score, log_loss, roc_auc
+from credscore.features import FAMILY_CLASSES, Slice
 from credscore.report._stats import wilson_interval
 
-__all__ = ["BUILTIN_SLICES", "slice_labels", "slice_table"]
+__all__ = ["BUILTIN_SLICES", "builtin_slices", "slice_description", "slice_labels", "slice_table"]
 
-#: Built-in slices, what they group by, and the feature columns they need.
-BUILTIN_SLICES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "rank_family": ("the source's rank family (military, government, media...)", ("rank_family",)),
-    "context": ("where the statement was made (one-hot ctx_* context type)", ("ctx_",)),
-    "track_record": (
-        "whether the source had any earlier statement (hist_n_prior == 0: no track record)",
-        ("hist_n_prior",),
-    ),
-    "qualified": ("whether the statement carries any scope qualifier (q_any > 0)", ("q_any",)),
-}
 _MISSING = "(missing)"
+
+
+def builtin_slices() -> dict[str, Slice]:
+    """The slices the registered feature families declare (``FeatureFamily.slices``)."""
+    return {s.name: s for cls in FAMILY_CLASSES.values() for s in cls.slices}
+
+
+#: Built-in slices at import time (see :func:`builtin_slices` for families registered later).
+BUILTIN_SLICES: dict[str, Slice] = builtin_slices()
+
+
+def slice_description(name: str) -> str:
+    """What slice ``name`` groups by, for the report."""
+    builtin = builtin_slices().get(name)
+    return builtin.description if builtin else f"values of the column {name!r}"
 
 
 def needs_columns(name: str) -> tuple[str, ...]:
     """Feature columns (or column prefixes ending in ``_``) a built-in slice needs."""
-    return BUILTIN_SLICES[name][1] if name in BUILTIN_SLICES else ()
+    builtin = builtin_slices().get(name)
+    return builtin.needs if builtin else ()
 
 
 def has_columns(features: pd.DataFrame, name: str) -> bool:
@@ -45,8 +52,9 @@ def has_columns(features: pd.DataFrame, name: str) -> bool:
 def slice_labels(name: str, features: pd.DataFrame, statements: pd.DataFrame) -> pd.Series:
     """The group of each statement for slice ``name`` (strings, aligned with ``features`` rows).
 
-    Built-in names are :data:`BUILTIN_SLICES`; any other name must be a column of
-    ``statements`` (e.g. ``"topic"``) or of ``features``, whose values are the groups.
+    Built-in names are the families' declared slices (:func:`builtin_slices`); any other name
+    must be a column of ``statements`` (e.g. ``"topic"``) or of ``features``, whose values are
+    the groups.
 
     Examples
     --------
@@ -56,35 +64,17 @@ def slice_labels(name: str, features: pd.DataFrame, statements: pd.DataFrame) ->
     >>> slice_labels("qualified", f, pd.DataFrame(index=f.index)).tolist()
     ['qualified', 'unqualified']
     """
-    if name == "rank_family":
-        values = features["rank_family"]
-    elif name == "context":
-        cols = [c for c in features.columns if str(c).startswith("ctx_")]
-        hot = features[cols].to_numpy(dtype=float)
-        names = np.array([str(c)[4:] for c in cols], dtype=object)
-        labels = names[hot.argmax(axis=1)]
-        labels[hot.max(axis=1) <= 0] = _MISSING
-        return pd.Series(labels, index=features.index, dtype=object)
-    elif name == "track_record":
-        none = features["hist_n_prior"].to_numpy(dtype=float) == 0
-        return pd.Series(
-            np.where(none, "no track record", "has track record"),
-            index=features.index,
-            dtype=object,
-        )
-    elif name == "qualified":
-        q = features["q_any"].to_numpy(dtype=float) > 0
-        return pd.Series(
-            np.where(q, "qualified", "unqualified"), index=features.index, dtype=object
-        )
+    builtin = builtin_slices().get(name)
+    if builtin is not None:
+        values = pd.Series(builtin.labels(features), index=features.index)
     elif name in statements.columns:
         values = pd.Series(statements[name].to_numpy(dtype=object), index=features.index)
     elif name in features.columns:
         values = features[name]
     else:
         raise ValueError(
-            f"unknown slice {name!r}. Fix: use one of {sorted(BUILTIN_SLICES)}, or a column of "
-            "the statements table (e.g. 'topic') or of the feature table."
+            f"unknown slice {name!r}. Fix: use one of {sorted(builtin_slices())}, or a column "
+            "of the statements table (e.g. 'topic') or of the feature table."
         )
     values = pd.Series(values.to_numpy(dtype=object), index=features.index, dtype=object)
     return values.where(values.notna(), _MISSING).astype(str)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credscore import CredibilityModel, Tables, load_model, write_tables
+from credscore import CredibilityModel, Tables, load_model, save_model, write_tables
 from credscore.calibration import (
     brier_score,
     calibration_in_the_large,
@@ -59,7 +59,7 @@ def split(tmp_path_factory):
     fitted = CredibilityModel(base_learners=("logistic",), calibrators=("sigmoid",), cv=3)
     fitted.fit(train)
     model_dir = tmp_path_factory.mktemp("model") / "m"
-    fitted.save(model_dir, training_data="simulated, first 70%")
+    save_model(fitted, model_dir, training_data="simulated, first 70%")
     return train, test, load_model(model_dir), model_dir
 
 
@@ -162,7 +162,7 @@ def test_baselines(result, direct, split):
     model = split[2]
     const, record = result["baselines"]
     assert const["p_source"] == "training_prior"
-    assert const["p"] == pytest.approx(1.0 - model.extractor_.false_prior_)
+    assert const["p"] == pytest.approx(model.base_rate_)
     assert const["metrics"]["log_loss"] == pytest.approx(log_loss(y, np.full(len(y), const["p"])))
     diff = const["model_minus_baseline"]["log_loss"]
     assert diff["estimate"] == pytest.approx(log_loss(y, p) - const["metrics"]["log_loss"])

@@ -1,17 +1,13 @@
-"""Tests of CredibilityModel and CredibilityClassifier: outputs, order, determinism, monotonicity,
-reasons."""
+"""Tests of CredibilityModel (credscore/model/_engine.py): outputs, order, determinism, the
+columns it leaves out, and its honest (non-scikit-learn) surface."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from credscore import CredibilityClassifier, CredibilityModel, Tables
-from credscore._explain import reason_table, reasons
-from credscore._learners import DECREASING
+from credscore import CredibilityModel, Tables
 from credscore.exceptions import SchemaError
 
 
@@ -78,78 +74,6 @@ def test_score_before_fit_raises():
         CredibilityModel().score(pd.DataFrame())
 
 
-@pytest.mark.parametrize("kind", ["logistic", "hgb"])
-def test_monotone_in_constrained_features(kind, sim_tables):
-    """Raising any retraction/false-rate feature of a statement never raises its probability."""
-    tables, _ = sim_tables
-    model = CredibilityModel(
-        base_learners=(kind,), calibrators=("sigmoid", "isotonic"), cv=3, max_iter=50
-    ).fit(tables)
-    feats = model.features(tables).iloc[:200].reset_index(drop=True)
-    proba = model.classifier_.predict_proba
-
-    @settings(max_examples=40, deadline=None)
-    @given(
-        row=st.integers(0, 199),
-        col=st.sampled_from(sorted(DECREASING & set(feats.columns))),
-        bump=st.floats(0.0, 5.0),
-    )
-    def check(row, col, bump):
-        x = feats.iloc[[row]].copy()
-        before = proba(x)[0, 1]
-        x[col] = x[col] + bump
-        assert proba(x)[0, 1] <= before + 1e-9
-
-    check()
-
-
-def test_reasons_sign_and_order_on_constructed_case():
-    """y depends on a hedge (down) and on rank level (up, stronger): reasons say so, in order."""
-    rng = np.random.default_rng(0)
-    n = 3000
-    hedge = rng.integers(0, 2, n)
-    level = rng.random(n)
-    logit = -0.8 * hedge + 3.0 * (level - 0.5)
-    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    X = pd.DataFrame({"q_hedge": hedge.astype(float), "rank_level": level})
-    clf = CredibilityClassifier(base_learners=("logistic",), calibrators=("sigmoid",), cv=3)
-    clf.fit(X, y)
-    reference = pd.Series({"q_hedge": 0.0, "rank_level": 0.5})
-    case = pd.DataFrame({"q_hedge": [1.0], "rank_level": [0.95]})
-    table = reason_table(
-        case,
-        reference,
-        lambda f: clf.predict_proba(f)[:, 1],
-        texts=[""],
-        titles=[None],
-        contexts=[None],
-        describe_ctx={
-            "prior_strength": 5.0,
-            "false_prior": 0.5,
-            "lexicon": None,
-            "rank_table": None,
-        },
-    )
-    deltas = table.set_index("group")["delta"]
-    assert deltas["qualifiers"] < 0 < deltas["rank"]
-    assert abs(deltas["rank"]) > abs(deltas["qualifiers"])
-    text = reasons(
-        case,
-        reference,
-        lambda f: clf.predict_proba(f)[:, 1],
-        texts=[""],
-        titles=[None],
-        contexts=[None],
-        describe_ctx={
-            "prior_strength": 5.0,
-            "false_prior": 0.5,
-            "lexicon": None,
-            "rank_table": None,
-        },
-    )[0]
-    assert text.index("(+") < text.index("(-")  # the larger (rank) effect comes first
-
-
 def test_text_features_model(sim_tables):
     tables, _ = sim_tables
     model = CredibilityModel(text_features=True, cv=3).fit(tables)
@@ -189,18 +113,80 @@ def _context_columns(model):
 
 def test_raw_counts_left_out_by_default(sim_tables):
     """By default the record's raw counts are not features (they grow with the record)."""
-    from credscore.model import RAW_COUNT_COLUMNS
-
     tables, _ = sim_tables
     fast = {"base_learners": ("logistic",), "calibrators": ("sigmoid",), "cv": 3}
     default = CredibilityModel(**fast).fit(tables)
-    assert not set(RAW_COUNT_COLUMNS) & set(default.feature_names_)
+    raw = {c.name for c in default.extractor_.columns_ if c.raw_count}
+    assert raw == {
+        "hist_n_prior",
+        "hist_n_verdicts",
+        "hist_n_false",
+        "hist_n_known",
+        "hist_n_failed",
+    }
+    assert not raw & set(default.feature_names_)
+    assert set(default.excluded_columns()) == raw
     assert {"hist_false_rate", "hist_failed_rate"} <= set(default.feature_names_)
     every = CredibilityModel(exclude=(), **fast).fit(tables)
-    assert set(RAW_COUNT_COLUMNS) <= set(every.feature_names_)
+    assert raw <= set(every.feature_names_)
     no_history = CredibilityModel(families=("qualifiers", "rank"), **fast).fit(tables)
     assert no_history.excluded_columns() == ()  # the default asks nothing of absent families
     # the reasons still count the record in words
     words = default.explain(tables.statements.tail(5), history=tables)
     record = words[words["group"] == "verdicts"]["description"]
     assert record.str.contains("earlier verdict").all()
+
+
+def test_fit_uses_y_when_given(sim_tables):
+    """fit(X, y) learns from y, not from statements.label (scikit-learn's contract)."""
+    tables, _ = sim_tables
+    fast = {"base_learners": ("logistic",), "calibrators": ("sigmoid",), "cv": 3}
+    y = tables.statements["label"].to_numpy()
+    flipped = CredibilityModel(**fast).fit(tables, 1 - y)
+    normal = CredibilityModel(**fast).fit(tables)
+    assert flipped.base_rate_ == pytest.approx(1 - normal.base_rate_)
+    with pytest.raises(SchemaError, match="y has 3 labels"):
+        CredibilityModel(**fast).fit(tables, y[:3])
+
+
+def test_labels_as_second_argument_get_a_clear_error(fitted_model, sim_tables):
+    """score(X, y) the scikit-learn way says what to do instead of misreading y as sources."""
+    tables, _ = sim_tables
+    with pytest.raises(TypeError, match="not a scikit-learn estimator"):
+        fitted_model.score(tables.statements, tables.statements["label"])
+
+
+def test_cross_val_score_on_the_engine_points_to_the_documented_path(sim_tables):
+    from sklearn.model_selection import cross_val_score
+
+    tables, _ = sim_tables
+    with pytest.raises(TypeError, match="CredibilityClassifier"):
+        cross_val_score(
+            CredibilityModel(cv=2),
+            tables.statements,
+            tables.statements["label"],
+            cv=2,
+            error_score="raise",
+        )
+
+
+@pytest.mark.parametrize("cv", [0, 1, -1, 2.5])
+def test_bad_cv_is_refused_before_any_work(cv, sim_tables):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    tables, _ = sim_tables
+    with pytest.raises(InvalidParameterError, match="'cv' parameter of CredibilityModel"):
+        CredibilityModel(cv=cv).fit(tables)
+
+
+def test_params_clone_and_repr():
+    """__init__ stores parameters unchanged; clone and repr work like scikit-learn's."""
+    from sklearn.base import clone
+
+    m = CredibilityModel(cv=3, exclude=("hist_n_prior",))
+    assert m.get_params()["cv"] == 3
+    c = clone(m)
+    assert c is not m and c.get_params() == m.get_params()
+    assert repr(m) == "CredibilityModel(cv=3, exclude=('hist_n_prior',))"
+    with pytest.raises(ValueError, match="has no parameter 'folds'"):
+        m.set_params(folds=3)

@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 
 import credscore
-from credscore.artifacts import DEFAULT_MODEL_DIR, Registry, load_model, verify_artifact
+from credscore.artifacts import DEFAULT_MODEL_DIR, Registry, load_model, save_model, verify_artifact
 from credscore.exceptions import ArtifactError
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory, fitted_model):
     path = tmp_path_factory.mktemp("artifact") / "model"
-    fitted_model.save(path, metrics={"log_loss": 0.6}, training_data="simulated corpus")
+    save_model(fitted_model, path, metrics={"log_loss": 0.6}, training_data="simulated corpus")
     return path
 
 
@@ -26,7 +26,7 @@ def test_layout_and_manifest(saved, fitted_model):
     names = sorted(p.name for p in saved.iterdir())
     assert names == ["MODEL_CARD.md", "manifest.json", "manifest.sha256", "model.skops"]
     manifest = json.loads((saved / "manifest.json").read_text())
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["training"]["rows"] == fitted_model.n_train_rows_
     assert manifest["feature_columns"] == fitted_model.feature_names_
     assert set(manifest["data_files"]) == {"qualifier_lexicon", "rank_table", "context_table"}
@@ -147,7 +147,7 @@ def test_recalibration_survives_save_and_load(sim_tables, tmp_path):
     after = model.predict_proba(tables)[:, 1]
     assert not np.allclose(before, after)
     assert np.all(np.diff(after[np.argsort(before)]) >= -1e-12)  # same ranking
-    model.save(tmp_path / "m")
+    save_model(model, tmp_path / "m")
     loaded = load_model(tmp_path / "m")
     assert loaded.recalibration_ == model.recalibration_
     np.testing.assert_allclose(loaded.predict_proba(tables)[:, 1], after, rtol=0, atol=1e-12)
@@ -159,7 +159,7 @@ def test_exclude_survives_save_and_load(sim_tables, tmp_path):
     tables, _ = sim_tables
     model = CredibilityModel(base_learners=("logistic",), cv=3, exclude=("hist_false_rate",))
     model.fit(tables)
-    model.save(tmp_path / "m")
+    save_model(model, tmp_path / "m")
     loaded = load_model(tmp_path / "m")
     assert loaded.exclude == ("hist_false_rate",)
     assert "hist_false_rate" not in loaded.feature_names_

@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from credscore.datasets import corpus_available
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "experiments"))
 
 needs_liar = pytest.mark.skipif(

@@ -8,11 +8,12 @@ calibrator turns that score into a probability. Preprocessing is decided from th
 * string columns (e.g. ``rank_family``): one-hot encoded, unknown categories ignored;
 * a column named ``text``: TF-IDF of word unigrams and bigrams (logistic model only).
 
-Domain monotonicity. Columns listed in :data:`DECREASING` (a higher retraction or false rate
-never raises reliability) and :data:`INCREASING` get monotonic constraints in gradient boosting.
-The logistic model enforces the same signs by refitting without any constrained column whose
-coefficient came out with the wrong sign (so that column then has no effect), which keeps the
-model monotone in each constrained column whatever the data.
+Domain monotonicity. ``monotonic_cst`` maps column names to ``-1`` (an increase never raises
+the probability of holding up, e.g. a higher retraction rate) or ``1``; the feature families
+declare these directions (:class:`credscore.features.Column`). Gradient boosting takes them as
+monotonic constraints. The logistic model enforces the same signs by refitting without any
+constrained column whose coefficient came out with the wrong sign (so that column then has no
+effect), which keeps the model monotone in each constrained column whatever the data.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -30,23 +31,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-__all__ = ["BASE_LEARNERS", "DECREASING", "INCREASING", "BaseLearner"]
+from credscore._params import ParamsMixin
 
-#: Features whose increase must never raise the probability of holding up.
-DECREASING: frozenset[str] = frozenset(
-    {
-        "hist_n_retracted",
-        "hist_retraction_rate",
-        "hist_retracted_decayed",
-        "hist_false_rate",
-        "hist_false_decayed",
-        "hist_n_false",
-        "hist_n_failed",
-        "hist_failed_rate",
-    }
-)
-#: Features whose increase must never lower it.
-INCREASING: frozenset[str] = frozenset({"hist_n_confirmed"})
+__all__ = ["BASE_LEARNERS", "BaseLearner"]
+
 #: Names accepted by :class:`BaseLearner`.
 BASE_LEARNERS: tuple[str, ...] = ("logistic", "hgb")
 
@@ -58,8 +46,11 @@ def _split_columns(X: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
     return numeric, categorical, text
 
 
-class BaseLearner(BaseEstimator):
+class BaseLearner(ParamsMixin):
     """A preprocessing + classifier pair exposing a real-valued ``decision_function``.
+
+    Internal to :class:`~credscore.CredibilityClassifier` (which is the scikit-learn
+    estimator); it takes a DataFrame with named columns.
 
     Parameters
     ----------
@@ -69,15 +60,27 @@ class BaseLearner(BaseEstimator):
     max_iter : int, default 200
         Boosting iterations of the gradient-boosting model.
     random_state : int, default 0
+    monotonic_cst : dict of str to {-1, 1}, optional
+        Monotone direction of constrained columns (columns absent from ``X`` are ignored).
     """
 
     def __init__(
-        self, kind: str = "logistic", C: float = 1.0, max_iter: int = 200, random_state: int = 0
+        self,
+        kind: str = "logistic",
+        C: float = 1.0,
+        max_iter: int = 200,
+        random_state: int = 0,
+        monotonic_cst: dict[str, int] | None = None,
     ) -> None:
         self.kind = kind
         self.C = C
         self.max_iter = max_iter
         self.random_state = random_state
+        self.monotonic_cst = monotonic_cst
+
+    def _directions(self) -> dict[str, int]:
+        cst = getattr(self, "monotonic_cst", None) or {}
+        return {c: int(d) for c, d in cst.items() if d and c in self.numeric_}
 
     def _preprocessor(self, numeric: list[str], categorical: list[str], text: list[str]):
         blocks: list[tuple[str, Any, Any]] = []
@@ -130,8 +133,9 @@ class BaseLearner(BaseEstimator):
         Z = self.pre_.fit_transform(X)
         # the numeric block comes first and keeps its column order (indicators follow it)
         cst = np.zeros(Z.shape[1], dtype=int)
+        directions = self._directions()
         for i, name in enumerate(self.numeric_):
-            cst[i] = -1 if name in DECREASING else (1 if name in INCREASING else 0)
+            cst[i] = directions.get(name, 0)
         self.clf_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=0.05,
@@ -144,9 +148,7 @@ class BaseLearner(BaseEstimator):
         ).fit(Z, y)
 
     def _fit_logistic(self, X: pd.DataFrame, y: np.ndarray) -> None:
-        constrained = {
-            c: (-1 if c in DECREASING else 1) for c in self.numeric_ if c in DECREASING | INCREASING
-        }
+        constrained = self._directions()
         excluded: list[str] = []
         for _ in range(len(constrained) + 1):
             numeric = [c for c in self.numeric_ if c not in excluded]

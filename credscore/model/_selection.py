@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 
-from credscore._learners import BaseLearner
 from credscore.calibration import make_calibrator
+from credscore.model._learners import BaseLearner
+from credscore.model._splitters import TimeOrderedSplit
 
 __all__ = ["Selection", "calibrated_proba", "iter_folds", "new_calibrator", "select"]
 
@@ -38,12 +39,7 @@ def iter_folds(
     """
     n = len(y)
     if time is not None:
-        order = np.argsort(np.asarray(time), kind="stable")
-        blocks = np.array_split(order, n_splits + 1)
-        for k in range(1, len(blocks)):
-            train, val = np.concatenate(blocks[:k]), blocks[k]
-            if len(val) and len(np.unique(y[train])) == 2:
-                yield np.sort(train), np.sort(val)
+        yield from TimeOrderedSplit(n_splits).split(None, y, groups=time)
         return
     k = int(min(n_splits, np.bincount(y, minlength=2).min()))
     if k < 2:

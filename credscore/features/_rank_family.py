@@ -1,0 +1,102 @@
+"""The rank feature family: declaration, transform and wording (see ``rank``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from credscore._tables import Tables
+from credscore.features._family import Column, FamilyOutput, FeatureFamily, Slice, data_entry
+from credscore.features.rank import describe_rank, load_rank_table, rank_features, resolve_rank
+
+__all__ = ["RankFamily", "source_titles"]
+
+
+def source_titles(tables: Tables) -> pd.Series:
+    """Per-statement title: a statement's own ``title`` column wins, else its source's title.
+
+    A source without a title falls back to its ``source_type`` (e.g. ``"anonymous"``), so an
+    unnamed source is still read as anonymous. Aligned with ``tables.statements``.
+    """
+    assert tables.sources is not None  # validated tables are full
+    src = tables.sources.set_index("source_id")
+    text = src["title"].where(src["title"].notna() & (src["title"].astype(str) != ""))
+    text = text.fillna(src["source_type"])
+    titles = tables.statements["source_id"].map(text)
+    if "title" in tables.statements.columns:
+        own = tables.statements["title"]
+        titles = own.where(own.notna() & (own.astype(str) != ""), titles)
+    return titles
+
+
+def _rank_family_labels(frame: pd.DataFrame) -> np.ndarray:
+    return frame["rank_family"].astype(object).to_numpy()
+
+
+class RankFamily(FeatureFamily):
+    """The source's official rank: family, level on the common scale, head or spokesperson.
+
+    Parameters
+    ----------
+    rank_table : str or path, optional
+        Extra rank table file extending the bundled tables (:func:`load_rank_table`).
+
+    Examples
+    --------
+    >>> from credscore import validate_tables
+    >>> import pandas as pd, numpy as np
+    >>> t = validate_tables(pd.DataFrame({"statement_id": ["a"], "source_id": ["s"],
+    ...     "text": [""], "made_at": ["2024-01-01"]}),
+    ...     sources=pd.DataFrame({"source_id": ["s"], "title": ["Lt. Gen."]}))
+    >>> fam = RankFamily().fit(t)
+    >>> fam.describe("rank", fam.transform(t, np.arange(1), details=True), np.array([0]))
+    ['senior military officer (OF-8)']
+    """
+
+    name = "rank"
+    groups = ("rank",)
+    extractor_params = ("rank_table",)
+    slices = (
+        Slice(
+            "rank_family",
+            "the source's rank family (military, government, media...)",
+            ("rank_family",),
+            _rank_family_labels,
+        ),
+    )
+
+    def __init__(self, rank_table: Any = None) -> None:
+        self.rank_table = rank_table
+
+    def load_data_files(self) -> None:
+        self.rank_table_ = load_rank_table(self.rank_table)
+
+    def _columns(self) -> list[Column]:
+        empty = rank_features(pd.Series([], dtype=object), self.rank_table_)
+        return [
+            Column(c, "rank", kind="category" if c == "rank_family" else "numeric")
+            for c in empty.columns
+        ]
+
+    def _transform(self, tables: Tables, rows: np.ndarray, details: bool) -> FamilyOutput:
+        titles = source_titles(tables).iloc[rows].reset_index(drop=True)
+        frame = rank_features(titles, self.rank_table_).reset_index(drop=True)
+        return FamilyOutput(frame, titles.tolist() if details else None)
+
+    def describe(self, group: str, output: FamilyOutput, rows: np.ndarray) -> list[str]:
+        """The rank in words, each distinct title worded once."""
+        titles = output.details
+        words: dict[object, str] = {}
+        out = []
+        for i in rows.tolist():
+            t = titles[i]
+            key = t if isinstance(t, str) else None
+            if key not in words:
+                words[key] = describe_rank(resolve_rank(t, self.rank_table_))
+            out.append(words[key])
+        return out
+
+    def data_files(self) -> dict[str, dict[str, str]]:
+        return {"rank_table": data_entry(self.rank_table_)}

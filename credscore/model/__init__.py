@@ -1,0 +1,22 @@
+"""The model: the calibrated classifier, the engine on tables, explanations and saved state.
+
+* :class:`CredibilityClassifier` — a scikit-learn classifier on a feature matrix (a base learner
+  inside a calibrator, both chosen by cross-validated log loss; a cross-fitted ensemble);
+* :class:`CredibilityModel` — the engine: tables in, probabilities, intervals and reasons out;
+* :class:`TimeOrderedSplit` — time-ordered folds for scikit-learn's model-selection tools.
+"""
+
+from credscore.model._classifier import CALIBRATORS, CredibilityClassifier
+from credscore.model._engine import CredibilityModel
+from credscore.model._learners import BASE_LEARNERS
+from credscore.model._splitters import TimeOrderedSplit
+from credscore.model._state import fingerprint
+
+__all__ = [
+    "BASE_LEARNERS",
+    "CALIBRATORS",
+    "CredibilityClassifier",
+    "CredibilityModel",
+    "TimeOrderedSplit",
+    "fingerprint",
+]
