@@ -14,6 +14,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from sklearn.utils._param_validation import InvalidParameterError
+
+from credscore._cli_types import int_at_least, open_fraction
 from credscore._version import __version__
 from credscore.exceptions import ArtifactError, CredscoreError, LexiconError, SchemaError
 
@@ -131,15 +134,17 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument("--name", default=None, help="name of the new model in the registry")
     train.add_argument(
         "--holdout",
-        type=float,
+        type=open_fraction,
         default=0.2,
         help="share of the latest labelled statements held out (default 0.2)",
     )
     train.add_argument(
         "--text-features", action="store_true", help="also learn from the wording (TF-IDF)"
     )
-    train.add_argument("--cv", type=int, default=5, help="cross-validation folds (default 5)")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--cv", type=int_at_least(2), default=5, help="cross-validation folds (default 5)"
+    )
+    train.add_argument("--seed", type=int_at_least(0), default=0)
     train.add_argument(
         "--training-data", default=None, help="description of the training data for the model card"
     )
@@ -166,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     except (SchemaError, ArtifactError, LexiconError, CredscoreError, FileNotFoundError) as exc:
+        print(f"credscore: error: {exc}", file=sys.stderr)
+        return 2
+    except InvalidParameterError as exc:  # a parameter out of range, e.g. from a data file
         print(f"credscore: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -134,3 +134,23 @@ def test_train_needs_out_or_registry(small_tables, tmp_path, capsys):
     write_tables(small_tables, tmp_path)
     code, _, err = run(["train", str(tmp_path)], capsys)
     assert code == 2 and "--out" in err
+
+
+def test_bad_parameters_exit_2_naming_the_flag(sim_tables, tmp_path, capsys):
+    """--holdout outside (0, 1), --cv below 2, a negative seed: usage errors, never exit 1."""
+    tables, _ = sim_tables
+    write_tables(tables, tmp_path / "t")
+    for flag, value in (("--holdout", "1.5"), ("--holdout", "x"), ("--cv", "1"), ("--seed", "-1")):
+        code, _, err = run(
+            ["train", str(tmp_path / "t"), "--registry", str(tmp_path / "r"), flag, value], capsys
+        )
+        assert code == 2, (flag, value, err)
+        assert flag in err and "internal error" not in err
+
+
+def test_one_outcome_only_exits_2_naming_the_label_column(small_tables, tmp_path, capsys):
+    st = small_tables.statements.assign(label=[1, 1, 1, None, None])
+    write_tables(type(small_tables)(st, small_tables.sources, small_tables.events), tmp_path / "t")
+    code, _, err = run(["train", str(tmp_path / "t"), "--out", str(tmp_path / "m")], capsys)
+    assert code == 2
+    assert "column 'label'" in err and "Fix:" in err

@@ -202,6 +202,7 @@ class CredibilityModel(ModelStateMixin, NotAnEstimatorMixin, ParamsMixin):
                 "nothing to learn from. Fix: add 1 (held up) / 0 (did not) labels.",
                 table="statements",
             )
+        self._check_labels(tables.statements["label"].to_numpy()[labelled])
         combined, rows = merge_history(tables, history)
         extractor = self._new_extractor().fit_tables(combined)
         features = extractor.extract(combined, rows).features
@@ -228,6 +229,19 @@ class CredibilityModel(ModelStateMixin, NotAnEstimatorMixin, ParamsMixin):
         self.training_period_ = [made.min().isoformat(), made.max().isoformat()]
         self.recalibration_: dict[str, Any] | None = None
         return self
+
+    def _check_labels(self, y: np.ndarray) -> None:
+        """Both outcomes, each with at least ``cv`` statements (every fold needs both)."""
+        counts = np.bincount(y.astype(int), minlength=2)
+        if counts.min() < self.cv:
+            rarer = "held up (1)" if counts[1] < counts[0] else "did not hold up (0)"
+            raise SchemaError(
+                f"table 'statements', column 'label': {int(counts.min())} labelled statement(s) "
+                f"{rarer} and {int(counts.max())} of the other outcome; cv={self.cv} folds need "
+                f"at least {self.cv} of each. Fix: add verdicts of both outcomes, or lower cv "
+                f"(at least 2).",
+                table="statements",
+            )
 
     @staticmethod
     def _with_labels(tables: Tables, y: Any) -> Tables:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from credscore._cli_types import int_at_least
+
 __all__ = ["add_evaluate_parser", "cli_evaluate"]
 
 
@@ -81,9 +83,14 @@ def add_evaluate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
     )
     p.add_argument("--out", type=Path, required=True, help="HTML report to write")
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
-    p.add_argument("--n-boot", type=int, default=500, help="bootstrap resamples (default 500)")
     p.add_argument(
-        "--n-sim", type=int, default=1000, help="calibration-test simulations (default 1000)"
+        "--n-boot", type=int_at_least(1), default=500, help="bootstrap resamples (default 500)"
+    )
+    p.add_argument(
+        "--n-sim",
+        type=int_at_least(1),
+        default=1000,
+        help="calibration-test simulations (default 1000)",
     )
     p.add_argument(
         "--bootstrap-by",
@@ -92,7 +99,9 @@ def add_evaluate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
         help="what a bootstrap resample draws: whole sources with their statements (default; "
         "a source's statements share its reliability) or single statements",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed of bootstrap and test")
+    p.add_argument(
+        "--seed", type=int_at_least(0), default=0, help="random seed of bootstrap and test"
+    )
     p.add_argument(
         "--png",
         action="store_true",
