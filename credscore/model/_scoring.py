@@ -1,0 +1,207 @@
+"""Scoring with a fitted CredibilityModel: probabilities, intervals, reasons, recalibration."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+
+from credscore._tables import Tables
+from credscore.features import Extraction, merge_history
+from credscore.model._explain import group_deltas, reason_strings, reason_table
+from credscore.model._recalibration import apply_recalibration, fit_recalibration
+
+__all__ = ["ScoringMixin"]
+
+
+class ScoringMixin:
+    """The scoring half of :class:`~credscore.CredibilityModel` (which holds the fitted state:
+    ``extractor_``, ``classifier_``, ``reference_``, ``recalibration_``)."""
+
+    extractor_: Any
+    classifier_: Any
+    reference_: pd.Series
+    recalibration_: dict[str, Any] | None
+
+    def _check_fitted(self) -> None:  # pragma: no cover - CredibilityModel defines it
+        raise NotImplementedError
+
+    def _tables(self, X: Any, sources: Any, events: Any) -> Tables:  # pragma: no cover
+        raise NotImplementedError
+
+    def _prepare(
+        self, statements: Any, sources: Any, events: Any, history: Tables | None, details: bool
+    ) -> tuple[Tables, Extraction]:
+        """Validated tables and one extraction pass over them (history merged behind)."""
+        self._check_fitted()
+        tables = self._tables(statements, sources, events)
+        combined, rows = merge_history(tables, history)
+        return tables, self.extractor_.extract(combined, rows, details=details)
+
+    def _predict(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(p, p_low, p_high)`` for feature rows, after any :meth:`recalibrate` map."""
+        if len(feats) == 0:  # an empty table scores to an empty table
+            return np.empty(0), np.empty(0), np.empty(0)
+        p, low, high = self.classifier_.predict_with_interval(feats)
+        recal = getattr(self, "recalibration_", None)
+        if recal:
+            p, low, high = (apply_recalibration(v, recal) for v in (p, low, high))
+        return p, low, high
+
+    def _proba(self, feats: pd.DataFrame) -> np.ndarray:
+        return self._predict(feats)[0]
+
+    def features(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+    ) -> pd.DataFrame:
+        """The feature rows the model sees (one per statement, input order)."""
+        return self._prepare(statements, sources, events, history, False)[1].features
+
+    def predict_proba(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+    ) -> np.ndarray:
+        """Calibrated ``[P(did not hold up), P(held up)]`` per statement, shape (n, 2)."""
+        p = self._proba(self.features(statements, sources, events, history=history))
+        return np.column_stack([1 - p, p])
+
+    def score(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+        explain: bool = True,
+    ) -> pd.DataFrame:
+        """Scores statements: probability, interval and reasons, one row per input row.
+
+        Parameters
+        ----------
+        statements : DataFrame or Tables
+        sources, events : DataFrame, optional
+        history : Tables, optional
+            Earlier statements and events that feed the sources' records without being scored.
+        explain : bool, default True
+            Compute ``reasons`` (one extra batched prediction per feature group).
+
+        Returns
+        -------
+        DataFrame
+            ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
+        """
+        tables, ext = self._prepare(statements, sources, events, history, explain)
+        p, low, high = self._predict(ext.features)
+        out = pd.DataFrame(
+            {
+                "statement_id": tables.statements["statement_id"].to_numpy(dtype=object),
+                "p_reliable": p,
+                "p_low": low,
+                "p_high": high,
+            }
+        )
+        out["reasons"] = reason_strings(self.extractor_, ext, self._deltas(ext)) if explain else ""
+        return out
+
+    def score_and_features(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(scores without reasons, every feature column)`` from one extraction pass.
+
+        The feature frame holds every column the families declare, the ones the model leaves
+        out included (reports slice and compare baselines on them).
+
+        Examples
+        --------
+        >>> import credscore
+        >>> t = credscore.read_tables("datasets/examples/kursk_withdrawal_reports")
+        >>> scores, feats = credscore.load_model().score_and_features(t)
+        >>> len(scores) == len(feats) == len(t.statements)
+        True
+        """
+        tables, ext = self._prepare(statements, sources, events, history, False)
+        p, low, high = self._predict(ext.features)
+        ids = tables.statements["statement_id"].to_numpy(dtype=object)
+        scores = pd.DataFrame(
+            {"statement_id": ids, "p_reliable": p, "p_low": low, "p_high": high, "reasons": ""}
+        )
+        return scores, ext.frame
+
+    def _deltas(self, ext: Extraction) -> np.ndarray:
+        groups = {g: cols for g, (_, cols) in self.extractor_.groups().items()}
+        return group_deltas(ext.features, self.reference_, groups, self._proba)
+
+    def explain(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+    ) -> pd.DataFrame:
+        """Long table of every group's effect: ``statement_id, group, delta, description``."""
+        tables, ext = self._prepare(statements, sources, events, history, True)
+        table = reason_table(self.extractor_, ext, self._deltas(ext))
+        ids = tables.statements["statement_id"].to_numpy(dtype=object)
+        table.insert(0, "statement_id", ids[table["row"].to_numpy(dtype=int)])
+        return table.drop(columns="row")
+
+    # -- drift -----------------------------------------------------------------------------
+    def recalibrate(
+        self,
+        statements: Any,
+        sources: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+        since: Any = None,
+    ) -> Self:
+        """Adapts the calibration to drift: refits slope and intercept on recent verdicts.
+
+        The verdict mix changes over time (e.g. far more false viral posts after 2020 in
+        PolitiFact data); a model fitted on the past then ranks well but is miscalibrated on the
+        present. This fits ``p' = expit(a + b * logit(p))`` on the labelled statements made at
+        or after ``since`` (default: all labelled ones given) and applies it to every later
+        prediction and interval. The map is increasing (``b > 0`` is required), so rankings and
+        the domain monotonicity are unchanged. Calling it again replaces the previous map.
+
+        Parameters
+        ----------
+        statements : DataFrame or Tables
+            Recent statements with labels.
+        sources, events, history
+            As in :meth:`score`.
+        since : timestamp-like, optional
+            Only statements with ``made_at >= since`` are used.
+
+        Returns
+        -------
+        self
+        """
+        tables, ext = self._prepare(statements, sources, events, history, False)
+        st = tables.statements
+        keep = st["label"].notna().to_numpy()
+        if since is not None:
+            start = pd.Timestamp(since)
+            start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+            keep = keep & (st["made_at"] >= start).to_numpy()
+        y = st["label"].to_numpy()[keep]
+        self.recalibration_ = None
+        p = self._proba(ext.features.iloc[keep])
+        self.recalibration_ = fit_recalibration(p, y, since=since)
+        return self
