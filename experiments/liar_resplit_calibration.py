@@ -16,7 +16,7 @@ Protocol
   row; the other rows are the training set. Seeds: ``SeedSequence(r)`` spawns one stream for
   the holdout draw and one for the pseudo-order.
 * Pseudo-times are rebuilt for the pooled rows by the loader's own helper
-  (``credscore.datasets._liar._pseudo_times``, the function :func:`load_liar` calls): training
+  (``credscore.datasets._liar.pseudo_times``, the function :func:`load_liar` calls): training
   rows in a seeded random order one second apart, each seeing the verdicts of the rows before
   it; holdout rows all at the slot after the last training row, seeing every training verdict
   and none of each other's. The row ``official`` is LIAR's own train/valid split through the
@@ -64,7 +64,7 @@ from train_default_model import fit_default
 
 from credscore import Tables
 from credscore.datasets import load_liar
-from credscore.datasets._liar import _pseudo_times
+from credscore.datasets._liar import pseudo_times
 
 REPO = Path(__file__).resolve().parents[1]
 HOLDOUT_N = 1284  # LIAR valid's size
@@ -117,7 +117,7 @@ def with_split(pool: pd.DataFrame, split: pd.Series, seed: int) -> pd.DataFrame:
     """The pooled rows with ``split`` and pseudo-times rebuilt as :func:`load_liar` does."""
     out = pool.copy()
     out["split"] = split
-    out["made_at"], out["label_at"] = _pseudo_times(split, seed)
+    out["made_at"], out["label_at"] = pseudo_times(split, seed)
     return out
 
 

@@ -28,7 +28,7 @@ __all__ = [
 _EPS = 1e-15
 
 
-def _check_y_p(y_true: ArrayLike, p: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def check_y_p(y_true: ArrayLike, p: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Validate and return ``(y, p)`` as 1-D float arrays."""
     y = np.asarray(y_true, dtype=float).ravel()
     q = np.asarray(p, dtype=float).ravel()
@@ -79,7 +79,7 @@ def log_loss(y_true: ArrayLike, p: ArrayLike) -> float:
     >>> round(log_loss([1, 0], [0.8, 0.4]), 4)
     0.367
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     q = np.clip(q, _EPS, 1.0 - _EPS)
     return float(-np.mean(y * np.log(q) + (1.0 - y) * np.log1p(-q)))
 
@@ -92,7 +92,7 @@ def brier_score(y_true: ArrayLike, p: ArrayLike) -> float:
     >>> brier_score([1, 0], [0.8, 0.4])
     0.1
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     return float(np.mean((q - y) ** 2))
 
 
@@ -116,7 +116,7 @@ def brier_decomposition(y_true: ArrayLike, p: ArrayLike, *, n_bins: int = 15) ->
     >>> round(d["reliability"] - d["resolution"] + d["uncertainty"] + d["within_bin"], 6)
     0.1
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     bins = equal_mass_bins(q, n_bins)
     counts = np.bincount(bins).astype(float)
     frac = counts / y.shape[0]
@@ -144,7 +144,7 @@ def roc_auc(y_true: ArrayLike, p: ArrayLike) -> float:
     >>> roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     n_pos = y.sum()
     n_neg = y.shape[0] - n_pos
     if n_pos == 0 or n_neg == 0:
@@ -161,7 +161,7 @@ def accuracy(y_true: ArrayLike, p: ArrayLike) -> float:
     >>> accuracy([1, 0, 1], [0.9, 0.5, 0.2])
     0.3333333333333333
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     return float(np.mean((q >= 0.5) == (y == 1)))
 
 
@@ -173,7 +173,7 @@ def calibration_in_the_large(y_true: ArrayLike, p: ArrayLike) -> float:
     >>> round(calibration_in_the_large([1, 0, 0, 0], [0.5, 0.5, 0.5, 0.5]), 3)
     0.25
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     return float(q.mean() - y.mean())
 
 
@@ -202,7 +202,7 @@ def calibration_slope_intercept(
     >>> r["slope_ci"][0] < 1 < r["slope_ci"][1]
     True
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     z = norm.ppf(0.5 + confidence / 2.0)
     nan = float("nan")
     if y.min() == y.max():
@@ -246,7 +246,7 @@ def ece(y_true: ArrayLike, p: ArrayLike, *, n_bins: int = 15) -> float:
     >>> ece([0, 1, 1, 1], [0.5, 0.5, 0.5, 0.5], n_bins=1)
     0.25
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     bins = equal_mass_bins(q, n_bins)
     gap = np.bincount(bins, weights=y - q)
     return float(np.abs(gap).sum() / y.shape[0])

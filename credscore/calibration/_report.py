@@ -10,7 +10,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from credscore.calibration._metrics import (
-    _check_y_p,
+    check_y_p,
     accuracy,
     brier_decomposition,
     brier_score,
@@ -185,7 +185,7 @@ def metric_intervals(
     >>> by_source["log_loss"]["estimate"] == iv["log_loss"]["estimate"]
     True
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     known = _INTERVAL_METRICS + _EXTRA_METRICS
     unknown = sorted(set(metrics) - set(known))
     if unknown:
@@ -263,7 +263,7 @@ def calibration_report(
     {'unit': 'row', 'n_clusters': 300, 'n_boot': 50}
     >>> _ = json.dumps(rep)
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     n_clusters = y.shape[0] if groups is None else check_groups(groups, y.shape[0])[1]
     test = calibration_test(y, q, n_sim=n_sim, n_bins=n_bins, random_state=random_state)
     intervals = metric_intervals(y, q, n_boot=n_boot, random_state=random_state, groups=groups)

@@ -40,7 +40,7 @@ def _spread_matrix(p: NDArray[np.float64], grid_size: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((vals, (rows, cols)), shape=(n, grid_size + 1))
 
 
-def _smoother(
+def smoother(
     p: NDArray[np.float64], w: NDArray[np.float64], grid_size: int
 ) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
     """Return ``sigma -> smECE_sigma`` for every replicate (one ``sigma`` per replicate)."""
@@ -106,7 +106,7 @@ def smece_batch(
     p = np.asarray(p, dtype=float).ravel()
     w = np.atleast_2d(np.asarray(weights, dtype=float))
     h = 1.0 / int(grid_size)
-    value = _smoother(p, w, grid_size)
+    value = smoother(p, w, grid_size)
 
     # bisection on log σ for the root of smECE_σ - σ (decreasing), then one secant step
     n_rep = w.shape[0]
@@ -152,7 +152,7 @@ def smece(y_true: ArrayLike, p: ArrayLike, *, grid_size: int = 512) -> float:
     >>> round(smece([0, 1, 1, 0], [0.3, 0.3, 0.3, 0.3]), 3)
     0.2
     """
-    from credscore.calibration._metrics import _check_y_p
+    from credscore.calibration._metrics import check_y_p
 
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     return float(smece_batch(q, ((y - q) / q.shape[0])[None, :], grid_size=grid_size)[0])

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from credscore.calibration._metrics import (
-    _check_y_p,
+    check_y_p,
     calibration_slope_intercept,
     equal_mass_bins,
 )
@@ -174,7 +174,7 @@ def calibration_test(
     >>> res.consistent, calibration_test(y, p**2, n_sim=200).consistent
     (True, False)
     """
-    y, q = _check_y_p(y_true, p)
+    y, q = check_y_p(y_true, p)
     null = null_distribution(q, n_sim=n_sim, n_bins=n_bins, random_state=random_state)
     obs_ece = float(_ece_batch(y[None, :], q, n_bins)[0])
     obs_smece = float(smece_batch(q, ((y - q) / q.shape[0])[None, :])[0])

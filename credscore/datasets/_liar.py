@@ -206,7 +206,7 @@ def read_liar_tsv(path: str | os.PathLike[str]) -> pd.DataFrame:
     return out
 
 
-def _pseudo_times(split: pd.Series, seed: int) -> tuple[pd.Series, pd.Series]:
+def pseudo_times(split: pd.Series, seed: int) -> tuple[pd.Series, pd.Series]:
     """made_at and label_at from the seeded pseudo-order (see the module docstring)."""
     train = np.flatnonzero((split == "train").to_numpy())
     made = pd.Series(eval_time(len(train)), index=split.index, dtype="datetime64[ns, UTC]")
@@ -300,7 +300,7 @@ def _to_statements(raw: pd.DataFrame, seed: int) -> pd.DataFrame:
     unknown = label6.notna() & label.isna()
     issue = add_issue(raw["parse_issue"], unknown, "unknown_label: not one of " + str(LABEL6))
     ids = _clean(raw["id"]).str.replace(r"\.json$", "", regex=True)
-    made_at, label_at = _pseudo_times(raw["split"], seed)
+    made_at, label_at = pseudo_times(raw["split"], seed)
     out = pd.DataFrame(
         {
             "statement_id": ("liar:" + ids.fillna("line" + raw["line"].astype(str))).astype(object),

@@ -24,7 +24,7 @@ from credscore.calibration import (
     smece,
 )
 from credscore.calibration._logistic import expit, logit
-from credscore.calibration._smece import _smoother
+from credscore.calibration._smece import smoother
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_smece_sigma_matches_definition(sigma):
     rng = np.random.default_rng(2)
     p = rng.random(200)
     y = (rng.random(200) < p**1.5).astype(float)
-    fast = _smoother(p, ((y - p) / 200)[None, :], 512)(np.array([sigma]))[0]
+    fast = smoother(p, ((y - p) / 200)[None, :], 512)(np.array([sigma]))[0]
     assert fast == pytest.approx(_smece_sigma_direct(y, p, sigma), rel=0.02, abs=2e-4)
 
 
