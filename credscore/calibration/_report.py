@@ -10,11 +10,11 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from credscore.calibration._metrics import (
-    check_y_p,
     accuracy,
     brier_decomposition,
     brier_score,
     calibration_in_the_large,
+    check_y_p,
     ece,
     log_loss,
     roc_auc,

@@ -22,8 +22,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from credscore.calibration._metrics import (
-    check_y_p,
     calibration_slope_intercept,
+    check_y_p,
     equal_mass_bins,
 )
 from credscore.calibration._smece import smece_batch

@@ -28,7 +28,7 @@ def test_columns_follow_family_order_whatever_the_order_asked(small_tables):
     a = FeatureExtractor(families=("context", "history")).fit_transform(small_tables)
     b = FeatureExtractor(families=("history", "context")).fit_transform(small_tables)
     assert list(a.columns) == list(b.columns)
-    assert list(a.columns)[0].startswith("hist_") and list(a.columns)[-1].startswith("ctx_")
+    assert str(a.columns[0]).startswith("hist_") and str(a.columns[-1]).startswith("ctx_")
 
 
 def test_unknown_family_and_bad_exclusions_are_named(small_tables):
