@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -28,7 +29,7 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits itself; we want our exit-code contract
+    def error(self, message: str) -> NoReturn:  # argparse exits itself; we want our exit code
         raise _UsageError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
 
 

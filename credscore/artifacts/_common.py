@@ -77,7 +77,7 @@ MANIFEST_HASH = "manifest.sha256"
 CARD = "MODEL_CARD.md"
 
 
-def skops_io():
+def skops_io() -> Any:
     """skops.io, imported on first use (importing it loads every scikit-learn estimator)."""
     import skops.io
 

@@ -63,7 +63,9 @@ def _default_card(manifest: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _manifest(model: Any, state: dict, skops_bytes: bytes, training_data: Any, metrics: Any):
+def _manifest(
+    model: Any, state: dict, skops_bytes: bytes, training_data: Any, metrics: Any
+) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),

@@ -132,7 +132,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.monotonic_cst = monotonic_cst
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
         tags.input_tags.allow_nan = True

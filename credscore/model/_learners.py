@@ -82,7 +82,9 @@ class BaseLearner(ParamsMixin):
         cst = getattr(self, "monotonic_cst", None) or {}
         return {c: int(d) for c, d in cst.items() if d and c in self.numeric_}
 
-    def _preprocessor(self, numeric: list[str], categorical: list[str], text: list[str]):
+    def _preprocessor(
+        self, numeric: list[str], categorical: list[str], text: list[str]
+    ) -> ColumnTransformer:
         blocks: list[tuple[str, Any, Any]] = []
         if numeric:
             steps: list[Any] = [

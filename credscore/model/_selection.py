@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,14 +49,14 @@ def iter_folds(
     yield from skf.split(np.zeros(n), y)
 
 
-def new_calibrator(name: str):
+def new_calibrator(name: str) -> Any:
     """An unfitted calibrator reading base-learner decision values (logits), not probabilities."""
     if name in ("sigmoid", "temperature"):
         return make_calibrator(name, input="decision")
     return make_calibrator(name)
 
 
-def calibrated_proba(calibrator, scores: np.ndarray) -> np.ndarray:
+def calibrated_proba(calibrator: Any, scores: np.ndarray) -> np.ndarray:
     """P(y = 1) from a fitted calibrator, clipped to ``[eps, 1 - eps]``."""
     p = np.asarray(calibrator.predict_proba(np.asarray(scores, dtype=float)), dtype=float)
     if p.ndim == 2:

@@ -69,7 +69,9 @@ class TimeOrderedSplit(BaseCrossValidator):
                 continue
             yield np.sort(train), np.sort(val)
 
-    def _iter_test_indices(self, X: Any = None, y: Any = None, groups: Any = None):
+    def _iter_test_indices(
+        self, X: Any = None, y: Any = None, groups: Any = None
+    ) -> Iterator[np.ndarray]:
         for _, val in self.split(X, y, groups):
             yield val
 
