@@ -62,10 +62,15 @@ def osa_distance(a: str, b: str, limit: int) -> int:
 
 
 class FuzzyIndex:
-    """Deletion index of a vocabulary; :meth:`correct` gives the nearest word or None."""
+    """Deletion index of a vocabulary (the correction targets); :meth:`correct` gives the
+    nearest word or None. ``known`` words (every surface form of the table) are never
+    corrected."""
 
-    def __init__(self, vocabulary: Iterable[str], exclude: Iterable[str] = ()):
+    def __init__(
+        self, vocabulary: Iterable[str], exclude: Iterable[str] = (), known: Iterable[str] = ()
+    ):
         self.vocab = frozenset(vocabulary)
+        self.known = self.vocab | frozenset(known)  # words never corrected (read exactly)
         self.exclude = frozenset(exclude)
         self.index: dict[str, list[str]] = {}
         for w in self.vocab:
@@ -89,7 +94,7 @@ class FuzzyIndex:
         best: tuple[int, str] | None = None
         if (
             len(token) >= MIN_LEN
-            and token not in self.vocab
+            and token not in self.known
             and token not in self.exclude
             and token.isalpha()
         ):

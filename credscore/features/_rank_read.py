@@ -28,7 +28,9 @@ from credscore.features._rank_table import RankTable
 LONG_TEXT = 160
 NO_HINT: tuple[str | None, str | None] = (None, None)
 _SENTENCE = re.compile(r"(?<=[a-z0-9)\"”]{2})[.!?]+\s+(?=[A-Z\"“])")
-_JOIN = re.compile(r" , (lower half|upper half|junior grade|jg|n)(?= ,|$)")
+_JOIN = re.compile(
+    r" , (lower half|upper half|junior grade|jg|n|class [12](?: technician)?|(?:1st|2nd|first|second) class)(?= ,|$)"
+)
 _DIGIT = re.compile(r"\d")
 
 
@@ -46,24 +48,33 @@ def hint_context(hint: object, table: RankTable) -> tuple[str | None, str | None
     return hit
 
 
+#: Core kinds: a correction must complete one of these (not a modifier such as "served as").
+_CORE = frozenset({"title", "generic", "relational", "body", "adjective"})
+#: A title this short (in tokens) may be corrected word by word when it reads as nothing.
+SHORT_TITLE = 3
+
+
 def _fuzzy(table: RankTable) -> FuzzyIndex | None:
     if not table.extra.get("fuzzy_enabled", True):
         return None
     idx = table.extra.get("fuzzy")
     if idx is None:
-        vocab = {w for form in table.lookup for w in form.split(" ")}
+        vocab = {w for p, e in table.phrases.items() if e.get("kind") in _CORE for w in p.split()}
         vocab |= {w for m in table.military.markers for w in m.split(" ")}
-        idx = table.extra["fuzzy"] = FuzzyIndex(vocab, table.extra.get("fuzzy_exclude", ()))
+        known = {w for form in table.lookup for w in form.split(" ")} | vocab
+        idx = FuzzyIndex(vocab, table.extra.get("fuzzy_exclude", ()), known=known)
+        table.extra["fuzzy"] = idx
     return idx
 
 
-def _completes_phrase(items: list, fixed: set[int]) -> bool:
-    """Whether a corrected word sits in a matched phrase beside a word read exactly."""
+def _completing(items: list, fixed: set[int]) -> set[int]:
+    """Corrected positions that sit in a matched core phrase beside a word read exactly."""
+    out: set[int] = set()
     for it in items:
         span = set(range(it.i0, it.i1))
-        if len(span) >= 2 and span & fixed and span - fixed:
-            return True
-    return False
+        if it.kind in _CORE and len(span) >= 2 and span & fixed and span - fixed:
+            out |= span & fixed
+    return out
 
 
 def read_normalized(text: str, table: RankTable, hint: tuple[str | None, str | None]) -> Rank:
@@ -77,19 +88,19 @@ def read_normalized(text: str, table: RankTable, hint: tuple[str | None, str | N
     idx = _fuzzy(table)
     if idx is None:
         return rank
-    fixes = {}
-    for i, t in enumerate(toks):
-        if len(t) >= 5 and t not in idx.vocab:
-            w = idx.correct(t)
-            if w is not None:
-                fixes[i] = w
+    fixes = {i: w for i, t in enumerate(toks) if (w := idx.correct(t)) is not None}
     if not fixes:
         return rank
-    fixed_toks = [fixes.get(i, t) for i, t in enumerate(toks)]
-    fixed, items = resolve_tokens(fixed_toks, table, hint)
-    if fixed.known and (not rank.known or _completes_phrase(items, set(fixes))):
-        return replace(fixed, fuzzy=True)
-    return rank
+    fixed, items = resolve_tokens([fixes.get(i, t) for i, t in enumerate(toks)], table, hint)
+    keep = _completing(items, set(fixes))
+    if not rank.known and len(toks) <= SHORT_TITLE:
+        keep = set(fixes)  # "Sergant", "Admirel": the only reading there is
+    if not keep:
+        return rank
+    if keep != set(fixes):
+        fixed, _ = resolve_tokens([fixes[i] if i in keep else t for i, t in enumerate(toks)],
+                                  table, hint)  # fmt: skip
+    return replace(fixed, fuzzy=True) if fixed.known else rank
 
 
 def _with_grade(rank: Rank, raw: str, text: str, table: RankTable) -> Rank:

@@ -17,8 +17,16 @@ A rank table is one or more JSON files (format ``credscore-ranks/1``). Each file
 ``entries``
     A list of ``{"phrases": [...], "family": ..., "kind": ..., "level" or "code": ...}``.
 
+``services``, ``countries``, ``default_country``, ``aliases``, ``scales``
+    Military services and countries, and the code a rank word has in each service of each
+    country (see :mod:`credscore.features._rank_scales`).
+``fuzzy``
+    ``{"enabled": true, "exclude": [words]}``: spelling correction of title words, and words
+    never corrected (see :mod:`credscore.features._rank_fuzzy`).
+
 Later files extend earlier ones: scale codes and modifiers are updated by name, markers are
-unioned, and a phrase defined again replaces the earlier definition.
+unioned, a phrase defined again replaces the earlier definition, a service scale defined again
+is replaced, and fuzzy exclusions are unioned.
 """
 
 from __future__ import annotations
@@ -286,6 +294,8 @@ def load_rank_table(
     versions: list[str] = []
     canon: list[Any] = []
     acc = ScaleAcc()
+    fuzzy_exclude: set[str] = set()
+    fuzzy_enabled = True
     if path is not None and not extend:
         core = _read(_DATA_DIR / "00_core.json")
         scale.update(core.get("scale") or {})
@@ -304,6 +314,11 @@ def load_rank_table(
             if scope not in MARKER_SCOPES:
                 raise _fail(src, f"markers {scope!r}", f"scope must be one of {MARKER_SCOPES}")
             markers[scope].update(_phrases(words, src, f"markers {scope!r}"))
+        fz = doc.get("fuzzy") or {}
+        if not isinstance(fz, dict) or not isinstance(fz.get("exclude", []), list):
+            raise _fail(src, "fuzzy", "must be {'enabled': true/false, 'exclude': [words]}")
+        fuzzy_exclude.update(normalize_title(str(w)) for w in fz.get("exclude", []))
+        fuzzy_enabled = bool(fz.get("enabled", fuzzy_enabled))
         acc.add(
             doc,
             lambda where, why, src=src: _fail(src, where, why),
@@ -342,4 +357,5 @@ def load_rank_table(
         lookup=lookup,
         first_words=first_words,
         military=military,
+        extra={"fuzzy_exclude": frozenset(fuzzy_exclude), "fuzzy_enabled": fuzzy_enabled},
     )
