@@ -74,8 +74,16 @@ class MilitaryContext:
     def __init__(self, table: RankTable, toks: list[str], hint: tuple[str | None, str | None]):
         self.sc: ServiceScales = table.military
         self.levels = table.scale
-        self.marks: list[Mark] = self.sc.marks(toks) if self.sc.first else []
+        self.toks = toks
         self.hint = hint
+        self._marks: list[Mark] | None = None
+
+    @property
+    def marks(self) -> list[Mark]:
+        """Services and countries named in the title (scanned on first use)."""
+        if self._marks is None:
+            self._marks = self.sc.marks(self.toks) if self.sc.first else []
+        return self._marks
 
     @staticmethod
     def _dist(m: Mark, i0: int, i1: int) -> float:
@@ -87,21 +95,24 @@ class MilitaryContext:
 
     def context(self, i0: int, i1: int) -> tuple[str | None, str | None]:
         """(service, country) for the rank word at tokens ``[i0, i1)``."""
-        service = country = None
-        named = [m for m in self.marks if m.service]
-        if named:
-            m = min(named, key=lambda m: self._dist(m, i0, i1))
-            service, country = m.service, m.country
-        if country is None:
-            places = [m for m in self.marks if m.country]
-            if places:
-                country = min(places, key=lambda m: self._dist(m, i0, i1)).country
+        service = country = svc_country = None
+        best_s = best_c = float("inf")
+        for m in self.marks:
+            d = self._dist(m, i0, i1)
+            if m.service and d < best_s:
+                best_s, service, svc_country = d, m.service, m.country
+            if m.country and d < best_c:
+                best_c, country = d, m.country
+        if service is not None and svc_country is not None:
+            country = svc_country  # "Royal Navy" names its country
         return service or self.hint[0], country or self.hint[1]
 
     def read(
         self, phrase: str, base: str | None, i0: int, i1: int
-    ) -> tuple[str | None, float | None, dict[str, Any]]:
+    ) -> tuple[str | None, float | None, dict[str, Any] | None]:
         """(code, level, extra Rank fields) of a rank word in its context."""
+        if phrase not in self.sc.words:
+            return base, None, None
         service, country = self.context(i0, i1)
         code, svc, cc, note = self.sc.reading(phrase, base, service, country)
         level = self.levels.get(code) if code is not None else None
@@ -110,6 +121,8 @@ class MilitaryContext:
     def rank_not_head(self, phrase: str, body: Any, i0: int, i1: int) -> bool:
         """Whether a command word reads as a rank: it heads no body, or only the service
         named just before it ("Navy Commander"), and the context's scale knows it."""
+        if phrase not in self.sc.words:
+            return False
         if body is not None:
             if body.i1 > i0:
                 return False  # "commander of the navy"

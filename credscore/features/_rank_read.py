@@ -88,13 +88,19 @@ def read_normalized(text: str, table: RankTable, hint: tuple[str | None, str | N
     idx = _fuzzy(table)
     if idx is None:
         return rank
-    fixes = {i: w for i, t in enumerate(toks) if (w := idx.correct(t)) is not None}
+    known, short = idx.known, not rank.known and len(toks) <= SHORT_TITLE
+    fixes = {}
+    for i, t in enumerate(toks):
+        # a correction must sit beside a word read exactly, unless the title is short
+        if len(t) >= 5 and t not in known and (short or (i > 0 and toks[i - 1] in known)
+                                               or (i + 1 < len(toks) and toks[i + 1] in known)):
+            w = idx.correct(t)
+            if w is not None:
+                fixes[i] = w
     if not fixes:
         return rank
     fixed, items = resolve_tokens([fixes.get(i, t) for i, t in enumerate(toks)], table, hint)
-    keep = _completing(items, set(fixes))
-    if not rank.known and len(toks) <= SHORT_TITLE:
-        keep = set(fixes)  # "Sergant", "Admirel": the only reading there is
+    keep = set(fixes) if short else _completing(items, set(fixes))
     if not keep:
         return rank
     if keep != set(fixes):

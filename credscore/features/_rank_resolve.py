@@ -60,13 +60,22 @@ class _Item:
     extra: dict[str, Any] | None = None  # service / country / note of a military reading
 
 
-def _longest(toks: list[str], i: int, table: RankTable, cap: int) -> int:
+def _lengths(table: RankTable) -> dict[str, tuple[int, ...]]:
+    """First word -> lengths (in words) of the table forms starting with it, longest first."""
+    out = table.extra.get("lengths")
+    if out is None:
+        acc: dict[str, set[int]] = {}
+        for form in table.lookup:
+            w = form.split(" ")
+            acc.setdefault(w[0], set()).add(len(w))
+        out = table.extra["lengths"] = {k: tuple(sorted(v, reverse=True)) for k, v in acc.items()}
+    return out
+
+
+def _longest(toks: list[str], i: int, lengths: dict, lookup: dict, cap: int) -> int:
     """Length of the longest table phrase starting at token ``i`` (at most ``cap``), or 0."""
-    longest = table.first_words.get(toks[i])
-    if longest is None:
-        return 0
-    for length in range(min(longest, cap, len(toks) - i), 0, -1):
-        if (" ".join(toks[i : i + length]) if length > 1 else toks[i]) in table.lookup:
+    for length in lengths.get(toks[i], ()):
+        if length <= cap and (length == 1 or " ".join(toks[i : i + length]) in lookup):
             return length
     return 0
 
@@ -81,22 +90,27 @@ def _rank_word(toks: list[str], j: int, length: int, table: RankTable) -> bool:
 def _items(toks: list[str], table: RankTable) -> tuple[list[_Item], list[_Item]]:
     """Longest match of table phrases and scope markers over the tokens, left to right; a
     match gives way to an overlapping one at least as long that reaches further ("army |
-    chief warrant officer", not "army chief | warrant officer")."""
+    officer cadet", not "army officer | cadet"), or to an overlapping military rank ("air
+    force | chief technician", not "air force chief | technician")."""
     n = len(toks)
     items: list[_Item] = []
     markers: list[_Item] = []
+    lengths, lookup = _lengths(table), table.lookup
+    memo = [-1] * n
     i = 0
     while i < n:
-        length = _longest(toks, i, table, n)
+        length = memo[i] if memo[i] >= 0 else _longest(toks, i, lengths, lookup, n - i)
         if length == 0:
             i += 1
             continue
         for j in range(i + 1, i + length):
-            other = _longest(toks, j, table, n)
-            if j + other > i + length and (
+            if memo[j] < 0:
+                memo[j] = _longest(toks, j, lengths, lookup, n - j)
+            other = memo[j]
+            if other and j + other > i + length and (
                 other >= length or _rank_word(toks, j, other, table)
-            ):  # "air force chief | technician" -> "air force | chief technician"
-                length = _longest(toks, i, table, j - i)
+            ):
+                length = _longest(toks, i, lengths, lookup, j - i)
                 break
         if length == 0:
             i += 1
