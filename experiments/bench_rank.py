@@ -50,8 +50,17 @@ HEADS = (
 ).split("|")
 MODS = ["", "former ", "deputy ", "acting ", "candidate for ", "retired ", "senior "]
 TAILS = ["", ", {n}th District", " of the {n}th Battalion", ", Acme {n} Inc.", " from Region {n}"]
-ORGS = ["U.S. Navy", "Royal Air Force", "Armed Forces of Ukraine", "Russian Ministry of Defence",
-        "U.S. Army", "Coast Guard", "British Army", "Pentagon", "Bundeswehr"]  # fmt: skip
+ORGS = [
+    "U.S. Navy",
+    "Royal Air Force",
+    "Armed Forces of Ukraine",
+    "Russian Ministry of Defence",
+    "U.S. Army",
+    "Coast Guard",
+    "British Army",
+    "Pentagon",
+    "Bundeswehr",
+]
 
 
 def corpus_titles() -> tuple[list[str], list[str]]:
@@ -105,15 +114,18 @@ def best(fn, repeat: int) -> tuple[float, object]:
 def fuzzy_section(table, words: list[str]) -> list[str]:
     idx = _fuzzy(table)
     assert idx is not None
-    unknown = [w for w in dict.fromkeys(words) if len(w) >= 5 and w.isalpha()
-               and w not in idx.known]  # fmt: skip
+    unknown = [
+        w for w in dict.fromkeys(words) if len(w) >= 5 and w.isalpha() and w not in idx.known
+    ]
     fresh = FuzzyIndex(idx.vocab, idx.exclude, known=idx.known)
     t = time.perf_counter()
     ours = [fresh.correct(w) for w in unknown]
     dt = time.perf_counter() - t
-    lines = [f"spelling correction of {len(unknown):,} distinct unknown words (>= 5 letters):",
-             f"  deletion index: {dt * 1e6 / max(1, len(unknown)):.1f} us/word, "
-             f"{sum(o is not None for o in ours)} corrected"]  # fmt: skip
+    lines = [
+        f"spelling correction of {len(unknown):,} distinct unknown words (>= 5 letters):",
+        f"  deletion index: {dt * 1e6 / max(1, len(unknown)):.1f} us/word, "
+        f"{sum(o is not None for o in ours)} corrected",
+    ]
     try:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
@@ -123,14 +135,17 @@ def fuzzy_section(table, words: list[str]) -> list[str]:
     vocab = [v for v in idx.vocab if len(v) >= 5]
     t = time.perf_counter()
     theirs = [
-        process.extractOne(w, vocab, scorer=Levenshtein.distance,
-                           score_cutoff=2 if len(w) >= 8 else 1)  # fmt: skip
+        process.extractOne(
+            w, vocab, scorer=Levenshtein.distance, score_cutoff=2 if len(w) >= 8 else 1
+        )
         for w in unknown
     ]
     dt2 = time.perf_counter() - t
-    lines.append(f"  rapidfuzz extractOne (Levenshtein cutoff): {dt2 * 1e6 / max(1, len(unknown)):.1f}"
-                 f" us/word, {sum(o is not None for o in theirs)} within the cutoff "
-                 "(no first-letter rule, no transpositions)")  # fmt: skip
+    lines.append(
+        f"  rapidfuzz extractOne (Levenshtein cutoff): {dt2 * 1e6 / max(1, len(unknown)):.1f}"
+        f" us/word, {sum(o is not None for o in theirs)} within the cutoff "
+        "(no first-letter rule, no transpositions)"
+    )
     return lines
 
 
@@ -148,8 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(15_000)
     ]
     pool = list(dict.fromkeys(corpus + rank_forms() + synthetic))
-    hint_pool = list(dict.fromkeys(ORGS + contexts + [f"{o}, {c}" for o, c in
-                                                      zip(ORGS * 50, contexts[:450])]))  # fmt: skip
+    hint_pool = list(
+        dict.fromkeys(
+            ORGS + contexts + [f"{o}, {c}" for o, c in zip(ORGS * 50, contexts[:450], strict=False)]
+        )
+    )
     titles = make_column(pool, args.n, rng, 0.05)
     hints = make_column(hint_pool, args.n, rng, 0.5)
     lines = [
@@ -165,16 +183,22 @@ def main(argv: list[str] | None = None) -> int:
         df = rank_features(titles, table, **kw)
         cold = time.perf_counter() - t
         warm, _ = best(lambda kw=kw, table=table: rank_features(titles, table, **kw), args.repeat)
-        lines.append(f"rank_features, {label}: cold {cold:.2f} s, warm {warm:.2f} s "
-                     f"({args.n / warm:,.0f} titles/s; known {df['rank_known'].mean():.1%})")  # fmt: skip
+        lines.append(
+            f"rank_features, {label}: cold {cold:.2f} s, warm {warm:.2f} s "
+            f"({args.n / warm:,.0f} titles/s; known {df['rank_known'].mean():.1%})"
+        )
     table = load_rank_table()
-    codes, ranks = resolve_ranks(titles, table, hints=hints)
+    _, ranks = resolve_ranks(titles, table, hints=hints)
     warm, _ = best(lambda: resolve_ranks(titles, table, hints=hints), args.repeat)
     lines.append(f"resolve_ranks with hints, warm: {warm:.2f} s ({len(ranks):,} distinct Ranks)")
     vals, hvals = titles.tolist(), hints.tolist()
-    plain, _ = best(lambda: [resolve_rank(v, table, hint=h) for v, h in zip(vals, hvals)], 1)
-    lines.append(f"plain alternative, resolve_rank row by row (warm cache): {plain:.2f} s "
-                 f"= {plain / warm:.1f}x resolve_ranks")  # fmt: skip
+    plain, _ = best(
+        lambda: [resolve_rank(v, table, hint=h) for v, h in zip(vals, hvals, strict=True)], 1
+    )
+    lines.append(
+        f"plain alternative, resolve_rank row by row (warm cache): {plain:.2f} s "
+        f"= {plain / warm:.1f}x resolve_ranks"
+    )
     words = [w for t in corpus + synthetic for w in normalize_title(t).split(" ")]
     lines += fuzzy_section(table, words)
     text = "\n".join(lines)

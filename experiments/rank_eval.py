@@ -134,8 +134,11 @@ def forms_section(rows: list[dict[str, str]]) -> tuple[list[str], list[str]]:
         )
         by_kind[r["kind"]].append(ok)
         if not ok:
-            fails.append(f"  [{r['kind']}] {r['title']!r} hint={r['hint']!r} -> {p.code} "
-                         f"head={p.is_head} (gold {r['code'] or '-'} head={r['is_head']})")  # fmt: skip
+            gold = f"gold {r['code'] or '-'} head={r['is_head']}"
+            fails.append(
+                f"  [{r['kind']}] {r['title']!r} hint={r['hint']!r} -> {p.code} "
+                f"head={p.is_head} ({gold})"
+            )
     for kind, oks in by_kind.items():
         lines.append(f"  {kind:>9}: {pct(sum(oks), len(oks))}")
     return lines, fails

@@ -108,5 +108,3 @@ def normalize_title(text: str) -> str:
     while out and out[-1] == ",":
         out.pop()
     return " ".join(out)
-
-

@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 
 from credscore.features._rank_fuzzy import FuzzyIndex
-from credscore.features._rank_military import grade_code, grade_alone
+from credscore.features._rank_military import grade_alone, grade_code
 from credscore.features._rank_model import UNKNOWN, Rank, normalize_title
 from credscore.features._rank_resolve import resolve_tokens
 from credscore.features._rank_table import RankTable
@@ -28,8 +28,9 @@ from credscore.features._rank_table import RankTable
 LONG_TEXT = 160
 NO_HINT: tuple[str | None, str | None] = (None, None)
 _SENTENCE = re.compile(r"(?<=[a-z0-9)\"”]{2})[.!?]+\s+(?=[A-Z\"“])")
-_JOIN = re.compile(
-    r" , (lower half|upper half|junior grade|jg|n|class [12](?: technician)?|(?:1st|2nd|first|second) class)(?= ,|$)"
+_JOIN = re.compile(  # "Rear Admiral (lower half)", "Captain (N)", "Warrant Officer (Class 1)"
+    r" , (lower half|upper half|junior grade|jg|n|class [12](?: technician)?"
+    r"|(?:1st|2nd|first|second) class)(?= ,|$)"
 )
 _DIGIT = re.compile(r"\d")
 
@@ -92,8 +93,15 @@ def read_normalized(text: str, table: RankTable, hint: tuple[str | None, str | N
     fixes = {}
     for i, t in enumerate(toks):
         # a correction must sit beside a word read exactly, unless the title is short
-        if len(t) >= 5 and t not in known and (short or (i > 0 and toks[i - 1] in known)
-                                               or (i + 1 < len(toks) and toks[i + 1] in known)):
+        if (
+            len(t) >= 5
+            and t not in known
+            and (
+                short
+                or (i > 0 and toks[i - 1] in known)
+                or (i + 1 < len(toks) and toks[i + 1] in known)
+            )
+        ):
             w = idx.correct(t)
             if w is not None:
                 fixes[i] = w

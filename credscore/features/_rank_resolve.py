@@ -107,8 +107,10 @@ def _items(toks: list[str], table: RankTable) -> tuple[list[_Item], list[_Item]]
             if memo[j] < 0:
                 memo[j] = _longest(toks, j, lengths, lookup, n - j)
             other = memo[j]
-            if other and j + other > i + length and (
-                other >= length or _rank_word(toks, j, other, table)
+            if (
+                other
+                and j + other > i + length
+                and (other >= length or _rank_word(toks, j, other, table))
             ):
                 length = _longest(toks, i, lengths, lookup, j - i)
                 break

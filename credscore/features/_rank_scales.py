@@ -138,8 +138,8 @@ class ServiceScales:
                 out.order[cc].append(svc)
         out.markers = markers
         for m in markers:
-            w = m.split(" ")
-            out.first[w[0]] = max(out.first.get(w[0], 1), len(w))
+            parts = m.split(" ")
+            out.first[parts[0]] = max(out.first.get(parts[0], 1), len(parts))
         out.words = frozenset(p for sc in out.scales.values() for p in sc)
         return out
 

@@ -33,16 +33,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from credscore.exceptions import LexiconError
-from credscore.features._rank_model import UNKNOWN, Rank, normalize_title
+from credscore.features._rank_model import Rank, normalize_title
 from credscore.features._rank_scales import ScaleAcc, ServiceScales
 
 __all__ = ["RANK_FAMILIES", "Rank", "RankTable", "load_rank_table", "normalize_title"]
@@ -128,6 +126,10 @@ def _phrases(raw: Any, src: str, where: str) -> list[str]:
             raise _fail(src, where, f"phrase {p!r} is empty after normalisation")
         out.append(n)
     return out
+
+
+def _norm_phrases(src: str, raw: Any, where: str) -> list[str]:
+    return _phrases(raw, src, where)
 
 
 def _level(v: Any, src: str, where: str, name: str) -> float:
@@ -319,12 +321,7 @@ def load_rank_table(
             raise _fail(src, "fuzzy", "must be {'enabled': true/false, 'exclude': [words]}")
         fuzzy_exclude.update(normalize_title(str(w)) for w in fz.get("exclude", []))
         fuzzy_enabled = bool(fz.get("enabled", fuzzy_enabled))
-        acc.add(
-            doc,
-            lambda where, why, src=src: _fail(src, where, why),
-            lambda raw, where, src=src: _phrases(raw, src, where),
-            scale,
-        )
+        acc.add(doc, partial(_fail, src), partial(_norm_phrases, src), scale)
         entries = doc.get("entries") or []
         if not isinstance(entries, list):
             raise _fail(src, "entries", "must be a list")
