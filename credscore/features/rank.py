@@ -54,6 +54,7 @@ __all__ = [
     "load_rank_table",
     "normalize_title",
     "rank_features",
+    "rank_frame",
     "resolve_rank",
     "resolve_ranks",
 ]
@@ -264,6 +265,35 @@ def rank_features(
     """
     s = _as_series(titles)
     codes, ranks = resolve_ranks(s, table, hints=hints)
+    return rank_frame(codes, ranks, index=s.index)
+
+
+def rank_frame(
+    codes: NDArray[np.intp], ranks: Sequence[Rank], index: pd.Index | None = None
+) -> pd.DataFrame:
+    """The :data:`RANK_COLUMNS` frame of readings from :func:`resolve_ranks`.
+
+    Lets a caller that also words the ranks (explanations) resolve once: ``codes, ranks =
+    resolve_ranks(...)``, then ``rank_frame(codes, ranks)`` and ``describe_rank(ranks[c])``.
+
+    Parameters
+    ----------
+    codes : ndarray of int
+        ``ranks[codes[i]]`` is the reading of row ``i``.
+    ranks : sequence of Rank
+    index : Index, optional
+        Index of the frame (a RangeIndex when None).
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> codes, ranks = resolve_ranks(["Colonel", None])
+    >>> rank_frame(codes, ranks)["rank_known"].tolist()
+    [1, 0]
+    """
     fam = np.array([r.family for r in ranks], dtype=object)
     lvl = np.array(
         [UNKNOWN_LEVEL_FILL if math.isnan(r.level) else r.level for r in ranks], dtype=float
@@ -279,5 +309,5 @@ def rank_features(
             "rank_is_spokesperson": spokes[codes],
             "rank_known": known[codes],
         },
-        index=s.index,
+        index=index if index is not None else pd.RangeIndex(len(codes)),
     )

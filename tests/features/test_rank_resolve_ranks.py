@@ -14,6 +14,7 @@ from credscore.features.rank import (
     RANK_COLUMNS,
     UNKNOWN_LEVEL_FILL,
     rank_features,
+    rank_frame,
     resolve_rank,
     resolve_ranks,
 )
@@ -73,3 +74,11 @@ def test_large_input_is_factorised() -> None:
     titles = np.array(["Colonel", "Navy Captain", "Senator", None] * 25_000, dtype=object)
     codes, ranks = resolve_ranks(titles, hints=["U.S. Navy", None] * 50_000)
     assert len(ranks) <= 6 and len(codes) == 100_000
+
+
+def test_rank_frame_is_rank_features() -> None:
+    titles = pd.Series(["Captain", None, "CNN host", "Captain"], index=[4, 3, 2, 1])
+    hints = ["U.S. Navy", None, None, None]
+    codes, ranks = resolve_ranks(titles, hints=hints)
+    expected = rank_features(titles, hints=hints)
+    pd.testing.assert_frame_equal(rank_frame(codes, ranks, index=titles.index), expected)
