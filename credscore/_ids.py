@@ -1,10 +1,11 @@
-"""Joins on ids for :mod:`credscore.features.history`: fast, exact, or declined.
+"""Joins on ids for the validator and the history features: fast, exact, or declined.
 
 Each id becomes a row of ``uint64`` words (:func:`_id_words`), is hashed to one ``uint64``
 (:func:`hash_rows`) and sorted (:func:`locate_rows`) or grouped (:func:`group_rows`) by it.
 A hash can collide, so every match is confirmed on the words themselves; a collision, a
 missing or duplicated id, or an id kind without an encoding makes the fast path return
-``None``, and the caller falls back to ``pd.factorize``, which also names the rows at fault.
+``None``, and the caller falls back to an exact path (``pd.factorize``, ``Index.get_indexer``),
+which also names the rows at fault.
 The fast path never guesses. Sorting rather than a hash table: for a million ids a hash
 table costs a cache miss per id; a sort of their hashes is several times cheaper.
 """
@@ -107,8 +108,8 @@ def event_positions_fast(st_ids: pd.Series, ev_ids: pd.Series) -> NDArray[np.int
     """Position in ``statements`` of each event's statement (-1: unknown), or ``None``.
 
     The fast path, for present, unique statement ids of one kind in both tables (the
-    common case). ``None`` otherwise: then ``_history_checks._event_positions`` decides, and
-    names the rows at fault.
+    common case). ``None`` otherwise: then the caller's exact path decides (and names the
+    rows at fault).
     """
     st_words = _id_words(st_ids)
     if st_words is None:

@@ -1,0 +1,318 @@
+"""The one validation pass behind :func:`credscore.schema.validate_tables` (private).
+
+:func:`validate_frames` runs every check of the three tables, collects all problems in one
+:class:`~credscore._problems.Problems` and returns :class:`~credscore._tables.ValidatedTables`.
+Columns go through vectorised paths for their usual dtypes (``str``/Arrow ids and text,
+``datetime64`` times, numeric labels); joins on ids use the sort-based kernels of
+:mod:`credscore._ids`. The rules are in the docstring of
+:mod:`credscore.schema`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from credscore._problems import Problems
+from credscore._schema_times import check_time_unit, parse_times
+from credscore._schema_values import (
+    STR,
+    normalise_ids,
+    normalise_kinds,
+    normalise_labels,
+    normalise_optional_text,
+    normalise_text,
+)
+from credscore._tables import _VALIDATOR_TOKEN, TABLE_COLUMNS, ValidatedTables
+from credscore._ids import event_positions_fast
+
+__all__ = ["ID_COLUMN", "join_ids", "validate_frames"]
+
+ID_COLUMN = {"sources": "source_id", "statements": "statement_id", "events": "event_id"}
+_UTC_NS = "datetime64[ns, UTC]"
+
+
+def validate_frames(
+    statements: object,
+    sources: object | None,
+    events: object | None,
+    *,
+    time_unit: str | None = None,
+    require_text: bool = True,
+) -> ValidatedTables:
+    """Validate and normalise; raise one ``SchemaError`` listing every problem.
+
+    ``require_text=False`` is for the history features alone, which never read ``text``: the
+    column may then be absent (and stays absent). ``validate_tables`` always requires it.
+    """
+    check_time_unit(time_unit)
+    problems = Problems()
+    given = {"statements": statements, "sources": sources, "events": events}
+    frames = {
+        name: _frame(obj, name, problems) for name, obj in given.items() if obj is not None
+    }
+    problems.raise_if_any()
+    for name, df in frames.items():
+        _check_column_names(name, df, problems, require_text)
+    problems.raise_if_any()  # the checks below need the required columns, once each
+    zones: dict[str, bool] = {}
+    st = _statements(frames["statements"], problems, zones, time_unit)
+    derived = "sources" not in frames
+    src = _derived_sources(st) if derived else _sources(frames["sources"], problems)
+    ev = _events(frames.get("events"), problems, zones, time_unit)
+    _cross_checks(st, src, ev, problems, sources_derived=derived)
+    _check_zones(zones, problems)
+    problems.raise_if_any()
+    return ValidatedTables(statements=st, sources=src, events=ev, _token=_VALIDATOR_TOKEN)
+
+
+def _frame(obj: object, table: str, problems: Problems) -> pd.DataFrame | None:
+    if isinstance(obj, pd.DataFrame):
+        return obj.reset_index(drop=True)  # copy-on-write: the input is never changed
+    problems.add(
+        table,
+        None,
+        "not_a_dataframe",
+        f"is a {type(obj).__name__}, not a pandas DataFrame",
+        "pass a DataFrame (or use credscore.read_tables to read files)",
+    )
+    return None
+
+
+def _check_column_names(
+    table: str, df: pd.DataFrame, problems: Problems, require_text: bool
+) -> None:
+    names = pd.Index(df.columns)
+    for name in names[names.duplicated()].unique():
+        problems.add(
+            table,
+            str(name),
+            "duplicate_column",
+            f"appears {int((names == name).sum())} times as a column name",
+            "keep one column of each name (rename or drop the others)",
+        )
+    required = [c for c in TABLE_COLUMNS[table]["required"] if require_text or c != "text"]
+    for name in required:
+        if name not in names:
+            problems.add(
+                table,
+                name,
+                "missing_column",
+                "is missing",
+                "add the column (see credscore.schema.TABLE_COLUMNS)",
+            )
+
+
+def _times(
+    df: pd.DataFrame,
+    table: str,
+    column: str,
+    problems: Problems,
+    zones: dict[str, bool],
+    time_unit: str | None,
+    *,
+    required: bool,
+) -> pd.Series:
+    if column not in df.columns:
+        return pd.Series(pd.NaT, index=df.index, dtype=_UTC_NS)
+    values, aware = parse_times(df[column], table, column, problems, time_unit=time_unit)
+    if aware is not None:
+        zones[f"{table}.{column}"] = aware
+    nat = values.isna().to_numpy()
+    if required and nat.any():  # missing or blank; values that are no time are named already
+        raw = df[column]
+        missing = nat & raw.isna().to_numpy()
+        for pos in np.flatnonzero(nat & ~missing):
+            value = raw.iat[pos]
+            missing[pos] = isinstance(value, str) and not value.strip()
+        if missing.any():
+            problems.add(
+                table,
+                column,
+                "missing_value",
+                "has missing values",
+                "fill in the missing values; they are required",
+                rows=missing,
+            )
+    return values
+
+
+def _statements(
+    df: pd.DataFrame, problems: Problems, zones: dict[str, bool], time_unit: str | None
+) -> pd.DataFrame:
+    out = df
+    out["statement_id"] = normalise_ids(df["statement_id"], "statements", "statement_id", problems)
+    problems.name_rows_by("statements", out["statement_id"])
+    out["source_id"] = normalise_ids(df["source_id"], "statements", "source_id", problems)
+    for column, required in (("made_at", True), ("label_at", False)):
+        out[column] = _times(
+            df, "statements", column, problems, zones, time_unit, required=required
+        )
+    out["label"] = normalise_labels(df.get("label"), len(df), problems)
+    if "text" in df.columns:
+        out["text"] = normalise_text(df["text"], problems)
+    for column in ("topic", "context"):
+        out[column] = (
+            normalise_optional_text(df[column])
+            if column in df.columns
+            else pd.Series(np.nan, index=df.index, dtype=STR)
+        )
+    return out
+
+
+def _sources(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    out = df
+    out["source_id"] = normalise_ids(df["source_id"], "sources", "source_id", problems)
+    problems.name_rows_by("sources", out["source_id"])
+    for column in TABLE_COLUMNS["sources"]["optional"]:
+        out[column] = (
+            normalise_optional_text(df[column])
+            if column in df.columns
+            else pd.Series(np.nan, index=df.index, dtype=STR)
+        )
+    return out
+
+
+def _derived_sources(st: pd.DataFrame) -> pd.DataFrame:
+    """One source without a title per distinct ``source_id`` of the statements."""
+    ids = st["source_id"].dropna().drop_duplicates().reset_index(drop=True)
+    out = pd.DataFrame({"source_id": ids})
+    for column in TABLE_COLUMNS["sources"]["optional"]:
+        out[column] = pd.Series(np.nan, index=out.index, dtype=STR)
+    return out
+
+
+def _events(
+    df: pd.DataFrame | None, problems: Problems, zones: dict[str, bool], time_unit: str | None
+) -> pd.DataFrame:
+    if df is None:
+        return pd.DataFrame(
+            {
+                "event_id": pd.Series([], dtype=STR),
+                "statement_id": pd.Series([], dtype=STR),
+                "kind": pd.Series([], dtype=STR),
+                "at": pd.Series([], dtype=_UTC_NS),
+            }
+        )
+    out = df
+    out["event_id"] = normalise_ids(df["event_id"], "events", "event_id", problems)
+    problems.name_rows_by("events", out["event_id"])
+    out["statement_id"] = normalise_ids(df["statement_id"], "events", "statement_id", problems)
+    out["kind"] = normalise_kinds(df["kind"], problems)
+    out["at"] = _times(df, "events", "at", problems, zones, time_unit, required=True)
+    return out
+
+
+def join_ids(
+    table_ids: pd.Series, query_ids: pd.Series, table: str, problems: Problems
+) -> np.ndarray:
+    """Position in ``table_ids`` of each query id (-1: absent or missing); duplicated table
+    ids are recorded as problems of ``table``. Sort-based fast path, exact fallback."""
+    pos = event_positions_fast(table_ids, query_ids)
+    if pos is not None:
+        return pos
+    present = table_ids.notna().to_numpy()
+    dup = table_ids.duplicated(keep=False).to_numpy() & present
+    if dup.any():
+        problems.add(
+            table,
+            ID_COLUMN[table],
+            "duplicate_id",
+            "has duplicate ids",
+            "give every row its own id",
+            rows=dup,
+        )
+    first = np.flatnonzero(present & ~table_ids.duplicated().to_numpy())
+    found = pd.Index(table_ids.iloc[first]).get_indexer(query_ids)
+    out = np.where(found >= 0, first[np.maximum(found, 0)], -1)
+    out[query_ids.isna().to_numpy()] = -1
+    return out.astype(np.int64)
+
+
+def _cross_checks(
+    st: pd.DataFrame,
+    src: pd.DataFrame,
+    ev: pd.DataFrame,
+    problems: Problems,
+    *,
+    sources_derived: bool,
+) -> None:
+    """Uniqueness of ids, references between tables and the order of dates."""
+    join_ids(ev["event_id"], ev["event_id"].iloc[:0], "events", problems)
+    if not sources_derived:
+        src_pos = join_ids(src["source_id"], st["source_id"], "sources", problems)
+        unknown = (src_pos < 0) & st["source_id"].notna().to_numpy()
+        if unknown.any():
+            names = sorted(set(st["source_id"][unknown].tolist()))
+            problems.add(
+                "statements",
+                "source_id",
+                "unknown_source",
+                f"names sources that are not in the sources table ({names[:10]})",
+                "add these sources to the sources table, or correct the ids",
+                rows=unknown,
+            )
+    ev_pos = join_ids(st["statement_id"], ev["statement_id"], "statements", problems)
+    unknown = (ev_pos < 0) & ev["statement_id"].notna().to_numpy()
+    if unknown.any():
+        problems.add(
+            "events",
+            "statement_id",
+            "unknown_statement",
+            "points to statements that are not in the statements table",
+            "add the statements the events refer to (they carry the source's history), "
+            "or remove these events",
+            rows=unknown,
+        )
+    made = _ns(st["made_at"])
+    known = ev_pos >= 0
+    at = _ns(ev["at"])
+    early = np.zeros(len(ev), dtype=bool)
+    early[known] = (at[known] < made[ev_pos[known]]) & _present(at[known], made[ev_pos[known]])
+    if early.any():
+        problems.add(
+            "events",
+            "at",
+            "event_before_statement",
+            "is earlier than the statement the event happened to",
+            "check the dates: an event (retraction, correction...) cannot precede its statement",
+            rows=early,
+        )
+    label_at = _ns(st["label_at"])
+    early_label = (label_at < made) & _present(label_at, made)
+    if early_label.any():
+        problems.add(
+            "statements",
+            "label_at",
+            "label_before_statement",
+            "is earlier than made_at (a verdict before the statement was made)",
+            "check the dates, or leave label_at empty (the verdict is then dated at made_at)",
+            rows=early_label,
+        )
+
+
+def _ns(col: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of a ``datetime64[ns, UTC]`` column (``NaT``: int64 min)."""
+    return col.array.asi8  # type: ignore[attr-defined]
+
+
+def _present(*arrays: np.ndarray) -> np.ndarray:
+    nat = np.iinfo(np.int64).min
+    out = np.ones(len(arrays[0]), dtype=bool)
+    for a in arrays:
+        out &= a != nat
+    return out
+
+
+def _check_zones(zones: dict[str, bool], problems: Problems) -> None:
+    if len(set(zones.values())) <= 1:
+        return
+    naive = [k for k, v in zones.items() if not v]
+    aware = [k for k, v in zones.items() if v]
+    problems.add(
+        "statements" if any(k.startswith("statements") for k in naive) else "events",
+        None,
+        "mixed_timezones",
+        f"timestamps in {naive} are naive while those in {aware} carry a timezone",
+        "use timezone-aware timestamps everywhere, or naive ones everywhere (read as UTC)",
+    )
