@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from credscore._ids import event_positions_fast
 from credscore._problems import Problems
 from credscore._schema_times import check_time_unit, parse_times
 from credscore._schema_values import (
@@ -24,7 +25,6 @@ from credscore._schema_values import (
     normalise_text,
 )
 from credscore._tables import _VALIDATOR_TOKEN, TABLE_COLUMNS, ValidatedTables
-from credscore._ids import event_positions_fast
 
 __all__ = ["ID_COLUMN", "join_ids", "validate_frames"]
 
@@ -48,10 +48,9 @@ def validate_frames(
     check_time_unit(time_unit)
     problems = Problems()
     given = {"statements": statements, "sources": sources, "events": events}
-    frames = {
-        name: _frame(obj, name, problems) for name, obj in given.items() if obj is not None
-    }
+    checked = {name: _frame(obj, name, problems) for name, obj in given.items() if obj is not None}
     problems.raise_if_any()
+    frames = {name: df for name, df in checked.items() if df is not None}
     for name, df in frames.items():
         _check_column_names(name, df, problems, require_text)
     problems.raise_if_any()  # the checks below need the required columns, once each
@@ -122,7 +121,7 @@ def _times(
     if required and nat.any():  # missing or blank; values that are no time are named already
         raw = df[column]
         missing = nat & raw.isna().to_numpy()
-        for pos in np.flatnonzero(nat & ~missing):
+        for pos in np.flatnonzero(nat & ~missing).tolist():
             value = raw.iat[pos]
             missing[pos] = isinstance(value, str) and not value.strip()
         if missing.any():

@@ -62,15 +62,16 @@ class _Column:
         index = pd.DatetimeIndex(values)
         if index.tz is not None:
             index = index.tz_convert("UTC").tz_localize(None)
-        unit = np.datetime_data(index.dtype)[0]
+        unit = str(index.unit)
         raw = index.asi8
         lo_hi = _I8_MAX // _NS_PER[unit] if unit in _NS_PER else _I8_MAX
-        ok = ~index.isna() & (raw >= -lo_hi) & (raw <= lo_hi)
+        missing = np.asarray(index.isna(), dtype=bool)
+        ok = ~missing & (raw >= -lo_hi) & (raw <= lo_hi)
         out = np.full(len(raw), np.iinfo(np.int64).min, dtype=np.int64)
         out[ok] = raw[ok] * _NS_PER.get(unit, 1)
         self.ns[where] = out
         rows = np.zeros(len(self.ns), dtype=bool)
-        rows[where] = ~index.isna() & ~ok
+        rows[where] = ~missing & ~ok
         self.add(
             "out_of_range",
             f"has dates outside the supported range ({_RANGE_TEXT})",

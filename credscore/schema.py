@@ -1,7 +1,7 @@
 """Table definitions and validation: one pass, one kind of error.
 
 :func:`validate_tables` checks the three tables of credscore (sources, statements, events) and
-returns normalised copies as :class:`~credscore.ValidatedTables`; every problem found is
+returns normalised copies as :class:`~credscore.schema.ValidatedTables`; every problem found is
 reported at once in one :class:`~credscore.exceptions.SchemaError` whose message names, for
 each problem, the table, the column, up to ten offending rows (by id, else by 0-based position
 ``#3``) and the fix. ``validate_tables`` given tables it returned comes back at once: each
