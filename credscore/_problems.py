@@ -52,7 +52,8 @@ class Problems:
         return len(self.items)
 
     def name_rows_by(self, table: str, ids: pd.Series) -> None:
-        """Name the rows of ``table`` by ``ids`` from now on (missing ids: by position)."""
+        """Name the rows of ``table`` by ``ids`` from now on (missing or empty ids: by
+        position)."""
         self._ids[table] = ids.reset_index(drop=True)
 
     def add(
@@ -100,7 +101,7 @@ class Problems:
         out = []
         for pos in positions.tolist():
             value = ids.iat[pos] if ids is not None and pos < len(ids) else None
-            if isinstance(value, str):
+            if isinstance(value, str) and value:
                 out.append((value, False))
             else:
                 out.append((f"#{pos}", True))

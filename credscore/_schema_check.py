@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from credscore._ids import event_positions_fast
+from credscore._ids import dictionary_positions, event_positions_fast, id_codes
 from credscore._problems import Problems
 from credscore._schema_times import check_time_unit, parse_times
 from credscore._schema_values import (
@@ -173,8 +173,13 @@ def _sources(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
 
 
 def _derived_sources(st: pd.DataFrame) -> pd.DataFrame:
-    """One source without a title per distinct ``source_id`` of the statements."""
-    ids = st["source_id"].dropna().drop_duplicates().reset_index(drop=True)
+    """One source without a title per distinct ``source_id`` of the statements, in order of
+    first appearance."""
+    codes, k = id_codes(st["source_id"])  # codes in order of first appearance; -1: missing
+    some_row = np.empty(k, dtype=np.int64)
+    present = codes >= 0
+    some_row[codes[present]] = np.flatnonzero(present)  # any row of each id will do
+    ids = st["source_id"].take(some_row).reset_index(drop=True)
     out = pd.DataFrame({"source_id": ids})
     for column in TABLE_COLUMNS["sources"]["optional"]:
         out[column] = pd.Series(np.nan, index=out.index, dtype=STR)
@@ -206,8 +211,10 @@ def join_ids(
     table_ids: pd.Series, query_ids: pd.Series, table: str, problems: Problems
 ) -> np.ndarray:
     """Position in ``table_ids`` of each query id (-1: absent or missing); duplicated table
-    ids are recorded as problems of ``table``. Sort-based fast path, exact fallback."""
-    pos = event_positions_fast(table_ids, query_ids)
+    ids are recorded as problems of ``table``. Fast paths (Arrow's hash table when the
+    queries outnumber the table, else sorting), exact fallback."""
+    fast = dictionary_positions if len(query_ids) > len(table_ids) else event_positions_fast
+    pos = fast(table_ids, query_ids)
     if pos is not None:
         return pos
     present = table_ids.notna().to_numpy()

@@ -27,8 +27,9 @@ SUPPORTED_RANGE = (pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_loca
 _RANGE_TEXT = (
     f"{SUPPORTED_RANGE[0]:%Y-%m-%d %H:%M:%S} to {SUPPORTED_RANGE[1]:%Y-%m-%d %H:%M:%S} UTC"
 )
-_TZ_SUFFIX = re.compile(r"(?:[zZ]|[+-]\d\d:?\d\d|UTC|GMT)\s*$")
-_NUMBER = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+# No \s, \d or $ (pyarrow's RE2 would hand the column to Python's re, 30 times slower).
+_TZ_SUFFIX = re.compile(r"(?:[zZ]|[+-][0-9][0-9]:?[0-9][0-9]|UTC|GMT)[ \t\r\n]*\Z")
+_NUMBER = re.compile(r"[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*")
 _FIX_ISO = "write timestamps as ISO 8601, e.g. '2024-05-01' or '2024-05-01T10:00:00+00:00'"
 _UTC_NS = "datetime64[ns, UTC]"
 
@@ -186,7 +187,7 @@ def _not_timestamps(out: _Column, rows: np.ndarray) -> None:
 def _strings(out: _Column, col: pd.Series, where: np.ndarray, time_unit: str | None) -> None:
     """Parse strings (rows ``where`` of the column): ISO 8601 at C speed, others one by one."""
     text = col if isinstance(col.dtype, pd.StringDtype) else col.astype("str")
-    present = text.notna().to_numpy()
+    present = text.notna().to_numpy().copy()
     if time_unit is not None:  # numbers written as text are epoch numbers in that unit
         numeric = present & text.str.fullmatch(_NUMBER.pattern).fillna(False).to_numpy(bool)
         if numeric.any():

@@ -155,7 +155,9 @@ def normalise_text(col: pd.Series, problems: Problems) -> pd.Series:
                 "give each statement its text as a string (missing text is read as empty)",
                 rows=not_str,
             )
-        texts = pd.Series([None if bad else v for v, bad in zip(values, not_str, strict=True)])
+        texts = pd.Series(
+            [None if bad else v for v, bad in zip(values, not_str, strict=True)], dtype=object
+        )
         wrong = _unencodable(texts)
         if wrong.any():
             problems.add(
