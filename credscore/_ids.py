@@ -46,8 +46,11 @@ def _dictionary_codes(*arrays) -> tuple[NDArray[np.int64], int]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    both = arrays[0] if len(arrays) == 1 else pa.concat_arrays([a.cast(pa.large_string())
-                                                                for a in arrays])
+    both = (
+        arrays[0]
+        if len(arrays) == 1
+        else pa.concat_arrays([a.cast(pa.large_string()) for a in arrays])
+    )
     encoded = both.dictionary_encode()
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     return codes.astype(np.int64, copy=False), len(encoded.dictionary)

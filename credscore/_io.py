@@ -145,12 +145,12 @@ def _duplicate_names(path: Path, table: str, names: list) -> None:
 
 
 def _read_csv(path: Path, table: str) -> pd.DataFrame:
-    header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
-                         encoding="utf-8-sig")
+    header = pd.read_csv(
+        path, header=None, nrows=1, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     _duplicate_names(path, table, header.iloc[0].tolist() if len(header) else [])
     # ids and text stay strings; empty cells become missing values
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                       encoding="utf-8-sig")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
 
 
 def _read_jsonl(path: Path, table: str) -> pd.DataFrame:

@@ -33,9 +33,10 @@ def _as_str(col: pd.Series) -> pd.Series | None:
     """``col`` as the ``str`` dtype when every value is a string or missing, else None."""
     if isinstance(col.dtype, pd.StringDtype):
         return col if col.dtype == STR else col.astype(STR)
-    if pd.api.types.is_object_dtype(col.dtype) and pd.api.types.infer_dtype(
-        col, skipna=True
-    ) in ("string", "empty"):
+    if pd.api.types.is_object_dtype(col.dtype) and pd.api.types.infer_dtype(col, skipna=True) in (
+        "string",
+        "empty",
+    ):
         try:
             return col.astype(STR)
         except (UnicodeError, TypeError, ValueError):  # e.g. lone surrogates: not UTF-8

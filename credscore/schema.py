@@ -158,11 +158,22 @@ def combine_tables(
     if history is None:
         return scored, np.arange(len(scored.statements))
     history = validate_tables(history)
-    shared = join_ids(scored.statements["statement_id"], history.statements["statement_id"],
-                      "statements", Problems()) >= 0
+    shared = (
+        join_ids(
+            scored.statements["statement_id"],
+            history.statements["statement_id"],
+            "statements",
+            Problems(),
+        )
+        >= 0
+    )
     kept = history.statements[~shared]
-    ev_pos = join_ids(kept["statement_id"].reset_index(drop=True),
-                      history.events["statement_id"], "statements", Problems())
+    ev_pos = join_ids(
+        kept["statement_id"].reset_index(drop=True),
+        history.events["statement_id"],
+        "statements",
+        Problems(),
+    )
     hist_events = history.events[ev_pos >= 0]
     _refuse_shared_event_ids(scored.events, hist_events)
     sources = pd.concat([scored.sources, history.sources], ignore_index=True)
@@ -180,8 +191,10 @@ def combine_tables(
 def _refuse_shared_event_ids(scored: pd.DataFrame, history: pd.DataFrame) -> None:
     problems = Problems()
     problems.name_rows_by("events", scored["event_id"])
-    shared = join_ids(history["event_id"].reset_index(drop=True), scored["event_id"],
-                      "events", problems) >= 0
+    shared = (
+        join_ids(history["event_id"].reset_index(drop=True), scored["event_id"], "events", problems)
+        >= 0
+    )
     if shared.any():
         problems.add(
             "events",

@@ -186,24 +186,32 @@ def main() -> None:
         f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}; "
         f"load average {os.getloadavg()[0]:.1f}; values: {values[3]}"
     )
-    say(f"{'statements':>10} {'times':>9} {'before s (CPU)':>16} {'after s (CPU)':>15} "
-        f"{'speed-up':>8} {'after rows/s':>13} same")
+    say(
+        f"{'statements':>10} {'times':>9} {'before s (CPU)':>16} {'after s (CPU)':>15} "
+        f"{'speed-up':>8} {'after rows/s':>13} same"
+    )
     for n in args.sizes:
         st, src, ev = make_tables(n, values)
         for form in ("strings", "datetime"):
             s, e = (st, ev) if form == "strings" else as_datetimes(st, ev)
-            w1, c1, new = best(lambda s=s, e=e: validate_tables(s, src, e), args.repeat)
+            w1, c1, new = best(lambda s=s, e=e, r=src: validate_tables(s, r, e), args.repeat)
             if before is not None:
-                w0, c0, old = best(lambda s=s, e=e: before.validate_tables(s, src, e), args.repeat)
+                w0, c0, old = best(
+                    lambda s=s, e=e, r=src: before.validate_tables(s, r, e), args.repeat
+                )
                 same = same_values(new, old) if n <= 100_000 else "-"
                 head = f"{w0:7.3f} ({c0:6.3f})"
                 ratio = f"{w0 / w1:7.1f}x"
             else:
                 head, ratio, same = f"{'-':>16}", f"{'-':>8}", "-"
-            say(f"{n:>10,} {form:>9} {head:>16} {w1:7.3f} ({c1:5.3f}) {ratio:>8} "
-                f"{n / w1:>13,.0f} {same}")
-    say(f"# python {' '.join(sys.argv)}; best of {args.repeat}; load average "
-        f"{os.getloadavg()[0]:.1f} at the end")
+            say(
+                f"{n:>10,} {form:>9} {head:>16} {w1:7.3f} ({c1:5.3f}) {ratio:>8} "
+                f"{n / w1:>13,.0f} {same}"
+            )
+    say(
+        f"# python {' '.join(sys.argv)}; best of {args.repeat}; load average "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

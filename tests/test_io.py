@@ -89,8 +89,9 @@ def _tables(draw):
     sources = pd.DataFrame(
         {
             "source_id": src,
-            "title": draw(st.lists(st.one_of(st.none(), _TEXT), min_size=len(src),
-                                   max_size=len(src))),
+            "title": draw(
+                st.lists(st.one_of(st.none(), _TEXT), min_size=len(src), max_size=len(src))
+            ),
         }
     )
     events = pd.DataFrame(
