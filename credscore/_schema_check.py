@@ -56,13 +56,16 @@ def validate_frames(
     problems.raise_if_any()  # the checks below need the required columns, once each
     zones: dict[str, bool] = {}
     st = _statements(frames["statements"], problems, zones, time_unit)
+    known: dict = {}
     derived = "sources" not in frames
-    src = _derived_sources(st) if derived else _sources(frames["sources"], problems)
+    src = _derived_sources(st, known) if derived else _sources(frames["sources"], problems)
     ev = _events(frames.get("events"), problems, zones, time_unit)
-    _cross_checks(st, src, ev, problems, sources_derived=derived)
+    known["event_statement"] = _cross_checks(st, src, ev, problems, sources_derived=derived)
     _check_zones(zones, problems)
     problems.raise_if_any()
-    return ValidatedTables(statements=st, sources=src, events=ev, _token=_VALIDATOR_TOKEN)
+    return ValidatedTables(
+        statements=st, sources=src, events=ev, _token=_VALIDATOR_TOKEN, _known=known
+    )
 
 
 def _frame(obj: object, table: str, problems: Problems) -> pd.DataFrame | None:
@@ -172,10 +175,11 @@ def _sources(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     return out
 
 
-def _derived_sources(st: pd.DataFrame) -> pd.DataFrame:
+def _derived_sources(st: pd.DataFrame, known: dict) -> pd.DataFrame:
     """One source without a title per distinct ``source_id`` of the statements, in order of
-    first appearance."""
+    first appearance (the statements' source codes go to ``known``)."""
     codes, k = id_codes(st["source_id"])  # codes in order of first appearance; -1: missing
+    known["source_codes"] = (codes, k)
     some_row = np.empty(k, dtype=np.int64)
     present = codes >= 0
     some_row[codes[present]] = np.flatnonzero(present)  # any row of each id will do
@@ -242,8 +246,9 @@ def _cross_checks(
     problems: Problems,
     *,
     sources_derived: bool,
-) -> None:
-    """Uniqueness of ids, references between tables and the order of dates."""
+) -> np.ndarray:
+    """Uniqueness of ids, references between tables and the order of dates; returns the
+    position of each event's statement (-1: unknown)."""
     join_ids(ev["event_id"], ev["event_id"].iloc[:0], "events", problems)
     if not sources_derived:
         src_pos = join_ids(src["source_id"], st["source_id"], "sources", problems)
@@ -295,6 +300,7 @@ def _cross_checks(
             "check the dates, or leave label_at empty (the verdict is then dated at made_at)",
             rows=early_label,
         )
+    return ev_pos
 
 
 def _ns(col: pd.Series) -> np.ndarray:

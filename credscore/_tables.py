@@ -114,6 +114,9 @@ class ValidatedTables(Tables):
     sources: pd.DataFrame
     events: pd.DataFrame
     _token: object = field(default=None, repr=False, compare=False, kw_only=True)
+    #: Arrays the validator computed on the way (event -> statement positions, source
+    #: codes), reused by later stages instead of computing them again; private.
+    _known: dict = field(default_factory=dict, repr=False, compare=False, kw_only=True)
 
     def __post_init__(self) -> None:
         if self._token is not _VALIDATOR_TOKEN:

@@ -179,11 +179,16 @@ def combine_tables(
     sources = pd.concat([scored.sources, history.sources], ignore_index=True)
     src_ids = sources["source_id"]
     sources = sources[~src_ids.duplicated().to_numpy()].reset_index(drop=True)
+    known = {}
+    if "event_statement" in scored._known:  # where each event's statement lands
+        scored_pos = scored._known["event_statement"] + len(kept)
+        known["event_statement"] = np.concatenate([ev_pos[ev_pos >= 0], scored_pos])
     combined = ValidatedTables(
         statements=pd.concat([kept, scored.statements], ignore_index=True),
         sources=sources,
         events=pd.concat([hist_events, scored.events], ignore_index=True),
         _token=_VALIDATOR_TOKEN,
+        _known=known,
     )
     return combined, np.arange(len(kept), len(combined.statements))
 

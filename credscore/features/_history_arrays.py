@@ -66,8 +66,8 @@ def history_arrays(tables: ValidatedTables) -> HistoryArrays:
     (2, [1], [1], 1.0)
     """
     st, ev = tables.statements, tables.events
-    n = len(st)
-    src, n_sources = id_codes(st["source_id"]) if n else (np.zeros(0, np.int64), 0)
+    known = tables._known  # what the validator already computed, if anything
+    src, n_sources = known.get("source_codes") or id_codes(st["source_id"])
     made = _ns(st["made_at"])
     label_at = _ns(st["label_at"])
     kind_codes, kind_uniques = pd.factorize(ev["kind"])
@@ -78,7 +78,9 @@ def history_arrays(tables: ValidatedTables) -> HistoryArrays:
         made=made,
         label=st["label"].to_numpy(dtype=np.float64),
         verdict_at=np.where(label_at != _NAT, label_at, made),
-        ev_stmt=_event_positions(st["statement_id"], ev["statement_id"]),
+        ev_stmt=known["event_statement"]
+        if "event_statement" in known
+        else _event_positions(st["statement_id"], ev["statement_id"]),
         ev_kind=kind_idx[kind_codes] if len(ev) else np.zeros(0, np.int64),
         ev_at=_ns(ev["at"]),
     )
