@@ -10,6 +10,8 @@ Columns go through vectorised paths for their usual dtypes (``str``/Arrow ids an
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 
@@ -84,15 +86,16 @@ def _frame(obj: object, table: str, problems: Problems) -> pd.DataFrame | None:
 def _check_column_names(
     table: str, df: pd.DataFrame, problems: Problems, require_text: bool
 ) -> None:
-    names = pd.Index(df.columns)
-    for name in names[names.duplicated()].unique():
-        problems.add(
-            table,
-            str(name),
-            "duplicate_column",
-            f"appears {int((names == name).sum())} times as a column name",
-            "keep one column of each name (rename or drop the others)",
-        )
+    names = list(df.columns)
+    for name, count in Counter(names).items():
+        if count > 1:
+            problems.add(
+                table,
+                str(name),
+                "duplicate_column",
+                f"appears {count} times as a column name",
+                "keep one column of each name (rename or drop the others)",
+            )
     required = [c for c in TABLE_COLUMNS[table]["required"] if require_text or c != "text"]
     for name in required:
         if name not in names:
@@ -142,37 +145,46 @@ def _times(
 def _statements(
     df: pd.DataFrame, problems: Problems, zones: dict[str, bool], time_unit: str | None
 ) -> pd.DataFrame:
-    out = df
-    out["statement_id"] = normalise_ids(df["statement_id"], "statements", "statement_id", problems)
+    out = {
+        "statement_id": normalise_ids(df["statement_id"], "statements", "statement_id", problems)
+    }
     problems.name_rows_by("statements", out["statement_id"])
     out["source_id"] = normalise_ids(df["source_id"], "statements", "source_id", problems)
     for column, required in (("made_at", True), ("label_at", False)):
         out[column] = _times(
             df, "statements", column, problems, zones, time_unit, required=required
         )
-    out["label"] = normalise_labels(df.get("label"), len(df), problems)
+    out["label"] = pd.Series(normalise_labels(df.get("label"), len(df), problems))
     if "text" in df.columns:
         out["text"] = normalise_text(df["text"], problems)
-    for column in ("topic", "context"):
-        out[column] = (
-            normalise_optional_text(df[column])
-            if column in df.columns
-            else pd.Series(np.nan, index=df.index, dtype=STR)
-        )
-    return out
+    _optional_text(df, ("topic", "context"), out)
+    return _assemble(df, out)
+
+
+def _optional_text(df: pd.DataFrame, columns: tuple[str, ...], out: dict) -> None:
+    missing = None  # one empty column serves every absent one (frames share it, read-only)
+    for column in columns:
+        if column in df.columns:
+            out[column] = normalise_optional_text(df[column])
+        else:
+            if missing is None:
+                missing = pd.Series(np.full(len(df), np.nan, dtype=object), dtype=STR)
+            out[column] = missing
+
+
+def _assemble(df: pd.DataFrame, normalised: dict[str, pd.Series]) -> pd.DataFrame:
+    """One frame: the input's columns in order (normalised ones replaced), then the
+    columns added; built at once (setting columns one by one costs more than checking)."""
+    data = {c: normalised.get(c, df[c]) for c in df.columns}
+    data.update({c: v for c, v in normalised.items() if c not in data})
+    return pd.DataFrame(data, index=df.index, copy=False)
 
 
 def _sources(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    out = df
-    out["source_id"] = normalise_ids(df["source_id"], "sources", "source_id", problems)
+    out = {"source_id": normalise_ids(df["source_id"], "sources", "source_id", problems)}
     problems.name_rows_by("sources", out["source_id"])
-    for column in TABLE_COLUMNS["sources"]["optional"]:
-        out[column] = (
-            normalise_optional_text(df[column])
-            if column in df.columns
-            else pd.Series(np.nan, index=df.index, dtype=STR)
-        )
-    return out
+    _optional_text(df, TABLE_COLUMNS["sources"]["optional"], out)
+    return _assemble(df, out)
 
 
 def _derived_sources(st: pd.DataFrame, known: dict) -> pd.DataFrame:
@@ -184,10 +196,10 @@ def _derived_sources(st: pd.DataFrame, known: dict) -> pd.DataFrame:
     present = codes >= 0
     some_row[codes[present]] = np.flatnonzero(present)  # any row of each id will do
     ids = st["source_id"].take(some_row).reset_index(drop=True)
-    out = pd.DataFrame({"source_id": ids})
-    for column in TABLE_COLUMNS["sources"]["optional"]:
-        out[column] = pd.Series(np.nan, index=out.index, dtype=STR)
-    return out
+    out = {"source_id": ids}
+    empty = pd.DataFrame(index=ids.index)
+    _optional_text(empty, TABLE_COLUMNS["sources"]["optional"], out)
+    return pd.DataFrame(out, copy=False)
 
 
 def _events(
@@ -202,13 +214,27 @@ def _events(
                 "at": pd.Series([], dtype=_UTC_NS),
             }
         )
-    out = df
-    out["event_id"] = normalise_ids(df["event_id"], "events", "event_id", problems)
+    out = {"event_id": normalise_ids(df["event_id"], "events", "event_id", problems)}
     problems.name_rows_by("events", out["event_id"])
     out["statement_id"] = normalise_ids(df["statement_id"], "events", "statement_id", problems)
     out["kind"] = normalise_kinds(df["kind"], problems)
     out["at"] = _times(df, "events", "at", problems, zones, time_unit, required=True)
-    return out
+    return _assemble(df, out)
+
+
+#: Up to this many ids, a join is a Python dict (the array paths cost more to set up).
+_SMALL = 256
+
+
+def _dict_positions(table_ids: pd.Series, query_ids: pd.Series) -> np.ndarray | None:
+    """``join_ids``'s path for a few ids: ``None`` on missing or duplicated table ids."""
+    keys = table_ids.tolist()
+    if any(not isinstance(k, str) for k in keys):
+        return None
+    where = {k: i for i, k in enumerate(keys)}
+    if len(where) < len(keys):
+        return None
+    return np.array([where.get(q, -1) for q in query_ids.tolist()], dtype=np.int64)
 
 
 def join_ids(
@@ -217,8 +243,11 @@ def join_ids(
     """Position in ``table_ids`` of each query id (-1: absent or missing); duplicated table
     ids are recorded as problems of ``table``. Fast paths (Arrow's hash table when the
     queries outnumber the table, else sorting), exact fallback."""
-    fast = dictionary_positions if len(query_ids) > len(table_ids) else event_positions_fast
-    pos = fast(table_ids, query_ids)
+    if len(table_ids) + len(query_ids) <= _SMALL:
+        pos = _dict_positions(table_ids, query_ids)
+    else:
+        fast = dictionary_positions if len(query_ids) > len(table_ids) else event_positions_fast
+        pos = fast(table_ids, query_ids)
     if pos is not None:
         return pos
     present = table_ids.notna().to_numpy()
