@@ -28,7 +28,7 @@ from credscore._schema_values import (
 )
 from credscore._tables import _VALIDATOR_TOKEN, TABLE_COLUMNS, ValidatedTables
 
-__all__ = ["ID_COLUMN", "join_ids", "validate_frames"]
+__all__ = ["ID_COLUMN", "cache_holds", "id_arrays", "join_ids", "validate_frames"]
 
 ID_COLUMN = {"sources": "source_id", "statements": "statement_id", "events": "event_id"}
 _UTC_NS = "datetime64[ns, UTC]"
@@ -63,11 +63,29 @@ def validate_frames(
     src = _derived_sources(st, known) if derived else _sources(frames["sources"], problems)
     ev = _events(frames.get("events"), problems, zones, time_unit)
     known["event_statement"] = _cross_checks(st, src, ev, problems, sources_derived=derived)
+    known["arrays"] = id_arrays(st, ev)
     _check_zones(zones, problems)
     problems.raise_if_any()
     return ValidatedTables(
         statements=st, sources=src, events=ev, _token=_VALIDATOR_TOKEN, _known=known
     )
+
+
+def id_arrays(statements: pd.DataFrame, events: pd.DataFrame) -> tuple:
+    """The arrays the cached positions and codes were computed from: a frame sorted or
+    rebuilt since holds other arrays, and the cache is then not used."""
+    return (
+        statements["statement_id"].array,
+        statements["source_id"].array,
+        events["statement_id"].array,
+    )
+
+
+def cache_holds(tables: ValidatedTables) -> bool:
+    """Whether the arrays the validator cached in ``tables`` still describe its frames."""
+    cached = tables._known.get("arrays")
+    now = id_arrays(tables.statements, tables.events)
+    return cached is not None and all(a is b for a, b in zip(cached, now, strict=True))
 
 
 def _frame(obj: object, table: str, problems: Problems) -> pd.DataFrame | None:

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from credscore._problems import Problems
-from credscore._schema_check import join_ids, validate_frames
+from credscore._schema_check import cache_holds, id_arrays, join_ids, validate_frames
 from credscore._schema_times import TIME_UNITS
 from credscore._tables import _VALIDATOR_TOKEN, TABLE_COLUMNS, Tables, ValidatedTables
 
@@ -179,14 +179,17 @@ def combine_tables(
     sources = pd.concat([scored.sources, history.sources], ignore_index=True)
     src_ids = sources["source_id"]
     sources = sources[~src_ids.duplicated().to_numpy()].reset_index(drop=True)
+    statements = pd.concat([kept, scored.statements], ignore_index=True)
+    events = pd.concat([hist_events, scored.events], ignore_index=True)
     known = {}
-    if "event_statement" in scored._known:  # where each event's statement lands
+    if cache_holds(scored):  # where each event's statement lands
         scored_pos = scored._known["event_statement"] + len(kept)
         known["event_statement"] = np.concatenate([ev_pos[ev_pos >= 0], scored_pos])
+        known["arrays"] = id_arrays(statements, events)
     combined = ValidatedTables(
-        statements=pd.concat([kept, scored.statements], ignore_index=True),
+        statements=statements,
         sources=sources,
-        events=pd.concat([hist_events, scored.events], ignore_index=True),
+        events=events,
         _token=_VALIDATOR_TOKEN,
         _known=known,
     )

@@ -182,3 +182,17 @@ def test_combine_tables_keeps_merge_history_semantics():
     again = validate_tables(Tables(both.statements, both.sources, both.events))
     assert history_arrays(again).ev_stmt.tolist() == [0, 4]
     assert combine_tables(scored, None)[1].tolist() == [0, 1, 2]
+
+
+def test_a_frame_sorted_in_place_after_validation_is_not_misread():
+    """The positions the validator computed are used only while the frames hold the arrays
+    they were computed from."""
+    from credscore.features.history import history_arrays
+
+    ev = pd.DataFrame(
+        {"event_id": ["e1"], "statement_id": ["s1"], "kind": ["correction"], "at": ["2024-02-01"]}
+    )
+    t = validate_tables(_st(statement_id=["s3", "s2", "s1"]), SRC, ev)
+    assert history_arrays(t).ev_stmt.tolist() == [2]
+    t.statements.sort_values("statement_id", inplace=True, ignore_index=True)
+    assert history_arrays(t).ev_stmt.tolist() == [0]

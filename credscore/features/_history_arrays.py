@@ -15,6 +15,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from credscore._ids import event_positions_fast, id_codes
+from credscore._schema_check import cache_holds
 from credscore._tables import EVENT_KINDS, ValidatedTables
 
 __all__ = ["HistoryArrays", "history_arrays"]
@@ -66,7 +67,7 @@ def history_arrays(tables: ValidatedTables) -> HistoryArrays:
     (2, [1], [1], 1.0)
     """
     st, ev = tables.statements, tables.events
-    known = tables._known  # what the validator already computed, if anything
+    known = tables._known if cache_holds(tables) else {}  # what the validator computed
     src, n_sources = known.get("source_codes") or id_codes(st["source_id"])
     made = _ns(st["made_at"])
     label_at = _ns(st["label_at"])
