@@ -181,7 +181,7 @@ def combine_tables(
     sources = sources[~src_ids.duplicated().to_numpy()].reset_index(drop=True)
     statements = pd.concat([kept, scored.statements], ignore_index=True)
     events = pd.concat([hist_events, scored.events], ignore_index=True)
-    known = {}
+    known: dict = {}
     if cache_holds(scored):  # where each event's statement lands
         scored_pos = scored._known["event_statement"] + len(kept)
         known["event_statement"] = np.concatenate([ev_pos[ev_pos >= 0], scored_pos])
