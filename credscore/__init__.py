@@ -2,7 +2,8 @@
 
 The public API:
 
-* tables — :class:`Tables`, :func:`read_tables`, :func:`write_tables`, :func:`validate_tables`;
+* tables — :class:`Tables`, :func:`read_tables`, :func:`write_tables`, :func:`validate_tables`
+  (returns :class:`ValidatedTables`), :func:`combine_tables`;
 * features — :class:`FeatureExtractor`, :func:`extract_features`;
 * model — :class:`CredibilityModel` (tables in, scores out), :class:`CredibilityClassifier`
   (the scikit-learn estimator on the feature matrix), :class:`TimeOrderedSplit`;
@@ -16,7 +17,7 @@ from credscore._version import __version__
 from credscore.artifacts import Registry, load_model, save_model, verify_artifact
 from credscore.features.extractor import FeatureExtractor, extract_features
 from credscore.model import CredibilityClassifier, CredibilityModel, TimeOrderedSplit
-from credscore.schema import validate_tables
+from credscore.schema import ValidatedTables, combine_tables, validate_tables
 
 __all__ = [
     "EVENT_KINDS",
@@ -26,7 +27,9 @@ __all__ = [
     "Registry",
     "Tables",
     "TimeOrderedSplit",
+    "ValidatedTables",
     "__version__",
+    "combine_tables",
     "extract_features",
     "load_model",
     "read_tables",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from credscore._tables import Tables
+from credscore._tables import ValidatedTables
 from credscore.features._family import Column, FamilyOutput, FeatureFamily, Slice, data_entry
 from credscore.features.context import context_features, load_context_table
 
@@ -56,7 +56,7 @@ class ContextFamily(FeatureFamily):
     def _columns(self) -> list[Column]:
         return [Column(c, "context") for c in self.context_table_.columns]
 
-    def _transform(self, tables: Tables, rows: np.ndarray, details: bool) -> FamilyOutput:
+    def _transform(self, tables: ValidatedTables, rows: np.ndarray, details: bool) -> FamilyOutput:
         ctx = tables.statements["context"].iloc[rows].reset_index(drop=True)
         frame = context_features(ctx, self.context_table_).reset_index(drop=True)
         return FamilyOutput(frame, ctx.tolist() if details else None)

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from credscore._params import ParamsMixin
-from credscore._tables import Tables
+from credscore._tables import ValidatedTables
 from credscore.exceptions import NotFittedError
 
 __all__ = ["Baseline", "Column", "FamilyOutput", "FeatureFamily", "Slice"]
@@ -140,13 +140,13 @@ class FeatureFamily(ParamsMixin):
     extractor_params: ClassVar[tuple[str, ...]] = ()
 
     # -- fitting ---------------------------------------------------------------------------
-    def fit(self, tables: Tables) -> FeatureFamily:
+    def fit(self, tables: ValidatedTables) -> FeatureFamily:
         """Learns the family's state from validated tables (history merged behind them)."""
         self._fit(tables)
         self.columns_ = tuple(self._columns())
         return self
 
-    def _fit(self, tables: Tables) -> None:
+    def _fit(self, tables: ValidatedTables) -> None:
         """Learns fitted state; the default loads the data files only."""
         self.load_data_files()
 
@@ -164,7 +164,9 @@ class FeatureFamily(ParamsMixin):
             )
 
     # -- transforming ----------------------------------------------------------------------
-    def transform(self, tables: Tables, rows: np.ndarray, *, details: bool = False) -> FamilyOutput:
+    def transform(
+        self, tables: ValidatedTables, rows: np.ndarray, *, details: bool = False
+    ) -> FamilyOutput:
         """Feature rows for ``tables.statements.iloc[rows]`` (see :class:`FamilyOutput`).
 
         ``tables`` holds the scored statements and their background history; the family may
@@ -182,7 +184,7 @@ class FeatureFamily(ParamsMixin):
         return out
 
     def _transform(  # pragma: no cover - every family overrides
-        self, tables: Tables, rows: np.ndarray, details: bool
+        self, tables: ValidatedTables, rows: np.ndarray, details: bool
     ) -> FamilyOutput:
         raise NotImplementedError
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from credscore._tables import EVENT_KINDS, RETRACTION_KINDS
-from credscore.features._history_checks import HistoryArrays
+from credscore.features._history_arrays import HistoryArrays
 from credscore.features._history_kernels import (
     NS_PER_DAY,
     KeySpace,

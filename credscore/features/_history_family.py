@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from credscore._tables import Tables
+from credscore._tables import ValidatedTables
 from credscore.features._family import Baseline, Column, FamilyOutput, FeatureFamily, Slice
 from credscore.features.history import (
     DEFAULT_HALF_LIFE_DAYS,
@@ -141,8 +141,8 @@ class HistoryFamily(FeatureFamily):
         self.prior_strength = prior_strength
         self.half_life_days = half_life_days
 
-    def _fit(self, tables: Tables) -> None:
-        rates = population_rates(tables.statements, tables.events)
+    def _fit(self, tables: ValidatedTables) -> None:
+        rates = population_rates(tables)
         self.retraction_prior_ = float(rates["retraction_rate"])
         self.false_prior_ = float(rates["false_rate"])
 
@@ -157,10 +157,9 @@ class HistoryFamily(FeatureFamily):
             for name in HISTORY_COLUMNS
         ]
 
-    def _transform(self, tables: Tables, rows: np.ndarray, details: bool) -> FamilyOutput:
+    def _transform(self, tables: ValidatedTables, rows: np.ndarray, details: bool) -> FamilyOutput:
         hist = history_features(
-            tables.statements,
-            tables.events,
+            tables,
             retraction_prior=self.retraction_prior_,
             false_prior=self.false_prior_,
             prior_strength=self.prior_strength,

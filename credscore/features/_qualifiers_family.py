@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from credscore._tables import Tables
+from credscore._tables import ValidatedTables
 from credscore.features._family import Column, FamilyOutput, FeatureFamily, Slice, data_entry
 from credscore.features._qualifiers_lexicon import load_lexicon
 from credscore.features._qualifiers_scan import Qualifier, find_qualifiers, qualifier_features
@@ -90,7 +90,7 @@ class QualifierFamily(FeatureFamily):
         empty = pd.Series([], dtype=object)
         return [Column(c, "qualifiers") for c in qualifier_features(empty, self.lexicon_).columns]
 
-    def _transform(self, tables: Tables, rows: np.ndarray, details: bool) -> FamilyOutput:
+    def _transform(self, tables: ValidatedTables, rows: np.ndarray, details: bool) -> FamilyOutput:
         texts = tables.statements["text"].iloc[rows].reset_index(drop=True)
         frame = qualifier_features(texts, self.lexicon_).reset_index(drop=True)
         return FamilyOutput(frame, texts.tolist() if details else None)

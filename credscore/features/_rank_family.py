@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from credscore._tables import Tables
+from credscore._tables import ValidatedTables
 from credscore.features._family import Column, FamilyOutput, FeatureFamily, Slice, data_entry
 from credscore.features.rank import (
     describe_rank,
@@ -20,7 +20,7 @@ from credscore.features.rank import (
 __all__ = ["RankFamily", "rank_hints", "source_titles"]
 
 
-def source_titles(tables: Tables) -> pd.Series:
+def source_titles(tables: ValidatedTables) -> pd.Series:
     """Per-statement title: a statement's own ``title`` column wins, else its source's title.
 
     A source without a title falls back to its ``source_type`` (e.g. ``"anonymous"``), so an
@@ -37,7 +37,7 @@ def source_titles(tables: Tables) -> pd.Series:
     return titles
 
 
-def rank_hints(tables: Tables) -> pd.Series:
+def rank_hints(tables: ValidatedTables) -> pd.Series:
     """Per-statement text that may name the service or country: organization and context.
 
     The source's ``organization`` joined with the statement's ``context``; it only picks the
@@ -100,7 +100,7 @@ class RankFamily(FeatureFamily):
             for c in empty.columns
         ]
 
-    def _transform(self, tables: Tables, rows: np.ndarray, details: bool) -> FamilyOutput:
+    def _transform(self, tables: ValidatedTables, rows: np.ndarray, details: bool) -> FamilyOutput:
         titles = source_titles(tables).iloc[rows].reset_index(drop=True)
         hints = rank_hints(tables).iloc[rows].reset_index(drop=True)
         codes, ranks = resolve_ranks(titles, self.rank_table_, hints=hints)

@@ -58,7 +58,7 @@ def osa_distance(a: str, b: str, limit: int) -> int:
         if min(cur) > limit:
             return limit + 1
         prev2, prev = prev, cur
-    return prev[-1]
+    return min(prev[-1], limit + 1)
 
 
 class FuzzyIndex:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from credscore._tables import Tables
+from credscore._tables import ValidatedTables
 from credscore.features._family import Column, FamilyOutput, FeatureFamily
 
 __all__ = ["TextFamily"]
@@ -35,7 +35,7 @@ class TextFamily(FeatureFamily):
     def _columns(self) -> list[Column]:
         return [Column("text", "text", kind="text")]
 
-    def _transform(self, tables: Tables, rows: np.ndarray, details: bool) -> FamilyOutput:
+    def _transform(self, tables: ValidatedTables, rows: np.ndarray, details: bool) -> FamilyOutput:
         text = tables.statements["text"].to_numpy(dtype=object)[rows]
         return FamilyOutput(pd.DataFrame({"text": text}))
 

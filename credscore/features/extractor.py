@@ -24,7 +24,7 @@ from credscore.exceptions import NotFittedError
 from credscore.features._family import Column, FamilyOutput, FeatureFamily
 from credscore.features._registry import DEFAULT_FAMILIES, FAMILY_CLASSES, family_class
 from credscore.features.history import DEFAULT_HALF_LIFE_DAYS, DEFAULT_PRIOR_STRENGTH
-from credscore.schema import validate_tables
+from credscore.schema import ValidatedTables, combine_tables, validate_tables
 
 __all__ = ["FAMILIES", "Extraction", "FeatureExtractor", "extract_features", "merge_history"]
 
@@ -40,36 +40,23 @@ def _as_tables(
     return validate_tables(X, sources=sources, events=events)
 
 
-def merge_history(tables: Tables, history: Tables | None) -> tuple[Tables, np.ndarray]:
-    """Puts background ``history`` tables behind validated ``tables``.
+def merge_history(tables: Tables, history: Tables | None) -> tuple[ValidatedTables, np.ndarray]:
+    """Puts background ``history`` tables behind ``tables``, each validated once.
 
     Statements of ``history`` feed the point-in-time record of their sources but get no output
     row. A statement id present in both is taken from ``tables`` (the one being scored).
-    Sources in ``tables`` take precedence over ``history`` sources with the same id.
+    Sources in ``tables`` take precedence over ``history`` sources with the same id (see
+    :func:`credscore.schema.combine_tables`). Tables already validated are not checked again.
 
     Returns
     -------
-    combined : Tables
-        Validated union.
+    combined : ValidatedTables
+        The union.
     rows : ndarray of int
         Positions, in ``combined.statements``, of the rows of ``tables.statements`` (in order).
     """
-    if history is None:
-        return tables, np.arange(len(tables.statements))
-    hist = validate_tables(history)
-    assert hist.statements is not None and hist.events is not None  # validated tables are full
-    keep = ~hist.statements["statement_id"].isin(tables.statements["statement_id"])
-    hist_statements = hist.statements[keep.to_numpy()]
-    hist_events = hist.events[hist.events["statement_id"].isin(hist_statements["statement_id"])]
-    sources = pd.concat([tables.sources, hist.sources], ignore_index=True)
-    sources = sources.drop_duplicates("source_id", keep="first")
-    combined = Tables(
-        statements=pd.concat([hist_statements, tables.statements], ignore_index=True),
-        sources=sources.reset_index(drop=True),
-        events=pd.concat([hist_events, tables.events], ignore_index=True),
-    )
-    combined = validate_tables(combined)
-    return combined, np.arange(len(hist_statements), len(combined.statements))
+    hist = None if history is None else validate_tables(history)
+    return combine_tables(validate_tables(tables), hist)
 
 
 @dataclass
@@ -227,8 +214,9 @@ class FeatureExtractor(NotAnEstimatorMixin, ParamsMixin):
         return self.fit_tables(tables)
 
     def fit_tables(self, tables: Tables) -> FeatureExtractor:
-        """:meth:`fit` on tables already validated and merged with their history."""
+        """:meth:`fit` on tables merged with their history (validated ones are not re-checked)."""
         self._validate_params()
+        tables = validate_tables(tables)
         families = self._new_families()
         for fam in families.values():
             fam.fit(tables)
@@ -243,8 +231,13 @@ class FeatureExtractor(NotAnEstimatorMixin, ParamsMixin):
 
     # -- transforming ----------------------------------------------------------------------
     def extract(self, tables: Tables, rows: np.ndarray, *, details: bool = False) -> Extraction:
-        """Every family's output for ``tables.statements.iloc[rows]`` (validated tables)."""
+        """Every family's output for ``tables.statements.iloc[rows]``.
+
+        ``tables`` holds the scored statements and their background history (see
+        :func:`merge_history`); validated tables are not checked again.
+        """
         self._check_fitted()
+        tables = validate_tables(tables)
         outputs = {
             name: fam.transform(tables, rows, details=details)
             for name, fam in self.families_.items()
