@@ -47,7 +47,8 @@ from credscore.features._qualifiers_compile import compile_lexicon
 
 __all__ = ["DEFAULT_LEXICON_RESOURCE", "QUALIFIER_CATEGORIES", "Lexicon", "load_lexicon"]
 
-#: The six span categories, in feature-column order.
+#: The span categories, in feature-column order: the six original ones, then vague
+#: attribution (``weasel``), ``peacock`` wording and ``refutation``.
 QUALIFIER_CATEGORIES: tuple[str, ...] = (
     "hedge",
     "approximator",
@@ -55,6 +56,9 @@ QUALIFIER_CATEGORIES: tuple[str, ...] = (
     "hearsay",
     "absolute",
     "number",
+    "weasel",
+    "peacock",
+    "refutation",
 )
 #: Bundled default lexicon, relative to the ``credscore.features`` package.
 DEFAULT_LEXICON_RESOURCE = "data/qualifiers.json"

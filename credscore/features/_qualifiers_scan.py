@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -167,9 +168,9 @@ def _clean_texts(series: pd.Series) -> np.ndarray:
 #: Bytes that end a word: NUL (separates texts) and ASCII whitespace as ``str.split`` sees it.
 _WHITESPACE = np.zeros(256, dtype=bool)
 _WHITESPACE[[0, *(c for c in range(128) if chr(c).isspace())]] = True
-#: Non-ASCII whitespace, mapped to a space before counting words on UTF-8 bytes.
-_UNICODE_SPACES = str.maketrans(
-    dict.fromkeys((chr(c) for c in range(128, 0x3001) if chr(c).isspace()), " ")
+#: Non-ASCII whitespace, replaced by a space before counting words on UTF-8 bytes.
+_UNICODE_SPACES = re.compile(
+    "[" + "".join(chr(c) for c in range(128, 0x3001) if chr(c).isspace()) + "]"
 )
 
 
@@ -200,7 +201,7 @@ def _count_unique(uniques: list[str], lex: Lexicon) -> tuple[np.ndarray, np.ndar
     # Words as str.split() counts them: runs of non-whitespace; UTF-8 multi-byte sequences
     # never contain an ASCII byte, so whitespace can be found byte by byte.
     if not joined.isascii():
-        joined = joined.translate(_UNICODE_SPACES)
+        joined = _UNICODE_SPACES.sub(" ", joined)
     raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     if not len(raw):
         return counts, np.zeros(n, dtype=np.int64)
