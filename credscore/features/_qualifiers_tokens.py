@@ -121,7 +121,9 @@ def _mix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
-def feature_indices(hashes: np.ndarray, first: np.ndarray, last: np.ndarray, bits: int) -> np.ndarray:
+def feature_indices(
+    hashes: np.ndarray, first: np.ndarray, last: np.ndarray, bits: int
+) -> np.ndarray:
     """Feature indices ``(n_words, len(FEATURE_KINDS))`` into a table of ``2**bits`` weights.
 
     ``first``/``last`` flag the first and last word of each text: neighbours beyond them are
@@ -147,10 +149,8 @@ def feature_indices(hashes: np.ndarray, first: np.ndarray, last: np.ndarray, bit
     if n:
         prev2[1:], prev2[0] = prev[:-1], BOUNDARY
         nxt2[:-1], nxt2[-1] = nxt[1:], BOUNDARY
-        prev2[first] = BOUNDARY
-        prev2[np.flatnonzero(first[:-1]) + 1] = BOUNDARY
+        prev2[first] = BOUNDARY  # the second word's prev2 is already the first's prev
         nxt2[last] = BOUNDARY
-        nxt2[np.flatnonzero(last[1:])] = BOUNDARY
     lb = _mix(prev, hashes)
     rb = _mix(hashes, nxt)
     cols = (hashes, prev, nxt, lb, rb, _mix(prev2, lb), _mix(rb, nxt2), prev2, nxt2)
