@@ -127,8 +127,10 @@ class Lexicon:
 
         Examples
         --------
-        >>> sorted(load_lexicon().manifest_entry())
+        >>> sorted(load_lexicon(learned=False).manifest_entry())
         ['name', 'sha256', 'source', 'version']
+        >>> sorted(load_lexicon().manifest_entry())[:2]
+        ['lexicon_sha256', 'model_sha256']
         """
         entry = {
             "name": "qualifiers",

@@ -142,7 +142,8 @@ class QualifierModel:
     ) -> WordScores:
         """Cue log-odds of every word of a joined scan copy (see :func:`word_features`)."""
         words = word_features(scan, text_ends, lexicon_starts, self.bits)
-        z = self.weights[words.features].sum(axis=1, dtype=np.float64) + self.bias
+        z = self.weights[words.features].sum(axis=1, dtype=np.float32).astype(np.float64)
+        z += self.bias
         if len(words.lexicon_word):
             w = np.array([self.lexicon_weights.get(c, 0.0) for c in lexicon_cats])
             np.add.at(z, words.lexicon_word, w[words.lexicon_span])
@@ -247,7 +248,9 @@ def load_model_file(path: str | PathLike[str] | None = None) -> QualifierModel:
     finite = [np.isfinite(value).all(), np.isfinite(lex).all(), np.isfinite(bias).all()]
     if not all(finite):
         raise _err(where, "weights must be finite numbers.")
-    weights = np.zeros(size, dtype=np.float32)
+    # float16 halves the table (cache misses dominate the gather); weights are O(1), so the
+    # rounding (relative 5e-4) moves a word's log-odds by about 1e-3.
+    weights = np.zeros(size, dtype=np.float16)
     weights[index] = value
     return QualifierModel(
         version=meta["version"],

@@ -237,7 +237,7 @@ def scan_qualifiers(
     >>> feats, table = scan_qualifiers(["It may rain.", None, "Reportedly, almost all left."],
     ...                                spans=True)
     >>> feats["q_hedge"].tolist(), feats["q_hearsay"].tolist()
-    ([1, 0, 1], [0, 0, 1])
+    ([1, 0, 0], [0, 0, 1])
     >>> for row in table[["row", "category", "cue"]].itertuples(index=False):
     ...     print(*row)
     0 hedge may

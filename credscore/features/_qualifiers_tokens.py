@@ -26,7 +26,7 @@ _P = 0x100000001B3  # FNV prime, odd, so invertible modulo 2**64
 _P_INV = pow(_P, -1, 2**64)
 _MASK = (1 << 64) - 1
 
-#: One hash per feature kind, combined with the word hashes it reads.
+#: The feature kinds of word ``i``, in column order.
 FEATURE_KINDS: tuple[str, ...] = (
     "word",  # w[i]
     "prev",  # w[i-1]
@@ -35,12 +35,14 @@ FEATURE_KINDS: tuple[str, ...] = (
     "right_bigram",  # w[i] w[i+1]
     "left_trigram",  # w[i-2] w[i-1] w[i]
     "right_trigram",  # w[i] w[i+1] w[i+2]
-    "prev2",  # w[i-2]
-    "next2",  # w[i+2]
 )
-_KIND_SALT = np.array(
-    [(0x9E3779B97F4A7C15 * (k + 1)) & _MASK for k in range(len(FEATURE_KINDS))], dtype=np.uint64
+#: One odd multiplier per kind: index = (key * multiplier) >> (64 - bits), multiplicative
+#: hashing of the word (or n-gram) key; the top bits of the product spread well.
+_MULT = np.array(
+    [(0x9E3779B97F4A7C15 * (2 * k + 3)) & _MASK | 1 for k in range(len(FEATURE_KINDS))],
+    dtype=np.uint64,
 )
+_CHAIN = np.uint64(0xD6E8FEB86659FD93)  # n-gram key: key(w1 .. wk) = key(w1 .. wk-1) * C + wk
 #: Hash standing for "no word" before the first and after the last word of a text.
 BOUNDARY = np.uint64(0xB0B0B0B0B0B0B0B1)
 
@@ -115,10 +117,15 @@ def tokenize(text: str) -> Tokens:
     return Tokens(starts, ends, hashes)
 
 
-def _mix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        x = (a ^ (b * np.uint64(0xBF58476D1CE4E5B9))) * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
+def _shift(x: np.ndarray, by: int, cut: np.ndarray, fill: np.uint64) -> np.ndarray:
+    """``x`` moved ``by`` places (``out[i] = x[i - by]``), ``fill`` where ``cut`` is set."""
+    out = np.full(len(x), fill, dtype=np.uint64)
+    if by > 0:
+        out[by:] = x[:-by]
+    else:
+        out[:by] = x[-by:]
+    out[cut] = fill
+    return out
 
 
 def feature_indices(
@@ -134,27 +141,29 @@ def feature_indices(
     >>> h = tokenize("a b c").hashes
     >>> f = feature_indices(h, np.array([1, 0, 0], bool), np.array([0, 0, 1], bool), 20)
     >>> f.shape, bool((f < 2**20).all())
-    ((3, 9), True)
+    ((3, 7), True)
     """
     n = len(hashes)
-    prev = np.empty(n, dtype=np.uint64)
-    nxt = np.empty(n, dtype=np.uint64)
-    if n:
-        prev[1:], prev[0] = hashes[:-1], BOUNDARY
-        nxt[:-1], nxt[-1] = hashes[1:], BOUNDARY
-        prev[first] = BOUNDARY
-        nxt[last] = BOUNDARY
-    prev2 = np.empty(n, dtype=np.uint64)
-    nxt2 = np.empty(n, dtype=np.uint64)
-    if n:
-        prev2[1:], prev2[0] = prev[:-1], BOUNDARY
-        nxt2[:-1], nxt2[-1] = nxt[1:], BOUNDARY
-        prev2[first] = BOUNDARY  # the second word's prev2 is already the first's prev
-        nxt2[last] = BOUNDARY
-    lb = _mix(prev, hashes)
-    rb = _mix(hashes, nxt)
-    cols = (hashes, prev, nxt, lb, rb, _mix(prev2, lb), _mix(rb, nxt2), prev2, nxt2)
-    out = np.empty((n, len(cols)), dtype=np.uint64)
-    for k, col in enumerate(cols):
-        out[:, k] = _mix(col, _KIND_SALT[k])
-    return (out & np.uint64((1 << bits) - 1)).astype(np.int64)
+    out = np.empty((n, len(FEATURE_KINDS)), dtype=np.intp)
+    if not n:
+        return out
+    shift = np.uint64(64 - bits)
+    prev = _shift(hashes, 1, first, BOUNDARY)
+    with np.errstate(over="ignore"):
+        left = prev * _CHAIN + hashes  # key of (w[i-1], w[i])
+        left3 = _shift(left, 1, first, BOUNDARY) * _CHAIN + hashes
+        # Position i's right n-grams are the left n-grams ending at i+1 / i+2.
+        penult = np.zeros(n, dtype=bool)
+        penult[:-1] = last[1:]
+        keys = (
+            hashes,
+            prev,
+            _shift(hashes, -1, last, BOUNDARY),
+            left,
+            _shift(left, -1, last, BOUNDARY),
+            left3,
+            _shift(left3, -2, last | penult, BOUNDARY),
+        )
+        for k, key in enumerate(keys):
+            out[:, k] = (key * _MULT[k]) >> shift
+    return out
