@@ -38,6 +38,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
 )
 #: Columns of the spans table of :func:`scan_qualifiers`.
 SPAN_COLUMNS: tuple[str, ...] = ("row", "category", "cue", "start", "end", "learned")
+_CATEGORY_NAMES = np.array(QUALIFIER_CATEGORIES, dtype=object)
 _QUALIFYING = np.array([c in QUALIFYING for c in QUALIFIER_CATEGORIES])
 
 
@@ -191,7 +192,7 @@ def _span_table(r: ScanResult, codes: np.ndarray) -> pd.DataFrame:
     spans = pd.DataFrame(
         {
             "u": r.row,
-            "category": pd.Categorical.from_codes(r.category, categories=QUALIFIER_CATEGORIES),
+            "category": _CATEGORY_NAMES[r.category],
             "cue": pd.Series(r.cues, dtype=object),
             "start": r.start,
             "end": r.end,
@@ -201,7 +202,6 @@ def _span_table(r: ScanResult, codes: np.ndarray) -> pd.DataFrame:
     rows = pd.DataFrame({"u": codes, "row": np.arange(len(codes), dtype=np.int64)})
     out = rows.merge(spans, on="u", how="inner", sort=False)
     out = out.sort_values(["row", "start"], kind="stable", ignore_index=True)
-    out["category"] = out["category"].astype(str)
     return out[list(SPAN_COLUMNS)].astype({"row": np.int64, "start": np.int64, "end": np.int64})
 
 
