@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         out += render(payload)
     text = "\n".join(out)
     print(text)
-    if not args.no_write:
+    if not args.no_write and not args.own_only:  # --own-only never overwrites the record
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "qualifiers_eval.md").write_text(text + "\n", encoding="utf-8")
         if payload:
