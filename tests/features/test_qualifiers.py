@@ -14,8 +14,8 @@ from credscore.exceptions import LexiconError, SchemaError
 from credscore.features.qualifiers import (
     COUNT_CAP,
     FEATURE_COLUMNS,
-    SPAN_COLUMNS,
     QUALIFIER_CATEGORIES,
+    SPAN_COLUMNS,
     Lexicon,
     Qualifier,
     find_qualifiers,
@@ -23,7 +23,6 @@ from credscore.features.qualifiers import (
     qualifier_features,
     scan_qualifiers,
 )
-
 
 #: The cue rules alone: most tests below pin lexicon behaviour, which the learned model (tested
 #: on its own further down) only adds to.
@@ -350,8 +349,14 @@ def test_model_file_that_is_not_npz_or_holds_objects_is_refused(tmp_path):
     with pytest.raises(LexiconError, match=r"junk\.npz"):
         load_lexicon(learned=junk)
     pickled = tmp_path / "pickled.npz"
-    np.savez(pickled, meta=np.array([{"a": 1}], dtype=object), index=np.zeros(1),
-             value=np.zeros(1), lexicon=np.zeros(1), bias=np.zeros(1))
+    np.savez(
+        pickled,
+        meta=np.array([{"a": 1}], dtype=object),
+        index=np.zeros(1),
+        value=np.zeros(1),
+        lexicon=np.zeros(1),
+        bias=np.zeros(1),
+    )
     with pytest.raises(LexiconError, match="pickled"):
         load_lexicon(learned=pickled)
     with pytest.raises(LexiconError, match="cannot be read"):

@@ -159,8 +159,10 @@ def test_scan_qualifiers_features_equal_qualifier_features(batch):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map(" ".join),
-       st.integers(min_value=4, max_value=50))
+@given(
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map(" ".join),
+    st.integers(min_value=4, max_value=50),
+)
 def test_repetition_never_lifts_a_count_above_the_cap(text, times):
     """Repeating a text any number of times never gives a category count above COUNT_CAP, and
     never lowers one that the single text already reaches (counts are monotone, saturated)."""
