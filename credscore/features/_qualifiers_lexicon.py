@@ -44,10 +44,12 @@ from typing import Any
 
 from credscore.exceptions import LexiconError
 from credscore.features._qualifiers_compile import compile_lexicon
+from credscore.features._qualifiers_model import QualifierModel, load_model_file
 
 __all__ = ["DEFAULT_LEXICON_RESOURCE", "QUALIFIER_CATEGORIES", "Lexicon", "load_lexicon"]
 
-#: The six span categories, in feature-column order.
+#: The span categories, in feature-column order: the six original ones, then vague
+#: attribution (``weasel``), ``peacock`` wording and ``refutation``.
 QUALIFIER_CATEGORIES: tuple[str, ...] = (
     "hedge",
     "approximator",
@@ -55,6 +57,9 @@ QUALIFIER_CATEGORIES: tuple[str, ...] = (
     "hearsay",
     "absolute",
     "number",
+    "weasel",
+    "peacock",
+    "refutation",
 )
 #: Bundled default lexicon, relative to the ``credscore.features`` package.
 DEFAULT_LEXICON_RESOURCE = "data/qualifiers.json"
@@ -83,10 +88,15 @@ class Lexicon:
     Attributes
     ----------
     version : str
-        The ``version`` field of the file (``"<default>+<user>"`` when a user file extends it).
+        The ``version`` field of the file (``"<default>+<user>"`` when a user file extends it),
+        followed by ``";model=<version>"`` when a learned model is attached.
     sha256 : str
-        SHA-256 of the file bytes, or of the canonical merged JSON when a user file extends the
-        default. Record it in model manifests.
+        What model manifests record: without a learned model, :attr:`lexicon_sha256`; with
+        one, the SHA-256 of ``"<lexicon_sha256>:<model sha256>"``, so that it changes whenever
+        the cue file or the model file changes.
+    lexicon_sha256 : str
+        SHA-256 of the cue file bytes, or of the canonical merged JSON when a user file extends
+        the default.
     source : str
         Where the lexicon came from (file paths, ``+``-joined).
     content : dict
@@ -98,6 +108,8 @@ class Lexicon:
     literal_category : dict
         Category index of each phrase matched without a capturing group, keyed by its
         canonical match text (a leading space, then the phrase with single spaces).
+    model : QualifierModel or None
+        The learned component (``q_uncertainty`` and learned cue spans), or ``None``.
     """
 
     version: str
@@ -107,21 +119,29 @@ class Lexicon:
     pattern: re.Pattern[str] = field(repr=False)
     group_category: tuple[int, ...] = field(repr=False)
     literal_category: dict[str, int] = field(repr=False)
+    lexicon_sha256: str = ""
+    model: QualifierModel | None = field(default=None, repr=False)
 
     def manifest_entry(self) -> dict[str, str]:
         """Return the ``{"name", "version", "sha256", "source"}`` record for a model manifest.
 
         Examples
         --------
-        >>> sorted(load_lexicon().manifest_entry())
+        >>> sorted(load_lexicon(learned=False).manifest_entry())
         ['name', 'sha256', 'source', 'version']
+        >>> sorted(load_lexicon().manifest_entry())[:2]
+        ['lexicon_sha256', 'model_sha256']
         """
-        return {
+        entry = {
             "name": "qualifiers",
             "version": self.version,
             "sha256": self.sha256,
             "source": self.source,
         }
+        if self.model is not None:
+            entry["lexicon_sha256"] = self.lexicon_sha256
+            entry["model_sha256"] = self.model.sha256
+        return entry
 
 
 def _err(where: str, msg: str) -> LexiconError:
@@ -232,8 +252,13 @@ def _merge(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True) -> Lexicon:
-    """Load, validate and compile a qualifier cue lexicon.
+def load_lexicon(
+    path: str | PathLike[str] | None = None,
+    *,
+    extend: bool = True,
+    learned: bool | str | PathLike[str] = True,
+) -> Lexicon:
+    """Load, validate and compile a qualifier cue lexicon, with the learned model attached.
 
     Parameters
     ----------
@@ -243,11 +268,16 @@ def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True
     extend : bool, default True
         With a user file: ``True`` adds its entries to the default (and drops the default
         phrases listed under its ``remove`` key); ``False`` uses the user file alone.
+    learned : bool or path-like, default True
+        ``True`` attaches the bundled learned model
+        (``credscore/features/data/qualifier_model.npz``), a path attaches that model file,
+        ``False`` uses the cues alone (no ``q_uncertainty``, no learned spans).
 
     Returns
     -------
     Lexicon
-        With ``version``, ``sha256`` and the compiled pattern.
+        With ``version``, ``sha256`` (covering the cue file and the model file), the
+        compiled pattern and the model.
 
     Raises
     ------
@@ -258,8 +288,10 @@ def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True
     Examples
     --------
     >>> lex = load_lexicon()
-    >>> len(lex.sha256)
-    64
+    >>> len(lex.sha256), lex.model is not None
+    (64, True)
+    >>> load_lexicon(learned=False).sha256 == lex.lexicon_sha256
+    True
     """
     base, base_raw, base_where = _read_json(None)
     _validate(base, base_where, partial=False)
@@ -282,12 +314,21 @@ def load_lexicon(path: str | PathLike[str] | None = None, *, extend: bool = True
             content = user
             digest = hashlib.sha256(raw).hexdigest()
     pattern, groups, literals = compile_lexicon(content, QUALIFIER_CATEGORIES, where)
+    version, combined = str(content["version"]), digest
+    model = None
+    if learned is not False:
+        model = load_model_file(None if learned is True else learned)
+        version = f"{version};model={model.version}"
+        combined = hashlib.sha256(f"{digest}:{model.sha256}".encode()).hexdigest()
+        where = f"{where}+{model.source}"
     return Lexicon(
-        version=str(content["version"]),
-        sha256=digest,
+        version=version,
+        sha256=combined,
         source=where,
         content=content,
         pattern=pattern,
         group_category=groups,
         literal_category=literals,
+        lexicon_sha256=digest,
+        model=model,
     )

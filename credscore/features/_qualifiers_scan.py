@@ -1,4 +1,8 @@
-"""Span detection and feature counts for qualifier cues (private; see ``qualifiers``)."""
+"""Span detection, feature counts and the spans table for qualifier cues (private).
+
+The public functions live in :mod:`credscore.features.qualifiers`; the scan itself in
+:mod:`._qualifiers_core`.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +16,30 @@ import numpy as np
 import pandas as pd
 
 from credscore.exceptions import SchemaError
-from credscore.features._qualifiers_compile import canonical_key, scan_text
+from credscore.features._qualifiers_core import COUNT_CAP, QUALIFYING, ScanResult, scan_unique
 from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon, load_lexicon
 
-__all__ = ["FEATURE_COLUMNS", "Qualifier", "find_qualifiers", "qualifier_features"]
+__all__ = [
+    "FEATURE_COLUMNS",
+    "SPAN_COLUMNS",
+    "Qualifier",
+    "find_qualifiers",
+    "qualifier_features",
+    "scan_qualifiers",
+]
 
-#: Feature columns produced by :func:`qualifier_features`, in order.
+#: Feature columns produced by :func:`qualifier_features` with the learned model attached, in
+#: order (without a model, ``q_uncertainty`` is left out).
 FEATURE_COLUMNS: tuple[str, ...] = (
     *(f"q_{c}" for c in QUALIFIER_CATEGORIES),
     "q_any",
     "q_per_100_words",
+    "q_uncertainty",
 )
-_N_CAT = len(QUALIFIER_CATEGORIES)
-_NUMBER = QUALIFIER_CATEGORIES.index("number")
-#: Joins texts for one scan; no cue pattern can match across the NUL (neither a word character
-#: nor whitespace); the space lets the first cue of the next text match. Texts that contain a
-#: NUL themselves are scanned one by one.
-_SEP = "\x00 "
+#: Columns of the spans table of :func:`scan_qualifiers`.
+SPAN_COLUMNS: tuple[str, ...] = ("row", "category", "cue", "start", "end", "learned")
+_CATEGORY_NAMES = np.array(QUALIFIER_CATEGORIES, dtype=object)
+_QUALIFYING = np.array([c in QUALIFYING for c in QUALIFIER_CATEGORIES])
 
 
 @dataclass(frozen=True)
@@ -43,12 +54,15 @@ class Qualifier:
         Character offsets into the original text (``end`` exclusive).
     cue : str
         The matched text, exactly as it appears in the input.
+    learned : bool
+        ``True`` for a cue found by the learned model rather than by a lexicon phrase.
     """
 
     category: str
     start: int
     end: int
     cue: str
+    learned: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -63,17 +77,19 @@ def _is_missing(value: Any) -> bool:
 
 
 def find_qualifiers(text: str | None, lexicon: Lexicon | None = None) -> list[Qualifier]:
-    """Find hedges, approximators, scope limiters, hearsay, absolutes and numbers in a text.
+    """Find the qualifier cues of one text: lexicon phrases and learned cue words.
 
-    All six categories are found in one left-to-right scan; at each position the longest cue
-    wins, and spans never overlap.
+    Lexicon cues of every category are found in one left-to-right scan; at each position the
+    longest cue wins, and spans never overlap. With a learned model attached to the lexicon
+    (the default), words it reads as uncertainty cues outside every lexicon span are added
+    as ``hedge`` spans with ``learned=True``.
 
     Parameters
     ----------
     text : str
         The statement. ``None``, NaN and ``""`` give an empty list.
     lexicon : Lexicon, optional
-        A lexicon from :func:`load_lexicon`; the bundled default when omitted.
+        A lexicon from :func:`load_lexicon`; the bundled default (with its model) when omitted.
 
     Returns
     -------
@@ -104,31 +120,19 @@ def find_qualifiers(text: str | None, lexicon: Lexicon | None = None) -> list[Qu
             problems=[{"table": "statements", "column": "text", "check": "is_str", "rows": []}],
         )
     lex = lexicon if lexicon is not None else _default_lexicon()
-    # Matches include the space before the cue; scan_text adds one leading character, so the
-    # match offsets minus one character at the end are offsets into ``text``.
+    r = scan_unique([text], lex, cues=True)
+    assert r.cues is not None
     return [
-        Qualifier(QUALIFIER_CATEGORIES[cat], start, end, text[start:end])
-        for start, end, cat in _spans(scan_text(text), lex)
+        Qualifier(QUALIFIER_CATEGORIES[c], s, e, cue, bool(learned))
+        for c, s, e, cue, learned in zip(
+            r.category.tolist(),
+            r.start.tolist(),
+            r.end.tolist(),
+            r.cues,
+            r.learned.tolist(),
+            strict=True,
+        )
     ]
-
-
-def _spans(scan: str, lex: Lexicon) -> list[tuple[int, int, int]]:
-    """``(start, end, category index)`` of every match in a scan copy (see ``scan_text``)."""
-    groups, literals = lex.group_category, lex.literal_category
-    out: list[tuple[int, int, int]] = []
-    append = out.append
-    for m in lex.pattern.finditer(scan):
-        index = m.lastindex
-        if index is None:  # a phrase that its text classifies (most matches)
-            key = m.group()
-            cat = literals.get(key)
-            if cat is None:
-                cat = literals[canonical_key(key)]
-        else:
-            cat = groups[index]
-        start, end = m.span()
-        append((start, end - 1, cat))
-    return out
 
 
 def _as_series(texts: pd.Series | Sequence[Any]) -> pd.Series:
@@ -164,51 +168,90 @@ def _clean_texts(series: pd.Series) -> np.ndarray:
     )
 
 
-#: Bytes that end a word: NUL (separates texts) and ASCII whitespace as ``str.split`` sees it.
-_WHITESPACE = np.zeros(256, dtype=bool)
-_WHITESPACE[[0, *(c for c in range(128) if chr(c).isspace())]] = True
-#: Non-ASCII whitespace, mapped to a space before counting words on UTF-8 bytes.
-_UNICODE_SPACES = str.maketrans(
-    dict.fromkeys((chr(c) for c in range(128, 0x3001) if chr(c).isspace()), " ")
-)
+def _features(r: ScanResult, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    counts = np.minimum(r.counts, COUNT_CAP)[codes]
+    words = r.words[codes]
+    qual = counts[:, _QUALIFYING].sum(axis=1)
+    per100 = np.divide(100.0 * qual, words, out=np.zeros(len(words)), where=words > 0)
+    data: dict[str, np.ndarray] = {
+        f"q_{c}": counts[:, i] for i, c in enumerate(QUALIFIER_CATEGORIES)
+    }
+    data["q_any"] = (qual > 0).astype(np.int64)
+    data["q_per_100_words"] = per100
+    columns = list(FEATURE_COLUMNS)
+    if r.uncertainty is None:
+        columns.remove("q_uncertainty")
+    else:
+        data["q_uncertainty"] = r.uncertainty[codes]
+    return pd.DataFrame(data, index=index, columns=columns)
 
 
-def _count_unique(uniques: list[str], lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
-    """Per-category span counts ``(n, 6)`` and word counts ``(n,)`` of distinct texts.
+def _span_table(r: ScanResult, codes: np.ndarray) -> pd.DataFrame:
+    """The long spans table: each distinct text's spans repeated for every row holding it."""
+    assert r.cues is not None
+    spans = pd.DataFrame(
+        {
+            "u": r.row,
+            "category": _CATEGORY_NAMES[r.category],
+            "cue": pd.Series(r.cues, dtype=object),
+            "start": r.start,
+            "end": r.end,
+            "learned": r.learned,
+        }
+    )
+    rows = pd.DataFrame({"u": codes, "row": np.arange(len(codes), dtype=np.int64)})
+    out = rows.merge(spans, on="u", how="inner", sort=False)
+    out = out.sort_values(["row", "start"], kind="stable", ignore_index=True)
+    return out[list(SPAN_COLUMNS)].astype({"row": np.int64, "start": np.int64, "end": np.int64})
 
-    All texts are joined with ``"\\x00 "`` and scanned once; spans and word starts are mapped
-    back to their text with ``searchsorted`` (no Python loop over texts).
+
+def scan_qualifiers(
+    texts: pd.Series | Sequence[str | None],
+    lexicon: Lexicon | None = None,
+    *,
+    spans: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The qualifier features and, optionally, every cue span, from one scan of the texts.
+
+    Parameters
+    ----------
+    texts : pandas.Series or sequence of str
+        Statement texts. ``None``, NaN, ``pd.NA`` and ``""`` give a row of zeros.
+    lexicon : Lexicon, optional
+        A lexicon from :func:`load_lexicon`; the bundled default (with its model) when omitted.
+    spans : bool, default False
+        Also return the spans table.
+
+    Returns
+    -------
+    features : pandas.DataFrame
+        Exactly :func:`qualifier_features` of the same texts.
+    spans : pandas.DataFrame or None
+        With ``spans=True``, one row per cue span: ``row`` (0-based position of its text in
+        ``texts``), ``category``, ``cue`` (the exact matched text), ``start``, ``end``
+        (offsets into that text) and ``learned``; sorted by ``row`` then ``start``. Spans are
+        listed in full even where the counts saturate.
+
+    Examples
+    --------
+    >>> feats, table = scan_qualifiers(["It may rain.", None, "Reportedly, almost all left."],
+    ...                                spans=True)
+    >>> feats["q_hedge"].tolist(), feats["q_hearsay"].tolist()
+    ([1, 0, 0], [0, 0, 1])
+    >>> for row in table[["row", "category", "cue"]].itertuples(index=False):
+    ...     print(*row)
+    0 hedge may
+    2 hearsay Reportedly
+    2 approximator almost
+    2 absolute all
     """
-    n = len(uniques)
-    counts = np.zeros((n, _N_CAT), dtype=np.int64)
-    if not n:
-        return counts, np.zeros(0, dtype=np.int64)
-    joined = _SEP.join(uniques)
-    if joined.count("\x00") != n - 1:  # a text contains a NUL itself: one scan per text
-        for i, t in enumerate(uniques):
-            for _, _, cat in _spans(scan_text(t), lex):
-                counts[i, cat] += 1
-        return counts, np.fromiter((len(t.split()) for t in uniques), dtype=np.int64, count=n)
-    hits = _spans(scan_text(joined), lex)
-    if hits:
-        arr = np.array(hits, dtype=np.int64)
-        lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=n)
-        ends = np.cumsum(lengths + len(_SEP))  # end of each text (incl. separator), scan offsets
-        rows = np.searchsorted(ends, arr[:, 0], side="right")
-        flat = np.bincount(rows * _N_CAT + arr[:, 2], minlength=n * _N_CAT)
-        counts = flat.reshape(n, _N_CAT)
-    # Words as str.split() counts them: runs of non-whitespace; UTF-8 multi-byte sequences
-    # never contain an ASCII byte, so whitespace can be found byte by byte.
-    if not joined.isascii():
-        joined = joined.translate(_UNICODE_SPACES)
-    raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    if not len(raw):
-        return counts, np.zeros(n, dtype=np.int64)
-    space = _WHITESPACE[raw]
-    starts = np.cumsum(~space & np.concatenate(([True], space[:-1])), dtype=np.int64)
-    # Word starts up to each text's end (its NUL, or the end of the buffer), differenced.
-    upto = np.append(starts[np.flatnonzero(raw == 0)], starts[-1])
-    return counts, np.diff(upto, prepend=0)
+    series = _as_series(texts)
+    lex = lexicon if lexicon is not None else _default_lexicon()
+    clean = _clean_texts(series)
+    codes, uniques = pd.factorize(clean, sort=False)
+    r = scan_unique(list(uniques), lex, cues=spans)
+    features = _features(r, codes, series.index)
+    return features, (_span_table(r, codes) if spans else None)
 
 
 def qualifier_features(
@@ -216,11 +259,16 @@ def qualifier_features(
 ) -> pd.DataFrame:
     """Count qualifier spans per text: the qualifier block of the feature matrix.
 
-    Columns ``q_hedge, q_approximator, q_scope_limiter, q_hearsay, q_absolute, q_number`` are
-    span counts (the lengths of the per-category lists of :func:`find_qualifiers`). ``q_any`` is
-    1 when the text has at least one span of the five qualifier categories (numbers excluded: a
-    figure is specificity, not a qualifier), else 0. ``q_per_100_words`` is the number of those
-    qualifier spans per 100 whitespace-separated words (0.0 for a text without words).
+    Columns ``q_<category>`` (``hedge, approximator, scope_limiter, hearsay, absolute, number,
+    weasel, peacock, refutation``) are span counts (the per-category lengths of
+    :func:`find_qualifiers`, learned spans included), saturating at ``COUNT_CAP`` (3).
+    ``q_any`` is 1 when the text has at least one span of a qualifying category (``hedge,
+    approximator, scope_limiter, hearsay, absolute, weasel``: numbers are specificity, peacock
+    wording and refutation do not bound the claim), else 0. ``q_per_100_words`` is the number
+    of those spans (saturated counts) per 100 whitespace-separated words (0.0 for a text
+    without words). ``q_uncertainty`` (with a learned model, the default) is the model's
+    probability that the text carries an uncertainty cue (hedge, weasel or peacock wording,
+    speculation), in [0, 1].
 
     Parameters
     ----------
@@ -244,16 +292,7 @@ def qualifier_features(
     >>> df = qualifier_features(["Almost all units probably left.", None])
     >>> df[["q_hedge", "q_approximator", "q_absolute", "q_any"]].to_numpy().tolist()
     [[1, 1, 1, 1], [0, 0, 0, 0]]
+    >>> bool(df.loc[0, "q_uncertainty"] > df.loc[1, "q_uncertainty"])
+    True
     """
-    series = _as_series(texts)
-    lex = lexicon if lexicon is not None else _default_lexicon()
-    clean = _clean_texts(series)
-    codes, uniques = pd.factorize(clean, sort=False)
-    unique_counts, unique_words = _count_unique(list(uniques), lex)
-    counts, words = unique_counts[codes], unique_words[codes]
-    qual = counts.sum(axis=1) - counts[:, _NUMBER]
-    per100 = np.divide(100.0 * qual, words, out=np.zeros(len(words)), where=words > 0)
-    data = {f"q_{c}": counts[:, i] for i, c in enumerate(QUALIFIER_CATEGORIES)}
-    data["q_any"] = (qual > 0).astype(np.int64)
-    data["q_per_100_words"] = per100
-    return pd.DataFrame(data, index=series.index, columns=list(FEATURE_COLUMNS))
+    return scan_qualifiers(texts, lexicon)[0]

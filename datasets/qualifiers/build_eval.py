@@ -5,7 +5,8 @@ Run from the repository root::
     python datasets/qualifiers/build_eval.py
 
 Each source line is one sentence; ``[cue|T]`` marks a gold span of category ``T``
-(H hedge, A approximator, S scope_limiter, R hearsay, X absolute, N number).
+(H hedge, A approximator, S scope_limiter, R hearsay, X absolute, N number, W weasel,
+P peacock, D refutation).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ TAGS = {
     "R": "hearsay",
     "X": "absolute",
     "N": "number",
+    "W": "weasel",
+    "P": "peacock",
+    "D": "refutation",
 }
 SPAN = re.compile(r"\[([^\[\]|]+)\|([A-Z])\]")
 

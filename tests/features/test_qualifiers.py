@@ -12,18 +12,25 @@ import pytest
 
 from credscore.exceptions import LexiconError, SchemaError
 from credscore.features.qualifiers import (
+    COUNT_CAP,
     FEATURE_COLUMNS,
     QUALIFIER_CATEGORIES,
+    SPAN_COLUMNS,
     Lexicon,
     Qualifier,
     find_qualifiers,
     load_lexicon,
     qualifier_features,
+    scan_qualifiers,
 )
+
+#: The cue rules alone: most tests below pin lexicon behaviour, which the learned model (tested
+#: on its own further down) only adds to.
+LEX = load_lexicon(learned=False)
 
 
 def spans(text: str, lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
-    return [(q.category, q.cue) for q in find_qualifiers(text, lexicon)]
+    return [(q.category, q.cue) for q in find_qualifiers(text, lexicon or LEX)]
 
 
 def cats(text: str) -> dict[str, list[str]]:
@@ -62,7 +69,7 @@ def test_concrete_figures_are_numbers(figure):
 
 def test_offsets_slice_the_original_text_with_curly_quotes_and_case():
     text = "“PROBABLY,” he said — ‘It’s possible’, Reportedly."
-    found = find_qualifiers(text)
+    found = find_qualifiers(text, LEX)
     assert [q.category for q in found] == ["hedge", "hedge", "hearsay"]
     for q in found:
         assert text[q.start : q.end] == q.cue
@@ -171,7 +178,7 @@ def test_hyphenated_and_spaced_multiword_cues():
 
 def test_dotted_capital_i_keeps_offsets():
     text = "İstanbul officials said almost all left."
-    found = find_qualifiers(text)
+    found = find_qualifiers(text, LEX)
     assert [q.cue for q in found] == ["almost", "all"]
     assert all(text[q.start : q.end] == q.cue for q in found)
 
@@ -192,6 +199,9 @@ def test_non_string_text_raises_schema_error():
 def test_features_missing_values_are_zero_rows():
     df = qualifier_features(["Almost all left.", None, float("nan"), "", pd.NA])
     assert list(df.columns) == list(FEATURE_COLUMNS)
+    assert list(qualifier_features([], LEX).columns) == [
+        c for c in FEATURE_COLUMNS if c != "q_uncertainty"
+    ]
     assert df.iloc[0]["q_any"] == 1
     assert (df.iloc[1:].to_numpy() == 0).all()
 
@@ -222,10 +232,10 @@ def test_features_match_spans_and_keep_the_index():
         ],
         index=[10, 20, 30, 40],
     )
-    df = qualifier_features(texts)
+    df = qualifier_features(texts, LEX)
     assert list(df.index) == [10, 20, 30, 40]
     for label, text in texts.items():
-        found = find_qualifiers(text)
+        found = find_qualifiers(text, LEX)
         for cat in QUALIFIER_CATEGORIES:
             assert df.loc[label, f"q_{cat}"] == sum(q.category == cat for q in found)
     row = df.loc[10]
@@ -241,7 +251,7 @@ def test_features_match_spans_and_keep_the_index():
 
 
 def test_features_plain_sequence_and_empty_input():
-    df = qualifier_features(["It may rain.", "Never."])
+    df = qualifier_features(["It may rain.", "Never."], LEX)
     assert list(df.index) == [0, 1]
     assert df["q_hedge"].tolist() == [1, 0] and df["q_absolute"].tolist() == [0, 1]
     empty = qualifier_features([])
@@ -272,11 +282,85 @@ def test_default_lexicon_has_version_and_file_hash():
     import hashlib
     from importlib import resources
 
-    lex = load_lexicon()
+    lex = load_lexicon(learned=False)
     raw = resources.files("credscore.features").joinpath("data/qualifiers.json").read_bytes()
-    assert lex.sha256 == hashlib.sha256(raw).hexdigest()
+    assert lex.sha256 == lex.lexicon_sha256 == hashlib.sha256(raw).hexdigest()
     assert lex.version == json.loads(raw)["version"]
     assert lex.manifest_entry()["sha256"] == lex.sha256
+
+
+def test_sha256_covers_the_lexicon_and_the_model_file(tmp_path):
+    import hashlib
+    import shutil
+    from importlib import resources
+
+    lex = load_lexicon()
+    model = resources.files("credscore.features").joinpath("data/qualifier_model.npz")
+    model_sha = hashlib.sha256(model.read_bytes()).hexdigest()
+    assert lex.model is not None and lex.model.sha256 == model_sha
+    assert lex.sha256 == hashlib.sha256(f"{lex.lexicon_sha256}:{model_sha}".encode()).hexdigest()
+    assert lex.version.startswith(load_lexicon(learned=False).version + ";model=")
+    entry = lex.manifest_entry()
+    assert entry["sha256"] == lex.sha256 and entry["model_sha256"] == model_sha
+    # A different model file (here: the same weights, one byte of metadata changed) changes it.
+    copy = tmp_path / "m.npz"
+    with resources.as_file(model) as src:
+        shutil.copy(src, copy)
+    _rewrite_meta(copy, version="other")
+    assert load_lexicon(learned=copy).sha256 != lex.sha256
+
+
+def _rewrite_meta(path, **changes):
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(str(arrays["meta"]))
+    meta.update(changes)
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(path, **arrays)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"version": 3}, "meta.version"),
+        ({"bits": 40}, "meta.bits"),
+        ({"format": 9}, "format"),
+        ({"lexicon_categories": "hedge"}, "lexicon_categories"),
+    ],
+)
+def test_malformed_model_file_names_the_file(tmp_path, change, message):
+    import shutil
+    from importlib import resources
+
+    path = tmp_path / "bad_model.npz"
+    with resources.as_file(
+        resources.files("credscore.features").joinpath("data/qualifier_model.npz")
+    ) as src:
+        shutil.copy(src, path)
+    _rewrite_meta(path, **change)
+    with pytest.raises(LexiconError, match=message) as info:
+        load_lexicon(learned=path)
+    assert "bad_model.npz" in str(info.value)
+
+
+def test_model_file_that_is_not_npz_or_holds_objects_is_refused(tmp_path):
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(LexiconError, match=r"junk\.npz"):
+        load_lexicon(learned=junk)
+    pickled = tmp_path / "pickled.npz"
+    np.savez(
+        pickled,
+        meta=np.array([{"a": 1}], dtype=object),
+        index=np.zeros(1),
+        value=np.zeros(1),
+        lexicon=np.zeros(1),
+        bias=np.zeros(1),
+    )
+    with pytest.raises(LexiconError, match="pickled"):
+        load_lexicon(learned=pickled)
+    with pytest.raises(LexiconError, match="cannot be read"):
+        load_lexicon(learned=tmp_path / "missing.npz")
 
 
 def test_user_file_extends_the_default(tmp_path):
@@ -288,9 +372,9 @@ def test_user_file_extends_the_default(tmp_path):
             "remove": {"hedge": ["probably"]},
         },
     )
-    lex = load_lexicon(path)
+    lex = load_lexicon(path, learned=False)
     assert lex.version.endswith("+u1")
-    assert lex.sha256 != load_lexicon().sha256
+    assert lex.sha256 != LEX.sha256
     assert spans("In my humble opinion it is probably fine, perhaps.", lex) == [
         ("hedge", "In my humble opinion"),
         ("hedge", "perhaps"),
@@ -299,7 +383,7 @@ def test_user_file_extends_the_default(tmp_path):
 
 def test_user_file_replaces_the_default(tmp_path):
     path = write(tmp_path, {"version": "r1", "categories": {"hearsay": [{"cue": "grapevine"}]}})
-    lex = load_lexicon(path, extend=False)
+    lex = load_lexicon(path, extend=False, learned=False)
     assert spans("Probably heard it on the grapevine.", lex) == [("hearsay", "grapevine")]
     assert qualifier_features(["on the grapevine"], lexicon=lex)["q_hearsay"].tolist() == [1]
 
@@ -339,13 +423,24 @@ def test_unreadable_or_invalid_json(tmp_path):
 
 def test_adversarial_megabyte_finishes_quickly():
     """Long runs of cue prefixes, spaces, hyphens, digits: generous bound, catches blow-ups."""
-    units = ["at lea accordin as many a up t ", " ", "-- ", "1,000,00", "a ", "twenty-five "]
+    units = [
+        "at lea accordin as many a up t ",
+        " ",
+        "-- ",
+        "1,000,00",
+        "a ",
+        "twenty-five ",
+        "the reports ",  # refutation lookahead over the next 100 characters
+        "according to reports, ",
+        "denied the the the ",
+        "x",  # one 1 MB word: the tokenizer's hash over a single run
+    ]
     for unit in units:
         text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
         t0 = time.process_time()
         find_qualifiers(text)
-        qualifier_features([text])
-        assert time.process_time() - t0 < 5.0, unit
+        scan_qualifiers([text], spans=True)
+        assert time.process_time() - t0 < 5.0, unit  # generous: each call is under 2 s
 
 
 def test_qualifier_is_a_frozen_value():
@@ -355,3 +450,115 @@ def test_qualifier_is_a_frozen_value():
     assert np.array_equal(
         qualifier_features(["probably"]).iloc[0, :6].to_numpy(), [1, 0, 0, 0, 0, 0]
     )
+
+
+# --------------------------------------------------------------------------- issue 14 rules
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This may help the talks.", {"hedge": ["may"]}),
+        ("Last May, the talks resumed.", {}),
+        ("Next May when the vote is held.", {}),
+        ("The likelihood ratio was high.", {}),
+        ("In all likelihood the vote passes.", {"hedge": ["in all likelihood"]}),
+        ("NF-kB could not be detected.", {}),
+        ("These results suggest a role for NF-kB.", {"hedge": ["suggest"]}),
+        ("A putative binding site.", {"hedge": ["putative"]}),
+        ("Experts think the rate will rise.", {"weasel": ["experts"], "hedge": ["think"]}),
+    ],
+)
+def test_sense_rules(text, expected):
+    assert cats(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Critics argue that the plan will fail.", "critics"),
+        ("It is widely expected that rates will hold.", "it is widely expected"),
+        ("The plan is considered by some to be unworkable.", "considered by some"),
+        ("Many believe the vote is rigged.", "many believe"),
+    ],
+)
+def test_vague_attribution_is_weasel(text, cue):
+    assert cats(text).get("weasel") == [cue]
+
+
+def test_peacock_wording():
+    assert cats("She is one of the most celebrated architects.") == {
+        "peacock": ["one of the most", "celebrated"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "refutation"),
+    [
+        ("The reports of a withdrawal from the town are wrong.", ["the reports", "are wrong"]),
+        ("The ministry denied reports that troops had left.", ["denied reports that"]),
+        ("The company dismissed claims of fraud.", ["dismissed claims of"]),
+        ("The story is simply false.", ["is simply false"]),
+    ],
+)
+def test_refutation_is_not_hearsay(text, refutation):
+    found = cats(text)
+    assert found.get("refutation") == refutation
+    assert "hearsay" not in found
+
+
+def test_relying_on_reports_stays_hearsay():
+    assert cats("According to reports, the reports of a withdrawal are accurate.") == {
+        "hearsay": ["according to", "the reports"]
+    }
+
+
+# --------------------------------------------------------------------------- saturation, spans
+
+
+def test_counts_saturate_at_the_cap():
+    """Issue 20: a repeated cue counts COUNT_CAP times at most; the spans are all listed."""
+    text = "according to reports, " * 1000
+    feats, table = scan_qualifiers([text], spans=True)
+    assert feats.loc[0, "q_hearsay"] == COUNT_CAP == 3
+    assert (table["category"] == "hearsay").sum() == 1000
+    assert 0.0 <= feats.loc[0, "q_uncertainty"] <= 1.0
+
+
+def test_scan_qualifiers_is_qualifier_features_plus_the_span_table():
+    texts = pd.Series(
+        ["It may rain, critics say.", None, "It may rain, critics say.", "Nothing here."],
+        index=["a", "b", "c", "d"],
+    )
+    feats, table = scan_qualifiers(texts, spans=True)
+    pd.testing.assert_frame_equal(feats, qualifier_features(texts))
+    assert scan_qualifiers(texts)[1] is None
+    assert list(table.columns) == list(SPAN_COLUMNS)
+    assert table["row"].dtype == np.int64 and table["start"].dtype == np.int64
+    assert table["row"].tolist() == sorted(table["row"].tolist())
+    assert set(table["row"]) <= {0, 2, 3}
+    for r, cat, cue, s, e, learned in table.itertuples(index=False):
+        assert texts.iloc[r][s:e] == cue
+        spans_alone = find_qualifiers(texts.iloc[r])
+        assert Qualifier(cat, s, e, cue, learned) in spans_alone
+
+
+# --------------------------------------------------------------------------- learned model
+
+
+def test_learned_model_scores_uncertainty_and_adds_spans_marked_learned():
+    lex = load_lexicon()
+    f = qualifier_features(
+        ["These data suggest that the protein may bind DNA.", "The bridge opened in 1932."], lex
+    )
+    hedged, plain = f["q_uncertainty"].tolist()
+    assert hedged > lex.model.threshold > plain
+    found = find_qualifiers("The protein is a candidate regulator of the gene.", lex)
+    assert all(q.category == "hedge" for q in found if q.learned)
+    assert all(not q.learned for q in find_qualifiers("It may rain.", LEX))
+
+
+def test_nul_inside_a_text_keeps_rows_apart():
+    feats, table = scan_qualifiers(["probably\x00 all", "never"], spans=True)
+    assert feats["q_hedge"].tolist()[0] == 1 and feats["q_absolute"].tolist() == [1, 1]
+    assert table.loc[table["row"] == 1, "cue"].tolist() == ["never"]

@@ -6,7 +6,17 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credscore.features.qualifiers import QUALIFIER_CATEGORIES, find_qualifiers, qualifier_features
+from credscore.features.qualifiers import (
+    COUNT_CAP,
+    QUALIFIER_CATEGORIES,
+    QUALIFYING,
+    find_qualifiers,
+    load_lexicon,
+    qualifier_features,
+    scan_qualifiers,
+)
+
+LEX = load_lexicon(learned=False)
 
 # Text made of cue fragments, ordinary words, figures, punctuation and odd whitespace, so that
 # generated strings hit cues, near-misses and boundaries far more often than random unicode.
@@ -92,16 +102,21 @@ def test_offsets_always_slice_to_the_cue(text):
 @FAST
 @given(st.lists(st.one_of(texts, st.none()), max_size=8))
 def test_counts_equal_the_span_list(batch):
-    """qualifier_features (one joined scan, deduplicated) counts exactly the spans that
-    find_qualifiers returns for each text on its own, and q_any follows from them."""
+    """qualifier_features (one joined scan, deduplicated, learned model included) counts
+    exactly the spans that find_qualifiers returns for each text on its own, saturated at
+    COUNT_CAP, and q_any and q_per_100_words follow from those counts."""
     df = qualifier_features(batch)
     assert len(df) == len(batch)
     for i, text in enumerate(batch):
         found = find_qualifiers(text)
+        counts = {
+            c: min(sum(q.category == c for q in found), COUNT_CAP) for c in QUALIFIER_CATEGORIES
+        }
         for cat in QUALIFIER_CATEGORIES:
-            assert df.iloc[i][f"q_{cat}"] == sum(q.category == cat for q in found)
-        qualifiers = sum(q.category != "number" for q in found)
+            assert df.iloc[i][f"q_{cat}"] == counts[cat]
+        qualifiers = sum(counts[c] for c in QUALIFYING)
         assert df.iloc[i]["q_any"] == int(qualifiers > 0)
+        assert 0.0 <= df.iloc[i]["q_uncertainty"] <= 1.0
         words = len((text or "").split())
         expected = 100 * qualifiers / words if words else 0.0
         assert abs(df.iloc[i]["q_per_100_words"] - expected) < 1e-9
@@ -110,11 +125,12 @@ def test_counts_equal_the_span_list(batch):
 @FAST
 @given(texts, texts)
 def test_adding_an_unrelated_sentence_never_removes_a_span(first, second):
-    """Appending another sentence after the first one's full stop keeps every span of the
-    first sentence, at the same offsets and with the same category."""
+    """Appending another sentence after the first one's full stop keeps every lexicon span of
+    the first sentence, at the same offsets and with the same category (the learned model
+    reads two words across the stop, so its spans may change)."""
     first = first.rstrip() + "."
-    before = {(q.category, q.start, q.end) for q in find_qualifiers(first)}
-    after = {(q.category, q.start, q.end) for q in find_qualifiers(first + " " + second)}
+    before = {(q.category, q.start, q.end) for q in find_qualifiers(first, LEX)}
+    after = {(q.category, q.start, q.end) for q in find_qualifiers(first + " " + second, LEX)}
     assert before <= after
 
 
@@ -125,3 +141,33 @@ def test_features_do_not_depend_on_batch_neighbours(batch):
     together = qualifier_features(pd.Series(batch))
     alone = pd.concat([qualifier_features([t]) for t in batch], ignore_index=True)
     pd.testing.assert_frame_equal(together, alone)
+
+
+@FAST
+@given(st.lists(st.one_of(texts, st.none()), max_size=6))
+def test_scan_qualifiers_features_equal_qualifier_features(batch):
+    """scan_qualifiers gives exactly qualifier_features' frame, and its spans table lists, per
+    input row, exactly the spans find_qualifiers returns for that text, in order."""
+    feats, table = scan_qualifiers(batch, spans=True)
+    assert table is not None
+    pd.testing.assert_frame_equal(feats, qualifier_features(batch))
+    for i, text in enumerate(batch):
+        rows = table[table["row"] == i]
+        expected = [(q.category, q.cue, q.start, q.end, q.learned) for q in find_qualifiers(text)]
+        got = list(rows[["category", "cue", "start", "end", "learned"]].itertuples(index=False))
+        assert [tuple(r) for r in got] == expected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map(" ".join),
+    st.integers(min_value=4, max_value=50),
+)
+def test_repetition_never_lifts_a_count_above_the_cap(text, times):
+    """Repeating a text any number of times never gives a category count above COUNT_CAP, and
+    never lowers one that the single text already reaches (counts are monotone, saturated)."""
+    one = qualifier_features([text], LEX).iloc[0]
+    many = qualifier_features([" ".join([text] * times)], LEX).iloc[0]
+    for cat in QUALIFIER_CATEGORIES:
+        assert many[f"q_{cat}"] <= COUNT_CAP
+        assert many[f"q_{cat}"] >= min(one[f"q_{cat}"], COUNT_CAP)

@@ -1,0 +1,193 @@
+"""One vectorised scan of many texts: lexicon spans, learned spans, counts, words (private).
+
+All distinct texts are joined with ``"\\x00 "`` and scanned once by the lexicon's pattern
+(:mod:`._qualifiers_compile`) and once by the learned model's tokenizer
+(:mod:`._qualifiers_model`); spans and words are mapped back to their text with
+``searchsorted``. No Python loop runs over texts or words; the only per-item Python work is one
+short step per lexicon match. A NUL inside a text becomes ``"\\x01"`` in the scan (both are
+neither word characters nor whitespace to every pattern), so the join stays unambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from credscore.features._qualifiers_compile import canonical_key, scan_text
+from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon
+
+__all__ = ["COUNT_CAP", "QUALIFYING", "ScanResult", "scan_unique"]
+
+#: Per-category span counts saturate here: a statement repeating "according to reports" a
+#: thousand times counts like one that says it three times (one cue per clause is the signal;
+#: beyond a handful, repetition is noise or an attack).
+COUNT_CAP = 3
+#: Categories that make ``q_any`` and ``q_per_100_words``: the scope qualifiers (numbers are
+#: specificity; peacock wording and refutation are not qualifiers of the claim's scope).
+QUALIFYING: tuple[str, ...] = (
+    "hedge",
+    "approximator",
+    "scope_limiter",
+    "hearsay",
+    "absolute",
+    "weasel",
+)
+_N_CAT = len(QUALIFIER_CATEGORIES)
+_HEDGE = QUALIFIER_CATEGORIES.index("hedge")
+_SEP = "\x00 "
+#: Bytes that end a word: NUL (separates texts) and ASCII whitespace as ``str.split`` sees it.
+_WHITESPACE = np.zeros(256, dtype=bool)
+_WHITESPACE[[0, *(c for c in range(128) if chr(c).isspace())]] = True
+#: Non-ASCII whitespace, replaced by a space before counting words on UTF-8 bytes.
+_UNICODE_SPACES = re.compile(
+    "[" + "".join(chr(c) for c in range(128, 0x3001) if chr(c).isspace()) + "]"
+)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Per-text results of :func:`scan_unique` (``n`` texts, ``m`` spans).
+
+    ``counts`` (n, n_categories) raw span counts; ``words`` (n,) whitespace-separated words;
+    ``uncertainty`` (n,) the learned ``q_uncertainty`` or ``None`` without a model; spans as
+    parallel arrays ``row``, ``start``, ``end`` (offsets into each text), ``category`` (index
+    into ``QUALIFIER_CATEGORIES``), ``learned`` (bool), sorted by row then start; ``cues`` the
+    matched texts when asked for, else ``None``.
+    """
+
+    counts: np.ndarray
+    words: np.ndarray
+    uncertainty: np.ndarray | None
+    row: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    category: np.ndarray
+    learned: np.ndarray
+    cues: list[str] | None
+
+
+def _lexicon_hits(scan: str, lex: Lexicon) -> np.ndarray:
+    """``(m, 3)`` int64 ``start, end, category`` of every lexicon match (joined offsets)."""
+    groups, literals = lex.group_category, lex.literal_category
+    out: list[tuple[int, int, int]] = []
+    append = out.append
+    for m in lex.pattern.finditer(scan):
+        index = m.lastindex
+        if index is None:  # a phrase that its text classifies (most matches)
+            key = m.group()
+            cat = literals.get(key)
+            if cat is None:
+                cat = literals[canonical_key(key)]
+        else:
+            cat = groups[index]
+        start, end = m.span()
+        append((start, end - 1, cat))
+    if not out:
+        return np.zeros((0, 3), dtype=np.int64)
+    return np.array(out, dtype=np.int64)
+
+
+def _word_counts(joined: str, n: int) -> np.ndarray:
+    """Words per text as ``str.split`` counts them, on the UTF-8 bytes of the joined text."""
+    if not joined.isascii():
+        joined = _UNICODE_SPACES.sub(" ", joined)
+    raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    if not len(raw):
+        return np.zeros(n, dtype=np.int64)
+    space = _WHITESPACE[raw]
+    starts = np.cumsum(~space & np.concatenate(([True], space[:-1])), dtype=np.int64)
+    # Word starts up to each text's end (its NUL, or the end of the buffer), differenced.
+    upto = np.append(starts[np.flatnonzero(raw == 0)], starts[-1])
+    return np.diff(upto, prepend=0)
+
+
+def _learned_spans(
+    lex: Lexicon, scan: str, ends: np.ndarray, hits: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``q_uncertainty`` per text and ``(k, 3)`` learned spans (joined offsets, category)."""
+    model = lex.model
+    assert model is not None
+    cats = [QUALIFIER_CATEGORIES[c] for c in hits[:, 2]]
+    # Scan offsets are joined offsets + 1 (the leading space of the scan copy).
+    words = model.word_logits(scan, ends + 1, hits[:, 0] + 1, cats)
+    q = model.text_probability(words, n)
+    cut = np.log(model.span_threshold / (1.0 - model.span_threshold))
+    pick = np.flatnonzero(words.logit >= cut)
+    if not len(pick):
+        return q, np.zeros((0, 3), dtype=np.int64)
+    s, e = words.starts[pick] - 1, words.ends[pick] - 1
+    if len(hits):  # drop words inside or overlapping a lexicon span (spans are sorted)
+        j = np.searchsorted(hits[:, 0], e, side="left") - 1
+        inside = (j >= 0) & (hits[np.maximum(j, 0), 1] > s)
+        pick, s, e = pick[~inside], s[~inside], e[~inside]
+    if not len(pick):
+        return q, np.zeros((0, 3), dtype=np.int64)
+    # Adjacent cue words of one text ("indicate that") make one span.
+    new = np.ones(len(pick), dtype=bool)
+    new[1:] = (np.diff(pick) != 1) | (words.doc[pick[1:]] != words.doc[pick[:-1]])
+    new[1:] |= s[1:] - e[:-1] > 2
+    first = np.flatnonzero(new)
+    last = np.append(first[1:], len(pick)) - 1
+    out = np.column_stack([s[first], e[last], np.full(len(first), _HEDGE)])
+    return q, out.astype(np.int64)
+
+
+def scan_unique(texts: list[str], lex: Lexicon, *, cues: bool = False) -> ScanResult:
+    """Scan distinct texts once (see the module docstring); ``cues`` also slices cue texts.
+
+    Examples
+    --------
+    >>> from credscore.features._qualifiers_lexicon import load_lexicon
+    >>> r = scan_unique(["Probably.", "", "It may rain."], load_lexicon(learned=False))
+    >>> r.counts[:, 0].tolist(), r.row.tolist(), r.start.tolist()
+    ([1, 0, 1], [0, 2], [0, 3])
+    """
+    n = len(texts)
+    if not n:
+        empty = np.zeros(0, dtype=np.int64)
+        return ScanResult(
+            counts=np.zeros((0, _N_CAT), dtype=np.int64),
+            words=empty,
+            uncertainty=np.zeros(0) if lex.model is not None else None,
+            row=empty,
+            start=empty,
+            end=empty,
+            category=empty,
+            learned=np.zeros(0, dtype=bool),
+            cues=[] if cues else None,
+        )
+    safe = [t.replace("\x00", "\x01") if "\x00" in t else t for t in texts]
+    joined = _SEP.join(safe)
+    scan = scan_text(joined)
+    hits = _lexicon_hits(scan, lex)
+    lengths = np.fromiter(map(len, safe), dtype=np.int64, count=n)
+    offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEP))[:-1])).astype(np.int64)
+    ends = offsets + lengths
+    uncertainty = None
+    learned = np.zeros((0, 3), dtype=np.int64)
+    if lex.model is not None:
+        uncertainty, learned = _learned_spans(lex, scan, ends, hits, n)
+    spans = np.concatenate([hits, learned]) if len(learned) else hits
+    is_learned = np.zeros(len(spans), dtype=bool)
+    is_learned[len(hits) :] = True
+    order = np.argsort(spans[:, 0], kind="stable")
+    spans, is_learned = spans[order], is_learned[order]
+    row = np.searchsorted(ends, spans[:, 0], side="right")
+    counts = np.bincount(row * _N_CAT + spans[:, 2], minlength=n * _N_CAT).reshape(n, _N_CAT)
+    cue_list = None
+    if cues:
+        source = _SEP.join(texts) if any("\x00" in t for t in texts) else joined
+        cue_list = [source[a:b] for a, b in spans[:, :2].tolist()]
+    return ScanResult(
+        counts=counts,
+        words=_word_counts(joined, n),
+        uncertainty=uncertainty,
+        row=row,
+        start=spans[:, 0] - offsets[row],
+        end=spans[:, 1] - offsets[row],
+        category=spans[:, 2],
+        learned=is_learned,
+        cues=cue_list,
+    )

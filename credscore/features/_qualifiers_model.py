@@ -1,0 +1,294 @@
+"""The learned qualifier model: per-word cue probabilities and per-text uncertainty (private).
+
+What it is
+----------
+A linear model over hashed word n-gram features (:mod:`._qualifiers_tokens`) plus one weight
+per lexicon category (a lexicon span of that category starts at the word), giving each word a
+cue probability ``p_i = sigmoid(z_i)``. A text's uncertainty probability is the noisy-OR of its
+words, ``q = 1 - prod(1 - p_i)``: the text carries an uncertainty cue unless none of its words
+is one. Trained (``experiments/train_qualifier_model.py``) on word-level cue labels where a
+corpus has them (BioScope speculation cues, our annotated set) and on sentence labels through
+the noisy-OR likelihood where it has only those (CoNLL-2010 Wikipedia weasel/hedge/peacock).
+
+The file
+--------
+``credscore/features/data/qualifier_model.npz``, read with ``allow_pickle=False``:
+
+==========  ===========================================================================
+``meta``    JSON text: ``format``, ``version``, ``bits``, ``threshold`` (decision on ``q``),
+            ``span_threshold`` (word probability of a learned span), ``lexicon_categories``
+            (order of ``lexicon``), training data and cross-validated figures
+``index``   int64, indices of the non-zero hashed weights (``< 2**bits``)
+``value``   float32, their weights
+``lexicon`` float32, one weight per ``lexicon_categories`` entry
+``bias``    float64, shape ``(1,)``
+==========  ===========================================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from credscore.exceptions import LexiconError
+from credscore.features._qualifiers_tokens import feature_indices, tokenize
+
+__all__ = [
+    "DEFAULT_MODEL_RESOURCE",
+    "QualifierModel",
+    "WordFeatures",
+    "WordScores",
+    "load_model_file",
+    "save_model_file",
+    "word_features",
+]
+
+#: Bundled learned model, relative to the ``credscore.features`` package.
+DEFAULT_MODEL_RESOURCE = "data/qualifier_model.npz"
+_FORMAT = 1
+_KEYS = {"meta", "index", "value", "lexicon", "bias"}
+
+
+@dataclass(frozen=True)
+class WordScores:
+    """Words of a joined scan copy with their text and cue log-odds (see :meth:`score`)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    doc: np.ndarray
+    logit: np.ndarray
+
+
+@dataclass(frozen=True)
+class WordFeatures:
+    """Words of a joined scan copy and their features (see :func:`word_features`)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    doc: np.ndarray
+    features: np.ndarray
+    lexicon_word: np.ndarray
+    lexicon_span: np.ndarray
+
+
+def word_features(
+    scan: str, text_ends: np.ndarray, lexicon_starts: np.ndarray, bits: int
+) -> WordFeatures:
+    """Words of a joined scan copy, their text, hashed features and lexicon links.
+
+    ``text_ends`` are the scan offsets where each text ends (increasing); a word belongs to the
+    first text ending after its start, and no feature reads across two texts.
+    ``lexicon_starts`` are the scan offsets where lexicon cues begin: lexicon span
+    ``lexicon_span[k]`` starts at word ``lexicon_word[k]`` (the first word at or after it).
+    Training builds its design matrix from this same function.
+    """
+    tok = tokenize(scan)
+    doc = np.searchsorted(text_ends, tok.starts, side="right")
+    n = len(doc)
+    first = np.ones(n, dtype=bool)
+    last = np.ones(n, dtype=bool)
+    if n:
+        first[1:] = doc[1:] != doc[:-1]
+        last[:-1] = first[1:]
+    feats = feature_indices(tok.hashes, first, last, bits)
+    where = np.searchsorted(tok.starts, lexicon_starts) if n else np.zeros(0, dtype=np.int64)
+    span = np.flatnonzero(where < n)
+    return WordFeatures(tok.starts, tok.ends, doc, feats, where[span], span)
+
+
+@dataclass(frozen=True)
+class QualifierModel:
+    """A loaded learned qualifier model (build it with :func:`load_model_file`).
+
+    Attributes
+    ----------
+    version, sha256, source : str
+        The file's ``meta.version``, the SHA-256 of its bytes, and where it was read from.
+    bits : int
+        The hashed weight table has ``2**bits`` entries.
+    threshold : float
+        A text is called uncertain when its ``q_uncertainty`` is at least this.
+    span_threshold : float
+        A word outside every lexicon span becomes a learned cue span at this probability.
+    meta : dict
+        Everything in the file's ``meta`` (training data, cross-validated figures).
+    """
+
+    version: str
+    sha256: str
+    source: str
+    bits: int
+    threshold: float
+    span_threshold: float
+    meta: dict[str, Any] = field(repr=False)
+    weights: np.ndarray = field(repr=False)
+    lexicon_weights: dict[str, float] = field(repr=False)
+    bias: float = field(repr=False)
+
+    def word_logits(
+        self,
+        scan: str,
+        text_ends: np.ndarray,
+        lexicon_starts: np.ndarray,
+        lexicon_cats: list[str],
+    ) -> WordScores:
+        """Cue log-odds of every word of a joined scan copy (see :func:`word_features`)."""
+        words = word_features(scan, text_ends, lexicon_starts, self.bits)
+        z = self.weights[words.features].sum(axis=1, dtype=np.float32).astype(np.float64)
+        z += self.bias
+        if len(words.lexicon_word):
+            w = np.array([self.lexicon_weights.get(c, 0.0) for c in lexicon_cats])
+            np.add.at(z, words.lexicon_word, w[words.lexicon_span])
+        return WordScores(words.starts, words.ends, words.doc, z)
+
+    def text_probability(self, words: WordScores, n_texts: int) -> np.ndarray:
+        """Noisy-OR of the word probabilities per text: ``1 - prod(1 - p_i)``."""
+        total = np.bincount(words.doc, weights=np.logaddexp(0.0, words.logit), minlength=n_texts)
+        return -np.expm1(-total[:n_texts])
+
+    def manifest_entry(self) -> dict[str, str]:
+        """``{"name", "version", "sha256", "source"}`` of the model file."""
+        return {
+            "name": "qualifier_model",
+            "version": self.version,
+            "sha256": self.sha256,
+            "source": self.source,
+        }
+
+
+def _err(where: str, msg: str) -> LexiconError:
+    return LexiconError(f"qualifier model {where}: {msg}")
+
+
+def _read(path: str | PathLike[str] | None) -> tuple[bytes, str]:
+    if path is None:
+        ref = resources.files("credscore.features").joinpath(DEFAULT_MODEL_RESOURCE)
+        return ref.read_bytes(), f"<bundled {DEFAULT_MODEL_RESOURCE}>"
+    try:
+        return Path(path).read_bytes(), str(path)
+    except OSError as exc:
+        raise _err(str(path), f"cannot be read ({exc}). Pass an existing .npz file.") from exc
+
+
+def _arrays(raw: bytes, where: str) -> dict[str, np.ndarray]:
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (ValueError, OSError, EOFError) as exc:
+        raise _err(
+            where,
+            f"is not a numpy .npz archive without pickled objects ({exc}). "
+            "Write it with experiments/train_qualifier_model.py.",
+        ) from exc
+    if set(arrays) != _KEYS:
+        raise _err(where, f"holds arrays {sorted(arrays)}; expected exactly {sorted(_KEYS)}.")
+    return arrays
+
+
+def _meta(arrays: dict[str, np.ndarray], where: str) -> dict[str, Any]:
+    try:
+        meta = json.loads(str(arrays["meta"]))
+    except json.JSONDecodeError as exc:
+        raise _err(where, f"'meta' is not JSON text ({exc}).") from exc
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        raise _err(where, f"'meta' must be an object with \"format\": {_FORMAT}.")
+    need = {"version": str, "bits": int, "threshold": float, "span_threshold": float}
+    for key, kind in need.items():
+        ok = isinstance(meta.get(key), kind) or (kind is float and isinstance(meta.get(key), int))
+        if not ok or isinstance(meta.get(key), bool):
+            raise _err(where, f"'meta.{key}' must be a {kind.__name__}.")
+    if not 8 <= meta["bits"] <= 26:
+        raise _err(where, f"'meta.bits' is {meta['bits']}; it must be between 8 and 26.")
+    cats = meta.get("lexicon_categories")
+    if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+        raise _err(where, "'meta.lexicon_categories' must be a list of category names.")
+    return meta
+
+
+def load_model_file(path: str | PathLike[str] | None = None) -> QualifierModel:
+    """Load and validate a learned qualifier model (``None``: the bundled one).
+
+    Raises
+    ------
+    LexiconError
+        If the file cannot be read, is not an ``.npz`` of plain arrays, or its arrays or
+        metadata are malformed; the message names the file and the fix.
+
+    Examples
+    --------
+    >>> m = load_model_file()
+    >>> len(m.sha256), 0.0 < m.threshold < 1.0
+    (64, True)
+    """
+    raw, where = _read(path)
+    arrays = _arrays(raw, where)
+    meta = _meta(arrays, where)
+    size = 1 << meta["bits"]
+    index, value = arrays["index"], arrays["value"]
+    lex, bias = arrays["lexicon"], arrays["bias"]
+    if (
+        index.ndim != 1
+        or index.shape != value.shape
+        or index.dtype.kind not in "iu"
+        or value.dtype.kind != "f"
+    ):
+        raise _err(where, "'index' (integers) and 'value' (floats) must be 1-d of equal length.")
+    if len(index) and (index.min() < 0 or index.max() >= size):
+        raise _err(where, f"'index' holds entries outside [0, 2**{meta['bits']}).")
+    if lex.shape != (len(meta["lexicon_categories"]),) or bias.shape != (1,):
+        raise _err(where, "'lexicon' needs one weight per lexicon category, 'bias' shape (1,).")
+    finite = [np.isfinite(value).all(), np.isfinite(lex).all(), np.isfinite(bias).all()]
+    if not all(finite):
+        raise _err(where, "weights must be finite numbers.")
+    # float16 halves the table (cache misses dominate the gather); weights are O(1), so the
+    # rounding (relative 5e-4) moves a word's log-odds by about 1e-3.
+    weights = np.zeros(size, dtype=np.float16)
+    weights[index] = value
+    return QualifierModel(
+        version=meta["version"],
+        sha256=hashlib.sha256(raw).hexdigest(),
+        source=where,
+        bits=meta["bits"],
+        threshold=float(meta["threshold"]),
+        span_threshold=float(meta["span_threshold"]),
+        meta=meta,
+        weights=weights,
+        lexicon_weights=dict(zip(meta["lexicon_categories"], map(float, lex), strict=True)),
+        bias=float(bias[0]),
+    )
+
+
+def save_model_file(
+    path: str | PathLike[str],
+    meta: dict[str, Any],
+    hashed: np.ndarray,
+    lexicon: np.ndarray,
+    bias: float,
+) -> None:
+    """Write a model file atomically (used by the training script).
+
+    ``hashed`` is the dense weight table of ``2**meta["bits"]`` entries; only its non-zero
+    entries are stored.
+    """
+    index = np.flatnonzero(hashed)
+    buf = io.BytesIO()
+    np.savez_compressed(
+        buf,
+        meta=np.array(json.dumps(meta, sort_keys=True)),
+        index=index.astype(np.int64),
+        value=hashed[index].astype(np.float32),
+        lexicon=np.asarray(lexicon, dtype=np.float32),
+        bias=np.array([bias], dtype=np.float64),
+    )
+    out = Path(path)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(buf.getvalue())
+    tmp.replace(out)
