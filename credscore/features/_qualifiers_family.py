@@ -10,9 +10,9 @@ import pandas as pd
 from credscore._tables import ValidatedTables
 from credscore.features._family import Column, FamilyOutput, FeatureFamily, Slice, data_entry
 from credscore.features._qualifiers_lexicon import load_lexicon
-from credscore.features._qualifiers_scan import Qualifier, find_qualifiers, qualifier_features
+from credscore.features._qualifiers_scan import qualifier_features, scan_qualifiers
 
-__all__ = ["CUES_PER_CATEGORY", "QUALIFIER_WORDS", "QualifierFamily"]
+__all__ = ["CUES_PER_CATEGORY", "MAX_CUE_CHARS", "QUALIFIER_WORDS", "QualifierFamily"]
 
 
 #: How the reasons name each category.
@@ -23,9 +23,14 @@ QUALIFIER_WORDS: dict[str, str] = {
     "hearsay": "relies on others",
     "absolute": "speaks in absolutes",
     "number": "gives figures",
+    "weasel": "cites unnamed sources",
+    "peacock": "praises without a source",
+    "refutation": "refutes a claim",
 }
 #: Distinct cues quoted per category in a reason.
 CUES_PER_CATEGORY = 3
+#: Longest cue quoted in a reason, in characters (a 100k-digit number is cut, with "…").
+MAX_CUE_CHARS = 40
 
 
 def _qualified_labels(frame: pd.DataFrame) -> np.ndarray:
@@ -33,17 +38,24 @@ def _qualified_labels(frame: pd.DataFrame) -> np.ndarray:
     return np.where(q, "qualified", "unqualified").astype(object)
 
 
-def _describe_spans(spans: list[Qualifier]) -> str:
-    if not spans:
+def _quote(cue: str) -> str:
+    cue = " ".join(cue.split())
+    return f"'{cue}'" if len(cue) <= MAX_CUE_CHARS else f"'{cue[: MAX_CUE_CHARS - 1]}…'"
+
+
+def _describe_spans(categories: list[str], cues: list[str]) -> str:
+    """One statement's spans in words: up to three distinct cues per category, in order."""
+    if not cues:
         return "no hedges, approximations, limits or attributions"
     by_cat: dict[str, list[str]] = {}
-    for s in spans:
-        cues = by_cat.setdefault(s.category, [])
-        if s.cue.lower() not in {c.lower() for c in cues}:
-            cues.append(s.cue)
+    for cat, cue in zip(categories, cues, strict=True):
+        shown = by_cat.setdefault(cat, [])
+        if cue.lower() not in {c.lower() for c in shown}:
+            shown.append(cue)
     parts = [
-        f"{QUALIFIER_WORDS.get(cat, cat)}: " + ", ".join(f"'{c}'" for c in cues[:CUES_PER_CATEGORY])
-        for cat, cues in by_cat.items()
+        f"{QUALIFIER_WORDS.get(cat, cat)}: "
+        + ", ".join(_quote(c) for c in shown[:CUES_PER_CATEGORY])
+        for cat, shown in by_cat.items()
     ]
     return "statement " + "; ".join(parts)
 
@@ -92,15 +104,21 @@ class QualifierFamily(FeatureFamily):
 
     def _transform(self, tables: ValidatedTables, rows: np.ndarray, details: bool) -> FamilyOutput:
         texts = tables.statements["text"].iloc[rows].reset_index(drop=True)
-        frame = qualifier_features(texts, self.lexicon_).reset_index(drop=True)
-        return FamilyOutput(frame, texts.tolist() if details else None)
+        frame, spans = scan_qualifiers(texts, self.lexicon_, spans=details)
+        return FamilyOutput(frame.reset_index(drop=True), spans)
 
     def describe(self, group: str, output: FamilyOutput, rows: np.ndarray) -> list[str]:
-        """Quotes up to three distinct cues per category, in order of appearance."""
-        texts = output.details
+        """Quotes up to three distinct cues per category, in order of appearance, from the
+        spans the transform found."""
+        spans = output.details
+        span_rows = spans["row"].to_numpy()
+        cats = spans["category"].to_numpy(dtype=object)
+        cues = spans["cue"].to_numpy(dtype=object)
+        lo = np.searchsorted(span_rows, rows, side="left")
+        hi = np.searchsorted(span_rows, rows, side="right")
         return [
-            _describe_spans(find_qualifiers(texts[i], self.lexicon_) if texts[i] else [])
-            for i in rows.tolist()
+            _describe_spans(cats[a:b].tolist(), cues[a:b].tolist())
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
         ]
 
     def data_files(self) -> dict[str, dict[str, str]]:
