@@ -179,3 +179,32 @@ def test_default_model_row_is_printed_from_its_results():
         f"{s['high']:.2f}], mean p {m['mean_p']:.3f} vs base rate {m['base_rate']:.3f}) |"
     )
     assert _row("default model on LIAR valid") == expected
+
+
+def test_evaluate_docs_example_is_what_the_code_prints_now():
+    """docs/evaluate.md's example run, re-run: the quoted block is exactly what it prints."""
+    sys.path.insert(0, str(REPO / "experiments"))
+    try:
+        import evaluate_example as ex
+    finally:
+        sys.path.pop(0)
+    res, _seconds = ex.run()
+    text = ex.DOC.read_text(encoding="utf-8")
+    assert ex.replace_block(text, ex.block(res)) == text, (
+        "docs/evaluate.md's example is stale: run python experiments/evaluate_example.py"
+    )
+
+
+def test_evaluate_docs_bootstrap_table_matches_its_results():
+    """The by-statement/by-source widths docs/evaluate.md quotes are those recorded."""
+    doc = (REPO / "docs" / "evaluate.md").read_text(encoding="utf-8")
+    table = doc.split("95% interval widths:", 1)[1].split("## An example run", 1)[0]
+    numbers = _file_numbers(("bootstrap_by_source.txt",))
+    quoted = [m.group(0) for m in QUOTED.finditer(table)]
+    stale = [
+        q
+        for q in quoted
+        if q not in ("1,200", "60", "1,284", "662", "400", "40", "30", "1.5")
+        and not _held(q, numbers)
+    ]
+    assert quoted and stale == [], stale
