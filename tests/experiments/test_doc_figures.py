@@ -113,32 +113,7 @@ def test_retraction_figures_are_the_bundled_models():
         sys.path.pop(0)
     import credscore
 
-    model = credscore.load_model()
-    import pandas as pd
-
-    t0 = pd.Timestamp("2024-01-01", tz="UTC")
-    st = pd.DataFrame(
-        {
-            "statement_id": [f"e{i}" for i in range(4)] + ["target"],
-            "source_id": ["src"] * 5,
-            "text": ["Officials reported the figures."] * 4 + ["The bridge was closed."],
-            "made_at": [t0 + pd.Timedelta(days=i) for i in range(5)],
-        }
-    )
-    exact = []
-    for k in (0, 1, 2):
-        ev = pd.DataFrame(
-            {
-                "event_id": [f"r{i}" for i in range(k)],
-                "statement_id": [f"e{i}" for i in range(k)],
-                "kind": ["retraction"] * k,
-                "at": [t0 + pd.Timedelta(days=3, hours=12)] * k,
-            }
-        )
-        exact.append(float(model.predict_proba(st, events=ev if k else None)[-1, 1]))
-    recorded = tdm.retraction_effect(model)
-    # the same construction as the training script's (which records them rounded)
-    assert exact == pytest.approx(list(recorded.values()), abs=1e-4)
+    exact = list(tdm.retraction_effect(credscore.load_model()).values())  # 6 decimals
     shown = [f"{v:.3f}" for v in exact]
     text = README.read_text(encoding="utf-8")
     assert f"P(holds up) {shown[0]} · {shown[1]} · {shown[2]}" in text
