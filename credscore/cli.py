@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -33,20 +33,55 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
 
 
+#: ``score --out`` formats, by file extension.
+_SCORE_FORMATS = (".csv", ".jsonl", ".parquet")
+
+
+def _score_format(path: Path) -> str:
+    """The format ``--out`` names by its extension; a usage error (exit 2) for any other."""
+    suffix = path.suffix.lower()
+    if suffix not in _SCORE_FORMATS:
+        raise _UsageError(
+            f"credscore score: --out {path}: unknown extension {suffix or '(none)'!r}. Fix: "
+            "name the file .csv (4 decimals), .jsonl or .parquet (full precision)."
+        )
+    return suffix[1:]
+
+
+def _scores_bytes(out: Any, fmt: str) -> bytes:
+    """The scores table serialised as ``fmt`` (csv rounds to 4 decimals; the others do not)."""
+    if fmt == "csv":
+        return out.to_csv(index=False, float_format="%.4f").encode("utf-8")
+    if fmt == "jsonl":
+        text = out.to_json(orient="records", lines=True, force_ascii=False, double_precision=15)
+        return text.encode("utf-8")
+    import io
+
+    buffer = io.BytesIO()
+    try:
+        out.to_parquet(buffer, index=False)
+    except ImportError as exc:
+        raise _UsageError(
+            f"credscore score: --out *.parquet needs pyarrow ({exc}). Fix: pip install pyarrow, "
+            "or write .csv or .jsonl."
+        ) from exc
+    return buffer.getvalue()
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
-    from credscore._io import atomic_write_text, read_tables
+    from credscore._io import atomic_write_bytes, read_tables
     from credscore.artifacts import load_model
 
+    fmt = _score_format(args.out) if args.out else "csv"  # refuse before the work
     tables = read_tables(args.tables)
     model = load_model(args.model)
     history = read_tables(args.history) if args.history else None
     out = model.score(tables, history=history, explain=not args.no_reasons)
-    text = out.to_csv(index=False, float_format="%.4f")
     if args.out:
-        atomic_write_text(args.out, text)
-        print(f"wrote {len(out)} scores to {args.out}", file=sys.stderr)
+        atomic_write_bytes(args.out, _scores_bytes(out, fmt))
+        print(f"wrote {len(out)} scores to {args.out} ({fmt})", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(out.to_csv(index=False, float_format="%.4f"))
     return 0
 
 
@@ -118,7 +153,13 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="tables directory of earlier statements/events to use as record",
     )
-    score.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
+    score.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write, format from its extension: .csv, .jsonl or .parquet "
+        "(default: CSV on stdout)",
+    )
     score.add_argument("--no-reasons", action="store_true", help="skip the reasons column")
     score.set_defaults(func=_cmd_score)
 

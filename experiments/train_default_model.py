@@ -188,7 +188,7 @@ def retraction_effect(model: CredibilityModel) -> dict[str, float]:
             }
         )
         p = model.predict_proba(st, events=ev if k else None)[-1, 1]
-        out[f"walked_back_{k}_of_4"] = round(float(p), 4)
+        out[f"walked_back_{k}_of_4"] = round(float(p), 6)  # the card prints 3: no double rounding
     return out
 
 

@@ -21,6 +21,10 @@ def cli_evaluate(args: argparse.Namespace) -> int:
     from credscore.artifacts import load_model
     from credscore.report._evaluate import evaluate
     from credscore.report._html import write_report
+    from credscore.report._words import verdict_sentence
+
+    if args.png:
+        _check_png()  # before the work: a missing extra is bad usage (exit 2), not a crash
 
     tables = read_tables(args.tables)
     history = read_tables(args.history) if args.history else None
@@ -35,20 +39,29 @@ def cli_evaluate(args: argparse.Namespace) -> int:
         bootstrap_by=args.bootstrap_by,
     )
     write_report(result, args.out, args.json, png=args.png)
-    d, c, b = result["data"], result["calibration"], result["bootstrap"]
+    d, b = result["data"], result["bootstrap"]
     m = result["model_metrics"]["metrics"]
-    verdict = "consistent" if c["consistent"] else "NOT consistent"
     print(
         f"evaluated {d['n_evaluated']} labelled statements ({d['n_unlabelled_skipped']} "
-        f"unlabelled skipped): log loss {m['log_loss']:.4f}, Brier {m['brier_score']:.4f}, "
-        f"calibration {verdict} (smECE p={c['smece_p_value']:.3f}); intervals resample "
-        f"{b['n_clusters']} {b['unit']}s; wrote {args.out}"
-        + (f" and {args.json}" if args.json else ""),
+        f"unlabelled skipped): log loss {m['log_loss']:.4f}, Brier {m['brier_score']:.4f}; "
+        f"{verdict_sentence(result)}; intervals resample {b['n_clusters']} {b['unit']}s; "
+        f"wrote {args.out}" + (f" and {args.json}" if args.json else ""),
         file=sys.stderr,
     )
     for w in result["warnings"]:
         print(f"credscore: warning: {w}", file=sys.stderr)
     return 0
+
+
+def _check_png() -> None:
+    """Raises a CredscoreError (exit code 2) naming the extra when matplotlib is missing."""
+    import importlib.util
+
+    from credscore.exceptions import CredscoreError
+    from credscore.report._plots import PNG_NEEDS
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise CredscoreError(f"--png: {PNG_NEEDS}")
 
 
 def add_evaluate_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -12,16 +12,10 @@ import pandas as pd
 
 from credscore._tables import Tables
 from credscore._version import __version__
-from credscore.calibration import (
-    brier_score,
-    calibration_in_the_large,
-    calibration_report,
-    log_loss,
-    metric_intervals,
-    roc_auc,
-)
+from credscore.calibration import calibration_report
 from credscore.exceptions import NotFittedError, SchemaError
-from credscore.features import FAMILY_CLASSES
+from credscore.report._baselines import baselines as _baselines
+from credscore.report._baselines import verdict as _verdict
 from credscore.report._slices import (
     BUILTIN_SLICES,
     has_columns,
@@ -34,7 +28,8 @@ from credscore.report._stats import (
     bootstrap_plan,
     check_bootstrap_by,
     jsonable,
-    paired_difference,
+    prediction_axis,
+    prediction_histogram,
     reliability_bins,
 )
 from credscore.schema import validate_tables
@@ -80,48 +75,6 @@ def _model_info(model: Any) -> dict[str, Any]:
     return info
 
 
-def _constant_baseline(model: Any, y: np.ndarray) -> tuple[float, str, str]:
-    """The constant predictor: the training prior when the model knows it, else the base rate."""
-    prior = getattr(model, "base_rate_", None)
-    if prior is not None and np.isfinite(prior):
-        return (
-            float(prior),
-            "training_prior",
-            "share of the model's labelled training statements that held up, predicted for "
-            "every statement",
-        )
-    return (
-        float(y.mean()),
-        "evaluation_base_rate",
-        "share of the evaluated statements that held up (the training prior is unknown; this "
-        "baseline has seen the evaluation labels, which flatters it)",
-    )
-
-
-def _baseline(
-    name: str, description: str, y: np.ndarray, p_model: np.ndarray, p_base: np.ndarray, **kw: Any
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "description": description,
-        "metrics": {
-            "log_loss": log_loss(y, p_base),
-            "brier_score": brier_score(y, p_base),
-            "roc_auc": roc_auc(y, p_base),
-            "calibration_in_the_large": calibration_in_the_large(y, p_base),
-        },
-        "intervals": metric_intervals(
-            y,
-            p_base,
-            metrics=("log_loss", "brier_score"),
-            n_boot=kw["n_boot"],
-            random_state=kw["random_state"],
-            groups=kw["groups"],
-        ),
-        "model_minus_baseline": paired_difference(y, p_model, p_base, **kw),
-    }
-
-
 def _largest_errors(scored: pd.DataFrame, k: int) -> list[dict[str, Any]]:
     """The ``k`` evaluated statements the model got most wrong (highest log loss)."""
     if k <= 0:
@@ -156,13 +109,122 @@ def _fingerprint_matches(model: Any, labelled: pd.DataFrame) -> bool | None:
     return bool(fingerprint(labelled) == fp)
 
 
+class _FullFeatures:
+    """Every family's columns for the tables, computed once and only when asked for."""
+
+    def __init__(self, tables: Tables, history: Tables | None) -> None:
+        self.tables, self.history = tables, history
+        self.frame: pd.DataFrame | None = None
+
+    def __call__(self) -> pd.DataFrame:
+        if self.frame is None:
+            from credscore.features.extractor import extract_features
+
+            self.frame = extract_features(self.tables, history=self.history)
+        return self.frame
+
+
+def _reliability(y: np.ndarray, p: np.ndarray, n_bins: int) -> dict[str, Any]:
+    """The diagram's bins (the ECE's), the axis ranges it shows and the predictions' histogram."""
+    bins = reliability_bins(y, p, n_bins)
+    axis = prediction_axis(p, bins)
+    return {
+        "binning": "equal-mass",
+        "n_bins": len(bins),
+        "bins": bins,
+        "axis": axis,
+        "histogram": prediction_histogram(p, axis["x_low"], axis["x_high"]),
+    }
+
+
+def _slice_figures(
+    names: Sequence[str],
+    features: pd.DataFrame,
+    full: _FullFeatures,
+    st: pd.DataFrame,
+    mask: np.ndarray,
+    y: np.ndarray,
+    p: np.ndarray,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        feats = features
+        if name in BUILTIN_SLICES and not has_columns(features, name):
+            feats = full()  # the model does not use that family: compute it for slicing
+        labels = slice_labels(name, feats, st.set_axis(feats.index)).to_numpy(dtype=object)[mask]
+        out[name] = {
+            "description": slice_description(name),
+            "rows": slice_table(pd.Series(labels), y, p),
+        }
+    return out
+
+
+def _check_labelled(st: pd.DataFrame) -> None:
+    if "label" not in st.columns or not st["label"].notna().any():
+        raise SchemaError(
+            "table 'statements', column 'label': no statement is labelled, so there is nothing "
+            "to evaluate. Fix: add 1 (held up) / 0 (did not) labels to the statements to "
+            "evaluate on; unlabelled statements can go in as history.",
+            table="statements",
+        )
+
+
+def _data_warnings(
+    model: Any, st: pd.DataFrame, mask: np.ndarray, y: np.ndarray
+) -> tuple[list[str], bool | None]:
+    """Warnings about the evaluated rows, and whether they are the model's training rows."""
+    warnings: list[str] = []
+    on_train = _fingerprint_matches(model, st[mask])
+    if on_train:
+        warnings.append(
+            "the evaluated statements are exactly the model's training statements (same "
+            "fingerprint): these figures are in-sample and flatter the model."
+        )
+    n = int(mask.sum())
+    if n < 100:
+        warnings.append(f"only {n} labelled statements: intervals are wide, read with care.")
+    if y.min() == y.max():
+        warnings.append("all evaluated statements have one label: AUC and slope are undefined.")
+    return warnings, on_train
+
+
+def _data_figures(
+    st: pd.DataFrame, mask: np.ndarray, y: np.ndarray, hist: Tables | None, on_train: bool | None
+) -> dict[str, Any]:
+    made = pd.DatetimeIndex(st["made_at"])[mask]
+    return {
+        "n_statements": len(st),
+        "n_evaluated": int(mask.sum()),
+        "n_unlabelled_skipped": int((~mask).sum()),
+        "n_history_statements": 0 if hist is None else len(hist.statements),
+        "n_sources": int(st.loc[mask, "source_id"].nunique()),
+        "n_held_up": int(y.sum()),
+        "base_rate": float(y.mean()),
+        "made_at_min": made.min().isoformat(),
+        "made_at_max": made.max().isoformat(),
+        "evaluated_on_training_data": on_train,
+    }
+
+
+def _calibration(test: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "consistent": bool(test["consistent"]),
+        "rule": CALIBRATION_RULE,
+        "smece_p_value": test["smece"]["p_value"],
+        "slope": test["slope"],
+        "slope_ci": test["slope_ci"],
+        "intercept": test["intercept"],
+        "intercept_ci": test["intercept_ci"],
+    }
+
+
 def evaluate(
     model: Any,
     tables: Tables | str | os.PathLike,
     *,
     history: Tables | str | os.PathLike | None = None,
     slices: Sequence[str] = DEFAULT_SLICES,
-    n_bins: int = 10,
+    n_bins: int = 15,
     n_boot: int = 500,
     n_sim: int = 1000,
     n_examples: int = 10,
@@ -186,8 +248,8 @@ def evaluate(
     slices : sequence of str, default ("rank_family", "context", "track_record", "qualified")
         Built-in slices (:data:`~credscore.report._slices.BUILTIN_SLICES`) or column names of
         the statements or feature table (e.g. ``"topic"``).
-    n_bins : int, default=10
-        Equal-mass bins of the reliability diagram.
+    n_bins : int, default=15
+        Equal-mass bins of the reliability diagram and of the ECE (one binning for both).
     n_boot : int, default=500
         Bootstrap resamples of every interval.
     bootstrap_by : {"source", "statement"}, default="source"
@@ -209,8 +271,12 @@ def evaluate(
         JSON-ready (NaN written as None): ``report`` (settings), ``data``, ``model``,
         ``bootstrap`` (``unit`` resampled, ``n_clusters``, ``description``),
         ``model_metrics`` (:func:`credscore.calibration.calibration_report`),
-        ``calibration`` (the verdict and its rule), ``reliability`` (bins), ``baselines``,
-        ``slices``, ``largest_errors`` and ``warnings``.
+        ``calibration`` (the calibration test's verdict and its rule), ``verdict``
+        (calibration and, per baseline, whether the model's log loss is measurably
+        ``better``, ``worse`` or ``not measurably different`` by the paired interval; a
+        ``level`` ok/warn/bad), ``reliability`` (the ECE's bins, the ``axis`` ranges the
+        diagram shows and the ``histogram`` of predictions), ``baselines``, ``slices``,
+        ``largest_errors`` and ``warnings``.
 
     Raises
     ------
@@ -244,121 +310,50 @@ def evaluate(
     tabs = _as_tables(tables, "tables")
     hist = _as_tables(history, "history") if history is not None else None
     st = tabs.statements
-    if "label" not in st.columns or not st["label"].notna().any():
-        raise SchemaError(
-            "table 'statements', column 'label': no statement is labelled, so there is nothing "
-            "to evaluate. Fix: add 1 (held up) / 0 (did not) labels to the statements to "
-            "evaluate on; unlabelled statements can go in as history.",
-            table="statements",
-        )
+    _check_labelled(st)
     scores, features = model.score_and_features(tabs, history=hist)
     mask = st["label"].notna().to_numpy()
     y = st["label"].to_numpy()[mask].astype(float)
     p = scores["p_reliable"].to_numpy(dtype=float)[mask]
-    warnings: list[str] = []
-
-    on_train = _fingerprint_matches(model, st[mask])
-    if on_train:
-        warnings.append(
-            "the evaluated statements are exactly the model's training statements (same "
-            "fingerprint): these figures are in-sample and flatter the model."
-        )
-    n = int(mask.sum())
-    if n < 100:
-        warnings.append(f"only {n} labelled statements: intervals are wide, read with care.")
-    if y.min() == y.max():
-        warnings.append("all evaluated statements have one label: AUC and slope are undefined.")
+    warnings, on_train = _data_warnings(model, st, mask, y)
     groups, boot_info = bootstrap_plan(
         bootstrap_by, st["source_id"].to_numpy(dtype=object)[mask], warnings
     )
-    kw = {"n_boot": n_boot, "random_state": random_state, "groups": groups}
-
-    rep = calibration_report(
-        y, p, n_sim=n_sim, n_boot=n_boot, random_state=random_state, groups=groups
-    )
-    test = rep["test"]
-
-    const_p, const_kind, const_desc = _constant_baseline(model, y)
-    if const_kind == "evaluation_base_rate":
-        warnings.append(
-            "the model's training prior is unknown; the constant baseline uses the "
-            "evaluation base rate."
-        )
-    baselines = [
-        _baseline("constant", f"{const_desc} (p = {const_p:.4f})", y, p, np.full(n, const_p), **kw)
-    ]
-    baselines[0]["p"] = const_p
-    baselines[0]["p_source"] = const_kind
-    for fam in FAMILY_CLASSES.values():
-        for b in fam.baselines:
-            if all(c in features.columns for c in b.needs):
-                p_b = np.asarray(b.proba(features), dtype=float)[mask]
-                baselines.append(_baseline(b.name, b.description, y, p, p_b, **kw))
-
-    slice_out: dict[str, Any] = {}
-    fallback: pd.DataFrame | None = None
-    for name in names:
-        feats = features
-        if name in BUILTIN_SLICES and not has_columns(features, name):
-            if fallback is None:  # the model does not use that family: compute it for slicing
-                from credscore.features.extractor import extract_features
-
-                fallback = extract_features(tabs, history=hist)
-            feats = fallback
-        labels = slice_labels(name, feats, st.set_axis(feats.index)).to_numpy(dtype=object)[mask]
-        slice_out[name] = {
-            "description": slice_description(name),
-            "rows": slice_table(pd.Series(labels), y, p),
-        }
-
-    made = pd.DatetimeIndex(st["made_at"])[mask]
+    kw: dict[str, Any] = {"n_boot": n_boot, "random_state": random_state, "groups": groups}
+    rep = calibration_report(y, p, n_bins=n_bins, n_sim=n_sim, **kw)
+    full = _FullFeatures(tabs, hist)
+    base = _baselines(model, y, p, features, mask, full, warnings, **kw)
+    calibration = _calibration(rep["test"])
     scored = scores[mask].assign(
         source_id=st.loc[mask, "source_id"].to_numpy(),
         label=y,
         text=st.loc[mask, "text"].to_numpy(),
     )
+    settings = {
+        "n_bins": n_bins,
+        "n_boot": n_boot,
+        "n_sim": n_sim,
+        "random_state": random_state,
+        "bootstrap_by": bootstrap_by,
+        "alpha": ALPHA,
+        "slices": list(names),
+    }
     result = {
         "report": {
             "title": "credscore evaluation report",
             "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "credscore_version": __version__,
-            "settings": {
-                "n_bins": n_bins,
-                "n_boot": n_boot,
-                "n_sim": n_sim,
-                "random_state": random_state,
-                "bootstrap_by": bootstrap_by,
-                "alpha": ALPHA,
-                "slices": list(names),
-            },
+            "settings": settings,
         },
-        "data": {
-            "n_statements": len(st),
-            "n_evaluated": n,
-            "n_unlabelled_skipped": int((~mask).sum()),
-            "n_history_statements": 0 if hist is None else len(hist.statements),
-            "n_sources": int(st.loc[mask, "source_id"].nunique()),
-            "n_held_up": int(y.sum()),
-            "base_rate": float(y.mean()),
-            "made_at_min": made.min().isoformat(),
-            "made_at_max": made.max().isoformat(),
-            "evaluated_on_training_data": on_train,
-        },
+        "data": _data_figures(st, mask, y, hist, on_train),
         "model": _model_info(model),
         "bootstrap": {**boot_info, "n_boot": n_boot},
         "model_metrics": rep,
-        "calibration": {
-            "consistent": bool(test["consistent"]),
-            "rule": CALIBRATION_RULE,
-            "smece_p_value": test["smece"]["p_value"],
-            "slope": test["slope"],
-            "slope_ci": test["slope_ci"],
-            "intercept": test["intercept"],
-            "intercept_ci": test["intercept_ci"],
-        },
-        "reliability": {"binning": "equal-mass", "bins": reliability_bins(y, p, n_bins)},
-        "baselines": baselines,
-        "slices": slice_out,
+        "calibration": calibration,
+        "verdict": _verdict(calibration, base),
+        "reliability": _reliability(y, p, n_bins),
+        "baselines": base,
+        "slices": _slice_figures(names, features, full, st, mask, y, p),
         "largest_errors": _largest_errors(scored, n_examples),
         "warnings": warnings,
     }

@@ -1,17 +1,23 @@
-"""The self-contained HTML page (inline CSS and SVG) and the JSON twin, both written atomically."""
+"""The self-contained HTML page (inline CSS and SVG) and the JSON twin, both written atomically.
+
+Every figure on the page is one value of the result dict, tagged with its JSON Pointer
+(:func:`credscore.report._words.fig`); the page holds words, not identifiers or a JSON dump.
+Sections are the functions in :data:`SECTIONS`, in page order.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
 from credscore._io import atomic_write_text
-from credscore.report._plots import reliability_png_base64, reliability_svg
+from credscore.report._sections import errors, model, reliability, slices
+from credscore.report._words import baseline_text, baseline_title, ci, fig, outcome_words, table
 
-__all__ = ["render_html", "write_report"]
+__all__ = ["SECTIONS", "render_html", "write_report"]
 
 _REQUIRED = (
     "report",
@@ -19,6 +25,7 @@ _REQUIRED = (
     "model",
     "model_metrics",
     "calibration",
+    "verdict",
     "reliability",
     "baselines",
     "slices",
@@ -34,167 +41,197 @@ text-align:right}th:first-child,td:first-child{text-align:left}th{background:#f6
 .meta{color:#555}.ok{background:#e8f5e9;border-left:4px solid #2e7d32;padding:.6em 1em}
 .bad{background:#fdecea;border-left:4px solid #c62828;padding:.6em 1em}
 .warn{background:#fff8e1;border-left:4px solid #f9a825;padding:.6em 1em}
-.fig{display:flex;gap:1.5em;flex-wrap:wrap;align-items:flex-start}
-table.errors td:last-child{text-align:left}
-pre{background:#f6f6f6;padding:.6em;overflow:auto;font-size:12px}.note{color:#555;font-size:.92em}
+.verdict ul{margin:.3em 0 .2em}.fig{display:flex;gap:1.5em;flex-wrap:wrap;align-items:flex-start}
+table.errors td:last-child{text-align:left}.scroll{overflow-x:auto;max-width:100%}
+.note{color:#555;font-size:.92em}
 """
 
 
-def _n(v: Any, digits: int = 3) -> str:
-    """A number for the page ("–" for missing)."""
-    if v is None:
-        return "–"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, float):
-        return f"{v:.{digits}f}"
-    return escape(str(v))
+def _header(res: dict[str, Any]) -> str:
+    m = res["model"]
+    train = m.get("training") or {}
+    model_line = (
+        f"model: {escape(str(m.get('class')))}"
+        + (" loaded from an artifact" if m.get("from_artifact") else " (in memory)")
+        + (
+            f", trained on {fig(res, 'model', 'training', 'rows')} labelled statements"
+            if train.get("rows")
+            else ""
+        )
+    )
+    r, d = res["report"], res["data"]
+    boot = ""
+    if res.get("bootstrap"):
+        unit = escape(res["bootstrap"]["unit"]) + "s"
+        boot = f" Bootstrap intervals resample {fig(res, 'bootstrap', 'n_clusters')} {unit}."
+    return (
+        f"<h1>{escape(r['title'])}</h1>"
+        f"<p class='meta'>generated {fig(res, 'report', 'created_at')} by credscore "
+        f"{fig(res, 'report', 'credscore_version')} · {model_line}</p>"
+        f"<p><b>{fig(res, 'data', 'n_evaluated')}</b> labelled statements evaluated "
+        f"({fig(res, 'data', 'n_held_up')} held up, base rate {fig(res, 'data', 'base_rate')}) "
+        f"from {fig(res, 'data', 'n_sources')} sources, made "
+        f"{fig(res, 'data', 'made_at_min', text=d['made_at_min'][:10])} to "
+        f"{fig(res, 'data', 'made_at_max', text=d['made_at_max'][:10])}. "
+        f"{fig(res, 'data', 'n_unlabelled_skipped')} unlabelled statements were scored for the "
+        f"sources' records but not evaluated; {fig(res, 'data', 'n_history_statements')} "
+        f"history statements fed the records.{boot}</p>"
+    )
 
 
-def _resampled(res: dict[str, Any]) -> str:
-    """What the bootstrap drew ("sources", "statements"); reports from before the option: ""."""
-    b = res.get("bootstrap")
-    return f"{b['unit']}s" if b else ""
+def _verdict(res: dict[str, Any]) -> str:
+    c, v = res["calibration"], res["verdict"]
+    word = "consistent with calibrated" if c["consistent"] else "not consistent with calibrated"
+    items = []
+    for i, comp in enumerate(v["comparisons"]):
+        items.append(
+            f"<li><b>{outcome_words(comp['outcome'])} the "
+            f"{escape(baseline_title(comp['baseline']))}</b>: model − baseline log loss "
+            f"{fig(res, 'verdict', 'comparisons', i, 'difference', 'estimate', digits=4)} "
+            f"(95% CI {ci(res, 'verdict', 'comparisons', i, 'difference', digits=4)})</li>"
+        )
+    warn = "".join(
+        f"<li><span class='s' data-json='/warnings/{i}'>{escape(w)}</span></li>"
+        for i, w in enumerate(res["warnings"])
+    )
+    return (
+        f"<div class='verdict {escape(v['level'])}'><b>Calibration: the model's probabilities "
+        f"are {word}</b> (smECE test p-value {fig(res, 'calibration', 'smece_p_value')}, "
+        f"calibration slope {fig(res, 'calibration', 'slope', digits=2)}, 95% CI "
+        f"{fig(res, 'calibration', 'slope_ci', 0, digits=2)} – "
+        f"{fig(res, 'calibration', 'slope_ci', 1, digits=2)}; calibration intercept "
+        f"{fig(res, 'calibration', 'intercept', digits=2)}).<br><b>Against the baselines</b> "
+        "(log loss on the same statements, paired bootstrap; a difference below 0 whose "
+        f"interval excludes 0 means the model is better):<ul>{''.join(items)}</ul>"
+        f"<span class='note'>Rule: <span class='s' data-json='/calibration/rule'>"
+        f"{escape(c['rule'])}</span>.</span></div>"
+        + (f"<div class='warn'><b>Read with care</b><ul>{warn}</ul></div>" if warn else "")
+    )
 
 
 def _bootstrap_note(res: dict[str, Any]) -> str:
     b = res.get("bootstrap")
     if not b:
         return ""
-    return (
-        f"<p class='note'><b>Intervals</b>: {escape(b['description'])}; {_n(b['n_boot'])} "
-        f"resamples. They apply to the {escape(b['applies_to'])}.</p>"
-    )
-
-
-def _ci(d: dict[str, Any] | None, digits: int = 3) -> str:
-    if not d:
-        return "–"
-    return f"{_n(d.get('low'), digits)} – {_n(d.get('high'), digits)}"
-
-
-def _table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
-    """Cells are HTML already (escaped by the callers); headers are escaped here."""
-    th = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    attr = f" class='{cls}'" if cls else ""
-    return f"<table{attr}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _header(res: dict[str, Any]) -> str:
-    d, r, m = res["data"], res["report"], res["model"]
-    train = m.get("training") or {}
-    model_line = (
-        f"model: {escape(str(m.get('class')))}"
-        + (" loaded from an artifact" if m.get("from_artifact") else " (in memory)")
-        + (f", trained on {_n(train.get('rows'))} labelled statements" if train.get("rows") else "")
+    n = fig(res, "bootstrap", "n_clusters")
+    how = (
+        f"percentile bootstrap over the {n} evaluated sources: each resample draws sources "
+        "with replacement and keeps all their statements (a source's statements share its "
+        "unmodelled reliability)"
+        if b["unit"] == "source"
+        else f"percentile bootstrap over the {n} evaluated statements, drawn one by one "
+        "(treats statements of one source as independent)"
     )
     return (
-        f"<h1>{escape(r['title'])}</h1>"
-        f"<p class='meta'>generated {escape(r['created_at'])} by credscore "
-        f"{escape(r['credscore_version'])} · {model_line}</p>"
-        f"<p><b>{_n(d['n_evaluated'])}</b> labelled statements evaluated "
-        f"({_n(d['n_held_up'])} held up, base rate {_n(d['base_rate'])}) from "
-        f"{_n(d['n_sources'])} sources, made {escape(d['made_at_min'][:10])} to "
-        f"{escape(d['made_at_max'][:10])}. {_n(d['n_unlabelled_skipped'])} unlabelled "
-        f"statements were scored for the sources' records but not evaluated; "
-        f"{_n(d['n_history_statements'])} history statements fed the records."
-        + (
-            f" Bootstrap intervals resample {_n(res['bootstrap']['n_clusters'])} "
-            f"{escape(_resampled(res))}."
-            if res.get("bootstrap")
-            else ""
-        )
-        + "</p>"
-    )
-
-
-def _verdict(res: dict[str, Any]) -> str:
-    c = res["calibration"]
-    cls, word = (
-        ("ok", "consistent with calibrated")
-        if c["consistent"]
-        else ("bad", "not consistent with calibrated")
-    )
-    warn = "".join(f"<li>{escape(w)}</li>" for w in res["warnings"])
-    return (
-        f"<div class='{cls}'><b>The model's probabilities are {word}</b>: smECE test p-value "
-        f"{_n(c['smece_p_value'])}, calibration slope {_n(c['slope'], 2)} (95% CI "
-        f"{_n(c['slope_ci'][0], 2)} – {_n(c['slope_ci'][1], 2)}), calibration intercept "
-        f"{_n(c['intercept'], 2)}.<br><span class='note'>Rule: {escape(c['rule'])}.</span></div>"
-        + (f"<div class='warn'><b>Read with care</b><ul>{warn}</ul></div>" if warn else "")
+        f"<p class='note'><b>Intervals</b>: {how}; {fig(res, 'bootstrap', 'n_boot')} "
+        "resamples. They apply to the metric intervals, the baselines' intervals and the "
+        "model − baseline differences, not to the calibration test or the slope's interval.</p>"
     )
 
 
 def _metrics(res: dict[str, Any]) -> str:
-    mm = res["model_metrics"]
-    met, iv, t = mm["metrics"], mm["intervals"], mm["test"]
+    mm = ("model_metrics", "metrics")
+    iv = ("model_metrics", "intervals")
     rows = [
-        ["log loss (lower is better)", _n(met["log_loss"]), _ci(iv.get("log_loss"))],
-        ["Brier score (lower is better)", _n(met["brier_score"]), _ci(iv.get("brier_score"))],
-        ["ROC AUC", _n(met["roc_auc"]), _ci(iv.get("roc_auc"))],
-        ["smECE", _n(met["smece"]), _ci(iv.get("smece"))],
-        [f"ECE ({t['n_bins']} equal-mass bins)", _n(met["ece"]), "–"],
-        ["calibration-in-the-large (mean p − rate)", _n(met["calibration_in_the_large"]), "–"],
-        ["accuracy at 0.5", _n(met["accuracy"]), "–"],
-    ]
-    test_rows = [
+        ["log loss (lower is better)", fig(res, *mm, "log_loss"), ci(res, *iv, "log_loss")],
         [
-            name,
-            _n(t[key]["observed"]),
-            _n(t[key]["null_mean"]),
-            _n(t[key]["null_p95"]),
-            _n(t[key]["p_value"]),
-        ]
+            "Brier score (lower is better)",
+            fig(res, *mm, "brier_score"),
+            ci(res, *iv, "brier_score"),
+        ],
+        ["ROC AUC", fig(res, *mm, "roc_auc"), ci(res, *iv, "roc_auc")],
+        ["smECE", fig(res, *mm, "smece"), ci(res, *iv, "smece")],
+        [
+            f"ECE ({fig(res, 'model_metrics', 'test', 'n_bins')} equal-mass bins)",
+            fig(res, *mm, "ece"),
+            "–",
+        ],
+        [
+            "calibration-in-the-large (mean p − rate)",
+            fig(res, *mm, "calibration_in_the_large"),
+            "–",
+        ],
+        ["accuracy at 0.5", fig(res, *mm, "accuracy"), "–"],
+    ]
+    t = ("model_metrics", "test")
+    test_rows = [
+        [name, *(fig(res, *t, key, k) for k in ("observed", "null_mean", "null_p95", "p_value"))]
         for name, key in (("smECE", "smece"), ("ECE", "ece"))
     ]
-    bd = mm["brier_decomposition"]
+    words = {
+        "brier": "Brier score",
+        "reliability": "reliability (miscalibration)",
+        "resolution": "resolution",
+        "uncertainty": "uncertainty",
+        "within_bin": "within-bin term",
+    }
+    bd = res["model_metrics"]["brier_decomposition"]
     return (
         "<h2>Calibration and ranking metrics</h2>"
-        + _table(["metric", "estimate", "95% bootstrap CI"], rows)
+        + table(["metric", "estimate", "95% bootstrap CI"], rows)
         + _bootstrap_note(res)
-        + f"<h3>Calibration test ({_n(t['n_sim'])} simulations under “calibrated”)</h3>"
-        + _table(["error", "observed", "null mean", "null 95th pct", "p-value"], test_rows)
+        + f"<h3>Calibration test ({fig(res, *t, 'n_sim')} simulations under “calibrated”)</h3>"
+        + table(["error", "observed", "null mean", "null 95th percentile", "p-value"], test_rows)
         + "<p class='note'>Calibration errors are biased upwards by noise; the test compares "
         "them with their noise floor at this sample size. The smECE interval sits above the "
         "estimate for the same reason — judge calibration by the test, not the interval.</p>"
         + "<h3>Brier decomposition</h3>"
-        + _table(list(bd), [[_n(v) for v in bd.values()]])
+        + table(
+            [escape(words.get(k, k.replace("_", " "))) for k in bd],
+            [[fig(res, "model_metrics", "brier_decomposition", k) for k in bd]],
+        )
     )
 
 
+def _baseline_words(res: dict[str, Any], i: int) -> str:
+    b = res["baselines"][i]
+    if b["name"] == "constant" and "p" in b:
+        src = (
+            "the share of the model's labelled training statements that held up"
+            if b.get("p_source") == "training_prior"
+            else "the share of the evaluated statements that held up (the training prior is "
+            "unknown; this baseline has seen the evaluation labels, which flatters it)"
+        )
+        return f"{src}, p = {fig(res, 'baselines', i, 'p', digits=4)}, for every statement"
+    return escape(baseline_text(b))
+
+
 def _baselines(res: dict[str, Any]) -> str:
-    mm = res["model_metrics"]
     rows = [
         [
             "<b>the model</b>",
-            _n(mm["metrics"]["log_loss"]),
-            _ci(mm["intervals"]["log_loss"]),
-            _n(mm["metrics"]["brier_score"]),
-            _ci(mm["intervals"]["brier_score"]),
-            _n(mm["metrics"]["roc_auc"]),
+            fig(res, "model_metrics", "metrics", "log_loss"),
+            ci(res, "model_metrics", "intervals", "log_loss"),
+            fig(res, "model_metrics", "metrics", "brier_score"),
+            ci(res, "model_metrics", "intervals", "brier_score"),
+            fig(res, "model_metrics", "metrics", "roc_auc"),
+            "",
             "",
             "",
         ]
     ]
     notes = []
-    for b in res["baselines"]:
-        d = b["model_minus_baseline"]
+    outcomes = {c["baseline"]: c["outcome"] for c in res["verdict"]["comparisons"]}
+    for i, b in enumerate(res["baselines"]):
+        d = ("baselines", i, "model_minus_baseline")
         rows.append(
             [
-                escape(b["name"]),
-                _n(b["metrics"]["log_loss"]),
-                _ci(b["intervals"]["log_loss"]),
-                _n(b["metrics"]["brier_score"]),
-                _ci(b["intervals"]["brier_score"]),
-                _n(b["metrics"]["roc_auc"]),
-                f"{_n(d['log_loss']['estimate'], 4)} ({_ci(d['log_loss'], 4)})",
-                f"{_n(d['brier_score']['estimate'], 4)} ({_ci(d['brier_score'], 4)})",
+                escape(baseline_title(b["name"])),
+                fig(res, "baselines", i, "metrics", "log_loss"),
+                ci(res, "baselines", i, "intervals", "log_loss"),
+                fig(res, "baselines", i, "metrics", "brier_score"),
+                ci(res, "baselines", i, "intervals", "brier_score"),
+                fig(res, "baselines", i, "metrics", "roc_auc"),
+                f"{fig(res, *d, 'log_loss', 'estimate', digits=4)} "
+                f"({ci(res, *d, 'log_loss', digits=4)})",
+                f"{fig(res, *d, 'brier_score', 'estimate', digits=4)} "
+                f"({ci(res, *d, 'brier_score', digits=4)})",
+                escape(outcomes.get(b["name"], "")),
             ]
         )
-        notes.append(f"<li><b>{escape(b['name'])}</b>: {escape(b['description'])}</li>")
+        notes.append(
+            f"<li><b>{escape(baseline_title(b['name']))}</b>: {_baseline_words(res, i)}</li>"
+        )
     head = [
         "predictor",
         "log loss",
@@ -204,111 +241,28 @@ def _baselines(res: dict[str, Any]) -> str:
         "AUC",
         "model − baseline log loss (95% CI)",
         "model − baseline Brier (95% CI)",
+        "the model is",
     ]
+    unit = f"{res['bootstrap']['unit']}s" if res.get("bootstrap") else "statements"
     return (
-        "<h2>Baselines (same statements)</h2>" + _table(head, rows) + f"<ul>{''.join(notes)}</ul>"
+        "<h2>Baselines (same statements)</h2>" + table(head, rows) + f"<ul>{''.join(notes)}</ul>"
         "<p class='note'>Differences use a paired bootstrap (both predictors scored on the same "
-        f"resampled {escape(_resampled(res) or 'statements')}); a negative difference whose "
-        "interval excludes 0 means the model is better.</p>"
+        f"resampled {escape(unit)}); a negative difference whose interval excludes 0 means the "
+        "model is better.</p>"
     )
 
 
-def _reliability(res: dict[str, Any], png: str | None) -> str:
-    bins = res["reliability"]["bins"]
-    rows = [
-        [
-            str(b["bin"]),
-            _n(b["count"]),
-            f"{_n(b['p_min'])} – {_n(b['p_max'])}",
-            _n(b["mean_p"]),
-            _n(b["observed"]),
-            f"{_n(b['observed_low'])} – {_n(b['observed_high'])}",
-        ]
-        for b in bins
-    ]
-    img = (
-        f"<img alt='reliability diagram (matplotlib)' src='data:image/png;base64,{png}'>"
-        if png
-        else ""
-    )
-    return (
-        "<h2>Reliability diagram</h2>"
-        f"<div class='fig'>{reliability_svg(bins)}{img}"
-        + _table(["bin", "n", "p range", "mean p", "observed", "Wilson 95% CI"], rows)
-        + "</div><p class='note'>Equal-mass bins of the predictions (the bins of the ECE). A "
-        "calibrated model's points scatter around the diagonal within their intervals.</p>"
-    )
-
-
-def _slices(res: dict[str, Any]) -> str:
-    out = [
-        "<h2>Slices</h2><p class='note'>Per group: observed rate with its Wilson 95% CI, "
-        "mean prediction, and calibration-in-the-large (mean p − observed; positive = too "
-        "confident that statements hold up). AUC needs both outcomes in the group.</p>"
-    ]
-    head = [
-        "value",
-        "n",
-        "observed",
-        "95% CI",
-        "mean p",
-        "mean p − observed",
-        "log loss",
-        "Brier",
-        "AUC",
-    ]
-    for name, sl in res["slices"].items():
-        rows = [
-            [
-                escape(r["value"]),
-                _n(r["n"]),
-                _n(r["base_rate"]),
-                f"{_n(r['base_rate_low'])} – {_n(r['base_rate_high'])}",
-                _n(r["mean_p"]),
-                _n(r["calibration_in_the_large"]),
-                _n(r["log_loss"]),
-                _n(r["brier_score"]),
-                _n(r["roc_auc"]),
-            ]
-            for r in sl["rows"]
-        ]
-        out.append(
-            f"<h3>{escape(name)} <span class='note'>— {escape(sl['description'])}</span>"
-            f"</h3>" + _table(head, rows)
-        )
-    return "".join(out)
-
-
-def _errors(res: dict[str, Any]) -> str:
-    rows = [
-        [
-            escape(e["statement_id"]),
-            escape(e["source_id"]),
-            str(e["label"]),
-            _n(e["p_reliable"]),
-            f"{_n(e['p_low'])} – {_n(e['p_high'])}",
-            escape(e["text"]),
-        ]
-        for e in res.get("largest_errors", [])
-    ]
-    if not rows:
-        return ""
-    head = ["statement", "source", "label", "p", "interval", "text (first 200 characters)"]
-    return (
-        "<h2>Largest errors</h2><p class='note'>The evaluated statements with the highest log "
-        "loss: worth reading for label noise, missing history, or cues the model misreads.</p>"
-        + _table(head, rows, cls="errors")
-    )
-
-
-def _model(res: dict[str, Any]) -> str:
-    text = json.dumps(res["model"], indent=2, sort_keys=True)
-    settings = json.dumps(res["report"]["settings"], sort_keys=True)
-    return (
-        "<h2>Model</h2><p class='note'>From the artifact's manifest when the model was loaded "
-        "from one (versions, selection, training-data fingerprint).</p>"
-        f"<pre>{escape(text)}</pre><p class='note'>Report settings: {escape(settings)}</p>"
-    )
+#: The page's sections in order; each maps the result (and the PNG, if any) to HTML.
+SECTIONS: list[Callable[[dict[str, Any], str | None], str]] = [
+    lambda r, png: _header(r),
+    lambda r, png: _verdict(r),
+    lambda r, png: _metrics(r),
+    lambda r, png: _baselines(r),
+    reliability,
+    lambda r, png: slices(r),
+    lambda r, png: errors(r),
+    lambda r, png: model(r),
+]
 
 
 def render_html(result: dict[str, Any], *, png: bool = False) -> str:
@@ -319,24 +273,23 @@ def render_html(result: dict[str, Any], *, png: bool = False) -> str:
     result : dict
         From :func:`credscore.report.evaluate`.
     png : bool, default False
-        Also embed a matplotlib PNG of the reliability diagram (needs the ``report`` extra).
+        Also embed a matplotlib PNG of the diagram (needs the ``report`` extra; without it a
+        :class:`~credscore.exceptions.CredscoreError` says so).
     """
     missing = [k for k in _REQUIRED if k not in result]
     if missing:
         raise ValueError(
             f"result lacks {missing}; pass the dict returned by credscore.report.evaluate."
         )
-    png_b64 = reliability_png_base64(result["reliability"]["bins"]) if png else None
-    body = (
-        _header(result)
-        + _verdict(result)
-        + _metrics(result)
-        + _baselines(result)
-        + _reliability(result, png_b64)
-        + _slices(result)
-        + _errors(result)
-        + _model(result)
-    )
+    png_b64 = None
+    if png:
+        from credscore.report._plots import reliability_png_base64
+
+        rel = result["reliability"]
+        png_b64 = reliability_png_base64(
+            rel["bins"], axis=rel.get("axis"), histogram=rel.get("histogram")
+        )
+    body = "".join(section(result, png_b64) for section in SECTIONS)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -362,8 +315,8 @@ def write_report(
     out_json : path-like, optional
         ``result`` as JSON (NaN written as ``null``).
     png : bool, default False
-        Also embed a matplotlib PNG of the reliability diagram (``pip install credscore[report]``);
-        the inline SVG is always there.
+        Also embed a matplotlib PNG of the diagram (``pip install credscore[report]``); the
+        inline SVG is always there.
 
     Examples
     --------

@@ -18,6 +18,8 @@ __all__ = [
     "check_bootstrap_by",
     "jsonable",
     "paired_difference",
+    "prediction_axis",
+    "prediction_histogram",
     "reliability_bins",
     "wilson_interval",
 ]
@@ -90,6 +92,62 @@ def reliability_bins(y: ArrayLike, p: ArrayLike, n_bins: int = 10) -> list[dict[
             }
         )
     return out
+
+
+def _grid_range(lo: float, hi: float, step: float) -> tuple[float, float]:
+    low = max(0.0, (math.floor(lo / step + 1e-9) - 1) * step)
+    high = min(1.0, (math.ceil(hi / step - 1e-9) + 1) * step)
+    if high - low > 0.7 + 1e-9:
+        return 0.0, 1.0
+    return round(low, 10), round(high, 10)
+
+
+def prediction_axis(
+    p: ArrayLike, bins: list[dict[str, float]], step: float = 0.05
+) -> dict[str, float]:
+    """The ranges the reliability diagram shows: x where the predictions are, y what it must hold.
+
+    x: the smallest interval on a ``step`` grid holding every prediction, padded by one step;
+    y: the same for the x range and every bin's observed rate with its interval. Either is the
+    whole of [0, 1] once it would cover more than 70% of it.
+
+    Examples
+    --------
+    >>> prediction_axis([0.36, 0.71], [{"observed_low": 0.3, "observed_high": 0.8}])
+    {'x_low': 0.3, 'x_high': 0.8, 'y_low': 0.25, 'y_high': 0.85}
+    >>> prediction_axis([0.05, 0.95], [])
+    {'x_low': 0.0, 'x_high': 1.0, 'y_low': 0.0, 'y_high': 1.0}
+    """
+    q = np.asarray(p, dtype=float).ravel()
+    x_low, x_high = _grid_range(float(q.min()), float(q.max()), step)
+    lo = min([x_low + step] + [b["observed_low"] for b in bins])
+    hi = max([x_high - step] + [b["observed_high"] for b in bins])
+    y_low, y_high = _grid_range(lo, hi, step)
+    return {"x_low": x_low, "x_high": x_high, "y_low": y_low, "y_high": y_high}
+
+
+def prediction_histogram(p: ArrayLike, low: float, high: float, n: int = 20) -> dict[str, Any]:
+    """Counts of the predictions in ``n`` equal-width bins over ``[low, high]``, and a summary.
+
+    Examples
+    --------
+    >>> h = prediction_histogram([0.1, 0.2, 0.2, 0.9], 0.0, 1.0, n=4)
+    >>> h["counts"], h["edges"][:2], h["min"], h["max"]
+    ([3, 0, 0, 1], [0.0, 0.25], 0.1, 0.9)
+    """
+    q = np.asarray(p, dtype=float).ravel()
+    edges = np.linspace(low, high, n + 1)
+    counts, _ = np.histogram(np.clip(q, low, high), bins=edges)
+    q05, q50, q95 = np.percentile(q, [5, 50, 95])
+    return {
+        "edges": [round(float(e), 10) for e in edges],
+        "counts": [int(c) for c in counts],
+        "min": float(q.min()),
+        "max": float(q.max()),
+        "q05": float(q05),
+        "median": float(q50),
+        "q95": float(q95),
+    }
 
 
 def pointwise_losses(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
