@@ -86,7 +86,7 @@ def champion_stack(records: list[dict]) -> list[str]:
 
     Examples
     --------
-    >>> champion_stack([{"action": "promote", "promoted": True, "champion_after": "a"},
+    >>> champion_stack([{"action": "train", "promoted": True, "champion_after": "a"},
     ...                 {"action": "promote", "promoted": True, "champion_after": "b"},
     ...                 {"action": "rollback", "champion_after": "a"}])
     ['a']
@@ -98,7 +98,7 @@ def champion_stack(records: list[dict]) -> list[str]:
             stack.pop()
             if not stack or stack[-1] != after:
                 stack.append(str(after))
-        elif action in ("promote", "recovered") and rec.get("promoted", True) and after:
+        elif action not in ("add", "rollback") and rec.get("promoted") and after:
             if not stack or stack[-1] != after:
                 stack.append(str(after))
     return stack
