@@ -96,8 +96,16 @@ def _entry_kind(entry: os.DirEntry) -> str:
     return "a special file (FIFO, socket or device)"
 
 
-def read_artifact_dir(root: str | os.PathLike) -> RawArtifact:
+class _Replaced(Exception):
+    """The directory was replaced (and its old version deleted) while it was read."""
+
+
+def read_artifact_dir(root: str | os.PathLike, *, attempts: int = 5) -> RawArtifact:
     """Every file of the model directory ``root``, read once.
+
+    A directory replaced while it is read (``save_model(..., replace=True)`` swaps it in one
+    step, then deletes the old version) is read again from the start, so the files returned
+    always come from one version.
 
     Raises
     ------
@@ -107,6 +115,18 @@ def read_artifact_dir(root: str | os.PathLike) -> RawArtifact:
         the size limit.
     """
     root = Path(root)
+    for _ in range(attempts - 1):
+        try:
+            return _read_once(root)
+        except _Replaced:
+            continue
+    try:
+        return _read_once(root)
+    except _Replaced:
+        raise refuse(root, "kept changing while it was read", "load it when no save is running")
+
+
+def _read_once(root: Path) -> RawArtifact:
     dir_fd = _open_dir(root)
     try:
         with os.scandir(dir_fd) as it:
@@ -134,12 +154,17 @@ def read_artifact_dir(root: str | os.PathLike) -> RawArtifact:
                 fd = os.open(
                     entry.name, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=dir_fd
                 )
+            except FileNotFoundError:
+                raise _Replaced from None  # listed a moment ago: deleted with its directory
             except OSError as exc:
                 raise refuse(path, f"cannot be opened ({exc.strerror})", _FIX_RESTORE) from None
             try:
                 files[entry.name] = _read_fd(fd, path, limit)
             finally:
                 os.close(fd)
+        opened, now = os.fstat(dir_fd), os.stat(root, follow_symlinks=False)
+        if (opened.st_dev, opened.st_ino) != (now.st_dev, now.st_ino):
+            raise _Replaced  # swapped while read: its old version may be half deleted
         return RawArtifact(root=root, files=files)
     finally:
         os.close(dir_fd)

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from credscore.artifacts._common import DEFAULT_MODEL_DIR, MANIFEST, SKOPS, refuse, skops_io
-from credscore.artifacts._verify import Checked, check_directory, legacy_state
+from credscore.artifacts._common import DEFAULT_MODEL_DIR, SKOPS, refuse, skops_io
+from credscore.artifacts._verify import Checked, check_directory
 
 __all__ = ["load_model", "resolve_model_dir", "verify_artifact"]
 
@@ -39,27 +39,26 @@ def resolve_model_dir(spec: str | os.PathLike | None) -> Path:
 
 
 def _construct(checked: Checked) -> Any:
-    from credscore.model import CredibilityModel
+    from credscore.model import CredibilityClassifier
 
     path = checked.root / SKOPS
-    manifest = checked.manifest
     try:
         payload = skops_io().loads(checked.skops_bytes, trusted=checked.trusted)
     except Exception as exc:  # skops raises many types; the checks above should have caught it
         raise refuse(path, f"could not be loaded ({type(exc).__name__}: {exc})", "retrain it")
-    legacy = manifest["format_version"] == 1
-    if legacy:
-        payload = legacy_state(payload, manifest, payload["classifier"].base_rate_)
-    try:
-        model = CredibilityModel.from_state(payload)
-    except Exception as exc:  # pragma: no cover - the same call passed on the checked state
-        raise refuse(path, f"holds a model state credscore cannot use ({exc})", "retrain it")
-    if legacy:  # fitted before monotone directions were declared by the families
-        cst = model.extractor_.monotone_constraints()
+    classifier = payload.get("classifier") if isinstance(payload, dict) else None
+    if not isinstance(classifier, CredibilityClassifier):  # pragma: no cover - checked before
+        raise refuse(path, "does not hold a CredibilityClassifier", "retrain it")
+    # The checks built the model from the same state with the classifier left out
+    # (CredibilityModel.from_state only assigns the classifier); it gets the real one now.
+    model = checked.shell
+    model.classifier_ = classifier
+    if checked.manifest["format_version"] == 1:  # fitted before the families declared
+        cst = model.extractor_.monotone_constraints()  # monotone directions
         model.classifier_.monotonic_cst = cst
         for member in model.classifier_.members_:
             member[0].monotonic_cst = cst
-    model.manifest_ = manifest
+    model.manifest_ = checked.manifest
     return model
 
 
@@ -113,7 +112,3 @@ def verify_artifact(directory: str | os.PathLike | None = None, *, key: bytes | 
     checked = check_directory(resolve_model_dir(directory), key)
     return {**checked.manifest, "signature": checked.signature, "path": str(checked.root)}
 
-
-def manifest_path(directory: str | os.PathLike) -> Path:
-    """The manifest file of a model directory."""
-    return Path(directory) / MANIFEST

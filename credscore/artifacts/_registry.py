@@ -152,7 +152,9 @@ class Registry:
         """
         if name is not None:
             self.check_id(name)
-        files = artifact_files(model, **save_kwargs)
+        return self._add_files(artifact_files(model, **save_kwargs), name, who)
+
+    def _add_files(self, files: dict[str, bytes], name: str | None, who: str | None) -> Path:
         self._init()
         with locked(self.root / LOCK):
             model_id = name if name is not None else self._new_id(files)

@@ -49,6 +49,7 @@ class Checked:
     skops_bytes: bytes
     trusted: list[str]
     signature: str
+    shell: Any
 
 
 def _rezipped(members: dict[str, bytes]) -> bytes:
@@ -214,7 +215,7 @@ def check_artifact(raw: RawArtifact, key: bytes | None = None) -> Checked:
         members = dict(members, **{"schema.json": _renamed_schema(members["schema.json"])})
         data = _rezipped(members)
     trusted = _skops_trusted(path, data, objects)
-    return Checked(root, manifest, data, trusted, signature)
+    return Checked(root, manifest, data, trusted, signature, shell)
 
 
 def check_directory(directory: str | os.PathLike, key: bytes | str | None = None) -> Checked:
