@@ -81,6 +81,7 @@ def _scores(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
 
 def _paired_difference(y: np.ndarray, p_new: np.ndarray, p_old: np.ndarray) -> dict[str, float]:
     """Challenger minus champion log loss, with a paired bootstrap 95% interval (rows)."""
+
     def losses(p: np.ndarray) -> np.ndarray:
         q = np.clip(p, 1e-15, 1 - 1e-15)
         return -(y * np.log(q) + (1 - y) * np.log1p(-q))
@@ -161,14 +162,22 @@ def retrain(
     chal = _scores(y, p_new, groups)
     say(f"refitting on all {int(st['label'].notna().sum())} labelled rows")
     final = _model(params, quiet).fit(tables)
-    metrics = {"holdout_log_loss": chal["log_loss"], "holdout_brier": chal["brier"],
-               "holdout_n": chal["n"], "holdout_from": hold["from"]}
+    metrics = {
+        "holdout_log_loss": chal["log_loss"],
+        "holdout_brier": chal["brier"],
+        "holdout_n": chal["n"],
+        "holdout_from": hold["from"],
+    }
     path = reg.add(final, name, who=who, training_data=training_data, metrics=metrics)
     say(f"saved {path.name}; comparing with the champion")
 
     def decide(champion_id: str | None) -> tuple[bool, dict]:
-        gate: dict[str, Any] = {"holdout": hold, "challenger": chal, "champion": None,
-                                "rule": "promote when holdout log loss <= the champion's"}
+        gate: dict[str, Any] = {
+            "holdout": hold,
+            "challenger": chal,
+            "champion": None,
+            "rule": "promote when holdout log loss <= the champion's",
+        }
         if champion_id is None:
             return True, gate | {"decision": "promoted: no champion yet"}
         try:
@@ -180,7 +189,7 @@ def retrain(
         gate["champion"] = {"id": champion_id, **_scores(y, p_old, groups)}
         gate["difference_log_loss"] = _paired_difference(y, p_new, p_old)
         period = getattr(champ, "training_period_", None)
-        if period and pd.Timestamp(period[1]) >= pd.Timestamp(hold["from"]):
+        if period and pd.Timestamp(period[1]) >= pd.Timestamp(str(hold["from"])):
             gate["warning"] = (
                 f"the champion was trained on verdicts up to {period[1]}, after the holdout "
                 f"starts ({hold['from']}): it has seen part of the holdout, so the comparison "

@@ -6,8 +6,9 @@ Three experiments, each against the plain alternative measured in the same run:
    killed with SIGKILL at a random moment (uniform over two save+promote cycles, so kills
    land in staging, rename, verification, pointer and history writes). After each kill the champion
    must verify and load, and every other model directory must be complete (its files match
-   its manifest); staging leftovers are ignored. Alternative: the same loop writing the model directory in place
-   (the write-then-rename of each file, no staging directory, no lock).
+   its manifest); staging leftovers are ignored. Alternative: the same loop writing one model
+   directory in place (each file written to a temporary file and renamed; no staging
+   directory, no lock).
 2. **concurrent promotions**: pairs of processes add a model each and promote it through a
    gate (``A`` better than ``B`` better than the champion) at the same instant; a lost
    promotion is a final champion other than ``A`` or a history whose records do not chain.
@@ -41,12 +42,10 @@ from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from credscore import Registry, load_model, save_model  # noqa: E402
-from credscore.artifacts import _registry as registry_module  # noqa: E402
-from credscore.artifacts._report import verify_registry  # noqa: E402
-from credscore.artifacts._save import artifact_files  # noqa: E402
-from credscore.artifacts._verify import check_directory  # noqa: E402
-from credscore.exceptions import ArtifactError  # noqa: E402
+from credscore import Registry, load_model, save_model
+from credscore.artifacts import _registry as registry_module
+from credscore.artifacts._save import artifact_files
+from credscore.exceptions import ArtifactError
 
 RESULTS = Path(__file__).resolve().parent / "results" / "kill9_registry.txt"
 
@@ -167,8 +166,12 @@ def promotion_pairs(model: Any, base: Path, work: Path, n: int, *, lock: bool = 
             chained = len(gated) == 2 and gated[1]["champion_before"] == gated[0]["champion_after"]
             if reg.champion() != "A" or not chained:
                 lost += 1
-                examples.append({"champion": reg.champion(),
-                                 "records": [(r["model"], r["champion_before"]) for r in gated]})
+                examples.append(
+                    {
+                        "champion": reg.champion(),
+                        "records": [(r["model"], r["champion_before"]) for r in gated],
+                    }
+                )
             shutil.rmtree(root, ignore_errors=True)
     finally:
         registry_module.locked = real_lock
@@ -265,8 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(res, indent=2)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(f"# python experiments/kill9_registry.py {' '.join(argv or sys.argv[1:])}\n"
-                        + text + "\n")
+    args.out.write_text(
+        f"# python experiments/kill9_registry.py {' '.join(argv or sys.argv[1:])}\n" + text + "\n"
+    )
     if args.json:
         args.json.write_text(text)
     return 0

@@ -81,8 +81,14 @@ def test_the_gate_records_metrics_intervals_and_force(sim_tables, tmp_path):
     reg = Registry(tmp_path)
     retrain(tables, reg, "good", base_learners=("logistic",), cv=3, who="ann")
     weak = retrain(
-        tables, reg, "weak", base_learners=("logistic",), cv=3, families=("context",),
-        force=True, who="bob",
+        tables,
+        reg,
+        "weak",
+        base_learners=("logistic",),
+        cv=3,
+        families=("context",),
+        force=True,
+        who="bob",
     )
     assert weak["promoted"] and weak["forced"] and reg.champion() == "weak"
     for side in ("challenger", "champion"):

@@ -69,9 +69,7 @@ def _read_fd(fd: int, path: Path, limit: int) -> bytes:
     if not stat.S_ISREG(st.st_mode):
         raise refuse(path, "is not a regular file", _FIX_RESTORE)
     if st.st_size > limit:
-        raise refuse(
-            path, f"is {st.st_size:,} bytes, over the limit of {limit:,}", _FIX_RESTORE
-        )
+        raise refuse(path, f"is {st.st_size:,} bytes, over the limit of {limit:,}", _FIX_RESTORE)
     chunks, size = [], 0
     while True:
         chunk = os.read(fd, 1 << 20)
@@ -82,7 +80,9 @@ def _read_fd(fd: int, path: Path, limit: int) -> bytes:
             raise refuse(path, f"grew past {limit:,} bytes while it was read", _FIX_RESTORE)
         chunks.append(chunk)
     if size != st.st_size:
-        raise refuse(path, "changed size while it was read", "load it again when no save is running")
+        raise refuse(
+            path, "changed size while it was read", "load it again when no save is running"
+        )
     return b"".join(chunks)
 
 
@@ -123,7 +123,9 @@ def read_artifact_dir(root: str | os.PathLike, *, attempts: int = 5) -> RawArtif
     try:
         return _read_once(root)
     except _Replaced:
-        raise refuse(root, "kept changing while it was read", "load it when no save is running")
+        raise refuse(
+            root, "kept changing while it was read", "load it when no save is running"
+        ) from None
 
 
 def _read_once(root: Path) -> RawArtifact:

@@ -112,7 +112,7 @@ def locked(path: Path) -> Iterator[None]:
         except ImportError:  # pragma: no cover - Windows
             import msvcrt
 
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
         else:
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield

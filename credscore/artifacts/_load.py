@@ -45,7 +45,9 @@ def _construct(checked: Checked) -> Any:
     try:
         payload = skops_io().loads(checked.skops_bytes, trusted=checked.trusted)
     except Exception as exc:  # skops raises many types; the checks above should have caught it
-        raise refuse(path, f"could not be loaded ({type(exc).__name__}: {exc})", "retrain it")
+        raise refuse(
+            path, f"could not be loaded ({type(exc).__name__}: {exc})", "retrain it"
+        ) from None
     classifier = payload.get("classifier") if isinstance(payload, dict) else None
     if not isinstance(classifier, CredibilityClassifier):  # pragma: no cover - checked before
         raise refuse(path, "does not hold a CredibilityClassifier", "retrain it")
@@ -62,7 +64,9 @@ def _construct(checked: Checked) -> Any:
     return model
 
 
-def load_model(directory: str | os.PathLike | None = None, *, key: bytes | str | None = None) -> Any:
+def load_model(
+    directory: str | os.PathLike | None = None, *, key: bytes | str | None = None
+) -> Any:
     """Loads a model after every check of :func:`verify_artifact`; None: the bundled model.
 
     ``directory`` may be a model directory, a registry (its champion is loaded) or
@@ -90,7 +94,9 @@ def load_model(directory: str | os.PathLike | None = None, *, key: bytes | str |
     return _construct(check_directory(resolve_model_dir(directory), key))
 
 
-def verify_artifact(directory: str | os.PathLike | None = None, *, key: bytes | str | None = None) -> dict:
+def verify_artifact(
+    directory: str | os.PathLike | None = None, *, key: bytes | str | None = None
+) -> dict:
     """Runs every check :func:`load_model` runs, without constructing the model.
 
     Returns
@@ -111,4 +117,3 @@ def verify_artifact(directory: str | os.PathLike | None = None, *, key: bytes | 
     """
     checked = check_directory(resolve_model_dir(directory), key)
     return {**checked.manifest, "signature": checked.signature, "path": str(checked.root)}
-

@@ -82,7 +82,8 @@ def _check_structure(path: Path, manifest: dict[str, Any]) -> None:
             path,
             f"has format_version {version!r}; this credscore ({__version__}) reads versions "
             f"{list(READABLE_VERSIONS)}",
-            f"retrain the model with this version, or install the credscore that wrote it ({writer})",
+            "retrain the model with this version, or install the credscore that wrote it "
+            f"({writer})",
         )
     for key, kind in _REQUIRED.items():
         if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):

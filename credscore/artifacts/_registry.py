@@ -171,8 +171,12 @@ class Registry:
                 raise refuse(target, "appeared while saving", "save again") from None
             _history.append(
                 self.root / HISTORY,
-                {"action": "add", "model": model_id, "who": _history.who(who),
-                 "sha256": sha256(files[MANIFEST])},
+                {
+                    "action": "add",
+                    "model": model_id,
+                    "who": _history.who(who),
+                    "sha256": sha256(files[MANIFEST]),
+                },
             )
         return target
 
@@ -186,9 +190,14 @@ class Registry:
         if current is not None and (last is None or last.get("champion_after") != current):
             _history.append(
                 self.root / HISTORY,
-                {"action": "recovered", "champion_before": last and last.get("champion_after"),
-                 "champion_after": current, "promoted": True, "who": _history.who(None),
-                 "note": "the pointer moved without a record (an interrupted promotion)"},
+                {
+                    "action": "recovered",
+                    "champion_before": last and last.get("champion_after"),
+                    "champion_after": current,
+                    "promoted": True,
+                    "who": _history.who(None),
+                    "note": "the pointer moved without a record (an interrupted promotion)",
+                },
             )
 
     def promote(
@@ -227,9 +236,16 @@ class Registry:
                 self._set_pointer(model_id)
             return _history.append(
                 self.root / HISTORY,
-                {"action": action, "model": model_id, "who": _history.who(who),
-                 "champion_before": before, "champion_after": model_id if promoted else before,
-                 "promoted": bool(promoted), "forced": bool(force), "gate": gate}
+                {
+                    "action": action,
+                    "model": model_id,
+                    "who": _history.who(who),
+                    "champion_before": before,
+                    "champion_after": model_id if promoted else before,
+                    "promoted": bool(promoted),
+                    "forced": bool(force),
+                    "gate": gate,
+                }
                 | (extra or {}),
             )
 
@@ -259,6 +275,12 @@ class Registry:
             self._set_pointer(target)
             return _history.append(
                 self.root / HISTORY,
-                {"action": "rollback", "model": target, "who": _history.who(who),
-                 "champion_before": current, "champion_after": target, "promoted": True},
+                {
+                    "action": "rollback",
+                    "model": target,
+                    "who": _history.who(who),
+                    "champion_before": current,
+                    "champion_after": target,
+                    "promoted": True,
+                },
             )

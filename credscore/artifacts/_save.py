@@ -15,7 +15,12 @@ import pandas as pd
 import sklearn
 
 from credscore._version import __version__
-from credscore.artifacts._card import NOTES_TEMPLATE, default_card, training_metrics, training_section
+from credscore.artifacts._card import (
+    NOTES_TEMPLATE,
+    default_card,
+    training_metrics,
+    training_section,
+)
 from credscore.artifacts._common import (
     CARD,
     FORMAT_VERSION,
@@ -36,7 +41,9 @@ from credscore.artifacts._signing import resolve_key, signature_bytes
 __all__ = ["artifact_files", "save_model", "write_new_directory"]
 
 
-def _manifest(model: Any, state: dict, skops_bytes: bytes, training_data: Any, metrics: Any) -> dict:
+def _manifest(
+    model: Any, state: dict, skops_bytes: bytes, training_data: Any, metrics: Any
+) -> dict:
     selection = jsonable(model.selection_)
     return {
         "format_version": FORMAT_VERSION,

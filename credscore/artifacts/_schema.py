@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from credscore.artifacts._common import LEGACY_TYPES, refuse
+from credscore.exceptions import ArtifactError
 
 __all__ = ["MAX_DEPTH", "Obj", "TypeRef", "decode_skops", "zip_members"]
 
@@ -57,11 +58,8 @@ _KEYS = {
     "RandomGeneratorNode": {"content"},
 }
 _JSON_CLASSES = {f"builtins.{c}" for c in ("str", "int", "float", "bool", "NoneType", "list")}
-_NUMPY_SCALARS = {
-    f"numpy.{t}"
-    for t in ("float64", "float32", "int64", "int32", "int8", "int16", "uint8", "uint16")
-    + ("uint32", "uint64", "bool_")
-}
+_SCALAR_NAMES = ("float64", "float32", "int64", "int32", "int8", "int16", "uint8", "uint16")
+_NUMPY_SCALARS = {f"numpy.{t}" for t in (*_SCALAR_NAMES, "uint32", "uint64", "bool_")}
 _TYPE_REFS = {f"builtins.{t}" for t in ("str", "int", "float", "bool", "tuple", "list", "dict")}
 _TYPE_REFS |= _NUMPY_SCALARS
 _ARRAY_KINDS = "biuf"
@@ -117,12 +115,14 @@ def zip_members(path: Path, data: bytes) -> dict[str, bytes]:
                 ):
                     raise refuse(path, f"has an encrypted or unusual member {info.filename}", _FIX)
             return {i.filename: zf.read(i) for i in infos}
+    except ArtifactError:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError) as exc:
-        raise refuse(path, f"is not a readable skops archive ({type(exc).__name__}: {exc})", _FIX)
+        problem = f"is not a readable skops archive ({type(exc).__name__}: {exc})"
+        raise refuse(path, problem, _FIX) from None
     except (OSError, NotImplementedError, RuntimeError) as exc:
-        if getattr(exc, "path", None) == str(path):
-            raise
-        raise refuse(path, f"is not a readable skops archive ({type(exc).__name__}: {exc})", _FIX)
+        problem = f"is not a readable skops archive ({type(exc).__name__}: {exc})"
+        raise refuse(path, problem, _FIX) from None
 
 
 class _Decoder:
@@ -169,13 +169,13 @@ class _Decoder:
             raise self.fail(where, problem)
 
     def _items(self, node: dict, where: str, depth: int) -> list:
-        content = node.get("content")
+        content: Any = node.get("content")
         self._need(isinstance(content, list), where, "holds a sequence without items")
         return [self.decode(v, f"{where}[{i}]", depth) for i, v in enumerate(content)]
 
     def _DictNode(self, node: dict, name: str, where: str, depth: int) -> dict:
         self._need(name in ("builtins.dict", "collections.OrderedDict"), where, f"is a {name}")
-        content = node.get("content")
+        content: Any = node.get("content")
         self._need(isinstance(content, dict), where, "holds a dict without content")
         key_types = self.decode(node.get("key_types"), f"{where}<keys>", depth)
         self._need(
@@ -203,7 +203,7 @@ class _Decoder:
         return tuple(self._items(node, where, depth))
 
     def _JsonNode(self, node: dict, name: str, where: str, depth: int) -> Any:
-        content = node.get("content")
+        content: Any = node.get("content")
         self._need(
             name in _JSON_CLASSES and isinstance(content, str) and node.get("is_json") is True,
             where,
@@ -237,7 +237,7 @@ class _Decoder:
             out = np.empty(len(items), dtype=object)
             out[:] = items
             return out
-        file = node.get("file")
+        file: Any = node.get("file")
         self._need(
             node.get("type") == "numpy" and isinstance(file, str) and file in self.members,
             where,
@@ -270,8 +270,10 @@ class _Decoder:
         return arr.dtype
 
     def _SliceNode(self, node: dict, name: str, where: str, depth: int) -> slice:
-        c = node.get("content")
-        ok = name == "builtins.slice" and isinstance(c, dict) and set(c) == {"start", "stop", "step"}
+        c: Any = node.get("content")
+        ok = (
+            name == "builtins.slice" and isinstance(c, dict) and set(c) == {"start", "stop", "step"}
+        )
         self._need(
             ok and all(v is None or (type(v) is int) for v in c.values()),
             where,
@@ -300,7 +302,7 @@ class _Decoder:
         return obj
 
     def _LossNode(self, node: dict, name: str, where: str, depth: int) -> Obj:
-        reduce = node.get("__reduce__")
+        reduce: Any = node.get("__reduce__")
         self._need(
             name == _LOSS and isinstance(reduce, dict) and set(reduce) == {"args"},
             where,
@@ -312,7 +314,7 @@ class _Decoder:
         return Obj(name, where=where)
 
     def _RandomGeneratorNode(self, node: dict, name: str, where: str, depth: int) -> Obj:
-        c = node.get("content")
+        c: Any = node.get("content")
         self._need(
             name == _GENERATOR and isinstance(c, dict) and set(c) == {"bit_generator", "seed_seq"},
             where,

@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 
 from credscore.artifacts._common import MANIFEST, SIGNATURE, refuse
+from credscore.artifacts._files import read_artifact_dir
 from credscore.artifacts._fs import fsync_dir
 from credscore.artifacts._signing import KEY_ENV, KEY_FILE_ENV, resolve_key, signature_bytes
 from credscore.artifacts._verify import check_artifact
-from credscore.artifacts._files import read_artifact_dir
 
 __all__ = ["sign_artifact"]
 

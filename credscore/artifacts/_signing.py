@@ -123,8 +123,7 @@ def check_signature(
         other = doc["key_id"] != key_id(key)
         raise refuse(
             path,
-            "was made with another key (key id "
-            f"{doc['key_id']}, yours is {key_id(key)})"
+            f"was made with another key (key id {doc['key_id']}, yours is {key_id(key)})"
             if other
             else "does not match manifest.json: the manifest changed after it was signed",
             "load it with the key that signed it, or restore the model from a trusted copy",

@@ -116,8 +116,8 @@ def data(v: Any) -> bool:
     return plain(v)
 
 
-_CALIBRATORS = ("SigmoidCalibrator", "IsotonicCalibrator", "TemperatureCalibrator")
-_CALIBRATORS += ("VennAbersCalibrator",)
+_CALIBRATORS: tuple[str, ...] = ("SigmoidCalibrator", "IsotonicCalibrator")
+_CALIBRATORS += ("TemperatureCalibrator", "VennAbersCalibrator")
 _STEP = obj("Pipeline", "SimpleImputer", "StandardScaler", "OneHotEncoder", "TfidfVectorizer")
 
 
@@ -180,8 +180,8 @@ SPECS: dict[str, dict[str, Check]] = {
         "transformers_": _transformers,
         "n_features_in_": integer,
         "feature_names_in_": arr("O"),
-        "output_indices_": lambda v: isinstance(v, dict) and all(
-            isinstance(s, slice) for s in v.values()
+        "output_indices_": lambda v: (
+            isinstance(v, dict) and all(isinstance(s, slice) for s in v.values())
         ),
         "_remainder": data,
         "_columns": data,
@@ -211,18 +211,20 @@ SPECS: dict[str, dict[str, Check]] = {
         "_infrequent_enabled": lambda v: v is False,
     },
     "TfidfVectorizer": {
-        "vocabulary_": lambda v: isinstance(v, dict) and all(
-            isinstance(k, str) and integer(i) for k, i in v.items()
+        "vocabulary_": lambda v: (
+            isinstance(v, dict) and all(isinstance(k, str) and integer(i) for k, i in v.items())
         ),
         "_tfidf": obj("TfidfTransformer"),
         "analyzer": lambda v: v == "word",
         "tokenizer": lambda v: v is None,
         "preprocessor": lambda v: v is None,
         "token_pattern": lambda v: v == _TOKEN_PATTERN,
-        "ngram_range": lambda v: isinstance(v, tuple | list)
-        and len(v) == 2
-        and all(map(integer, v))
-        and 1 <= v[0] <= v[1] <= 5,
+        "ngram_range": lambda v: (
+            isinstance(v, tuple | list)
+            and len(v) == 2
+            and all(map(integer, v))
+            and 1 <= v[0] <= v[1] <= 5
+        ),
         "norm": lambda v: v in ("l1", "l2", None),
     },
     "TfidfTransformer": {"idf_": arr("f", finite=True), "n_features_in_": integer},
@@ -241,8 +243,10 @@ SPECS: dict[str, dict[str, Check]] = {
         "increasing_": boolean,
     },
     "HistGradientBoostingClassifier": {
-        "_predictors": lambda v: isinstance(v, list)
-        and all(isinstance(t, list) and len(t) == 1 and obj("TreePredictor")(t[0]) for t in v),
+        "_predictors": lambda v: (
+            isinstance(v, list)
+            and all(isinstance(t, list) and len(t) == 1 and obj("TreePredictor")(t[0]) for t in v)
+        ),
         "_bin_mapper": obj("_BinMapper"),
         "_preprocessor": lambda v: v is None,
         "is_categorical_": lambda v: v is None,

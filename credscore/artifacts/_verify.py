@@ -105,8 +105,10 @@ def _state(path: Path, decoded: Any, manifest: dict) -> dict:
     from credscore.model._state import STATE_KEYS
 
     legacy = manifest["format_version"] == 1
-    keys = {"classifier", "extractor_state", "reference", "recalibration"} if legacy else set(
-        STATE_KEYS
+    keys = (
+        {"classifier", "extractor_state", "reference", "recalibration"}
+        if legacy
+        else set(STATE_KEYS)
     )
     if not isinstance(decoded, dict) or set(decoded) != keys:
         found = sorted(decoded) if isinstance(decoded, dict) else type(decoded).__name__
@@ -117,8 +119,9 @@ def _state(path: Path, decoded: Any, manifest: dict) -> dict:
     names = clf.attrs.get("feature_names_in_")
     expected = manifest["feature_columns"]
     if names is None or [str(c) for c in names] != list(expected):
-        raise refuse(path, "holds a classifier fitted on other columns than the manifest lists",
-                     _RETRAIN)
+        raise refuse(
+            path, "holds a classifier fitted on other columns than the manifest lists", _RETRAIN
+        )
     if legacy:
         if not isinstance(decoded["extractor_state"], dict):
             raise refuse(path, "holds a malformed format-1 extractor state", _RETRAIN)
@@ -131,8 +134,11 @@ def _state(path: Path, decoded: Any, manifest: dict) -> dict:
         for name, ours, theirs in (
             ("params", decoded["params"], manifest["params"]),
             ("feature_names", decoded["feature_names"], manifest["feature_columns"]),
-            ("training", decoded["training"], {k: v for k, v in manifest["training"].items()
-                                               if k != "data"}),
+            (
+                "training",
+                decoded["training"],
+                {k: v for k, v in manifest["training"].items() if k != "data"},
+            ),
         )
         if jsonable(ours) != theirs
     ]
@@ -151,7 +157,8 @@ def _shell(path: Path, state: dict) -> Any:
         return CredibilityModel.from_state({**state, "classifier": None})
     except Exception as exc:  # a bad parameter or data file may raise anything from a family
         raise refuse(
-            path, f"holds a model state credscore cannot use ({type(exc).__name__}: {exc})",
+            path,
+            f"holds a model state credscore cannot use ({type(exc).__name__}: {exc})",
             _RETRAIN,
         ) from None
 
@@ -206,7 +213,9 @@ def check_artifact(raw: RawArtifact, key: bytes | None = None) -> Checked:
     try:
         objects = check_objects(decoded)
     except SpecError as exc:
-        raise refuse(path, f"(schema.json, {exc}): it could not be scored safely", _RETRAIN) from None
+        raise refuse(
+            path, f"(schema.json, {exc}): it could not be scored safely", _RETRAIN
+        ) from None
     state = _state(path, decoded, manifest)
     shell = _shell(path, state)
     _check_data_files(root, shell, manifest)

@@ -30,12 +30,24 @@ def test_kill9_concurrency_and_readers(tmp_path, fitted_model):
     out = tmp_path / "figures.json"
     proc = subprocess.run(
         [
-            sys.executable, str(REPO / "experiments" / "kill9_registry.py"),
-            "--trials", str(trials), "--pairs", "10", "--seconds", "3",
-            "--model", str(tmp_path / "model"),
-            "--out", str(tmp_path / "figures.txt"), "--json", str(out),
+            sys.executable,
+            str(REPO / "experiments" / "kill9_registry.py"),
+            "--trials",
+            str(trials),
+            "--pairs",
+            "10",
+            "--seconds",
+            "3",
+            "--model",
+            str(tmp_path / "model"),
+            "--out",
+            str(tmp_path / "figures.txt"),
+            "--json",
+            str(out),
         ],
-        capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     res = json.loads(out.read_text())

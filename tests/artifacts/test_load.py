@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import credscore
-from credscore.artifacts import DEFAULT_MODEL_DIR, Registry, load_model, save_model, verify_artifact
+from credscore.artifacts import DEFAULT_MODEL_DIR, load_model, save_model, verify_artifact
 from credscore.exceptions import ArtifactError
 
 
@@ -80,7 +80,7 @@ def test_missing_and_extra_files(saved, tmp_path):
     copy = tmp_path / "m"
     shutil.copytree(saved, copy)
     (copy / "evil.py").write_text("print('hi')")
-    with pytest.raises(ArtifactError, match="evil.py is not part of a credscore artifact"):
+    with pytest.raises(ArtifactError, match=r"evil\.py is not part of a credscore artifact"):
         load_model(copy)
     (copy / "evil.py").unlink()
     (copy / "model.skops").unlink()
@@ -146,9 +146,12 @@ def test_notes_are_editable_and_the_card_is_not(saved, tmp_path):
 def test_card_records_the_training_metrics(saved, fitted_model):
     manifest = json.loads((saved / "manifest.json").read_text())
     cv = manifest["card"]["training_metrics"]
-    chosen = [r for r in fitted_model.selection_["cv_table"]
-              if r["base"] == fitted_model.selection_["base"]
-              and fitted_model.selection_["calibrator"].startswith(r["calibrator"])][0]
+    sel = fitted_model.selection_
+    chosen = next(
+        r
+        for r in sel["cv_table"]
+        if r["base"] == sel["base"] and sel["calibrator"].startswith(r["calibrator"])
+    )
     assert cv["cv_log_loss"] == pytest.approx(chosen["log_loss"])
     card = (saved / "MODEL_CARD.md").read_text()
     assert f"log loss {chosen['log_loss']:.4f}" in card and "NOTES.md" in card

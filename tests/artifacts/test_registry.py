@@ -61,7 +61,12 @@ def test_promote_load_and_rollback(reg):
     with pytest.raises(ArtifactError, match="does not exist"):
         reg.promote("missing")
     assert sorted(p.name for p in reg.root.iterdir()) == [
-        ".lock", "CHAMPION", "history.jsonl", "registry.json", "v1", "v2"
+        ".lock",
+        "CHAMPION",
+        "history.jsonl",
+        "registry.json",
+        "v1",
+        "v2",
     ]
 
 
@@ -87,8 +92,9 @@ def test_a_torn_last_line_is_skipped_and_the_next_record_starts_afresh(reg):
     records = reg.history()
     assert records[-1]["model"] == "v2" and records[-1]["champion_before"] == "v1"
     report = verify_registry(reg)
-    assert report["ok"] and any("cut short" in n or "not JSON" in n
-                                for n in report["history"]["notes"])
+    assert report["ok"] and any(
+        "cut short" in n or "not JSON" in n for n in report["history"]["notes"]
+    )
 
 
 def test_a_pointer_moved_without_a_record_is_recorded_next_time(reg):

@@ -35,7 +35,9 @@ def rehash(d: Path) -> None:
 
 
 def write_manifest(d: Path, manifest: Any, raw: bytes | None = None) -> None:
-    body = raw if raw is not None else (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    body = (
+        raw if raw is not None else (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    )
     (d / "manifest.json").write_bytes(body)
     (d / "manifest.sha256").write_text(hashlib.sha256(body).hexdigest() + "\n")
 
@@ -98,9 +100,7 @@ def attr_node(schema: Any, cls: str, attr: str) -> dict:
     return fitted(schema, cls, attr)["content"]["content"][attr]
 
 
-def edit_array(
-    d: Path, cls: str, attr: str, fn: Callable[[np.ndarray], np.ndarray | None]
-) -> None:
+def edit_array(d: Path, cls: str, attr: str, fn: Callable[[np.ndarray], np.ndarray | None]) -> None:
     """Rewrites the array ``attr`` of the first fitted ``cls`` with ``fn`` (in place or new)."""
 
     def edit(schema: dict, members: dict[str, bytes]) -> None:
@@ -115,8 +115,13 @@ def edit_array(
 
 
 def json_node(value: Any) -> dict:
-    return {"__class__": "str", "__module__": "builtins", "__loader__": "JsonNode",
-            "content": json.dumps(value), "is_json": True}
+    return {
+        "__class__": "str",
+        "__module__": "builtins",
+        "__loader__": "JsonNode",
+        "content": json.dumps(value),
+        "is_json": True,
+    }
 
 
 def set_attr(d: Path, cls: str, attr: str, node: dict, *, marker: str | None = None) -> None:

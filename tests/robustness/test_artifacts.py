@@ -52,9 +52,9 @@ def bases(tmp_path_factory, fitted_model, sim_tables):
     tables, _ = sim_tables
     root = tmp_path_factory.mktemp("bases")
     save_model(fitted_model, root / "logistic")
-    hgb = CredibilityModel(
-        base_learners=("hgb",), calibrators=("sigmoid",), cv=2, max_iter=15
-    ).fit(tables)
+    hgb = CredibilityModel(base_learners=("hgb",), calibrators=("sigmoid",), cv=2, max_iter=15).fit(
+        tables
+    )
     save_model(hgb, root / "hgb")
     text = CredibilityModel(
         base_learners=("logistic",), calibrators=("sigmoid",), cv=2, text_features=True
@@ -82,7 +82,9 @@ def _add_node(cls_marker, attr, node):
 def _function_node(d):
     def edit(schema, members):
         fitted(schema, "CredibilityClassifier", "members_")["content"]["content"]["members_"] = {
-            "__class__": "system", "__module__": "os", "__loader__": "FunctionNode",
+            "__class__": "system",
+            "__module__": "os",
+            "__loader__": "FunctionNode",
             "content": {"module_path": "os", "function": "system"},
         }
 
@@ -123,8 +125,12 @@ def _drop_loader(s):
 
 def _attrs_as_list(s):
     node = fitted(s, "LogisticRegression", "coef_")
-    node["content"] = {"__class__": "list", "__module__": "builtins", "__loader__": "ListNode",
-                       "content": []}
+    node["content"] = {
+        "__class__": "list",
+        "__module__": "builtins",
+        "__loader__": "ListNode",
+        "content": [],
+    }
 
 
 def _self_reference(s):
@@ -136,8 +142,12 @@ def _self_reference(s):
 def _deep(s):
     deep = json_node(1)
     for _ in range(300):
-        deep = {"__class__": "list", "__module__": "builtins", "__loader__": "ListNode",
-                "content": [deep]}
+        deep = {
+            "__class__": "list",
+            "__module__": "builtins",
+            "__loader__": "ListNode",
+            "content": [deep],
+        }
     fitted(s, "CredibilityClassifier", "members_")["content"]["content"]["members_"] = deep
 
 
@@ -156,7 +166,8 @@ def _generator_name(s):
 
 def _method_node(s):
     fitted(s, "CredibilityClassifier", "members_")["content"]["content"]["members_"] = {
-        "__class__": "LogisticRegression", "__module__": "sklearn.linear_model._logistic",
+        "__class__": "LogisticRegression",
+        "__module__": "sklearn.linear_model._logistic",
         "__loader__": "MethodNode",
         "content": {"func": "fit", "obj": fitted(s, "LogisticRegression", "coef_")},
     }
@@ -172,9 +183,7 @@ def _classifier_swapped(s):
 
 
 def _members_empty(s):
-    fitted(s, "CredibilityClassifier", "members_")["content"]["content"]["members_"][
-        "content"
-    ] = []
+    fitted(s, "CredibilityClassifier", "members_")["content"]["content"]["members_"]["content"] = []
 
 
 def _vocabulary(value, count):
@@ -285,7 +294,11 @@ CASES: dict[str, tuple[str, object, str]] = {
     "missing manifest": ("logistic", lambda d: (d / "manifest.json").unlink(), "manifest.json"),
     "missing manifest hash": ("logistic", lambda d: (d / "manifest.sha256").unlink(), "sha256"),
     "flipped manifest byte": ("logistic", _flip("manifest.json"), "manifest.json"),
-    "wrong manifest hash": ("logistic", _bytes("manifest.sha256", b"0" * 64 + b"\n", False), "manifest"),
+    "wrong manifest hash": (
+        "logistic",
+        _bytes("manifest.sha256", b"0" * 64 + b"\n", False),
+        "manifest",
+    ),
     "flipped card byte": ("logistic", _flip("MODEL_CARD.md"), "MODEL_CARD.md"),
     "truncated model": ("logistic", _truncate(False), "model.skops"),
     "truncated model, rehashed": ("logistic", _truncate(True), "model.skops"),
@@ -303,20 +316,35 @@ CASES: dict[str, tuple[str, object, str]] = {
     # the manifest, rehashed
     "format 99": ("logistic", _set("format_version", 99), "format_version 99"),
     "format as text": ("logistic", _set("format_version", "3"), "format_version"),
-    "path outside": ("logistic", _edit(lambda m: m["files"].update({"../outside.txt": "0" * 64})),
-                     "not a plain file name"),
-    "absolute path": ("logistic", _edit(lambda m: m["files"].update({"/etc/passwd": "0" * 64})),
-                      "not a plain file name"),
+    "path outside": (
+        "logistic",
+        _edit(lambda m: m["files"].update({"../outside.txt": "0" * 64})),
+        "not a plain file name",
+    ),
+    "absolute path": (
+        "logistic",
+        _edit(lambda m: m["files"].update({"/etc/passwd": "0" * 64})),
+        "not a plain file name",
+    ),
     "no files listed": ("logistic", _set("files", {}), "manifest.json"),
     "no data files": ("logistic", _set("data_files", {}), "manifest.json"),
-    "data file hash": ("logistic", _edit(lambda m: m["data_files"]["rank_table"].update(
-        sha256="0" * 64)), "rank_table"),
-    "extra data file": ("logistic", _edit(lambda m: m["data_files"].update(
-        extra={"version": "1", "sha256": "0" * 64})), "extra"),
+    "data file hash": (
+        "logistic",
+        _edit(lambda m: m["data_files"]["rank_table"].update(sha256="0" * 64)),
+        "rank_table",
+    ),
+    "extra data file": (
+        "logistic",
+        _edit(lambda m: m["data_files"].update(extra={"version": "1", "sha256": "0" * 64})),
+        "extra",
+    ),
     "manifest a list": ("logistic", lambda d: write_manifest(d, [1, 2]), "manifest.json"),
     "manifest not JSON": ("logistic", lambda d: write_manifest(d, None, b"{not json"), "JSON"),
-    "params changed (the overwrite)": ("logistic", _edit(lambda m: m["params"].update(cv=4)),
-                                       "another model"),
+    "params changed (the overwrite)": (
+        "logistic",
+        _edit(lambda m: m["params"].update(cv=4)),
+        "another model",
+    ),
     "columns reordered": ("logistic", _edit(lambda m: m["feature_columns"].reverse()), "columns"),
     "training rows": ("logistic", _edit(lambda m: m["training"].update(rows=1)), "another model"),
     "notes in a format-2 model": ("logistic", _fmt2_with_notes, "NOTES.md"),
@@ -326,28 +354,73 @@ CASES: dict[str, tuple[str, object, str]] = {
     "tree feature out of range": ("hgb", _flip_tree("feature_idx", 10**6), "reads feature"),
     "tree negative feature": ("hgb", _flip_tree("feature_idx", -5), "reads feature"),
     "tree categorical split": ("hgb", _flip_tree("is_categorical", 1), "categorical"),
-    "tree leaf NaN": ("hgb", lambda d: edit_array(d, "TreePredictor", "nodes", lambda a: a[
-        "value"].__setitem__(np.flatnonzero(a["is_leaf"] == 1)[0], np.nan)), "finite"),
-    "tree nodes not records": ("hgb", lambda d: edit_array(
-        d, "TreePredictor", "nodes", lambda a: np.zeros(len(a))), "node layout"),
-    "tree bitsets": ("hgb", lambda d: edit_array(d, "TreePredictor", "raw_left_cat_bitsets",
-                                                 lambda a: np.zeros((1, 3), np.uint32)), "bitsets"),
-    "categorical bin mapper": ("hgb", lambda d: edit_array(
-        d, "_BinMapper", "is_categorical_", lambda a: np.ones_like(a)), "_BinMapper"),
-    "in-fit flag": ("hgb", _add_node(("HistGradientBoostingClassifier", "_predictors"), "_in_fit",
-                                     json_node(True)), "_in_fit"),
-    "two trees per iteration": ("hgb", _add_node(("HistGradientBoostingClassifier", "_predictors"),
-                                                 "n_trees_per_iteration_", json_node(2)), "n_trees"),
-    "one-hot widths": ("logistic", _add_node(("OneHotEncoder", "categories_"), "_n_features_outs",
-                                             {"__class__": "list", "__module__": "builtins",
-                                              "__loader__": "ListNode",
-                                              "content": [json_node(1)]}), "OneHotEncoder"),
+    "tree leaf NaN": (
+        "hgb",
+        lambda d: edit_array(
+            d,
+            "TreePredictor",
+            "nodes",
+            lambda a: a["value"].__setitem__(np.flatnonzero(a["is_leaf"] == 1)[0], np.nan),
+        ),
+        "finite",
+    ),
+    "tree nodes not records": (
+        "hgb",
+        lambda d: edit_array(d, "TreePredictor", "nodes", lambda a: np.zeros(len(a))),
+        "node layout",
+    ),
+    "tree bitsets": (
+        "hgb",
+        lambda d: edit_array(
+            d, "TreePredictor", "raw_left_cat_bitsets", lambda a: np.zeros((1, 3), np.uint32)
+        ),
+        "bitsets",
+    ),
+    "categorical bin mapper": (
+        "hgb",
+        lambda d: edit_array(d, "_BinMapper", "is_categorical_", lambda a: np.ones_like(a)),
+        "_BinMapper",
+    ),
+    "in-fit flag": (
+        "hgb",
+        _add_node(("HistGradientBoostingClassifier", "_predictors"), "_in_fit", json_node(True)),
+        "_in_fit",
+    ),
+    "two trees per iteration": (
+        "hgb",
+        _add_node(
+            ("HistGradientBoostingClassifier", "_predictors"),
+            "n_trees_per_iteration_",
+            json_node(2),
+        ),
+        "n_trees",
+    ),
+    "one-hot widths": (
+        "logistic",
+        _add_node(
+            ("OneHotEncoder", "categories_"),
+            "_n_features_outs",
+            {
+                "__class__": "list",
+                "__module__": "builtins",
+                "__loader__": "ListNode",
+                "content": [json_node(1)],
+            },
+        ),
+        "OneHotEncoder",
+    ),
     "vocabulary out of range": ("text", _vocabulary(10**6, 1), "vocabulary"),
     "vocabulary repeated": ("text", _vocabulary(0, 2), "vocabulary"),
-    "slow token pattern": ("text", _add_node(("TfidfVectorizer", "vocabulary_"), "token_pattern",
-                                             json_node("(a+)+$")), "token_pattern"),
-    "coefficients reshaped": ("logistic", lambda d: edit_array(
-        d, "LogisticRegression", "coef_", lambda a: a[:, :-1]), "coefficients"),
+    "slow token pattern": (
+        "text",
+        _add_node(("TfidfVectorizer", "vocabulary_"), "token_pattern", json_node("(a+)+$")),
+        "token_pattern",
+    ),
+    "coefficients reshaped": (
+        "logistic",
+        lambda d: edit_array(d, "LogisticRegression", "coef_", lambda a: a[:, :-1]),
+        "coefficients",
+    ),
     "os.system": ("logistic", _function_node, "FunctionNode"),
     "custom class": ("logistic", _custom_class, "subprocess.Popen"),
     "method node": ("logistic", _schema_edit(_method_node), "MethodNode"),
@@ -363,18 +436,28 @@ CASES: dict[str, tuple[str, object, str]] = {
     "state lacks a key": ("logistic", _schema_edit(_drop_state_key), "model state"),
     "classifier swapped": ("logistic", _schema_edit(_classifier_swapped), "CredibilityClassifier"),
     "no fold members": ("logistic", _schema_edit(_members_empty), "members_"),
-    "Venn-Abers table cut": ("logistic", lambda d: edit_array(
-        d, "VennAbersCalibrator", "f0_", lambda a: a[:-3]), "Venn-Abers"),
-    "three classes": ("logistic", lambda d: edit_array(
-        d, "CredibilityClassifier", "classes_", lambda a: np.array([0, 1, 2])), "two classes"),
+    "Venn-Abers table cut": (
+        "logistic",
+        lambda d: edit_array(d, "VennAbersCalibrator", "f0_", lambda a: a[:-3]),
+        "Venn-Abers",
+    ),
+    "three classes": (
+        "logistic",
+        lambda d: edit_array(d, "CredibilityClassifier", "classes_", lambda a: np.array([0, 1, 2])),
+        "two classes",
+    ),
     # signatures (a key is configured for these)
     "unsigned, key set": ("logistic", lambda d: None, "not signed"),
     "signed with another key": ("logistic", _sign_with(OTHER_KEY), "another key"),
     "signed, then coefficients changed": ("logistic", _signed_then_changed, "manifest.sig"),
     "signature garbage": ("logistic", _bytes("manifest.sig", b"{}", rehashed=False), "signature"),
 }
-SIGNED_CASES = {"unsigned, key set", "signed with another key",
-                "signed, then coefficients changed", "signature garbage"}
+SIGNED_CASES = {
+    "unsigned, key set",
+    "signed with another key",
+    "signed, then coefficients changed",
+    "signature garbage",
+}
 
 
 @pytest.fixture(scope="module")
@@ -466,7 +549,7 @@ def test_a_well_formed_edit_loads_without_a_key_and_is_refused_with_one(
     sign_artifact(d)
     assert verify_artifact(d)["signature"] == "valid"
     edit_array(d, "LogisticRegression", "coef_", lambda a: a * 1.5)
-    with pytest.raises(ArtifactError, match="manifest.sig"):
+    with pytest.raises(ArtifactError, match=r"manifest\.sig"):
         load_model(d)
     monkeypatch.delenv("CREDSCORE_SIGNING_KEY")
     assert verify_artifact(d)["signature"] == "not checked"
