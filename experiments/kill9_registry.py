@@ -119,8 +119,8 @@ def kill_trials(model: Any, base: Path, work: Path, n: int, loop: Any, seed: int
             failures.append(f"trial {t}: {problem[:300]}")
         leftovers += sum(1 for p in root.iterdir() if ".staging-" in p.name)
         records = Registry(root).history()
-        last = next((r for r in reversed(records) if "champion_after" in r), {})
-        recovered += last.get("champion_after") != Registry(root).champion()
+        last = next((r for r in reversed(records) if "champion_after" in r), None)
+        recovered += last is not None and last["champion_after"] != Registry(root).champion()
         shutil.rmtree(root, ignore_errors=True)
     return {
         "trials": n,

@@ -54,7 +54,7 @@ def _open_dir(root: Path) -> int:
             "model.skops), or a registry directory",
         ) from None
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
+        if exc.errno == errno.ELOOP or os.path.islink(root):
             problem = "is a symbolic link; model directories are read only where they are"
             fix = f"pass the directory it points to ({os.path.realpath(root)}) if you trust it"
         elif exc.errno == errno.ENOTDIR:
@@ -183,7 +183,7 @@ def read_small_file(path: Path, *, limit: int = 1 << 16, follow: bool = False) -
     except FileNotFoundError:
         return None
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
+        if exc.errno == errno.ELOOP or os.path.islink(root):
             raise refuse(path, "is a symbolic link", "replace it with a plain file") from None
         raise refuse(path, f"cannot be opened ({exc.strerror})", "check its permissions") from None
     try:

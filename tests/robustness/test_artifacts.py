@@ -224,6 +224,12 @@ def _loop(d):
     (d / "MODEL_CARD.md").symlink_to(d / "MODEL_CARD.md")
 
 
+def _dir_link(d):
+    real = d.parent / f"{d.name}-real"
+    d.rename(real)
+    d.symlink_to(real, target_is_directory=True)
+
+
 def _subdir(d):
     (d / "extra").mkdir()
 
@@ -311,6 +317,7 @@ CASES: dict[str, tuple[str, object, str]] = {
     "symlink loop": ("logistic", _loop, "MODEL_CARD.md"),
     "FIFO": ("logistic", _fifo, "model.skops"),
     "sub-directory": ("logistic", _subdir, "extra"),
+    "model directory a symlink": ("logistic", _dir_link, "symbolic link"),
     "notes a directory": ("logistic", _notes_dir, "NOTES.md"),
     "another model's file, rehashed": ("logistic", _other_skops, "model.skops"),
     # the manifest, rehashed
