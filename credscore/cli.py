@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -122,31 +122,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="credscore", description="Calibrated credibility scores for attributed statements."
-    )
-    parser.add_argument("--version", action="version", version=f"credscore {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    score = sub.add_parser("score", help="score the statements in a tables directory")
-    score.add_argument("tables", type=Path, help="directory with sources, statements [, events]")
-    score.add_argument(
-        "--model",
-        type=Path,
-        default=None,
-        help="model directory, registry (its champion) or REGISTRY@ID (default: the bundled model)",
-    )
-    score.add_argument(
-        "--history",
-        type=Path,
-        default=None,
-        help="tables directory of earlier statements/events to use as record",
-    )
-    score.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
-    score.add_argument("--no-reasons", action="store_true", help="skip the reasons column")
-    score.set_defaults(func=_cmd_score)
-
+def _add_train_parser(sub: Any) -> None:
     train = sub.add_parser("train", help="train a model on labelled tables")
     train.add_argument("tables", type=Path)
     train.add_argument("--out", type=Path, default=None, help="model directory to write")
@@ -185,6 +161,34 @@ def _build_parser() -> argparse.ArgumentParser:
         "--training-data", default=None, help="description of the training data for the model card"
     )
     train.set_defaults(func=_cmd_train)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="credscore", description="Calibrated credibility scores for attributed statements."
+    )
+    parser.add_argument("--version", action="version", version=f"credscore {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    score = sub.add_parser("score", help="score the statements in a tables directory")
+    score.add_argument("tables", type=Path, help="directory with sources, statements [, events]")
+    score.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="model directory, registry (its champion) or REGISTRY@ID (default: the bundled model)",
+    )
+    score.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        help="tables directory of earlier statements/events to use as record",
+    )
+    score.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
+    score.add_argument("--no-reasons", action="store_true", help="skip the reasons column")
+    score.set_defaults(func=_cmd_score)
+
+    _add_train_parser(sub)
 
     verify = sub.add_parser(
         "verify", help="run every check loading runs (hashes, types, trees, data files, signature)"

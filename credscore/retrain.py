@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -99,6 +100,78 @@ def _model(params: dict[str, Any], quiet: bool) -> CredibilityModel:
     return CredibilityModel(**params)
 
 
+@dataclass
+class _Holdout:
+    masked: Tables
+    mask: np.ndarray
+    y: np.ndarray
+    groups: np.ndarray
+    info: dict[str, Any]
+
+
+def _fit(
+    tables: Tables, holdout: float, params: dict, quiet: bool, say: Callable[[str], None]
+) -> tuple[_Holdout, np.ndarray, CredibilityModel]:
+    """The holdout, the challenger's holdout probabilities, and the model refitted on all."""
+    masked, mask = holdout_split(tables, holdout)
+    st = tables.statements
+    labelled = st["label"].notna().to_numpy()
+    say(f"fitting the challenger on {int((~mask & labelled).sum())} rows")
+    challenger = _model(params, quiet).fit(masked)
+    p_new = challenger.predict_proba(masked)[:, 1][mask]
+    info = {
+        "fraction": holdout,
+        "n": int(mask.sum()),
+        "from": str(pd.Timestamp(st["made_at"][mask].min())),
+    }
+    hold = _Holdout(
+        masked,
+        mask,
+        st["label"].to_numpy()[mask].astype(int),
+        st["source_id"].to_numpy()[mask],
+        info,
+    )
+    say(f"refitting on all {int(labelled.sum())} labelled rows")
+    return hold, p_new, _model(params, quiet).fit(tables)
+
+
+def _gate(
+    reg: Registry, hold: _Holdout, p_new: np.ndarray, chal: dict[str, Any]
+) -> Callable[[str | None], tuple[bool, dict]]:
+    """The decision :meth:`Registry.promote` runs under the lock, with the champion of then."""
+
+    def decide(champion_id: str | None) -> tuple[bool, dict]:
+        gate: dict[str, Any] = {
+            "holdout": hold.info,
+            "challenger": chal,
+            "champion": None,
+            "rule": "promote when holdout log loss <= the champion's",
+        }
+        if champion_id is None:
+            return True, gate | {"decision": "promoted: no champion yet"}
+        try:
+            champ = reg.load_champion()
+        except ArtifactError as exc:
+            gate["champion_error"] = str(exc)
+            return True, gate | {"decision": "promoted: the champion does not load"}
+        p_old = champ.predict_proba(hold.masked)[:, 1][hold.mask]
+        gate["champion"] = {"id": champion_id, **_scores(hold.y, p_old, hold.groups)}
+        gate["difference_log_loss"] = _paired_difference(hold.y, p_new, p_old)
+        start = str(hold.info["from"])
+        period = getattr(champ, "training_period_", None)
+        if period and pd.Timestamp(period[1]) >= pd.Timestamp(start):
+            gate["warning"] = (
+                f"the champion was trained on verdicts up to {period[1]}, after the holdout "
+                f"starts ({start}): it has seen part of the holdout, so the comparison "
+                "favours it. Retrain on verdicts newer than its training data."
+            )
+        better = chal["log_loss"] <= gate["champion"]["log_loss"]
+        gate["decision"] = "promoted: at least as good" if better else "kept the champion"
+        return better, gate
+
+    return decide
+
+
 def retrain(
     tables: Tables,
     registry: Registry | str,
@@ -147,58 +220,13 @@ def retrain(
     start = time.perf_counter()
     reg = registry if isinstance(registry, Registry) else Registry(registry)
     tables = validate_tables(tables)
-    masked, mask = holdout_split(tables, holdout)
-    st = tables.statements
-    y = st["label"].to_numpy()[mask].astype(int)
-    groups = st["source_id"].to_numpy()[mask]
-    say(f"fitting the challenger on {int((~mask & st['label'].notna().to_numpy()).sum())} rows")
-    challenger = _model(params, quiet).fit(masked)
-    p_new = challenger.predict_proba(masked)[:, 1][mask]
-    hold = {
-        "fraction": holdout,
-        "n": int(mask.sum()),
-        "from": str(pd.Timestamp(st["made_at"][mask].min())),
-    }
-    chal = _scores(y, p_new, groups)
-    say(f"refitting on all {int(st['label'].notna().sum())} labelled rows")
-    final = _model(params, quiet).fit(tables)
-    metrics = {
-        "holdout_log_loss": chal["log_loss"],
-        "holdout_brier": chal["brier"],
-        "holdout_n": chal["n"],
-        "holdout_from": hold["from"],
-    }
+    hold, p_new, final = _fit(tables, holdout, params, quiet, say)
+    chal = _scores(hold.y, p_new, hold.groups)
+    metrics = {f"holdout_{k}": chal[k] for k in ("log_loss", "brier", "n")}
+    metrics["holdout_from"] = hold.info["from"]
     path = reg.add(final, name, who=who, training_data=training_data, metrics=metrics)
     say(f"saved {path.name}; comparing with the champion")
-
-    def decide(champion_id: str | None) -> tuple[bool, dict]:
-        gate: dict[str, Any] = {
-            "holdout": hold,
-            "challenger": chal,
-            "champion": None,
-            "rule": "promote when holdout log loss <= the champion's",
-        }
-        if champion_id is None:
-            return True, gate | {"decision": "promoted: no champion yet"}
-        try:
-            champ = reg.load_champion()
-        except ArtifactError as exc:
-            gate["champion_error"] = str(exc)
-            return True, gate | {"decision": "promoted: the champion does not load"}
-        p_old = champ.predict_proba(masked)[:, 1][mask]
-        gate["champion"] = {"id": champion_id, **_scores(y, p_old, groups)}
-        gate["difference_log_loss"] = _paired_difference(y, p_new, p_old)
-        period = getattr(champ, "training_period_", None)
-        if period and pd.Timestamp(period[1]) >= pd.Timestamp(str(hold["from"])):
-            gate["warning"] = (
-                f"the champion was trained on verdicts up to {period[1]}, after the holdout "
-                f"starts ({hold['from']}): it has seen part of the holdout, so the comparison "
-                "favours it. Retrain on verdicts newer than its training data."
-            )
-        better = chal["log_loss"] <= gate["champion"]["log_loss"]
-        gate["decision"] = "promoted: at least as good" if better else "kept the champion"
-        return better, gate
-
+    decide = _gate(reg, hold, p_new, chal)
     record = reg.promote(path.name, decide=decide, force=force, who=who, action="train")
     gate = record["gate"]
     result = {
@@ -207,12 +235,10 @@ def retrain(
         "forced": bool(force),
         "champion_before": record["champion_before"],
         "champion_now": record["champion_after"],
-        "holdout": hold,
+        "holdout": hold.info,
         "challenger": chal,
         "champion": gate.get("champion"),
         "seconds": round(time.perf_counter() - start, 2),
     }
-    for key in ("warning", "champion_error", "difference_log_loss", "decision"):
-        if key in gate:
-            result[key] = gate[key]
-    return result
+    keys = ("warning", "champion_error", "difference_log_loss", "decision")
+    return result | {k: gate[k] for k in keys if k in gate}

@@ -23,10 +23,10 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import credscore  # noqa: E402
-from credscore.artifacts import DEFAULT_MODEL_DIR, load_model, save_model  # noqa: E402
+import credscore
+from credscore.artifacts import DEFAULT_MODEL_DIR, load_model, save_model
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,13 +74,24 @@ def main(argv: list[str] | None = None) -> int:
     save_model(old, out, **kwargs)
     new = load_model(out)
     diffs = _same_scores(old, new)
-    print(json.dumps({"written": str(out), "format": new.manifest_["format_version"],
-                      "max_abs_difference": diffs}, indent=2))
+    print(
+        json.dumps(
+            {
+                "written": str(out),
+                "format": new.manifest_["format_version"],
+                "max_abs_difference": diffs,
+            },
+            indent=2,
+        )
+    )
     if args.in_place:
         save_model(old, DEFAULT_MODEL_DIR, replace=True, **kwargs)
         _same_scores(old, load_model())
-        print(f"replaced {DEFAULT_MODEL_DIR}; re-run python tests/golden/make_golden.py only if "
-              "tests/golden fails (it should not)", file=sys.stderr)
+        print(
+            f"replaced {DEFAULT_MODEL_DIR}; re-run python tests/golden/make_golden.py only if "
+            "tests/golden fails (it should not)",
+            file=sys.stderr,
+        )
     return 0
 
 

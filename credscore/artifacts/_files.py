@@ -183,7 +183,7 @@ def read_small_file(path: Path, *, limit: int = 1 << 16, follow: bool = False) -
     except FileNotFoundError:
         return None
     except OSError as exc:
-        if exc.errno == errno.ELOOP or os.path.islink(root):
+        if exc.errno == errno.ELOOP or os.path.islink(path):
             raise refuse(path, "is a symbolic link", "replace it with a plain file") from None
         raise refuse(path, f"cannot be opened ({exc.strerror})", "check its permissions") from None
     try:

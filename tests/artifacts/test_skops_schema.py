@@ -80,7 +80,9 @@ def _slots(node, out):
     return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(where=st.integers(0, 10**9), value=VALUES)
 def test_any_schema_edit_is_refused_or_harmless(original, where, value):
     """Invariant: replacing any one value of schema.json (keys, loaders, classes, ids, attribute
@@ -95,7 +97,9 @@ def test_any_schema_edit_is_refused_or_harmless(original, where, value):
     _load_and_score(_rebuilt(raw, edited), tables)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(which=st.integers(0, 10**9), pos=st.integers(0, 10**9), xor=st.integers(1, 255))
 def test_any_array_byte_edit_is_refused_or_harmless(original, which, pos, xor):
     """Invariant: flipping bits of any byte of any stored array (header or data) never raises
