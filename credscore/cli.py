@@ -73,9 +73,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from credscore.artifacts import load_model
 
     fmt = _score_format(args.out) if args.out else "csv"  # refuse before the work
-    tables = read_tables(args.tables)
+    tables = read_tables(args.tables, time_unit=args.time_unit)
     model = load_model(args.model)
-    history = read_tables(args.history) if args.history else None
+    history = read_tables(args.history, time_unit=args.time_unit) if args.history else None
     out = model.score(tables, history=history, explain=not args.no_reasons)
     if args.out:
         atomic_write_bytes(args.out, _scores_bytes(out, fmt))
@@ -85,49 +85,71 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_params(args: argparse.Namespace) -> dict:
+    import inspect
+
+    from credscore.model import CredibilityModel
+
+    params = {"text_features": args.text_features, "cv": args.cv, "random_state": args.seed}
+    if args.quiet and "verbose" in inspect.signature(CredibilityModel).parameters:
+        params["verbose"] = 0
+    return params
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from credscore._io import read_tables
     from credscore.artifacts import save_model
     from credscore.model import CredibilityModel
 
-    tables = read_tables(args.tables)
-    params = {"text_features": args.text_features, "cv": args.cv, "random_state": args.seed}
+    if args.registry is None and args.out is None:
+        raise _UsageError("credscore train: give --out MODEL_DIR, or --registry DIR")
+    if args.registry is not None and (args.out is not None or args.replace):
+        raise _UsageError("credscore train: --out/--replace and --registry exclude each other")
+    if args.force and args.registry is None:
+        raise _UsageError("credscore train: --force needs --registry")
+    tables = read_tables(args.tables, time_unit=args.time_unit)
+    params = _train_params(args)
+    say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
     if args.registry is not None:
         from credscore.retrain import retrain
 
-        name = args.name or f"model-{tables.statements['made_at'].max():%Y%m%d}"
         result = retrain(
             tables,
             args.registry,
-            name,
+            args.name,
             holdout=args.holdout,
             training_data=args.training_data or str(args.tables),
+            force=args.force,
+            who=args.who,
+            progress=say,
             **params,
         )
         print(json.dumps(result, indent=2, default=str))
         return 0
-    if args.out is None:
-        raise _UsageError("credscore train: give --out MODEL_DIR, or --registry DIR")
     model = CredibilityModel(**params).fit(tables)
-    path = save_model(model, args.out, training_data=args.training_data or str(args.tables))
+    path = save_model(
+        model, args.out, training_data=args.training_data or str(args.tables), replace=args.replace
+    )
     sel = model.selection_
-    print(
+    say(
         f"trained on {model.n_train_rows_} labelled statements: base learner {sel['base']}, "
-        f"calibrator {sel['calibrator']}; saved to {path}",
-        file=sys.stderr,
+        f"calibrator {sel['calibrator']}; saved to {path}"
     )
     return 0
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from credscore.artifacts import DEFAULT_MODEL_DIR, verify_artifact
+    from credscore.artifacts import verify_artifact
 
-    manifest = verify_artifact(args.model or DEFAULT_MODEL_DIR)
+    manifest = verify_artifact(args.model)
     print(
         json.dumps(
             {
                 "ok": True,
+                "path": manifest["path"],
+                "format_version": manifest["format_version"],
                 "files": len(manifest["files"]),
+                "signature": manifest["signature"],
                 "credscore": manifest["versions"]["credscore"],
             }
         )
@@ -135,36 +157,21 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="credscore", description="Calibrated credibility scores for attributed statements."
-    )
-    parser.add_argument("--version", action="version", version=f"credscore {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _add_time_unit(parser: argparse.ArgumentParser) -> None:
+    from credscore.schema import TIME_UNITS
 
-    score = sub.add_parser("score", help="score the statements in a tables directory")
-    score.add_argument("tables", type=Path, help="directory with sources, statements [, events]")
-    score.add_argument(
-        "--model", type=Path, default=None, help="model directory (default: the bundled model)"
-    )
-    score.add_argument(
-        "--history",
-        type=Path,
+    parser.add_argument(
+        "--time-unit",
+        choices=TIME_UNITS,
         default=None,
-        help="tables directory of earlier statements/events to use as record",
+        help="unit of timestamps given as numbers (epoch), e.g. s; without it they are refused",
     )
-    score.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="file to write, format from its extension: .csv, .jsonl or .parquet "
-        "(default: CSV on stdout)",
-    )
-    score.add_argument("--no-reasons", action="store_true", help="skip the reasons column")
-    score.set_defaults(func=_cmd_score)
 
+
+def _add_train_parser(sub: Any) -> None:
     train = sub.add_parser("train", help="train a model on labelled tables")
     train.add_argument("tables", type=Path)
+    _add_time_unit(train)
     train.add_argument("--out", type=Path, default=None, help="model directory to write")
     train.add_argument(
         "--registry",
@@ -173,7 +180,17 @@ def _build_parser() -> argparse.ArgumentParser:
         help="registry directory: compare with its champion on a time-ordered "
         "holdout and promote the new model only if at least as good",
     )
-    train.add_argument("--name", default=None, help="name of the new model in the registry")
+    train.add_argument(
+        "--name", default=None, help="id of the new model in the registry (default: time + hash)"
+    )
+    train.add_argument(
+        "--force", action="store_true", help="promote even if the gate says no (recorded)"
+    )
+    train.add_argument("--who", default=None, help="who decides, for the registry's history")
+    train.add_argument(
+        "--replace", action="store_true", help="replace an existing --out model in one step"
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress on stderr")
     train.add_argument(
         "--holdout",
         type=open_fraction,
@@ -192,15 +209,57 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     train.set_defaults(func=_cmd_train)
 
-    verify = sub.add_parser("verify", help="check a model artifact's hashes")
-    verify.add_argument("model", type=Path, nargs="?", default=None)
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="credscore", description="Calibrated credibility scores for attributed statements."
+    )
+    parser.add_argument("--version", action="version", version=f"credscore {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    score = sub.add_parser("score", help="score the statements in a tables directory")
+    score.add_argument("tables", type=Path, help="directory with sources, statements [, events]")
+    score.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="model directory, registry (its champion) or REGISTRY@ID (default: the bundled model)",
+    )
+    score.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        help="tables directory of earlier statements/events to use as record",
+    )
+    score.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write, format from its extension: .csv, .jsonl or .parquet "
+        "(default: CSV on stdout)",
+    )
+    _add_time_unit(score)
+    score.add_argument("--no-reasons", action="store_true", help="skip the reasons column")
+    score.set_defaults(func=_cmd_score)
+
+    _add_train_parser(sub)
+
+    verify = sub.add_parser(
+        "verify", help="run every check loading runs (hashes, types, trees, data files, signature)"
+    )
+    verify.add_argument(
+        "model", type=Path, nargs="?", default=None, help="model directory, registry or REG@ID"
+    )
     verify.set_defaults(func=_cmd_verify)
 
+    from credscore.artifacts._cli import add_registry_parser, add_sign_parser
     from credscore.ingest._cli import add_extract_parser
     from credscore.report._cli import add_evaluate_parser
 
     add_extract_parser(sub)
     add_evaluate_parser(sub)
+    add_registry_parser(sub)
+    add_sign_parser(sub)
     return parser
 
 

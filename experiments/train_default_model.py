@@ -312,7 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     model, metrics = train_and_evaluate(cv=args.cv)
     path = save_model(
-        model, args.out, metrics=metrics, training_data=TRAINING_DATA, card=card(model, metrics)
+        model,
+        args.out,
+        metrics=metrics,
+        training_data=TRAINING_DATA,
+        card=card(model, metrics),
+        replace=True,  # swaps the bundled model in one step (save_model never overwrites)
     )
     size = sum(f.stat().st_size for f in Path(path).iterdir())
     metrics["artifact_bytes"] = size

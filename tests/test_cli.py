@@ -124,7 +124,7 @@ def test_train_into_registry_promotes_then_gates(tmp_path, capsys):
         ["train", str(new), "--registry", str(reg), "--cv", "3", "--name", "second"], capsys
     )
     second = json.loads(out)
-    assert code == 0 and second["champion"]["name"] == "first"
+    assert code == 0 and second["champion"]["id"] == "first"
     better = second["challenger"]["log_loss"] <= second["champion"]["log_loss"]
     assert second["promoted"] == better
     assert second["champion_now"] == ("second" if better else "first")
@@ -154,3 +154,123 @@ def test_one_outcome_only_exits_2_naming_the_label_column(small_tables, tmp_path
     code, _, err = run(["train", str(tmp_path / "t"), "--out", str(tmp_path / "m")], capsys)
     assert code == 2
     assert "column 'label'" in err and "Fix:" in err
+
+
+def _registry(tmp_path, fitted_model):
+    from credscore import Registry
+
+    reg = Registry(tmp_path / "reg")
+    reg.add(fitted_model, "a")
+    reg.add(fitted_model, "b")
+    reg.promote("a")
+    return reg
+
+
+def test_registry_commands(tmp_path, fitted_model, example_dir, capsys):
+    import json
+
+    reg = _registry(tmp_path, fitted_model)
+    root = str(reg.root)
+    code, out, _ = run(["registry", "list", root], capsys)
+    assert code == 0 and "* a" in out and "  b" in out
+    code, out, _ = run(["registry", "list", root, "--json"], capsys)
+    assert [e["status"] for e in json.loads(out)] == ["ok", "ok"]
+    code, out, _ = run(["registry", "promote", root, "b", "--who", "ann"], capsys)
+    assert code == 0 and json.loads(out)["who"] == "ann" and reg.champion() == "b"
+    code, out, _ = run(["registry", "show", root], capsys)
+    shown = json.loads(out)
+    assert shown["id"] == "b" and shown["champion"] and shown["history"][-1]["who"] == "ann"
+    assert shown["notes"].startswith("# Notes")
+    code, out, _ = run(["registry", "rollback", root], capsys)
+    assert code == 0 and reg.champion() == "a"
+    code, out, _ = run(["registry", "history", root], capsys)
+    assert [json.loads(line)["action"] for line in out.splitlines()][-2:] == ["promote", "rollback"]
+    code, out, _ = run(["registry", "verify", root], capsys)
+    assert code == 0 and json.loads(out)["ok"]
+    for model in (root, f"{root}@b"):
+        code, out, err = run(["score", str(example_dir), "--model", model, "--no-reasons"], capsys)
+        assert code == 0 and len(pd.read_csv(io.StringIO(out))) == 10, err
+    code, out, _ = run(["verify", f"{root}@b"], capsys)
+    assert code == 0 and json.loads(out)["path"].endswith("/b")
+
+
+def test_registry_problems_exit_2(tmp_path, fitted_model, example_dir, capsys):
+    reg = _registry(tmp_path, fitted_model)
+    card = reg.root / "b" / "MODEL_CARD.md"
+    card.write_text(card.read_text() + "edited\n")
+    code, out, err = run(["registry", "verify", str(reg.root)], capsys)
+    assert code == 2 and "MODEL_CARD.md" in err
+    code, out, _ = run(["registry", "list", str(reg.root)], capsys)
+    assert code == 0 and "refused" in out and "MODEL_CARD.md" in out
+    for argv in (
+        ["registry", "promote", str(reg.root), "b"],
+        ["registry", "promote", str(reg.root), "../a"],
+        ["score", str(example_dir), "--model", f"{reg.root}@b"],
+        ["registry", "list", str(tmp_path)],
+    ):
+        code, _, err = run(argv, capsys)
+        assert code == 2 and "Fix:" in err and "internal error" not in err, argv
+    assert reg.champion() == "a"
+
+
+def test_train_refuses_to_overwrite(sim_tables, tmp_path, capsys):
+    """--out onto a saved model and --name onto an existing id exit 2 and change nothing."""
+    tables, _ = sim_tables
+    data = tmp_path / "data"
+    write_tables(tables, data)
+    model = tmp_path / "m"
+    base = ["train", str(data), "--cv", "2", "--quiet"]
+    code, _, err = run([*base, "--out", str(model)], capsys)
+    assert code == 0 and err == ""  # --quiet: nothing on stderr
+    before = (model / "model.skops").read_bytes()
+    code, _, err = run([*base, "--out", str(model)], capsys)
+    assert code == 2 and "already exists" in err and "--replace" in err
+    assert (model / "model.skops").read_bytes() == before
+    code, _, err = run([*base, "--out", str(model), "--replace"], capsys)
+    assert code == 0
+    reg = tmp_path / "reg"
+    assert run([*base, "--registry", str(reg), "--name", "x"], capsys)[0] == 0
+    kept = (reg / "x" / "model.skops").read_bytes()
+    code, _, err = run([*base, "--registry", str(reg), "--name", "x"], capsys)
+    assert code == 2 and "never overwrites" in err
+    assert (reg / "x" / "model.skops").read_bytes() == kept
+    code, _, err = run([*base, "--out", str(model), "--force"], capsys)
+    assert code == 2 and "--force needs --registry" in err
+
+
+def test_sign_and_verify_with_a_key(tmp_path, fitted_model, monkeypatch, capsys):
+    import json
+
+    from credscore import save_model
+
+    save_model(fitted_model, tmp_path / "m")
+    key_file = tmp_path / "key"
+    key_file.write_text("0123456789abcdef0123456789abcdef\n")
+    monkeypatch.setenv("CREDSCORE_SIGNING_KEY_FILE", str(key_file))
+    code, _, err = run(["verify", str(tmp_path / "m")], capsys)
+    assert code == 2 and "not signed" in err
+    code, out, _ = run(["sign", str(tmp_path / "m")], capsys)
+    assert code == 0
+    code, out, _ = run(["verify", str(tmp_path / "m")], capsys)
+    assert code == 0 and json.loads(out)["signature"] == "valid"
+    code, out, _ = run(["verify"], capsys)  # the bundled model is trusted with the package
+    assert code == 0 and json.loads(out)["signature"] == "unsigned"
+    key_file.write_text("another key, long enough to be accepted\n")
+    code, _, err = run(["verify", str(tmp_path / "m")], capsys)
+    assert code == 2 and "another key" in err
+
+
+def test_epoch_timestamps_need_the_time_unit_flag(example_dir, tmp_path, capsys):
+    """Numbers as made_at are refused (exit 2, naming the flag's parameter) until --time-unit."""
+    from credscore import Tables, read_tables
+
+    t = read_tables(example_dir)
+    st = t.statements.assign(made_at=t.statements["made_at"].astype("int64") // 10**9)
+    ev = t.events.assign(at=t.events["at"].astype("int64") // 10**9)
+    write_tables(Tables(st, t.sources, ev), tmp_path / "t")
+    code, _, err = run(["score", str(tmp_path / "t"), "--no-reasons"], capsys)
+    assert code == 2 and "time_unit" in err
+    code, out, err = run(["score", str(tmp_path / "t"), "--no-reasons", "--time-unit", "s"], capsys)
+    assert code == 0, err
+    expected = run(["score", str(example_dir), "--no-reasons"], capsys)[1]
+    assert out == expected

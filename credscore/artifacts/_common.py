@@ -1,12 +1,15 @@
-"""Names, hashing and JSON helpers shared by the artifact modules."""
+"""Names, limits, hashing, errors and JSON helpers shared by the artifact modules."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from credscore.exceptions import ArtifactError
 
 __all__ = [
     "CARD",
@@ -15,22 +18,32 @@ __all__ = [
     "LEGACY_TYPES",
     "MANIFEST",
     "MANIFEST_HASH",
+    "NOTES",
     "READABLE_VERSIONS",
+    "SIGNATURE",
     "SKOPS",
     "TRUSTED_TYPES",
     "jsonable",
+    "refuse",
     "sha256",
     "skops_io",
 ]
 
-#: Version of the artifact layout written by :func:`save_model`.
-FORMAT_VERSION = 2
+#: Version of the artifact layout written by :func:`save_model` (3: a free ``NOTES.md`` beside
+#: the hashed card, and an optional ``manifest.sig``).
+FORMAT_VERSION = 3
 #: Layout versions :func:`load_model` reads (1: before the model package, read through
-#: :data:`LEGACY_TYPES`).
-READABLE_VERSIONS = (1, 2)
+#: :data:`LEGACY_TYPES`; 2: the model package, no notes file).
+READABLE_VERSIONS = (1, 2, 3)
 #: The model bundled with the package, loaded by ``load_model()``.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "default"
-#: Types (beyond skops' own defaults) that a credscore artifact may contain.
+
+#: Types a credscore artifact may instantiate (beyond plain containers, numbers, strings and
+#: numpy arrays). Each scikit-learn type whose fitted state reaches compiled code without
+#: bounds checks (gradient-boosting trees and their bin mapper, the one-hot encoder, the
+#: TF-IDF vocabulary) is validated attribute by attribute before anything is constructed
+#: (see ``credscore/artifacts/_specs.py``); a type added here by a user is checked only for
+#: what it contains.
 TRUSTED_TYPES: tuple[str, ...] = (
     "credscore.model._learners.BaseLearner",
     "credscore.model._classifier.CredibilityClassifier",
@@ -38,8 +51,6 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "credscore.calibration._calibrators.IsotonicCalibrator",
     "credscore.calibration._calibrators.TemperatureCalibrator",
     "credscore.calibration._calibrators.VennAbersCalibrator",
-    "credscore.calibration._venn_abers.VennAbersCalibrator",
-    "credscore.calibration._venn_abers.InductiveVennAbers",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
     "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
@@ -57,12 +68,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._encoders.OneHotEncoder",
     "sklearn.preprocessing._data.StandardScaler",
-    "sklearn.utils._bunch.Bunch",
-    "builtins.slice",
-    "numpy.dtype",
-    "numpy.float64",
-    "numpy.int64",
-    "collections.OrderedDict",
+    "sklearn.preprocessing._label.LabelEncoder",
+    "numpy.random._generator.Generator",
 )
 
 #: Type names of format-1 artifacts and where those types live now.
@@ -75,6 +82,34 @@ SKOPS = "model.skops"
 MANIFEST = "manifest.json"
 MANIFEST_HASH = "manifest.sha256"
 CARD = "MODEL_CARD.md"
+NOTES = "NOTES.md"
+SIGNATURE = "manifest.sig"
+#: Every name an artifact directory may hold (NOTES.md from format 3 on).
+ARTIFACT_NAMES = (SKOPS, CARD, MANIFEST, MANIFEST_HASH, NOTES, SIGNATURE)
+#: Files the manifest lists with their SHA-256.
+HASHED_FILES = (CARD, SKOPS)
+
+#: Size limits: a larger file is refused before it is read.
+MAX_MODEL_BYTES = 1 << 30
+MAX_TEXT_BYTES = 16 << 20
+
+
+def refuse(path: str | os.PathLike, problem: str, fix: str) -> ArtifactError:
+    """An :class:`ArtifactError` naming ``path``, what is wrong with it and the fix.
+
+    The path is also kept as the error's ``path`` attribute.
+
+    Examples
+    --------
+    >>> err = refuse("m/model.skops", "is not a zip archive", "restore it from a trusted copy")
+    >>> str(err)
+    'm/model.skops is not a zip archive. Fix: restore it from a trusted copy.'
+    >>> err.path
+    'm/model.skops'
+    """
+    err = ArtifactError(f"{path} {problem}. Fix: {fix}.")
+    err.path = str(path)  # type: ignore[attr-defined]
+    return err
 
 
 def skops_io() -> Any:
@@ -92,18 +127,30 @@ def skops_version() -> str:
 
 
 def sha256(data: bytes) -> str:
-    """Hex SHA-256 of ``data``."""
+    """Hex SHA-256 of ``data``.
+
+    Examples
+    --------
+    >>> sha256(b"")[:12]
+    'e3b0c44298fc'
+    """
     return hashlib.sha256(data).hexdigest()
 
 
 def jsonable(obj: Any) -> Any:
-    """``obj`` with tuples as lists, numpy scalars as Python ones, NaN as None, paths as str."""
+    """``obj`` with tuples as lists, numpy scalars as Python ones, NaN as None, paths as str.
+
+    Examples
+    --------
+    >>> jsonable({"a": (1, np.float64(2.5)), "b": float("nan")})
+    {'a': [1, 2.5], 'b': None}
+    """
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [jsonable(v) for v in obj]
     if isinstance(obj, np.generic):
-        return obj.item()
+        return jsonable(obj.item())
     if isinstance(obj, float) and not np.isfinite(obj):
         return None
     if isinstance(obj, Path):

@@ -1,4 +1,4 @@
-"""Writing a model artifact: the state in skops format, a manifest, a hash and a card."""
+"""Writing a model artifact: the state in skops format, a manifest, its hash, a card, notes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import os
 import platform
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,57 +14,37 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from credscore._io import _umask, atomic_write_bytes
 from credscore._version import __version__
+from credscore.artifacts._card import (
+    NOTES_TEMPLATE,
+    default_card,
+    training_metrics,
+    training_section,
+)
 from credscore.artifacts._common import (
     CARD,
     FORMAT_VERSION,
     MANIFEST,
     MANIFEST_HASH,
+    NOTES,
+    SIGNATURE,
     SKOPS,
     jsonable,
+    refuse,
     sha256,
     skops_io,
     skops_version,
 )
+from credscore.artifacts._fs import exchange, fsync_dir, rename_noreplace, stage_directory
+from credscore.artifacts._signing import resolve_key, signature_bytes
 
-__all__ = ["save_model"]
-
-
-def _default_card(manifest: dict) -> str:
-    sel = manifest.get("selection", {})
-    metrics = manifest.get("metrics") or {}
-    params = manifest.get("params", {})
-    left_out = manifest.get("excluded_columns") or []
-    lines = [
-        "# credscore model card",
-        "",
-        f"- credscore {manifest['versions']['credscore']}, created {manifest['created_at']}",
-        f"- training rows: {manifest['training']['rows']} (fingerprint "
-        f"`{manifest['training']['fingerprint'][:16]}…`)",
-        f"- training data: {manifest['training'].get('data') or 'not stated'}",
-        f"- base learner: {sel.get('base')}, calibrator: {sel.get('calibrator')} "
-        f"(chosen by {sel.get('folds')} {sel.get('n_splits')}-fold cross-validated log loss)",
-        f"- feature families: {', '.join(params.get('families') or [])}"
-        + (f" (columns left out: {', '.join(left_out)})" if left_out else ""),
-        "",
-        "## Intended use",
-        "A calibrated prior on whether a statement will hold up, from its source's record, its "
-        "wording and its source's rank. It is a triage aid for fact-checkers, not a verdict on "
-        "any statement or person.",
-        "",
-        "## Metrics",
-    ]
-    if metrics:
-        lines += [f"- {k}: {v}" for k, v in metrics.items()]
-    else:
-        lines.append("- none recorded at save time")
-    return "\n".join(lines) + "\n"
+__all__ = ["artifact_files", "save_model", "write_new_directory"]
 
 
 def _manifest(
     model: Any, state: dict, skops_bytes: bytes, training_data: Any, metrics: Any
-) -> dict[str, Any]:
+) -> dict:
+    selection = jsonable(model.selection_)
     return {
         "format_version": FORMAT_VERSION,
         "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -83,29 +62,78 @@ def _manifest(
         "excluded_columns": list(model.excluded_columns()),
         "data_files": model.extractor_.data_hashes(),
         "training": jsonable(state["training"]) | {"data": training_data},
-        "selection": jsonable(model.selection_),
+        "selection": selection,
         "recalibration": jsonable(state["recalibration"]),
         "metrics": jsonable(metrics or {}),
+        "card": {"notes": NOTES, "training_metrics": jsonable(training_metrics(selection))},
         "trusted_types": sorted(skops_io().get_untrusted_types(data=skops_bytes)),
     }
 
 
-def _write_directory(target: Path, files: dict[str, bytes]) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+def artifact_files(
+    model: Any,
+    *,
+    card: str | None = None,
+    notes: str | None = None,
+    metrics: dict | None = None,
+    training_data: str | None = None,
+    key: bytes | str | None = None,
+) -> dict[str, bytes]:
+    """The files of the artifact of a fitted ``model``, by name (see :func:`save_model`)."""
+    state = model.to_state()  # raises NotFittedError for an unfitted model
+    skops_bytes = skops_io().dumps(state)
+    manifest = _manifest(model, state, skops_bytes, training_data, metrics)
+    if card is None:
+        card_text = default_card(manifest)
+    else:
+        card_text = card.rstrip("\n") + "\n"
+        if "\n## Training\n" not in card_text:
+            card_text += "\n" + "\n".join(training_section(manifest)) + "\n"
+    files = {SKOPS: skops_bytes, CARD: card_text.encode("utf-8")}
+    manifest["files"] = {name: sha256(b) for name, b in sorted(files.items())}
+    manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    files[MANIFEST] = manifest_bytes
+    files[MANIFEST_HASH] = (sha256(manifest_bytes) + "\n").encode("ascii")
+    files[NOTES] = (notes if notes is not None else NOTES_TEMPLATE).encode("utf-8")
+    signing_key = resolve_key(key)
+    if signing_key is not None:
+        files[SIGNATURE] = signature_bytes(manifest_bytes, signing_key)
+    return files
+
+
+def write_new_directory(target: Path, files: dict[str, bytes]) -> None:
+    """Writes ``files`` as the new directory ``target`` in one rename; never replaces one.
+
+    Raises ``FileExistsError`` if ``target`` exists (an empty directory is taken over).
+    """
+    staging = stage_directory(target.parent, target.name, files)
     try:
-        os.chmod(staging, 0o777 & ~_umask())
-        for name, content in files.items():
-            atomic_write_bytes(staging / name, content)
-        if target.exists():
-            trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, trash / "old")
-            os.replace(staging, target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(staging, target)
+        if target.is_dir() and not target.is_symlink() and not any(target.iterdir()):
+            target.rmdir()  # an empty directory holds no saved model
+        rename_noreplace(staging, target)
+        fsync_dir(target.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _replace_directory(target: Path, files: dict[str, bytes]) -> None:
+    staging = stage_directory(target.parent, target.name, files)
+    try:
+        swapped = exchange(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if not swapped:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise refuse(
+            target,
+            "cannot be replaced in one step on this system (no atomic directory exchange)",
+            "save to a new directory, or save into a Registry, which keeps every model and "
+            "moves only its champion pointer",
+        )
+    fsync_dir(target.parent)
+    shutil.rmtree(staging, ignore_errors=True)  # now holds the replaced model
 
 
 def save_model(
@@ -113,13 +141,18 @@ def save_model(
     directory: str | os.PathLike,
     *,
     card: str | None = None,
+    notes: str | None = None,
     metrics: dict | None = None,
     training_data: str | None = None,
+    replace: bool = False,
+    key: bytes | str | None = None,
 ) -> Path:
-    """Writes a fitted :class:`~credscore.CredibilityModel` as an artifact directory.
+    """Writes a fitted :class:`~credscore.CredibilityModel` as a new artifact directory.
 
-    The directory is assembled in a temporary sibling and renamed into place, so a crash never
-    leaves a half-written artifact at ``directory``. An existing artifact there is replaced.
+    The directory is assembled and flushed to disk in a hidden sibling, then renamed into
+    place in one step, so a crash never leaves a half-written artifact at ``directory``.
+    Nothing a user saved is overwritten: an existing artifact is an error unless ``replace``;
+    to keep every version, save into a :class:`~credscore.Registry` instead.
 
     Parameters
     ----------
@@ -127,26 +160,48 @@ def save_model(
         Fitted model.
     directory : path-like
     card : str, optional
-        Model card text (Markdown); a default card is written otherwise.
+        Model card text (Markdown); a card is generated otherwise. It is hashed; a section on
+        the training run (rows, period, cross-validated metrics) is appended if it has none.
+    notes : str, optional
+        Initial ``NOTES.md`` (not hashed: edit it freely later).
     metrics : dict, optional
         Evaluation figures to record in the manifest and card.
     training_data : str, optional
         Description of the training data (name, license terms).
+    replace : bool, default False
+        Replace an existing artifact at ``directory`` in one atomic exchange (Linux): readers
+        see the old model or the new one, never a mix; the old one is then deleted.
+    key : bytes or str, optional
+        Signing key (default: ``CREDSCORE_SIGNING_KEY`` or ``CREDSCORE_SIGNING_KEY_FILE``);
+        with a key, ``manifest.sig`` is written.
 
     Returns
     -------
     Path
     """
-    state = model.to_state()  # raises NotFittedError for an unfitted model
-    target = Path(directory).resolve()
+    files = artifact_files(
+        model, card=card, notes=notes, metrics=metrics, training_data=training_data, key=key
+    )
+    target = Path(directory).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
-    skops_bytes = skops_io().dumps(state)
-    manifest = _manifest(model, state, skops_bytes, training_data, metrics)
-    card_text = card if card is not None else _default_card(manifest)
-    files = {SKOPS: skops_bytes, CARD: card_text.encode("utf-8")}
-    manifest["files"] = {name: sha256(b) for name, b in sorted(files.items())}
-    manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    files[MANIFEST] = manifest_bytes
-    files[MANIFEST_HASH] = (sha256(manifest_bytes) + "\n").encode("ascii")
-    _write_directory(target, files)
+    if os.path.islink(target):
+        raise refuse(target, "is a symbolic link", "save to a real directory path")
+    occupied = target.exists() and not (target.is_dir() and not any(target.iterdir()))
+    if occupied and not replace:
+        raise refuse(
+            target,
+            "already exists; nothing a user saved is overwritten",
+            "save to a new directory, pass replace=True (CLI: --replace) to swap it in one "
+            "step, or save into a registry (credscore train --registry), which keeps every "
+            "model and moves only its champion pointer",
+        )
+    if occupied:
+        if not target.is_dir():
+            raise refuse(target, "is not a directory", "choose another path")
+        _replace_directory(target, files)
+    else:
+        try:
+            write_new_directory(target, files)
+        except FileExistsError:
+            raise refuse(target, "appeared while the model was saved", "save again") from None
     return target

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from credscore._cli_types import int_at_least
+from credscore.schema import TIME_UNITS
 
 __all__ = ["add_evaluate_parser", "cli_evaluate"]
 
@@ -26,8 +27,8 @@ def cli_evaluate(args: argparse.Namespace) -> int:
     if args.png:
         _check_png()  # before the work: a missing extra is bad usage (exit 2), not a crash
 
-    tables = read_tables(args.tables)
-    history = read_tables(args.history) if args.history else None
+    tables = read_tables(args.tables, time_unit=args.time_unit)
+    history = read_tables(args.history, time_unit=args.time_unit) if args.history else None
     model = load_model(args.model)
     result = evaluate(
         model,
@@ -85,6 +86,12 @@ def add_evaluate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
         "of the same figures.",
     )
     p.add_argument("tables", type=Path, help="directory with sources, statements [, events]")
+    p.add_argument(
+        "--time-unit",
+        choices=TIME_UNITS,
+        default=None,
+        help="unit of timestamps given as numbers (epoch), e.g. s; without it they are refused",
+    )
     p.add_argument(
         "--model", type=Path, default=None, help="model directory (default: the bundled model)"
     )

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import credscore
-from credscore.artifacts import DEFAULT_MODEL_DIR, Registry, load_model, save_model, verify_artifact
+from credscore.artifacts import DEFAULT_MODEL_DIR, load_model, save_model, verify_artifact
 from credscore.exceptions import ArtifactError
 
 
@@ -24,9 +24,10 @@ def saved(tmp_path_factory, fitted_model):
 
 def test_layout_and_manifest(saved, fitted_model):
     names = sorted(p.name for p in saved.iterdir())
-    assert names == ["MODEL_CARD.md", "manifest.json", "manifest.sha256", "model.skops"]
+    assert names == ["MODEL_CARD.md", "NOTES.md", "manifest.json", "manifest.sha256", "model.skops"]
     manifest = json.loads((saved / "manifest.json").read_text())
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == 3
+    assert set(manifest["files"]) == {"MODEL_CARD.md", "model.skops"}  # NOTES.md is free
     assert manifest["training"]["rows"] == fitted_model.n_train_rows_
     assert manifest["feature_columns"] == fitted_model.feature_names_
     assert set(manifest["data_files"]) == {"qualifier_lexicon", "rank_table", "context_table"}
@@ -79,7 +80,7 @@ def test_missing_and_extra_files(saved, tmp_path):
     copy = tmp_path / "m"
     shutil.copytree(saved, copy)
     (copy / "evil.py").write_text("print('hi')")
-    with pytest.raises(ArtifactError, match="does not list"):
+    with pytest.raises(ArtifactError, match=r"evil\.py is not part of a credscore artifact"):
         load_model(copy)
     (copy / "evil.py").unlink()
     (copy / "model.skops").unlink()
@@ -91,6 +92,8 @@ def test_untrusted_types_are_refused(saved, monkeypatch):
     monkeypatch.setattr("credscore.artifacts.TRUSTED_TYPES", ())
     with pytest.raises(ArtifactError, match="does not trust"):
         load_model(saved)
+    with pytest.raises(ArtifactError, match="does not trust"):
+        verify_artifact(saved)
 
 
 def test_changed_data_file_is_refused(saved, monkeypatch):
@@ -106,6 +109,8 @@ def test_changed_data_file_is_refused(saved, monkeypatch):
     monkeypatch.setattr(FeatureExtractor, "data_hashes", fake)
     with pytest.raises(ArtifactError, match="rank_table"):
         load_model(saved)
+    with pytest.raises(ArtifactError, match="rank_table"):
+        verify_artifact(saved)
 
 
 def test_not_a_model_directory(tmp_path):
@@ -121,19 +126,54 @@ def test_default_model_loads_and_scores(example_dir):
     assert len(out) == 10 and out["p_reliable"].between(0, 1).all()
 
 
-def test_registry_promotes_atomically(tmp_path, fitted_model):
-    reg = Registry(tmp_path / "reg")
-    reg.add(fitted_model, "v1")
-    reg.add(fitted_model, "v2")
-    assert reg.names() == ["v1", "v2"] and reg.champion() is None
-    reg.promote("v1")
-    assert reg.champion() == "v1"
-    reg.promote("v2")
-    assert reg.champion() == "v2"
-    assert reg.load_champion().n_train_rows_ == fitted_model.n_train_rows_
-    with pytest.raises(ArtifactError):
-        reg.promote("missing")
-    assert sorted(p.name for p in (tmp_path / "reg").iterdir()) == ["CHAMPION", "v1", "v2"]
+def test_notes_are_editable_and_the_card_is_not(saved, tmp_path):
+    """NOTES.md is outside the hashes: editing it never stops the model from loading."""
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(saved, copy)
+    (copy / "NOTES.md").write_text("# Notes\n\nChecked against the March verdicts. -- A.\n")
+    assert verify_artifact(copy)["format_version"] == 3
+    load_model(copy)
+    (copy / "NOTES.md").unlink()  # notes are optional
+    load_model(copy)
+    card = copy / "MODEL_CARD.md"
+    card.write_text(card.read_text() + "a note in the wrong place\n")
+    with pytest.raises(ArtifactError, match=r"MODEL_CARD\.md does not match its SHA-256"):
+        verify_artifact(copy)
+
+
+def test_card_records_the_training_metrics(saved, fitted_model):
+    manifest = json.loads((saved / "manifest.json").read_text())
+    cv = manifest["card"]["training_metrics"]
+    sel = fitted_model.selection_
+    chosen = next(
+        r
+        for r in sel["cv_table"]
+        if r["base"] == sel["base"] and sel["calibrator"].startswith(r["calibrator"])
+    )
+    assert cv["cv_log_loss"] == pytest.approx(chosen["log_loss"])
+    card = (saved / "MODEL_CARD.md").read_text()
+    assert f"log loss {chosen['log_loss']:.4f}" in card and "NOTES.md" in card
+
+
+def test_save_never_overwrites(saved, fitted_model, tmp_path):
+    """An existing artifact is kept unless replace=True, which swaps it in one step."""
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(saved, copy)
+    before = (copy / "model.skops").read_bytes()
+    with pytest.raises(ArtifactError, match="already exists; nothing a user saved is overwritten"):
+        save_model(fitted_model, copy, metrics={"other": 1})
+    assert (copy / "model.skops").read_bytes() == before
+    save_model(fitted_model, copy, metrics={"other": 1}, replace=True)
+    assert json.loads((copy / "manifest.json").read_text())["metrics"] == {"other": 1}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]  # no staging left behind
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    save_model(fitted_model, empty)  # an empty directory holds nothing to lose
+    load_model(empty)
 
 
 def test_recalibration_survives_save_and_load(sim_tables, tmp_path):
