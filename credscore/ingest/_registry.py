@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from credscore.ingest._lexicon import lexicon
 from credscore.ingest._speakers import Mention
@@ -26,18 +30,60 @@ class Source:
     used: bool = False
 
 
+@cache
+def _data(name: str) -> dict:
+    return json.loads(resources.files("credscore.ingest").joinpath(name).read_text("utf-8"))
+
+
+@cache
+def _translit() -> dict[int, str]:
+    return str.maketrans(_data("data/transliteration.json")["letters"])
+
+
 def slug(name: str) -> str:
-    """ASCII identifier of a name.
+    """ASCII identifier of a name, the same in every process and on every machine.
+
+    Latin letters lose their accents, Cyrillic and Greek are transliterated
+    (``data/transliteration.json``); a name with nothing left (e.g. only Chinese characters)
+    gets ``x`` + 10 hex digits of the SHA-256 of its NFC form.
 
     Examples
     --------
     >>> slug("The New York Times"), slug("Mykhailo Podolyak"), slug("Müller")
     ('new-york-times', 'mykhailo-podolyak', 'muller')
+    >>> slug("Кирило Буданов"), slug("习近平")
+    ('kirilo-budanov', 'x92a054e84d')
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    nfc = unicodedata.normalize("NFC", name)
+    latin = nfc.translate(_translit())
+    ascii_name = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     s = s.removeprefix("the-")
-    return s or "x" + format(abs(hash(name)) % 10**8, "08d")
+    if s:
+        return s
+    return "x" + hashlib.sha256(nfc.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def given_name_gender(name: str) -> str:
+    """``m``/``f`` from the first word of a multi-word person name, else ``""``.
+
+    Examples
+    --------
+    >>> given_name_gender("Hillary Clinton"), given_name_gender("Clinton")
+    ('f', '')
+    """
+    parts = name.split()
+    if len(parts) < 2:
+        return ""
+    first = parts[0].lower()
+    names = _given_names()
+    return names.get(first, "")
+
+
+@cache
+def _given_names() -> dict[str, str]:
+    raw = _data("data/given_names.json")
+    return {**{w: "m" for w in raw["m"]}, **{w: "f" for w in raw["f"]}}
 
 
 def _name_key(name: str) -> str:
@@ -175,7 +221,8 @@ class Registry:
                         name = src.name
                         break
         sid = self._aliases.get(_name_key(name), _name_key(name))
-        return self._get(sid, name, m.title, m.organization, "person", m.gender)
+        gender = m.gender or given_name_gender(name)
+        return self._get(sid, name, m.title, m.organization, "person", gender)
 
     def _pronoun(self, m: Mention) -> Source | None:
         if m.gender == "p":

@@ -1,0 +1,181 @@
+"""From tagged tokens to attributions: spans, cue-centred linking and the attribution kind.
+
+Every content span joins its nearest cue (same sentence first, then the paragraph); every
+source span its nearest cue in the same sentence. A cue with content is one attribution; its
+source is the nearest source span linked to it (or none).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from credscore.exceptions import LexiconError
+from credscore.ingest._tagdoc import CLOSE_MARK, IN_STANDALONE, OPEN_MARK, TagDoc
+
+__all__ = ["ASSERTION_KINDS", "KINDS", "TagAttribution", "attribution_kind", "link", "spans_of"]
+
+#: Every attribution kind, and the ones scored by default (assertions).
+KINDS = ("direct", "indirect", "according_to", "belief", "other")
+ASSERTION_KINDS = ("direct", "indirect", "according_to")
+
+TokSpan = tuple[int, int]
+
+
+@dataclass
+class TagAttribution:
+    """Token ranges ``[a, b)`` of one attribution's cue pieces, content pieces and source."""
+
+    cue: list[TokSpan]
+    content: list[TokSpan]
+    source: TokSpan | None = None
+    kind: str = "other"
+    extra: dict = field(default_factory=dict)
+
+
+@cache
+def cue_lexicon() -> dict[str, frozenset[str]]:
+    """Cue word forms by kind, from ``data/cues.json`` (lower-case).
+
+    Examples
+    --------
+    >>> "said" in cue_lexicon()["speech"], "believes" in cue_lexicon()["belief"]
+    (True, True)
+    """
+    path = "data/cues.json"
+    try:
+        raw = json.loads(resources.files("credscore.ingest").joinpath(path).read_text("utf-8"))
+        return {k: frozenset(w.lower() for w in raw[k]) for k in ("speech", "belief")}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LexiconError(
+            f"credscore/ingest/{path}: needs lists 'speech' and 'belief' of word forms ({exc}); "
+            "reinstall credscore or fix the file"
+        ) from exc
+
+
+def spans_of(labels: np.ndarray) -> list[tuple[str, int, int]]:
+    """``(role, a, b)`` token ranges of a BIO label sequence (see ``_tagger.LABELS``).
+
+    Examples
+    --------
+    >>> spans_of(np.array([1, 2, 3, 5, 6, 6, 0]))
+    [('source', 0, 2), ('cue', 2, 3), ('content', 3, 6)]
+    """
+    roles = {1: "source", 3: "cue", 5: "content"}
+    out: list[tuple[str, int, int]] = []
+    i, n = 0, len(labels)
+    lab = labels.tolist()
+    while i < n:
+        b = lab[i]
+        if b in roles:
+            j = i + 1
+            while j < n and lab[j] == b + 1:
+                j += 1
+            out.append((roles[b], i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _gap(x: TokSpan, y: TokSpan) -> int:
+    return max(y[0] - x[1], x[0] - y[1], 0)
+
+
+def _nearest(span: TokSpan, cues: list[TokSpan], sent: np.ndarray, same: bool) -> int:
+    best, best_d = -1, 10**9
+    for k, c in enumerate(cues):
+        if same and sent[c[0]] != sent[span[0]] and sent[c[0]] != sent[span[1] - 1]:
+            continue
+        d = _gap(span, c)
+        if d < best_d:
+            best, best_d = k, d
+    return best
+
+
+def _group_by_unit(doc: TagDoc, spans: list[tuple[str, int, int]]) -> list[list]:
+    starts = np.array([a for a, _ in doc.units])
+    groups: list[list] = [[] for _ in doc.units]
+    for role, a, b in spans:
+        u = int(np.searchsorted(starts, a, side="right")) - 1
+        groups[u].append((role, a, b))
+    return groups
+
+
+def link(doc: TagDoc, labels: np.ndarray) -> list[TagAttribution]:
+    """Attributions of a tagged article, in text order of their first content token."""
+    out: list[TagAttribution] = []
+    for group in _group_by_unit(doc, spans_of(labels)):
+        cues = [(a, b) for r, a, b in group if r == "cue"]
+        if not cues:
+            continue
+        atts = [TagAttribution([c], []) for c in cues]
+        for role, a, b in group:
+            if role == "cue":
+                continue
+            k = _nearest((a, b), cues, doc.sentence, same=True)
+            if k < 0 and role == "content":
+                k = _nearest((a, b), cues, doc.sentence, same=False)
+            if k < 0:
+                continue
+            if role == "content":
+                atts[k].content.append((a, b))
+            elif atts[k].source is None or _gap((a, b), cues[k]) < _gap(atts[k].source, cues[k]):
+                atts[k].source = (a, b)
+        _merge_bare_cues(atts)
+        out.extend(a for a in atts if a.content)
+    for att in out:
+        att.kind = attribution_kind(doc, att)
+    out.sort(key=lambda t: t.content[0][0])
+    return out
+
+
+def _merge_bare_cues(atts: list[TagAttribution]) -> None:
+    """A cue piece without content next to a cue with content ("said ... in a statement")
+    joins it; so does its source."""
+    for k, att in enumerate(atts):
+        if att.content:
+            continue
+        for other in (atts[k - 1] if k else None, atts[k + 1] if k + 1 < len(atts) else None):
+            if other is not None and other.content and _gap(att.cue[0], other.cue[0]) <= 4:
+                other.cue = sorted(other.cue + att.cue)
+                if other.source is None:
+                    other.source = att.source
+                att.cue = []
+                break
+
+
+def attribution_kind(doc: TagDoc, att: TagAttribution) -> str:
+    """``direct`` (content mostly inside a clause-opening quote), ``according_to``,
+    ``indirect`` (a speech or report verb), ``belief`` (belief or intention) or ``other``."""
+    inside = total = 0
+    for a, b in att.content:
+        q = doc.inq[a:b]
+        total += b - a
+        inside += int(((q == IN_STANDALONE) | (q == OPEN_MARK) | (q == CLOSE_MARK)).sum())
+    if total and inside >= 0.5 * total:
+        return "direct"
+    return cue_kind(" ".join(doc.words[i] for a, b in att.cue for i in range(a, b)))
+
+
+def cue_kind(cue_text: str) -> str:
+    """Kind of an attribution that is not a direct quote, from its cue words.
+
+    Examples
+    --------
+    >>> cue_kind("According to"), cue_kind("has said"), cue_kind("wants"), cue_kind("mocked")
+    ('according_to', 'indirect', 'belief', 'other')
+    """
+    words = cue_text.lower().split()
+    if "according" in words:
+        return "according_to"
+    lex = cue_lexicon()
+    if any(w in lex["speech"] for w in words):
+        return "indirect"
+    if any(w in lex["belief"] for w in words):
+        return "belief"
+    return "other"

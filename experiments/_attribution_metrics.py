@@ -1,0 +1,156 @@
+"""Matching and scoring of predicted attributions against PolNeAR gold spans.
+
+* **lenient**: a predicted span matches a gold one when their overlap (in characters, over
+  all pieces) is at least half of the shorter of the two; pairs are matched one-to-one,
+  largest overlap first.
+* **exact**: the same set of word tokens (punctuation and quote marks ignored, so that a
+  trimmed full stop or quote mark does not count as an error).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+_WORD_RE = re.compile(r"\w+")
+_PRONOUNS = frozenset("he she they we i you it him her them us".split())
+_PLURAL = frozenset("they we them us".split())
+
+
+@dataclass
+class Pred:
+    """One predicted attribution."""
+
+    content: list[Span]
+    cue: list[Span] = field(default_factory=list)
+    source: Span | None = None
+    kind: str = "other"
+    speaker: str = ""
+    speaker_type: str = ""
+
+
+@dataclass
+class Gold:
+    """One gold attribution, with its kind and cue class computed from the spans."""
+
+    content: list[Span]
+    cue: list[Span]
+    source: list[Span]
+    kind: str
+    speech_cue: bool
+    antecedent: str = ""
+
+
+def length(spans: list[Span]) -> int:
+    return sum(b - a for a, b in spans)
+
+
+def overlap(x: list[Span], y: list[Span]) -> int:
+    return sum(max(0, min(b, d) - max(a, c)) for a, b in x for c, d in y)
+
+
+def words(text: str, spans: list[Span]) -> frozenset[tuple[int, int]]:
+    out = set()
+    for a, b in spans:
+        for m in _WORD_RE.finditer(text, a, b):
+            out.add((m.start(), m.end()))
+    return frozenset(out)
+
+
+def match(pred: list[list[Span]], gold: list[list[Span]]) -> dict[int, int]:
+    """Lenient one-to-one matching: predicted index -> gold index."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            ov = overlap(p, g)
+            if ov > 0 and ov >= 0.5 * min(length(p), length(g)):
+                pairs.append((ov, -i, -j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    out = {}
+    for _, i, j in sorted(pairs, reverse=True):
+        if -i not in used_p and -j not in used_g:
+            used_p.add(-i)
+            used_g.add(-j)
+            out[-i] = -j
+    return out
+
+
+def exact_matches(text: str, pred: list[list[Span]], gold: list[list[Span]]) -> int:
+    p = Counter(words(text, s) for s in pred if words(text, s))
+    g = Counter(words(text, s) for s in gold if words(text, s))
+    return sum((p & g).values())
+
+
+class Tally:
+    """Counts of true positives on the predicted and the gold side, and totals."""
+
+    def __init__(self) -> None:
+        self.c: Counter[str] = Counter()
+
+    def add(self, key: str, tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> None:
+        self.c[key + ".tp_p"] += tp_pred
+        self.c[key + ".n_p"] += n_pred
+        self.c[key + ".tp_g"] += tp_gold
+        self.c[key + ".n_g"] += n_gold
+
+    def prf(self, key: str) -> dict[str, float | int | None]:
+        tp_p, n_p = self.c[key + ".tp_p"], self.c[key + ".n_p"]
+        tp_g, n_g = self.c[key + ".tp_g"], self.c[key + ".n_g"]
+        p = tp_p / n_p if n_p else None
+        r = tp_g / n_g if n_g else None
+        f = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        return {"precision": p, "recall": r, "f1": f, "n_pred": n_p, "n_gold": n_g}
+
+    def keys(self) -> list[str]:
+        return sorted({k.rsplit(".", 1)[0] for k in self.c})
+
+
+def _name_words(s: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", re.sub(r"['’]s\b", "", s))}
+
+
+def gold_head(text: str, spans: list[Span]) -> str:
+    """The last capitalised word of a gold source before any apposition or parenthesis
+    ("Sen. Elizabeth Warren (D-Mass.)" -> "warren"; "Ann Lee, head of X," -> "lee")."""
+    s = " ".join(text[a:b] for a, b in spans)
+    s = re.split(r"[,(—–]| - ", s, maxsplit=1)[0]
+    caps = [w for w in re.findall(r"[^\W\d_][\w\-]*", re.sub(r"['’]s\b", "", s)) if w[:1].isupper()]
+    caps = [w for w in caps if w.lower() not in _PRONOUNS and w.lower() not in ("the", "a", "an")]
+    return caps[-1].lower() if caps else ""
+
+
+def antecedents(text: str, golds: list[Gold]) -> None:
+    """Resolve each gold pronoun source to the nearest earlier named gold source."""
+    named: list[tuple[int, str]] = []
+    for g in sorted(golds, key=lambda x: x.source[0][0] if x.source else -1):
+        if not g.source:
+            continue
+        head = gold_head(text, g.source)
+        src = " ".join(text[a:b] for a, b in g.source).strip().lower()
+        if head:
+            named.append((g.source[0][0], head))
+        elif src in _PRONOUNS and src not in _PLURAL:
+            earlier = [h for pos, h in named if pos < g.source[0][0]]
+            g.antecedent = earlier[-1] if earlier else ""
+
+
+def speaker_right(text: str, p: Pred, g: Gold) -> bool | None:
+    """Whether the predicted speaker is the gold one (None: cannot be judged)."""
+    gsrc = " ".join(text[a:b] for a, b in g.source).strip()
+    low = gsrc.lower()
+    pw = _name_words(p.speaker)
+    if low in _PRONOUNS:
+        if low in _PLURAL:
+            return None if p.source is None else overlap([p.source], g.source) > 0
+        return (g.antecedent in pw) if g.antecedent else None
+    head = gold_head(text, g.source)
+    if head:
+        return head in pw
+    if p.speaker_type == "anonymous":
+        return True
+    return bool(_name_words(gsrc) & pw) or (
+        p.source is not None and overlap([p.source], g.source) > 0
+    )
