@@ -122,19 +122,67 @@ def gold_head(text: str, spans: list[Span]) -> str:
     return caps[-1].lower() if caps else ""
 
 
+_NAME_RE = re.compile(r"(?:[A-Z][\w\-’']*\.?\s+){0,3}[A-Z][\w\-]+")
+_NOT_NAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december republican republicans democrat
+    democrats democratic gop the a an""".split()
+)
+
+
+def _person_head(text: str, spans: list[Span]) -> tuple[str, str]:
+    """(surname, gender) of a gold source that names one person, else ("", "")."""
+    from credscore.ingest._registry import given_name_gender
+
+    s = re.split(r"[,(—–]| - ", " ".join(text[a:b] for a, b in spans), maxsplit=1)[0]
+    names = _NAME_RE.findall(s)
+    if not names:
+        return "", ""
+    name = re.sub(r"['’]s$", "", names[-1].strip())
+    parts = [w.rstrip(".") for w in name.split()]
+    if parts[-1].lower() in _NOT_NAMES or parts[-1].isupper():
+        return "", ""
+    gender = ""
+    for k in range(len(parts) - 1):
+        gender = given_name_gender(" ".join(parts[k:])) or gender
+        if gender:
+            break
+    low = s.lower().split()
+    if any(w in ("mr", "mr.", "sen.", "rep.") for w in low[:1]) and not gender:
+        gender = "m" if low[0].startswith("mr") else ""
+    if any(w in ("ms", "ms.", "mrs", "mrs.") for w in low[:1]):
+        gender = "f"
+    return parts[-1].lower(), gender
+
+
 def antecedents(text: str, golds: list[Gold]) -> None:
-    """Resolve each gold pronoun source to the nearest earlier named gold source."""
-    named: list[tuple[int, str]] = []
+    """Resolve each gold he/she source to the nearest earlier gold source naming a person of
+    a compatible gender (given-name list, Mr/Ms), within 2,000 characters; otherwise the
+    pair is not judged."""
+    named: list[tuple[int, str, str]] = []
     for g in sorted(golds, key=lambda x: x.source[0][0] if x.source else -1):
         if not g.source:
             continue
-        head = gold_head(text, g.source)
         src = " ".join(text[a:b] for a, b in g.source).strip().lower()
+        pos = g.source[0][0]
+        if src in ("who", "which", "that"):
+            head, _ = _person_head(text, [(max(0, pos - 150), pos)])
+            before = re.split(r"[.;:!?\n]", text[max(0, pos - 150) : pos])[-1]
+            if head and head in before.lower():
+                g.antecedent = head
+            continue
+        if src in ("he", "she"):
+            want = "m" if src == "he" else "f"
+            for p, head, gender in reversed(named):
+                if pos - p > 2000:
+                    break
+                if gender in ("", want):
+                    g.antecedent = head
+                    break
+            continue
+        head, gender = _person_head(text, g.source)
         if head:
-            named.append((g.source[0][0], head))
-        elif src in _PRONOUNS and src not in _PLURAL:
-            earlier = [h for pos, h in named if pos < g.source[0][0]]
-            g.antecedent = earlier[-1] if earlier else ""
+            named.append((pos, head, gender))
 
 
 def speaker_right(text: str, p: Pred, g: Gold) -> bool | None:
@@ -142,13 +190,21 @@ def speaker_right(text: str, p: Pred, g: Gold) -> bool | None:
     gsrc = " ".join(text[a:b] for a, b in g.source).strip()
     low = gsrc.lower()
     pw = _name_words(p.speaker)
+    if low in ("who", "which", "that"):
+        return (g.antecedent in pw) if g.antecedent else None
     if low in _PRONOUNS:
         if low in _PLURAL:
             return None if p.source is None else overlap([p.source], g.source) > 0
         return (g.antecedent in pw) if g.antecedent else None
     head = gold_head(text, g.source)
     if head:
-        return head in pw
+        if head in pw:
+            return True
+        # "Clinton's opponent, Vermont Sen. Bernie Sanders": the named person in the
+        # apposition, unless the source is a role of someone else ("a spokesman for X")
+        surname = p.speaker.split()[-1].lower() if p.speaker.split() else ""
+        role_of = re.match(r"(?:an?|the|one|some)\s+[a-z]", low) is not None
+        return p.speaker_type == "person" and not role_of and surname in _name_words(gsrc)
     if p.speaker_type == "anonymous":
         return True
     return bool(_name_words(gsrc) & pw) or (

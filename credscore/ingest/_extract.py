@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterable
 
@@ -117,8 +118,12 @@ def _combine(learned: list[Raw], rules: list[Raw]) -> list[Raw]:
     """The tagger's statements, plus the rules' statements it did not cover."""
     out = list(learned)
     spans = sorted((r.start, r.end) for r in learned)
+    starts = [a for a, _ in spans]
+    longest = max((b - a for a, b in spans), default=0)
     for r in rules:
-        if not any(min(r.end, b) - max(r.start, a) > 0 for a, b in spans):
+        lo = bisect.bisect_left(starts, r.start - longest)
+        hi = bisect.bisect_left(starts, r.end)
+        if not any(min(r.end, b) - max(r.start, a) > 0 for a, b in spans[lo:hi]):
             r.extra = {"kind": _rule_kind(r), "cue_spans": [], "source_span": None}
             out.append(r)
     return out
@@ -222,6 +227,7 @@ def _rows(
         sp = raw.attribution.speaker
         if src.source_type == "person" and sp is not None:
             reg.note_person(Mention("person", src.name, "", "", sp.start, sp.end, src.gender))
+            reg.note_speaker(raw.end, src)
         kind = raw.extra.get("kind", _rule_kind(raw))
         if kind not in keep:
             continue

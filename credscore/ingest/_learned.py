@@ -3,15 +3,24 @@ whose speaker is a :class:`Mention` (resolved later, like the rules' ones)."""
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 
 from credscore.ingest._link import TagAttribution, link
-from credscore.ingest._quotes import Attribution, Raw, _cites
-from credscore.ingest._speakers import Mention, _role_np, parse_np_at_start, parse_subject
+from credscore.ingest._quotes import Attribution, Raw, _cites, _clause_start
+from credscore.ingest._reported import sentence_subject
+from credscore.ingest._speakers import (
+    Mention,
+    _person_or_org,
+    _role_np,
+    parse_np_at_start,
+    parse_subject,
+)
 from credscore.ingest._stack import rule_codes
 from credscore.ingest._tagdoc import TagDoc
 from credscore.ingest._tagger import TaggerModel
-from credscore.ingest._tokens import tokens
+from credscore.ingest._tokens import runs, tokens
 
 __all__ = ["learned_raws", "mention_of_span"]
 
@@ -20,15 +29,27 @@ _EDGE = " \t\n,;:.“”\"‘’'«»()[]—–-…!?"
 _QUOTE_TYPE = {"direct": "direct", "according_to": "according_to"}
 
 
+_FUNCTION_WORDS = frozenset(
+    """but and or nor which who whom whose that this these those all some any each both what
+    where when while if because though although as so then also there here such many most
+    few several one none no not to of in on at by for with from about""".split()
+)
+
+
 def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     """The speaker mention in the source span ``text[a:b]`` (a pronoun, a named person or
-    organisation, an outlet, a role or an unnamed source).
+    organisation, an outlet, a role or an unnamed source). In "Billionaire entrepreneur Peter
+    Thiel" or "Sanders campaign spokesman Michael Briggs" the head is the last name; in
+    "a spokesman for Mayor Frank Jackson" it is the spokesman (an unnamed source).
 
     Examples
     --------
-    >>> t = "Sen. Lindsey Graham (R-S.C.) said"
-    >>> m = mention_of_span(t, 0, 28); m.kind, m.name
+    >>> t = "Sen. Lindsey Graham (R-S.C.)"
+    >>> m = mention_of_span(t, 0, len(t)); m.kind, m.name
     ('person', 'Lindsey Graham')
+    >>> t = "Sanders campaign spokesman Michael Briggs"
+    >>> mention_of_span(t, 0, len(t)).name
+    'Michael Briggs'
     >>> mention_of_span("an unnamed official at the ministry", 0, 35).kind
     'anonymous'
     """
@@ -39,24 +60,50 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     if len(words) == 1 and words[0].low in _PRONOUN_GENDER:
         w = words[0]
         return Mention("pronoun", w.low, "", "", w.start, w.end, _PRONOUN_GENDER[w.low])
-    if len(words) == 1 and words[0].low in ("i", "you", "it", "me", "us", "one"):
+    if all(
+        w.low in _FUNCTION_WORDS or re.split(r"['’]", w.low)[0] in ("i", "you", "it", "me", "us")
+        for w in words
+    ):
         return None
-    paren = text.find("(", a, b)
-    end = paren if paren > a else b
-    m = parse_np_at_start(text, a, end)
-    if m is None or m.kind in ("role", "anonymous"):
-        m2 = parse_subject(text, a, end)
-        if m2 is not None and (m is None or m2.kind not in ("role", "anonymous")):
-            m = m2
+    cut = next((k for k, t in enumerate(toks) if t.text in ",(—–" and k > 0), len(toks))
+    head = toks[:cut]
+    if head and not head[0].cap:
+        if len(head) > 1 and head[0].low in ("the", "this", "that") and head[1].cap:
+            m = parse_np_at_start(text, head[0].start, head[-1].end)
+            if m is not None and m.kind != "person":
+                return m
+        role = _role_np(head, text, 0)
+        if role is not None:
+            return role
+    best = _last_named(head, text)
+    if best is not None:
+        return best
+    m = parse_subject(text, a, head[-1].end if head else b)
     if m is not None:
         return m
     role = _role_np(toks, text, 0)
     if role is not None:
         return role
     phrase = text[words[0].start : words[-1].end]
-    if any(w.cap for w in words[1:]) or words[0].cap:
+    if any(w.cap for w in words):
         return Mention("organization", phrase, "", phrase, words[0].start, words[-1].end)
     return Mention("anonymous", phrase, phrase, "", words[0].start, words[-1].end)
+
+
+def _last_named(head: list, text: str) -> Mention | None:
+    """The last capitalised run of ``head`` naming a person, else the last organisation."""
+    person = other = None
+    for i, j in runs(head):
+        m = _person_or_org(head, i, j, text, 0)
+        if m is None:
+            continue
+        if head[j - 1].possessive and j < len(head) and not head[j].cap:
+            continue  # "Clinton's aides": the aides speak
+        if m.kind == "person":
+            person = m
+        else:
+            other = m
+    return person or other
 
 
 def _char_spans(doc: TagDoc, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -72,29 +119,46 @@ def _char_spans(doc: TagDoc, pieces: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
-def _overlapping(raws: Sequence[Raw], a: int, b: int) -> Raw | None:
-    best, best_ov = None, 0
-    for r in raws:
-        ov = min(b, r.end) - max(a, r.start)
-        if ov > best_ov:
-            best, best_ov = r, ov
-    return best
+class _ByStart:
+    """Rule statements sorted by start, for overlap look-ups in logarithmic time."""
+
+    def __init__(self, raws: Sequence[Raw]) -> None:
+        self.raws = sorted(raws, key=lambda r: r.start)
+        self.starts = [r.start for r in self.raws]
+        # statements are at most one sentence long: bounded look-back
+        self.longest = max((r.end - r.start for r in self.raws), default=0)
+
+    def overlapping(self, a: int, b: int) -> Raw | None:
+        """The rule statement that overlaps ``[a, b)`` most (None if none does)."""
+        lo = bisect.bisect_left(self.starts, a - self.longest)
+        hi = bisect.bisect_left(self.starts, b)
+        best, best_ov = None, 0
+        for r in self.raws[lo:hi]:
+            ov = min(b, r.end) - max(a, r.start)
+            if ov > best_ov:
+                best, best_ov = r, ov
+        return best
 
 
-def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: Sequence[Raw]) -> Raw | None:
+def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw | None:
     spans = _char_spans(doc, att.content)
     if not spans or sum(b - a for a, b in spans) < 2:
         return None
     a, b = spans[0][0], spans[-1][1]
-    rule = _overlapping(rules, a, b)
+    rule = rules.overlapping(a, b)
     speaker = None
     if att.source is not None:
         sa, sb = int(doc.starts[att.source[0]]), int(doc.ends[att.source[1] - 1])
-        speaker = mention_of_span(text, sa, sb)
+        if text[sa:sb].lower() in _RELATIVE:
+            speaker = _subject_before(text, doc, att.source[0], sa)
+        else:
+            speaker = mention_of_span(text, sa, sb)
     via = None
     if rule is not None and (speaker is None or _same(rule.attribution.speaker, speaker)):
         speaker = speaker or rule.attribution.speaker
         via = rule.attribution.via
+    if speaker is None and att.cue:
+        speaker = _subject_before(text, doc, att.cue[0][0], int(doc.starts[att.cue[0][0]]))
     if speaker is None:
         return None
     cue = [(int(doc.starts[x]), int(doc.ends[y - 1])) for x, y in att.cue]
@@ -115,6 +179,26 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: Sequence[Raw]) -
     return raw
 
 
+_RELATIVE = frozenset(("who", "which", "that", "whom"))
+
+
+def _subject_before(text: str, doc: TagDoc, tok: int, pos: int) -> Mention | None:
+    """The subject of the clause that ends at ``pos`` (a cue or a relative pronoun):
+    "Romney fired back", "Hillary Clinton, who had ..., opposed", "Obama, who has denounced"."""
+    s = doc.sents[int(doc.sentence[tok])]
+    end = pos
+    while end > s.start and text[end - 1] in " ,":
+        end -= 1
+    if end <= s.start:
+        return None
+    m = parse_subject(text, _clause_start(text, s.start, end), end)
+    if m is None:
+        m = sentence_subject(text, s.start, end)
+    if m is not None and m.kind == "pronoun" and m.gender == "p":
+        return None
+    return m
+
+
 def _same(x: Mention | None, y: Mention) -> bool:
     return x is not None and x.start < y.end and y.start < x.end
 
@@ -123,8 +207,9 @@ def learned_raws(text: str, doc: TagDoc, tagger: TaggerModel, rules: Sequence[Ra
     """Statements read by the tagger (which sees the rules' reading as features)."""
     labels = tagger.tag(doc, rule_codes(doc, rules))
     out = []
+    index = _ByStart(rules)
     for att in link(doc, labels):
-        raw = _to_raw(text, doc, att, rules)
+        raw = _to_raw(text, doc, att, index)
         if raw is not None:
             out.append(raw)
     return out

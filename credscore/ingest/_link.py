@@ -124,7 +124,7 @@ def link(doc: TagDoc, labels: np.ndarray) -> list[TagAttribution]:
                 continue
             if role == "content":
                 atts[k].content.append((a, b))
-            elif atts[k].source is None or _gap((a, b), cues[k]) < _gap(atts[k].source, cues[k]):
+            elif atts[k].source is None or _closer((a, b), atts[k].source, cues[k]):
                 atts[k].source = (a, b)
         _merge_bare_cues(atts)
         out.extend(a for a in atts if a.content)
@@ -132,6 +132,13 @@ def link(doc: TagDoc, labels: np.ndarray) -> list[TagAttribution]:
         att.kind = attribution_kind(doc, att)
     out.sort(key=lambda t: t.content[0][0])
     return out
+
+
+def _closer(new: TokSpan, old: TokSpan, cue: TokSpan) -> bool:
+    """Whether ``new`` is a better source of ``cue`` than ``old``: nearer, or as near and on
+    the left ("Axelrod told CNN": Axelrod, not CNN)."""
+    dn, do = _gap(new, cue), _gap(old, cue)
+    return dn < do or (dn == do and new[0] < old[0])
 
 
 def _merge_bare_cues(atts: list[TagAttribution]) -> None:

@@ -31,6 +31,8 @@ def _outside_quotes(s: Sentence) -> list[tuple[int, int]]:
     return pieces
 
 
+# A capitalised word right after a lower-case word or a comma: a name, not a sentence start.
+_MIDCAP_RE = re.compile(r"(?<=[a-z,] )[A-Z][\w\-]*")
 _DEMONYM_RE = re.compile(r"(?:an|ian|ean|ese|ish|i|ic)$")
 _AFTER_NAME = frozenset("and who was is has had will would could did does later also then".split())
 
@@ -54,6 +56,7 @@ def prepass(text: str, sents: list[Sentence], reg: Registry) -> list[Source]:
     """Full names, titled people, outlets and call signs mentioned anywhere (outside quotes)."""
     lex = lexicon()
     always: list[Source] = []
+    reg.midcaps.update(w.lower() for w in _MIDCAP_RE.findall(text))
     for s in sents:
         for a, b in _outside_quotes(s):
             toks = tokens(text, a, b)

@@ -90,6 +90,12 @@ def _name_key(name: str) -> str:
     return slug(re.sub(r"(?:'s|’s)$", "", name))
 
 
+_DEMONYM_RE = re.compile(r"(?:an|ian|ean|ese|ish|ic)$")
+
+#: A he/she within this many characters after a person's statement refers to that person
+#: (when the gender agrees) before any other recently mentioned person.
+SPEAKER_REACH = 400
+
 _GENERIC_ORG = frozenset(
     "company firm group carmaker steelmaker maker manufacturer bank lender insurer retailer "
     "airline start-up startup business conglomerate developer producer operator chain".split()
@@ -114,6 +120,9 @@ class Registry:
         self._aliases: dict[str, str] = {}
         self._org_pos: list[int] = []
         self._org_src: list[Mention] = []
+        self.midcaps: set[str] = set()
+        self._speaker_pos: list[int] = []
+        self._speaker_src: list[Source] = []
 
     # -- building -------------------------------------------------------------------------
     def add_fullname(self, name: str) -> None:
@@ -134,6 +143,12 @@ class Registry:
         else:
             self._mention_pos.append(m.start)
             self._mention_src.append(m)
+
+    def note_speaker(self, pos: int, src: Source) -> None:
+        """The person who speaks at ``pos`` (preferred antecedent of a following he/she)."""
+        if not self._speaker_pos or pos >= self._speaker_pos[-1]:
+            self._speaker_pos.append(pos)
+            self._speaker_src.append(src)
 
     def note_org(self, m: Mention) -> None:
         """An organisation named at ``m.start`` (antecedent of "the company")."""
@@ -187,7 +202,12 @@ class Registry:
             return None
         if m.kind == "pronoun":
             return self._pronoun(m)
-        if m.kind == "person":
+        if m.kind == "person" and self._not_a_name(m):
+            low = m.name.lower()
+            if not (low.endswith("s") and not low.endswith("ss")):
+                return None
+            m = Mention("anonymous", low, low, "", m.start, m.end)  # "Voters", "Pollsters"
+        elif m.kind == "person":
             return self._person(m)
         if m.kind in ("outlet", "organization"):
             sid = self._aliases.get(_name_key(m.name), _name_key(m.name))
@@ -204,6 +224,22 @@ class Registry:
                 return known
         sid = f"{self.article_id}-anon-{_name_key(m.name)}"
         return self._get(sid, m.name, m.title, m.organization, "anonymous", "")
+
+    def _not_a_name(self, m: Mention) -> bool:
+        """A lone capitalised word that is no known surname and is never capitalised
+        mid-sentence in the article ("Realistically", "Leading"), or a demonym ("American")."""
+        if m.title or " " in m.name.strip():
+            return False
+        low = m.name.lower()
+        if low in self.fullnames or any(
+            s.source_type == "person" and s.name.split()[-1:] == [m.name]
+            for s in self._recent_people()
+        ):
+            return False
+        return low not in self.midcaps or bool(_DEMONYM_RE.search(low))
+
+    def _recent_people(self) -> list[Source]:
+        return self._speaker_src[-50:]
 
     def _person(self, m: Mention) -> Source:
         name = m.name
@@ -224,9 +260,22 @@ class Registry:
         gender = m.gender or given_name_gender(name)
         return self._get(sid, name, m.title, m.organization, "person", gender)
 
+    def _recent_speaker(self, m: Mention) -> Source | None:
+        """The last speaker before ``m`` within :data:`SPEAKER_REACH` characters, if their
+        gender does not contradict the pronoun's."""
+        i = bisect.bisect_left(self._speaker_pos, m.start) - 1
+        if i < 0 or m.start - self._speaker_pos[i] > SPEAKER_REACH:
+            return None
+        src = self._speaker_src[i]
+        gender = src.gender or given_name_gender(src.name)
+        return src if gender in ("", m.gender) else None
+
     def _pronoun(self, m: Mention) -> Source | None:
         if m.gender == "p":
             return None
+        recent = self._recent_speaker(m)
+        if recent is not None:
+            return recent
         i = bisect.bisect_left(self._mention_pos, m.start) - 1
         first: Source | None = None
         while i >= 0 and i >= len(self._mention_pos) - 400:

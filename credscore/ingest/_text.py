@@ -20,7 +20,9 @@ MAX_SENTENCE_CHARS = 3000
 _OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’"}
 _MARKS_RE = re.compile(r'[“”„«»"‘’]')
 _STANDALONE_BEFORE = frozenset(":,.!?;—–-([")
-_END_RE = re.compile(r"[.!?…]+[”\"»’)\]]*\s+")
+# A match starts only at the first mark of a run (lookbehind) and takes the run possessively,
+# so a run of marks without whitespace is scanned once, not once per position.
+_END_RE = re.compile(r"(?<![.!?…])[.!?…]++[”\"»’)\]]*+\s+")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr gov sen rep st jr sr no nos inc corp
     ltd co vs etc jan feb mar apr aug sep sept oct nov dec rev hon mt ft fig approx dept est
