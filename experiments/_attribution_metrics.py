@@ -29,6 +29,7 @@ class Pred:
     kind: str = "other"
     speaker: str = ""
     speaker_type: str = ""
+    confidence: float = float("inf")
 
 
 @dataclass
@@ -210,3 +211,27 @@ def speaker_right(text: str, p: Pred, g: Gold) -> bool | None:
     return bool(_name_words(gsrc) & pw) or (
         p.source is not None and overlap([p.source], g.source) > 0
     )
+
+
+def choose_threshold(
+    scored: list[tuple[float, bool]], n_gold: int, min_precision: float
+) -> tuple[float, float, float]:
+    """The confidence threshold with the best F1 among those whose precision is at least
+    ``min_precision`` (else the most precise), from (confidence, matched) pairs.
+
+    Returns (threshold, precision, recall) on the given pairs."""
+    pairs = sorted(scored, key=lambda x: -x[0])
+    best = (float("-inf"), 0.0, 0.0, -1.0)
+    fallback = (float("-inf"), 0.0, 0.0)
+    tp = 0
+    for k, (conf, ok) in enumerate(pairs, start=1):
+        tp += ok
+        if k < len(pairs) and pairs[k][0] == conf:
+            continue
+        p, r = tp / k, tp / n_gold if n_gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        if p >= min_precision and f > best[3]:
+            best = (conf, p, r, f)
+        if p > fallback[1]:
+            fallback = (conf, p, r)
+    return best[:3] if best[3] >= 0 else fallback

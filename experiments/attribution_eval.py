@@ -111,9 +111,11 @@ def preds_of(tables) -> list[am.Pred]:
         kind = r.get("kind") or {"direct": "direct", "according_to": "according_to"}.get(
             r["quote_type"], "indirect"
         )
+        conf = r.get("confidence")
         out.append(
             am.Pred(_pairs(r["spans"]), _pairs(r.get("cue_spans", "")), span[0] if span else None,
-                    kind, str(s["name"]), str(s["source_type"]))
+                    kind, str(s["name"]), str(s["source_type"]),
+                    float(conf) if conf is not None and conf == conf else float("inf"))
         )
     return out
 
@@ -160,6 +162,16 @@ def score_article(t: am.Tally, text: str, preds: list[am.Pred], golds: list[am.G
             t.add(f"{role}.exact", ex, len(pl), ex, len(gl))
 
 
+def _threshold(arts, golds, oof, idx, min_precision):
+    scored, n_gold = [], 0
+    for i in idx:
+        gs = [g for g in golds[i] if g.source]
+        m = am.match([p.content for p in oof[i]], [g.content for g in gs])
+        scored += [(p.confidence, k in m) for k, p in enumerate(oof[i])]
+        n_gold += len(gs)
+    return am.choose_threshold(scored, n_gold, min_precision)
+
+
 def agreement(versions: dict) -> dict:
     """Pairwise lenient content F1 between annotators of the multiply-annotated articles."""
     t = am.Tally()
@@ -193,6 +205,7 @@ def run(args) -> dict:
     tallies = {"learned": am.Tally(), "baseline": am.Tally()}
     speakers: dict[str, list] = {"learned": [], "baseline": []}
     seconds = {"learned": 0.0, "baseline": 0.0}
+    oof: dict[int, list[am.Pred]] = {}
     for f in range(args.folds):
         tr = [i for i in range(len(arts)) if folds[i] != f]
         te = [i for i in range(len(arts)) if folds[i] == f]
@@ -204,16 +217,26 @@ def run(args) -> dict:
         for i in te:
             a = arts[i]
             t0 = time.perf_counter()
-            tabs = extract(a.text, published_at=a.published, kinds="all", tagger=model)
+            tabs = extract(a.text, published_at=a.published, kinds="all", tagger=model,
+                           min_confidence=float("-inf"))
             seconds["learned"] += time.perf_counter() - t0
-            score_article(tallies["learned"], a.text, preds_of(tabs), golds[i],
-                          speakers["learned"], True)
+            oof[i] = preds_of(tabs)
             t0 = time.perf_counter()
             btabs = base(a.text, published_at=a.published)
             seconds["baseline"] += time.perf_counter() - t0
             score_article(tallies["baseline"], a.text, preds_of(btabs), golds[i],
                           speakers["baseline"], False)
-    out: dict = {"articles": len(arts), "folds": args.folds, "epochs": args.epochs,
+    thresholds = []
+    for f in range(args.folds):
+        tau = _threshold(arts, golds, oof, [i for i in oof if folds[i] != f], args.min_precision)
+        thresholds.append(tau[0])
+        for i in (i for i in oof if folds[i] == f):
+            kept = [p for p in oof[i] if p.confidence >= tau[0]]
+            score_article(tallies["learned"], arts[i].text, kept, golds[i],
+                          speakers["learned"], True)
+    shipped = _threshold(arts, golds, oof, list(oof), args.min_precision)
+    out: dict = {"articles": len(arts), "fold_thresholds": thresholds,
+                 "threshold_all_folds": shipped[0], "min_precision": args.min_precision, "folds": args.folds, "epochs": args.epochs,
                  "bits": args.bits, "baseline_commit": args.baseline_commit,
                  "gold_attributions": sum(len(g) for g in golds),
                  "gold_with_source": sum(1 for gs in golds for g in gs if g.source)}
@@ -288,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bits", type=int, default=18)
     ap.add_argument("--limit", type=int, default=0, help="first N articles only (smoke runs)")
     ap.add_argument("--baseline-commit", default=BASELINE_COMMIT)
+    ap.add_argument("--min-precision", type=float, default=0.82,
+                    help="the confidence threshold keeps precision at least this on the other folds")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
     out = run(args)

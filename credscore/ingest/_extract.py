@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 from collections.abc import Iterable
 
@@ -10,7 +9,7 @@ import pandas as pd
 
 from credscore._tables import Tables
 from credscore.ingest._eventlink import EVENT_LEAD, link_events
-from credscore.ingest._learned import learned_raws
+from credscore.ingest._learned import _rule_kind, combine, tagged_statements
 from credscore.ingest._link import ASSERTION_KINDS, KINDS
 from credscore.ingest._prepass import prepass
 from credscore.ingest._quotes import Raw
@@ -47,6 +46,7 @@ STATEMENT_COLUMNS = (
     "end",
     "spans",
     "kind",
+    "confidence",
     "quote_type",
     "cue",
     "cue_spans",
@@ -110,25 +110,6 @@ def _tagger_of(tagger: TaggerModel | str | None) -> TaggerModel | None:
     raise ValueError(f"tagger={tagger!r}: pass 'default', 'rules' or a TaggerModel")
 
 
-def _rule_kind(raw: Raw) -> str:
-    return {"direct": "direct", "according_to": "according_to"}.get(raw.quote_type, "indirect")
-
-
-def _combine(learned: list[Raw], rules: list[Raw]) -> list[Raw]:
-    """The tagger's statements, plus the rules' statements it did not cover."""
-    out = list(learned)
-    spans = sorted((r.start, r.end) for r in learned)
-    starts = [a for a, _ in spans]
-    longest = max((b - a for a, b in spans), default=0)
-    for r in rules:
-        lo = bisect.bisect_left(starts, r.start - longest)
-        hi = bisect.bisect_left(starts, r.end)
-        if not any(min(r.end, b) - max(r.start, a) > 0 for a, b in spans[lo:hi]):
-            r.extra = {"kind": _rule_kind(r), "cue_spans": [], "source_span": None}
-            out.append(r)
-    return out
-
-
 def extract(
     text: str,
     published_at: object = None,
@@ -137,6 +118,7 @@ def extract(
     article_id: str | None = None,
     kinds: str | Iterable[str] | None = None,
     tagger: TaggerModel | str | None = None,
+    min_confidence: float | None = None,
 ) -> Tables:
     """Read a news article and return its sources, statements and events.
 
@@ -161,13 +143,19 @@ def extract(
     tagger : 'default', 'rules' or TaggerModel, optional
         The attribution tagger: the bundled one trained on PolNeAR (default), the rules
         alone, or a model of your own.
+    min_confidence : float, optional
+        Statements whose ``confidence`` (the tagger's mean margin for "content" over
+        "outside" on the statement's words) is lower are left out. Default: the threshold
+        stored with the tagger (chosen on PolNeAR cross-validation folds); ``float("-inf")``
+        keeps everything.
 
     Returns
     -------
     Tables
         ``statements`` has the contract columns plus ``article_id``, ``start``/``end``
         (offsets of the statement in ``text``), ``spans`` (``"a:b;c:d"``; the text is the
-        pieces joined by a space), ``kind``, ``quote_type`` (``direct``/``reported``/
+        pieces joined by a space), ``kind``, ``confidence`` (see ``min_confidence``; empty
+        with the rules alone), ``quote_type`` (``direct``/``reported``/
         ``according_to``), ``cue`` and ``cue_spans`` (the attribution cue), ``source_span``
         (offsets of the speaker mention, e.g. "he"), ``via`` (source id of the outlet that
         carried it, e.g. "told CNN"), ``outlet``, ``cites`` (who the speaker cites) and
@@ -200,10 +188,13 @@ def extract(
             known.used = True
     rules = rule_statements(text, sents)
     if model is not None:
-        raws = _combine(learned_raws(text, tag_doc(text, sents), model, rules), rules)
+        raws = tagged_statements(text, tag_doc(text, sents), model, rules)
+        floor = model.threshold if min_confidence is None else float(min_confidence)
     else:
-        raws = _combine([], rules)
-    rows = _rows(text, raws, reg, keep, made_at, aid, out_src.source_id if out_src else "")
+        raws = combine([], rules)
+        floor = float("-inf")
+    oid = out_src.source_id if out_src else ""
+    rows = _rows(text, raws, reg, (keep, floor), made_at, aid, oid)
     events = link_events(text, sents, reg, rows, made_at, aid)
     for r in rows:
         r.pop("_sentence")
@@ -214,7 +205,7 @@ def _rows(
     text: str,
     raws: list[Raw],
     reg: Registry,
-    keep: frozenset[str],
+    keep: tuple[frozenset[str], float],
     made_at: pd.Timestamp,
     aid: str,
     outlet_id: str,
@@ -229,7 +220,8 @@ def _rows(
             reg.note_person(Mention("person", src.name, "", "", sp.start, sp.end, src.gender))
             reg.note_speaker(raw.end, src)
         kind = raw.extra.get("kind", _rule_kind(raw))
-        if kind not in keep:
+        conf = raw.extra.get("confidence", float("nan"))
+        if kind not in keep[0] or conf < keep[1]:
             continue
         via = reg.resolve(raw.attribution.via) if raw.attribution.via is not None else None
         src.used = True
@@ -250,6 +242,7 @@ def _rows(
                 "end": raw.end,
                 "spans": ";".join(f"{a}:{b}" for a, b in raw.spans),
                 "kind": kind,
+                "confidence": round(conf, 4),
                 "quote_type": raw.quote_type,
                 "cue": " ".join(text[a:b] for a, b in cue),
                 "cue_spans": ";".join(f"{a}:{b}" for a, b in cue),

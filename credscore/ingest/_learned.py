@@ -7,6 +7,8 @@ import bisect
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from credscore.ingest._link import TagAttribution, link
 from credscore.ingest._quotes import Attribution, Raw, _cites, _clause_start
 from credscore.ingest._reported import sentence_subject
@@ -22,7 +24,7 @@ from credscore.ingest._tagdoc import TagDoc
 from credscore.ingest._tagger import TaggerModel
 from credscore.ingest._tokens import runs, tokens
 
-__all__ = ["learned_raws", "mention_of_span"]
+__all__ = ["combine", "confidence", "mention_of_span", "tagged_statements"]
 
 _PRONOUN_GENDER = {"he": "m", "she": "f", "they": "p", "we": "p", "him": "m", "her": "f"}
 _EDGE = " \t\n,;:.“”\"‘’'«»()[]—–-…!?"
@@ -203,13 +205,54 @@ def _same(x: Mention | None, y: Mention) -> bool:
     return x is not None and x.start < y.end and y.start < x.end
 
 
-def learned_raws(text: str, doc: TagDoc, tagger: TaggerModel, rules: Sequence[Raw]) -> list[Raw]:
-    """Statements read by the tagger (which sees the rules' reading as features)."""
-    labels = tagger.tag(doc, rule_codes(doc, rules))
+def confidence(doc: TagDoc, em: np.ndarray, spans: list[tuple[int, int]]) -> float:
+    """Mean over the statement's tokens of (best content score - outside score)."""
+    toks = [
+        i
+        for a, b in spans
+        for i in range(
+            int(np.searchsorted(doc.ends, a, side="right")),
+            int(np.searchsorted(doc.starts, b, side="left")),
+        )
+    ]
+    if not toks:
+        return float("-inf")
+    sub = em[toks]
+    return float((np.maximum(sub[:, 5], sub[:, 6]) - sub[:, 0]).mean())
+
+
+def tagged_statements(
+    text: str, doc: TagDoc, tagger: TaggerModel, rules: Sequence[Raw]
+) -> list[Raw]:
+    """Statements read by the tagger (which sees the rules' reading as features), plus the
+    rules' statements it did not cover; each with ``extra["confidence"]``."""
+    labels, em = tagger.tag(doc, rule_codes(doc, rules))
     out = []
     index = _ByStart(rules)
     for att in link(doc, labels):
         raw = _to_raw(text, doc, att, index)
         if raw is not None:
             out.append(raw)
+    out = combine(out, list(rules))
+    for raw in out:
+        raw.extra["confidence"] = confidence(doc, em, raw.spans)
+    return out
+
+
+def _rule_kind(raw: Raw) -> str:
+    return {"direct": "direct", "according_to": "according_to"}.get(raw.quote_type, "indirect")
+
+
+def combine(learned: list[Raw], rules: list[Raw]) -> list[Raw]:
+    """The tagger's statements, plus the rules' statements it did not cover."""
+    out = list(learned)
+    spans = sorted((r.start, r.end) for r in learned)
+    starts = [a for a, _ in spans]
+    longest = max((b - a for a, b in spans), default=0)
+    for r in rules:
+        lo = bisect.bisect_left(starts, r.start - longest)
+        hi = bisect.bisect_left(starts, r.end)
+        if not any(min(r.end, b) - max(r.start, a) > 0 for a, b in spans[lo:hi]):
+            r.extra = {"kind": _rule_kind(r), "cue_spans": [], "source_span": None}
+            out.append(r)
     return out

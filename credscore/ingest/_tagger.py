@@ -120,12 +120,18 @@ class TaggerModel:
             out[a : a + 4096] = self.weights[feats[a : a + 4096]].sum(axis=1)
         return out
 
-    def tag(self, doc: TagDoc, rules: np.ndarray) -> np.ndarray:
-        """Label index per token of ``doc``."""
+    def tag(self, doc: TagDoc, rules: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Label index per token of ``doc`` and the ``(n, L)`` label scores."""
         if doc.n == 0:
-            return np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64), np.zeros((0, N_LABELS))
         em = self.emissions(self.features(doc, rules))
-        return decode_units(em, doc.units, self.trans)
+        return decode_units(em, doc.units, self.trans), em
+
+    @property
+    def threshold(self) -> float:
+        """Least content confidence of a statement kept by default (chosen on
+        cross-validation folds; ``-inf`` when the metadata has none)."""
+        return float(self.meta.get("threshold", -np.inf))
 
 
 def decode_units(em: np.ndarray, units: list[tuple[int, int]], trans: np.ndarray) -> np.ndarray:
