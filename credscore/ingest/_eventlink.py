@@ -12,13 +12,13 @@ import re
 
 import pandas as pd
 
-from credscore.ingest._events import SENTENCE_SPEAKER, contradiction_cues, event_cues
+from credscore.ingest._events import SENTENCE_SPEAKER, Cue, contradiction_cues, event_cues
 from credscore.ingest._lexicon import lexicon
 from credscore.ingest._registry import Registry
 from credscore.ingest._speakers import Mention
 from credscore.ingest._text import Sentence
 
-__all__ = ["EVENT_LEAD", "link_events"]
+__all__ = ["EVENT_LEAD", "link_events", "retracted_content", "sentence_cues"]
 
 #: Events are dated this long before the article's statements (history counts only what
 #: happened strictly earlier, so every statement the article reports sees its walk-backs),
@@ -30,6 +30,29 @@ EVENT_LEAD = pd.Timedelta(seconds=1)
 _LOOKBACK = 50
 
 
+def sentence_cues(text: str, sents: list[Sentence]) -> list[list[Cue]]:
+    """The event cues of every sentence (see :func:`credscore.ingest._events.event_cues`)."""
+    return [event_cues(text, s, i) for i, s in enumerate(sents)]
+
+
+def retracted_content(text: str, cues: list[list[Cue]], sentence: int, start: int) -> bool:
+    """Whether a statement starting at ``start`` is what a retraction in its sentence takes
+    back ("Reed retracted his claim that the plant would close"): not a new claim, unless a
+    new reporting verb introduces it ("..., saying ...")."""
+    if not 0 <= sentence < len(cues):
+        return False
+    for cue in cues[sentence]:
+        if cue.kind == "retraction" and cue.end <= start:
+            if not lexicon().verb_re.search(text, cue.end, start) and not _NEW_CLAIM_RE.search(
+                text, cue.end, start
+            ):
+                return True
+    return False
+
+
+_NEW_CLAIM_RE = re.compile(r"\b(?:saying|adding|telling|insisting|arguing|noting)\b")
+
+
 def link_events(
     text: str,
     sents: list[Sentence],
@@ -37,7 +60,12 @@ def link_events(
     rows: list[dict],
     made_at: pd.Timestamp,
     aid: str,
+    cues_by_sentence: list[list[Cue]] | None = None,
 ) -> list[dict]:
+    """Events of an article tied to its statements (``rows``, which are re-dated in place
+    when walked back), and contradiction links written into ``rows``."""
+    if cues_by_sentence is None:
+        cues_by_sentence = sentence_cues(text, sents)
     by_source: dict[str, list[dict]] = {}
     rows_by_sentence: dict[int, list[dict]] = {}
     for r in rows:
@@ -46,7 +74,7 @@ def link_events(
     events: list[dict] = []
     seen: set[tuple[str, str]] = set()
     for i, s in enumerate(sents):
-        cues = event_cues(text, s, i)
+        cues = cues_by_sentence[i]
         for cue in cues:
             src = reg.resolve(cue.subject)
             if src is None:

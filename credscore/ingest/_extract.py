@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from credscore._tables import Tables
-from credscore.ingest._eventlink import EVENT_LEAD, link_events
+from credscore.ingest._eventlink import EVENT_LEAD, link_events, retracted_content, sentence_cues
 from credscore.ingest._learned import _rule_kind, combine, tagged_statements
 from credscore.ingest._link import ASSERTION_KINDS, KINDS
 from credscore.ingest._prepass import prepass
@@ -194,8 +194,10 @@ def extract(
         raws = combine([], rules)
         floor = float("-inf")
     oid = out_src.source_id if out_src else ""
+    cues = sentence_cues(text, sents)
+    raws = [r for r in raws if not retracted_content(text, cues, r.sentence, r.start)]
     rows = _rows(text, raws, reg, (keep, floor), made_at, aid, oid)
-    events = link_events(text, sents, reg, rows, made_at, aid)
+    events = link_events(text, sents, reg, rows, made_at, aid, cues)
     for r in rows:
         r.pop("_sentence")
     return _tables(rows, events, reg)

@@ -155,6 +155,11 @@ def train_tagger(
             c += 1.0
     w_avg = w - wu / c
     tr_avg = tr - tru / c
+    # confidence is a content-vs-outside margin in units of the model's typical margin, so
+    # that a threshold chosen with fold models carries over to a model trained on all data
+    sample = [feats[k] for k in range(0, len(feats), max(1, len(feats) // 100))]
+    margins = [np.abs(_margin(w_avg[f].sum(axis=1))) for f in sample]
+    scale = float(np.concatenate(margins).mean()) if margins else 1.0
     meta = {
         "format_version": FORMAT_VERSION,
         "labels": list(LABELS),
@@ -163,8 +168,13 @@ def train_tagger(
         "batch": batch,
         "seed": seed,
         "cue_words": cue_words,
+        "margin_scale": scale or 1.0,
     }
     return TaggerModel(w_avg, tr_avg, bits, cue_words, meta)
+
+
+def _margin(em: np.ndarray) -> np.ndarray:
+    return np.maximum(em[:, 5], em[:, 6]) - em[:, 0]
 
 
 def save_tagger(model: TaggerModel, extra_meta: dict | None = None) -> tuple[bytes, bytes]:

@@ -205,8 +205,11 @@ def _same(x: Mention | None, y: Mention) -> bool:
     return x is not None and x.start < y.end and y.start < x.end
 
 
-def confidence(doc: TagDoc, em: np.ndarray, spans: list[tuple[int, int]]) -> float:
-    """Mean over the statement's tokens of (best content score - outside score)."""
+def confidence(
+    doc: TagDoc, em: np.ndarray, spans: list[tuple[int, int]], scale: float = 1.0
+) -> float:
+    """Mean over the statement's tokens of (best content score - outside score), divided by
+    the model's mean absolute margin on its training tokens (``scale``)."""
     toks = [
         i
         for a, b in spans
@@ -218,7 +221,7 @@ def confidence(doc: TagDoc, em: np.ndarray, spans: list[tuple[int, int]]) -> flo
     if not toks:
         return float("-inf")
     sub = em[toks]
-    return float((np.maximum(sub[:, 5], sub[:, 6]) - sub[:, 0]).mean())
+    return float((np.maximum(sub[:, 5], sub[:, 6]) - sub[:, 0]).mean() / scale)
 
 
 def tagged_statements(
@@ -235,7 +238,9 @@ def tagged_statements(
             out.append(raw)
     out = combine(out, list(rules))
     for raw in out:
-        raw.extra["confidence"] = confidence(doc, em, raw.spans)
+        raw.extra["confidence"] = confidence(
+            doc, em, raw.spans, float(tagger.meta.get("margin_scale", 1.0))
+        )
     return out
 
 

@@ -90,7 +90,7 @@ def _name_key(name: str) -> str:
     return slug(re.sub(r"(?:'s|’s)$", "", name))
 
 
-_DEMONYM_RE = re.compile(r"(?:an|ian|ean|ese|ish|ic)$")
+_NOT_NAME_RE = re.compile(r"(?:ly|ing|ian|ean|ese|ish|ic|one|body|ers)$|^(?:anti|pro|non)-")
 
 #: A he/she within this many characters after a person's statement refers to that person
 #: (when the gender agrees) before any other recently mentioned person.
@@ -226,9 +226,10 @@ class Registry:
         return self._get(sid, m.name, m.title, m.organization, "anonymous", "")
 
     def _not_a_name(self, m: Mention) -> bool:
-        """A lone capitalised word that is no known surname and is never capitalised
-        mid-sentence in the article ("Realistically", "Leading"), or a demonym ("American")."""
-        if m.title or " " in m.name.strip():
+        """A lone capitalised word that is no known surname and looks like a sentence-initial
+        common word: one letter, an adverb or gerund ("Realistically", "Leading"), a demonym
+        ("American"), a plural ("Voters"), or a listed non-name. "Mr. King" is a name."""
+        if m.title or m.gender or " " in m.name.strip():
             return False
         low = m.name.lower()
         if low in self.fullnames or any(
@@ -236,7 +237,12 @@ class Registry:
             for s in self._recent_people()
         ):
             return False
-        return low not in self.midcaps or bool(_DEMONYM_RE.search(low))
+        return (
+            len(low) < 2
+            or low in lexicon().non_names
+            or bool(_NOT_NAME_RE.search(low))
+            or (low.endswith("s") and not low.endswith("ss") and low not in self.midcaps)
+        )
 
     def _recent_people(self) -> list[Source]:
         return self._speaker_src[-50:]

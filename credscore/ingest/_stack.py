@@ -29,7 +29,8 @@ def rule_codes(doc: TagDoc, raws: Sequence[Raw]) -> np.ndarray:
     >>> from credscore.ingest._quotes import Attribution
     >>> from credscore.ingest._speakers import Mention
     >>> d = tag_doc("Ann Lee said prices rose.")
-    >>> raw = Raw(13, 24, [(13, 24)], "reported", Attribution(Mention("person", "Ann Lee", "", "", 0, 7)))
+    >>> who = Attribution(Mention("person", "Ann Lee", "", "", 0, 7))
+    >>> raw = Raw(13, 24, [(13, 24)], "reported", who)
     >>> rule_codes(d, [raw]).tolist()
     [4, 4, 0, 2, 2, 0]
     """

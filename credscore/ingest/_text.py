@@ -17,8 +17,9 @@ __all__ = ["MAX_SENTENCE_CHARS", "Quote", "Sentence", "segment"]
 #: that no rule ever looks at more than a bounded window.
 MAX_SENTENCE_CHARS = 3000
 
-_OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’"}
-_MARKS_RE = re.compile(r'[“”„«»"‘’]')
+_OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’", "''": ("''",), "``": ("''",)}
+# Two apostrophes or backticks are one mark (''quote'', ``quote''), as in some wire copy.
+_MARKS_RE = re.compile(r"''|``|[“”„«»\"‘’]")
 _STANDALONE_BEFORE = frozenset(":,.!?;—–-([")
 # A match starts only at the first mark of a run (lookbehind) and takes the run possessively,
 # so a run of marks without whitespace is scanned once, not once per position.
@@ -112,7 +113,7 @@ def _make(text: str, p0: int, open_at: int, close_at: int, *, closed: bool) -> Q
     while k >= p0 and text[k] in " \t\r\u00a0":
         k -= 1
     standalone = k < p0 or text[k] in _STANDALONE_BEFORE
-    start, end = open_at + 1, close_at
+    start, end = open_at + (2 if text.startswith(("''", "``"), open_at) else 1), close_at
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
