@@ -28,15 +28,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _attribution_metrics as am  # noqa: E402
-from _polnear import load_all_annotators  # noqa: E402
+import _attribution_metrics as am
+from _polnear import load_all_annotators
 
-from credscore.ingest import extract  # noqa: E402
-from credscore.ingest._learn import gold_labels, train_tagger  # noqa: E402
-from credscore.ingest._link import TagAttribution, attribution_kind, cue_kind  # noqa: E402
-from credscore.ingest._rules import rule_statements  # noqa: E402
-from credscore.ingest._stack import rule_codes  # noqa: E402
-from credscore.ingest._tagdoc import tag_doc  # noqa: E402
+from credscore.ingest import extract
+from credscore.ingest._learn import gold_labels, train_tagger
+from credscore.ingest._link import TagAttribution, attribution_kind, cue_kind
+from credscore.ingest._rules import rule_statements
+from credscore.ingest._stack import rule_codes
+from credscore.ingest._tagdoc import tag_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "experiments" / "results"
@@ -50,7 +50,10 @@ def baseline_extract(commit: str):
     pkg = tmp / "_baseline_ingest"
     names = subprocess.run(
         ["git", "ls-tree", "-r", "--name-only", commit, "credscore/ingest"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     for name in names:
         body = subprocess.run(
@@ -79,6 +82,7 @@ def folds_of(names: list[str], publishers: list[str], k: int, seed: int = 0) -> 
 def gold_of(text: str, doc, atts) -> list[am.Gold]:
     out = []
     for t in atts:
+
         def tok(spans):
             res = []
             for a, b in spans:
@@ -87,6 +91,7 @@ def gold_of(text: str, doc, atts) -> list[am.Gold]:
                 if hi > lo:
                     res.append((lo, hi))
             return res
+
         ta = TagAttribution(tok(t.cue), tok(t.content))
         kind = attribution_kind(doc, ta) if ta.content else "other"
         cue_text = " ".join(text[a:b] for a, b in t.cue)
@@ -113,9 +118,15 @@ def preds_of(tables) -> list[am.Pred]:
         )
         conf = r.get("confidence")
         out.append(
-            am.Pred(_pairs(r["spans"]), _pairs(r.get("cue_spans", "")), span[0] if span else None,
-                    kind, str(s["name"]), str(s["source_type"]),
-                    float(conf) if conf is not None and conf == conf else float("inf"))
+            am.Pred(
+                _pairs(r["spans"]),
+                _pairs(r.get("cue_spans", "")),
+                span[0] if span else None,
+                kind,
+                str(s["name"]),
+                str(s["source_type"]),
+                float(conf) if conf is not None and conf == conf else float("inf"),
+            )
         )
     return out
 
@@ -124,8 +135,14 @@ def _speech(text: str, cue: list[tuple[int, int]]) -> bool:
     return cue_kind(" ".join(text[a:b] for a, b in cue)) in ("indirect", "according_to")
 
 
-def score_article(t: am.Tally, text: str, preds: list[am.Pred], golds: list[am.Gold],
-                  speakers: list, has_cues: bool) -> None:
+def score_article(
+    t: am.Tally,
+    text: str,
+    preds: list[am.Pred],
+    golds: list[am.Gold],
+    speakers: list,
+    has_cues: bool,
+) -> None:
     for scope, gs in (("all", golds), ("with_source", [g for g in golds if g.source])):
         m = am.match([p.content for p in preds], [g.content for g in gs])
         t.add(f"{scope}.content.lenient", len(m), len(preds), len(m), len(gs))
@@ -137,23 +154,42 @@ def score_article(t: am.Tally, text: str, preds: list[am.Pred], golds: list[am.G
         for kind in KIND_ORDER:
             pk = [i for i, p in enumerate(preds) if p.kind == kind]
             gk = [j for j, g in enumerate(gs) if g.kind == kind]
-            t.add(f"kind.{kind}", sum(i in m for i in pk), len(pk),
-                  sum(j in matched_g for j in gk), len(gk))
+            t.add(
+                f"kind.{kind}",
+                sum(i in m for i in pk),
+                len(pk),
+                sum(j in matched_g for j in gk),
+                len(gk),
+            )
         for cls, want in (("speech_cue", True), ("other_cue", False)):
             gk = [j for j, g in enumerate(gs) if g.speech_cue is want]
-            pk = [i for i, p in enumerate(preds) if has_cues and p.cue and
-                  _speech(text, p.cue) is want]
-            t.add(f"cue_class.{cls}", sum(i in m for i in pk), len(pk),
-                  sum(j in matched_g for j in gk), len(gk))
+            pk = [
+                i
+                for i, p in enumerate(preds)
+                if has_cues and p.cue and _speech(text, p.cue) is want
+            ]
+            t.add(
+                f"cue_class.{cls}",
+                sum(i in m for i in pk),
+                len(pk),
+                sum(j in matched_g for j in gk),
+                len(gk),
+            )
         for i, j in m.items():
             ok = am.speaker_right(text, preds[i], gs[j])
             if ok is not None:
-                speakers.append((ok, " ".join(text[a:b] for a, b in gs[j].source).lower()
-                                 in ("he", "she")))
+                speakers.append(
+                    (ok, " ".join(text[a:b] for a, b in gs[j].source).lower() in ("he", "she"))
+                )
     if has_cues:
         for role in ("source", "cue"):
-            ps = sorted({tuple(getattr(p, role) if role == "cue" else [p.source])
-                         for p in preds if (p.source if role == "source" else p.cue)})
+            ps = sorted(
+                {
+                    tuple(getattr(p, role) if role == "cue" else [p.source])
+                    for p in preds
+                    if (p.source if role == "source" else p.cue)
+                }
+            )
             gs_ = sorted({tuple(getattr(g, role)) for g in golds if getattr(g, role)})
             pl, gl = [list(x) for x in ps], [list(x) for x in gs_]
             m = am.match(pl, gl)
@@ -180,7 +216,9 @@ def agreement(versions: dict) -> dict:
         for x in range(len(vs)):
             for y in range(x + 1, len(vs)):
                 a, b = vs[x], vs[y]
-                m = am.match([g.content for g in a.attributions], [g.content for g in b.attributions])
+                m = am.match(
+                    [g.content for g in a.attributions], [g.content for g in b.attributions]
+                )
                 t.add("agree", len(m), len(a.attributions), len(m), len(b.attributions))
                 n += 1
     return {"pairs": n, **t.prf("agree")}
@@ -198,8 +236,12 @@ def run(args) -> dict:
         d = tag_doc(a.text)
         docs.append(d)
         codes.append(rule_codes(d, rule_statements(a.text, d.sents)))
-        labels.append(gold_labels(d, [{"source": g.source, "cue": g.cue, "content": g.content}
-                                      for g in a.attributions]))
+        labels.append(
+            gold_labels(
+                d,
+                [{"source": g.source, "cue": g.cue, "content": g.content} for g in a.attributions],
+            )
+        )
         golds.append(gold_of(a.text, d, a.attributions))
     base = baseline_extract(args.baseline_commit)
     tallies = {"learned": am.Tally(), "baseline": am.Tally()}
@@ -210,41 +252,63 @@ def run(args) -> dict:
         tr = [i for i in range(len(arts)) if folds[i] != f]
         te = [i for i in range(len(arts)) if folds[i] == f]
         t0 = time.perf_counter()
-        model = train_tagger([docs[i] for i in tr], [labels[i] for i in tr],
-                             [codes[i] for i in tr], bits=args.bits, epochs=args.epochs)
-        print(f"fold {f}: trained on {len(tr)} articles in {time.perf_counter() - t0:.0f} s",
-              flush=True)
+        model = train_tagger(
+            [docs[i] for i in tr],
+            [labels[i] for i in tr],
+            [codes[i] for i in tr],
+            bits=args.bits,
+            epochs=args.epochs,
+        )
+        print(
+            f"fold {f}: trained on {len(tr)} articles in {time.perf_counter() - t0:.0f} s",
+            flush=True,
+        )
         for i in te:
             a = arts[i]
             t0 = time.perf_counter()
-            tabs = extract(a.text, published_at=a.published, kinds="all", tagger=model,
-                           min_confidence=float("-inf"))
+            tabs = extract(
+                a.text,
+                published_at=a.published,
+                kinds="all",
+                tagger=model,
+                min_confidence=float("-inf"),
+            )
             seconds["learned"] += time.perf_counter() - t0
             oof[i] = preds_of(tabs)
             t0 = time.perf_counter()
             btabs = base(a.text, published_at=a.published)
             seconds["baseline"] += time.perf_counter() - t0
-            score_article(tallies["baseline"], a.text, preds_of(btabs), golds[i],
-                          speakers["baseline"], False)
+            score_article(
+                tallies["baseline"], a.text, preds_of(btabs), golds[i], speakers["baseline"], False
+            )
     thresholds = []
     for f in range(args.folds):
         tau = _threshold(arts, golds, oof, [i for i in oof if folds[i] != f], args.min_precision)
         thresholds.append(tau[0])
         for i in (i for i in oof if folds[i] == f):
             kept = [p for p in oof[i] if p.confidence >= tau[0]]
-            score_article(tallies["learned"], arts[i].text, kept, golds[i],
-                          speakers["learned"], True)
+            score_article(
+                tallies["learned"], arts[i].text, kept, golds[i], speakers["learned"], True
+            )
     shipped = _threshold(arts, golds, oof, list(oof), args.min_precision)
-    out: dict = {"articles": len(arts), "fold_thresholds": thresholds,
-                 "threshold_all_folds": shipped[0], "min_precision": args.min_precision, "folds": args.folds, "epochs": args.epochs,
-                 "bits": args.bits, "baseline_commit": args.baseline_commit,
-                 "gold_attributions": sum(len(g) for g in golds),
-                 "gold_with_source": sum(1 for gs in golds for g in gs if g.source)}
+    out: dict = {
+        "articles": len(arts),
+        "fold_thresholds": thresholds,
+        "threshold_all_folds": shipped[0],
+        "min_precision": args.min_precision,
+        "folds": args.folds,
+        "epochs": args.epochs,
+        "bits": args.bits,
+        "baseline_commit": args.baseline_commit,
+        "gold_attributions": sum(len(g) for g in golds),
+        "gold_with_source": sum(1 for gs in golds for g in gs if g.source),
+    }
     for name, t in tallies.items():
         res = {k: t.prf(k) for k in t.keys()}
         sp = speakers[name]
         res["speaker_right"] = {
-            "all": sum(ok for ok, _ in sp) / len(sp) if sp else None, "n": len(sp),
+            "all": sum(ok for ok, _ in sp) / len(sp) if sp else None,
+            "n": len(sp),
             "pronoun_he_she": (sum(ok for ok, pr in sp if pr) / max(1, sum(pr for _, pr in sp))),
             "n_pronoun": sum(pr for _, pr in sp),
         }
@@ -261,30 +325,41 @@ def _fmt(x) -> str:
 
 
 def report(out: dict, own: dict | None) -> str:
-    lines = [f"# Attribution on PolNeAR ({out['articles']} training articles, "
-             f"{out['folds']}-fold cross-validation by article)", "",
-             f"Gold attributions: {out['gold_attributions']} "
-             f"({out['gold_with_source']} with a source). Baseline: the rule-based extractor at "
-             f"commit {out['baseline_commit']}. Lenient: overlap >= half of the shorter span, "
-             "one-to-one; exact: same word tokens.", "",
-             "| measure | learned P | R | F1 | baseline P | R | F1 |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Attribution on PolNeAR ({out['articles']} training articles, "
+        f"{out['folds']}-fold cross-validation by article)",
+        "",
+        f"Gold attributions: {out['gold_attributions']} "
+        f"({out['gold_with_source']} with a source). Baseline: the rule-based extractor at "
+        f"commit {out['baseline_commit']}. Lenient: overlap >= half of the shorter span, "
+        "one-to-one; exact: same word tokens.",
+        "",
+        "| measure | learned P | R | F1 | baseline P | R | F1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     keys = sorted(set(out["learned"]) | set(out["baseline"]))
     for k in keys:
         if k in ("speaker_right", "articles_per_s"):
             continue
         a, b = out["learned"].get(k, {}), out["baseline"].get(k, {})
-        lines.append(f"| {k} | {_fmt(a.get('precision'))} | {_fmt(a.get('recall'))} | "
-                     f"{_fmt(a.get('f1'))} | {_fmt(b.get('precision'))} | "
-                     f"{_fmt(b.get('recall'))} | {_fmt(b.get('f1'))} |")
+        lines.append(
+            f"| {k} | {_fmt(a.get('precision'))} | {_fmt(a.get('recall'))} | "
+            f"{_fmt(a.get('f1'))} | {_fmt(b.get('precision'))} | "
+            f"{_fmt(b.get('recall'))} | {_fmt(b.get('f1'))} |"
+        )
     for name in ("learned", "baseline"):
         sp = out[name]["speaker_right"]
-        lines.append(f"\n{name}: speaker right on matched pairs {_fmt(sp['all'])} (n={sp['n']}); "
-                     f"he/she sources {_fmt(sp['pronoun_he_she'])} (n={sp['n_pronoun']}); "
-                     f"{out[name]['articles_per_s']:.1f} articles/s")
+        lines.append(
+            f"\n{name}: speaker right on matched pairs {_fmt(sp['all'])} (n={sp['n']}); "
+            f"he/she sources {_fmt(sp['pronoun_he_she'])} (n={sp['n_pronoun']}); "
+            f"{out[name]['articles_per_s']:.1f} articles/s"
+        )
     lines.append(f"\nlearned / baseline time: {out['speed_ratio_learned_over_baseline']:.2f}x")
     ag = out["annotator_agreement"]
-    lines.append(f"\nAnnotator agreement ({ag['pairs']} pairs on multiply-annotated articles): "
-                 f"content lenient F1 {_fmt(ag['f1'])}")
+    lines.append(
+        f"\nAnnotator agreement ({ag['pairs']} pairs on multiply-annotated articles): "
+        f"content lenient F1 {_fmt(ag['f1'])}"
+    )
     if own:
         lines.append("\nOur 13 articles (experiments/ingest_eval.py rules):")
         for sys_name, rows in own.items():
@@ -299,8 +374,10 @@ def own_articles(base) -> dict:
     out = {}
     for name, fn in (("learned", extract), ("baseline", base)):
         c = ingest_eval.evaluate(ROOT / "datasets" / "articles", extract_fn=fn)
-        out[name] = {"statement span": ingest_eval._pr(c["span_tp"], c["n_pred"], c["span_tp"], c["n_gold"]),
-                     "attribution": ingest_eval._pr(c["att_tp"], c["n_pred"], c["att_tp"], c["n_gold"])}
+        out[name] = {
+            "statement span": ingest_eval._pr(c["span_tp"], c["n_pred"], c["span_tp"], c["n_gold"]),
+            "attribution": ingest_eval._pr(c["att_tp"], c["n_pred"], c["att_tp"], c["n_gold"]),
+        }
     return out
 
 
@@ -311,8 +388,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bits", type=int, default=18)
     ap.add_argument("--limit", type=int, default=0, help="first N articles only (smoke runs)")
     ap.add_argument("--baseline-commit", default=BASELINE_COMMIT)
-    ap.add_argument("--min-precision", type=float, default=0.82,
-                    help="the confidence threshold keeps precision at least this on the other folds")
+    ap.add_argument(
+        "--min-precision",
+        type=float,
+        default=0.82,
+        help="the confidence threshold keeps precision at least this on the other folds",
+    )
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
     out = run(args)

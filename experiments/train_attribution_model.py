@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _polnear import load_train  # noqa: E402
+from _polnear import load_train
 
-from credscore.ingest._learn import gold_labels, save_tagger, train_tagger  # noqa: E402
-from credscore.ingest._rules import rule_statements  # noqa: E402
-from credscore.ingest._stack import rule_codes  # noqa: E402
-from credscore.ingest._tagdoc import tag_doc  # noqa: E402
+from credscore.ingest._learn import gold_labels, save_tagger, train_tagger
+from credscore.ingest._rules import rule_statements
+from credscore.ingest._stack import rule_codes
+from credscore.ingest._tagdoc import tag_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "credscore" / "ingest" / "data"
@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         codes.append(rule_codes(d, rule_statements(a.text, d.sents)))
         labels.append(
             gold_labels(
-                d, [{"source": g.source, "cue": g.cue, "content": g.content} for g in a.attributions]
+                d,
+                [{"source": g.source, "cue": g.cue, "content": g.content} for g in a.attributions],
             )
         )
         fingerprint.update(f"{a.name}_{a.annotator}\n".encode())

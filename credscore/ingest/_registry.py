@@ -55,8 +55,8 @@ def slug(name: str) -> str:
     ('kirilo-budanov', 'x92a054e84d')
     """
     nfc = unicodedata.normalize("NFC", name)
-    latin = nfc.translate(_translit())
-    ascii_name = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    latin = unicodedata.normalize("NFKD", nfc.translate(_translit())).translate(_translit())
+    ascii_name = latin.encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     s = s.removeprefix("the-")
     if s:
@@ -90,7 +90,7 @@ def _name_key(name: str) -> str:
     return slug(re.sub(r"(?:'s|’s)$", "", name))
 
 
-_NOT_NAME_RE = re.compile(r"(?:ly|ing|ian|ean|ese|ish|ic|one|body|ers)$|^(?:anti|pro|non)-")
+_NOT_NAME_RE = re.compile(r"(?:ly|ing|ian|ican|ean|ese|ish|ic|one|body|ers)$|^(?:anti|pro|non)-")
 
 #: A he/she within this many characters after a person's statement refers to that person
 #: (when the gender agrees) before any other recently mentioned person.

@@ -110,10 +110,11 @@ def tag_doc(text: str, sents: list[Sentence] | None = None) -> TagDoc:
     >>> d.inq.tolist()[4:8]
     [3, 1, 1, 4]
     """
-    ms = list(_TAG_TOKEN_RE.finditer(text))
-    words = [m.group() for m in ms]
-    starts = np.fromiter((m.start() for m in ms), dtype=np.int64, count=len(ms))
-    ends = np.fromiter((m.end() for m in ms), dtype=np.int64, count=len(ms))
+    words = _TAG_TOKEN_RE.findall(text)
+    spans = np.array([m.span() for m in _TAG_TOKEN_RE.finditer(text)], dtype=np.int64)
+    spans = spans.reshape(-1, 2)
+    starts, ends = spans[:, 0].copy(), spans[:, 1].copy()
+    ms = words
     sents = segment(text) if sents is None else sents
     s_start = np.array([s.start for s in sents], dtype=np.int64)
     s_para = np.array([s.paragraph for s in sents], dtype=np.int64)

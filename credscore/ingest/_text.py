@@ -94,11 +94,13 @@ def _quotes_of_paragraph(text: str, p0: int, p1: int) -> list[Quote]:
                 open_ch, open_at = ch, pos
             continue
         if ch in _OPENERS[open_ch]:
-            quotes.append(_make(text, p0, open_at, pos, closed=True))
+            if _has_word(text, open_at + len(open_ch), pos):
+                quotes.append(_make(text, p0, open_at, pos, closed=True))
             open_ch = None
         elif ch in ("“", "«") and open_ch in ("“", "«"):
             # A new opening mark before the previous quote closed: close it here.
-            quotes.append(_make(text, p0, open_at, pos, closed=False))
+            if _has_word(text, open_at + 1, pos):
+                quotes.append(_make(text, p0, open_at, pos, closed=False))
             open_ch, open_at = ch, pos
     if open_ch is not None:
         end = p1
@@ -106,6 +108,14 @@ def _quotes_of_paragraph(text: str, p0: int, p1: int) -> list[Quote]:
             end -= 1
         quotes.append(_make(text, p0, open_at, end, closed=False))
     return quotes
+
+
+_WORD_RE = re.compile(r"\w")
+
+
+def _has_word(text: str, a: int, b: int) -> bool:
+    """A quotation holds at least one letter or digit (empty marks ``“”`` quote nothing)."""
+    return _WORD_RE.search(text, a, b) is not None
 
 
 def _make(text: str, p0: int, open_at: int, close_at: int, *, closed: bool) -> Quote:
