@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from credscore.ingest._lexicon import lexicon
 from credscore.ingest._link import TagAttribution, link
 from credscore.ingest._quotes import Attribution, Raw, _cites, _clause_start
 from credscore.ingest._reported import sentence_subject
@@ -68,8 +69,8 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     ):
         return None
     cut = next((k for k, t in enumerate(toks) if t.text in ",(—–" and k > 0), len(toks))
-    head = toks[:cut]
-    if head and not head[0].cap:
+    head = _before_pp(toks[:cut])
+    if head and (not head[0].cap or head[0].low in lexicon().non_names):
         if len(head) > 1 and head[0].low in ("the", "this", "that") and head[1].cap:
             m = parse_np_at_start(text, head[0].start, head[-1].end)
             if m is not None and m.kind != "person":
@@ -87,9 +88,28 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     if role is not None:
         return role
     phrase = text[words[0].start : words[-1].end]
-    if any(w.cap for w in words):
+    if any(w.cap for w in words[1:]) or (words[0].cap and words[0].low not in lexicon().non_names):
         return Mention("organization", phrase, "", phrase, words[0].start, words[-1].end)
     return Mention("anonymous", phrase, phrase, "", words[0].start, words[-1].end)
+
+
+_PP = frozenset("in at from of for with on near inside outside across".split())
+
+
+def _before_pp(head: list) -> list:
+    """``Parents in the town of Kessel`` -> ``Parents``; ``Robert Antonacci of the New York
+    delegation`` -> ``Robert Antonacci``; ``Secretary of State John Kerry`` is kept whole."""
+    lex = lexicon()
+    for k in range(1, len(head) - 1):
+        t = head[k]
+        if t.low in _PP and not t.cap and head[k - 1].low not in lex.title_words:
+            nxt = head[k + 1]
+            if nxt.low in ("the", "a", "an") or not nxt.cap:
+                return head[:k]
+    return head
+
+
+_AFTER_HEAD = frozenset("and or of from at in on for with who which ’s 's".split())
 
 
 def _last_named(head: list, text: str) -> Mention | None:
@@ -99,8 +119,9 @@ def _last_named(head: list, text: str) -> Mention | None:
         m = _person_or_org(head, i, j, text, 0)
         if m is None:
             continue
-        if head[j - 1].possessive and j < len(head) and not head[j].cap:
-            continue  # "Clinton's aides": the aides speak
+        if j < len(head) and not head[j].cap and head[j].text[:1].isalpha():
+            if head[j - 1].possessive or head[j].low not in _AFTER_HEAD:
+                continue  # "Clinton's aides", "Political analysts": a modifier
         if m.kind == "person":
             person = m
         else:
@@ -150,7 +171,13 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
     rule = rules.overlapping(a, b)
     speaker = None
     if att.source is not None:
-        sa, sb = int(doc.starts[att.source[0]]), int(doc.ends[att.source[1] - 1])
+        sa = int(doc.starts[_np_start(doc, att.source[0])])
+        sb = int(doc.ends[att.source[1] - 1])
+        if att.cue and att.source[1] <= att.cue[0][0] <= att.source[1] + 6:
+            # the subject runs up to its verb: "Opposition leader Tomas Berg called"
+            gap = doc.words[att.source[1] : att.cue[0][0]]
+            if all((w[:1].isalnum() and w[:1].isupper()) or w in (".", "-") for w in gap):
+                sb = int(doc.ends[att.cue[0][0] - 1])
         if text[sa:sb].lower() in _RELATIVE:
             speaker = _subject_before(text, doc, att.source[0], sa)
         else:
@@ -182,6 +209,20 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
 
 
 _RELATIVE = frozenset(("who", "which", "that", "whom"))
+
+
+def _np_start(doc: TagDoc, k: int) -> int:
+    """Start of the noun phrase whose prepositional phrase a source span begins in:
+    "Parents in the town of [Kessel] said" -> "Parents"."""
+    j = k
+    while j > 0 and doc.words[j - 1].lower() in ("the", "a", "an"):
+        j -= 1
+    if j == 0 or doc.words[j - 1].lower() not in _PP or doc.sent_first[j - 1]:
+        return k
+    lo = j - 1
+    while lo > 0 and j - lo < 12 and not doc.sent_first[lo] and doc.words[lo - 1] not in ',;:“”"(':
+        lo -= 1
+    return lo
 
 
 def _subject_before(text: str, doc: TagDoc, tok: int, pos: int) -> Mention | None:

@@ -7,6 +7,7 @@ source is the nearest source span linked to it (or none).
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,11 +50,11 @@ def cue_lexicon() -> dict[str, frozenset[str]]:
     path = "data/cues.json"
     try:
         raw = json.loads(resources.files("credscore.ingest").joinpath(path).read_text("utf-8"))
-        return {k: frozenset(w.lower() for w in raw[k]) for k in ("speech", "belief")}
+        return {k: frozenset(w.lower() for w in raw[k]) for k in ("speech", "belief", "other")}
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(
-            f"credscore/ingest/{path}: needs lists 'speech' and 'belief' of word forms ({exc}); "
-            "reinstall credscore or fix the file"
+            f"credscore/ingest/{path}: needs lists 'speech', 'belief' and 'other' of word "
+            f"forms ({exc}); reinstall credscore or fix the file"
         ) from exc
 
 
@@ -127,7 +128,9 @@ def link(doc: TagDoc, labels: np.ndarray) -> list[TagAttribution]:
             elif atts[k].source is None or _closer((a, b), atts[k].source, cues[k]):
                 atts[k].source = (a, b)
         _merge_bare_cues(atts)
-        out.extend(a for a in atts if a.content)
+        _share_subjects(doc, atts)
+        for att in atts:
+            out.extend(_by_sentence(doc, att))
     for att in out:
         att.kind = attribution_kind(doc, att)
     out.sort(key=lambda t: t.content[0][0])
@@ -139,6 +142,29 @@ def _closer(new: TokSpan, old: TokSpan, cue: TokSpan) -> bool:
     the left ("Axelrod told CNN": Axelrod, not CNN)."""
     dn, do = _gap(new, cue), _gap(old, cue)
     return dn < do or (dn == do and new[0] < old[0])
+
+
+def _share_subjects(doc: TagDoc, atts: list[TagAttribution]) -> None:
+    """A cue without a source after another cue of the same sentence shares its source:
+    "X called the figures fiction and said that ..." (coordinated verbs, one subject)."""
+    for prev, att in itertools.pairwise(atts):
+        if att.source is None and att.cue and prev.source is not None and prev.cue:
+            same = doc.sentence[prev.cue[0][0]] == doc.sentence[att.cue[0][0]]
+            if same and prev.source[1] <= prev.cue[0][0] < att.cue[0][0]:
+                att.source = prev.source
+
+
+def _by_sentence(doc: TagDoc, att: TagAttribution) -> list[TagAttribution]:
+    """One attribution per sentence of its content: ``"A," he said, "B."`` stays one, a
+    quote in the next sentence by the same speaker is its own statement."""
+    if not att.content:
+        return []
+    groups: dict[int, list[TokSpan]] = {}
+    for piece in sorted(att.content):
+        groups.setdefault(int(doc.sentence[piece[0]]), []).append(piece)
+    if len(groups) == 1:
+        return [att]
+    return [TagAttribution(att.cue, pieces, att.source) for pieces in groups.values()]
 
 
 def _merge_bare_cues(atts: list[TagAttribution]) -> None:
@@ -166,7 +192,14 @@ def attribution_kind(doc: TagDoc, att: TagAttribution) -> str:
         inside += int(((q == IN_STANDALONE) | (q == OPEN_MARK) | (q == CLOSE_MARK)).sum())
     if total and inside >= 0.5 * total:
         return "direct"
-    return cue_kind(" ".join(doc.words[i] for a, b in att.cue for i in range(a, b)))
+    kind = cue_kind(" ".join(doc.words[i] for a, b in att.cue for i in range(a, b)))
+    words = [
+        doc.words[i] for a, b in att.content for i in range(a, b) if doc.words[i][:1].isalnum()
+    ]
+    clause = len(words) >= 4 or (len(words) == 3 and words[0].lower() == "that")
+    if kind == "indirect" and not clause:
+        return "other"  # "denied the story", "declined to comment": no reported claim
+    return kind
 
 
 def cue_kind(cue_text: str) -> str:
@@ -181,6 +214,8 @@ def cue_kind(cue_text: str) -> str:
     if "according" in words:
         return "according_to"
     lex = cue_lexicon()
+    if any(w in lex["other"] for w in words):
+        return "other"
     if any(w in lex["speech"] for w in words):
         return "indirect"
     if any(w in lex["belief"] for w in words):
