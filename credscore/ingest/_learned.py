@@ -131,6 +131,8 @@ def _last_named(head: list, text: str) -> Mention | None:
 
 def _char_spans(doc: TagDoc, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out = []
+    if pieces and doc.words[pieces[0][0]].lower() == "that" and pieces[0][1] - pieces[0][0] > 2:
+        pieces = [(pieces[0][0] + 1, pieces[0][1]), *pieces[1:]]  # "said that X": the claim is X
     for ta, tb in pieces:
         a, b = int(doc.starts[ta]), int(doc.ends[tb - 1])
         while a < b and doc.text[a] in _EDGE:
@@ -163,7 +165,18 @@ class _ByStart:
         return best
 
 
+def _object_of_according(doc: TagDoc, att: TagAttribution) -> bool:
+    """ "..., according to reports from X.": the words after "according to" at the end of a
+    sentence are who is cited, not a claim."""
+    if att.kind != "according_to" or not att.cue:
+        return False
+    cue_end, first = att.cue[-1][1], att.content[0][0]
+    return 0 <= first - cue_end <= 1 and not doc.sent_first[att.cue[0][0]]
+
+
 def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw | None:
+    if _object_of_according(doc, att):
+        return None
     spans = _char_spans(doc, att.content)
     if not spans or sum(b - a for a, b in spans) < 2:
         return None
@@ -197,7 +210,7 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
         spans,
         _QUOTE_TYPE.get(att.kind, "reported"),
         Attribution(speaker, via),
-        cites=_cites(text, a, b),
+        cites=_cites(text, a, doc.sents[int(doc.sentence[att.content[0][0]])].end),
         sentence=int(doc.sentence[att.content[0][0]]),
     )
     raw.extra = {
@@ -271,17 +284,20 @@ def tagged_statements(
     """Statements read by the tagger (which sees the rules' reading as features), plus the
     rules' statements it did not cover; each with ``extra["confidence"]``."""
     labels, em = tagger.tag(doc, rule_codes(doc, rules))
+    scale = float(tagger.meta.get("margin_scale", 1.0))
     out = []
     index = _ByStart(rules)
     for att in link(doc, labels):
         raw = _to_raw(text, doc, att, index)
         if raw is not None:
+            # confidence on the words the tagger itself marked as content
+            tagged = [(int(doc.starts[a]), int(doc.ends[b - 1])) for a, b in att.tagged]
+            raw.extra["confidence"] = confidence(doc, em, tagged, scale)
             out.append(raw)
     out = combine(out, list(rules))
     for raw in out:
-        raw.extra["confidence"] = confidence(
-            doc, em, raw.spans, float(tagger.meta.get("margin_scale", 1.0))
-        )
+        if "confidence" not in raw.extra:
+            raw.extra["confidence"] = confidence(doc, em, raw.spans, scale)
     return out
 
 

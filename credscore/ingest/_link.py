@@ -35,7 +35,11 @@ class TagAttribution:
     content: list[TokSpan]
     source: TokSpan | None = None
     kind: str = "other"
-    extra: dict = field(default_factory=dict)
+    tagged: list[TokSpan] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.tagged:
+            self.tagged = list(self.content)
 
 
 @cache
@@ -130,6 +134,8 @@ def link(doc: TagDoc, labels: np.ndarray) -> list[TagAttribution]:
         _merge_bare_cues(atts)
         _share_subjects(doc, atts)
         for att in atts:
+            att.tagged = list(att.content)
+            _reach_comma(doc, att)
             out.extend(_by_sentence(doc, att))
     for att in out:
         att.kind = attribution_kind(doc, att)
@@ -142,6 +148,22 @@ def _closer(new: TokSpan, old: TokSpan, cue: TokSpan) -> bool:
     the left ("Axelrod told CNN": Axelrod, not CNN)."""
     dn, do = _gap(new, cue), _gap(old, cue)
     return dn < do or (dn == do and new[0] < old[0])
+
+
+def _reach_comma(doc: TagDoc, att: TagAttribution) -> None:
+    """ "Prices would fall next [year], Clara Holm warned": a content that stops one or two
+    words short of the comma before its trailing source or cue runs to that comma."""
+    if not att.content or not att.cue:
+        return
+    a, b = att.content[-1]
+    after = att.source[0] if att.source is not None and att.source[0] >= b else att.cue[0][0]
+    if after < b:
+        return
+    k = b
+    while k < min(b + 3, after) and doc.words[k][:1].isalnum():
+        k += 1
+    if k > b and k < after and doc.words[k] == "," and k + 1 == after:
+        att.content[-1] = (a, k)
 
 
 def _share_subjects(doc: TagDoc, atts: list[TagAttribution]) -> None:
@@ -164,7 +186,19 @@ def _by_sentence(doc: TagDoc, att: TagAttribution) -> list[TagAttribution]:
         groups.setdefault(int(doc.sentence[piece[0]]), []).append(piece)
     if len(groups) == 1:
         return [att]
-    return [TagAttribution(att.cue, pieces, att.source) for pieces in groups.values()]
+    return [
+        TagAttribution(
+            att.cue,
+            pieces,
+            att.source,
+            tagged=[
+                p
+                for p in att.tagged
+                if p[0] in {q[0] for q in pieces} or any(q[0] <= p[0] < q[1] for q in pieces)
+            ],
+        )
+        for pieces in groups.values()
+    ]
 
 
 def _merge_bare_cues(atts: list[TagAttribution]) -> None:
@@ -196,10 +230,14 @@ def attribution_kind(doc: TagDoc, att: TagAttribution) -> str:
     words = [
         doc.words[i] for a, b in att.content for i in range(a, b) if doc.words[i][:1].isalnum()
     ]
-    clause = len(words) >= 4 or (len(words) == 3 and words[0].lower() == "that")
-    if kind == "indirect" and not clause:
-        return "other"  # "denied the story", "declined to comment": no reported claim
+    first = words[0].lower() if words else ""
+    noun_phrase = first in _NP_START and len(words) < 4 and not (first == "that" and len(words) > 2)
+    if kind == "indirect" and (not words or first == "to" or noun_phrase):
+        return "other"  # "denied the story", "agreed to meet": no reported claim
     return kind
+
+
+_NP_START = frozenset("the a an this that these those his her their its our my your".split())
 
 
 def cue_kind(cue_text: str) -> str:

@@ -29,7 +29,8 @@ _ABBREVIATIONS = frozenset(
     ltd co vs etc jan feb mar apr aug sep sept oct nov dec rev hon mt ft fig approx dept est
     u.s u.k e.g i.e a.m p.m""".split()
 )
-_WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+# The word before a full stop; starts only where a word starts, so a scan is linear.
+_WORD_BEFORE_RE = re.compile(r"(?<![\w.])([\w.]++)$")
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def test_cue_words_are_learned():
 def test_training_learns_a_toy_pattern():
     docs, labels = _corpus()
     rules = [np.zeros(d.n, dtype=np.int64) for d in docs]
-    model = train_tagger(docs[:18], labels[:18], rules[:18], bits=12, epochs=5)
+    model = train_tagger(docs[:18], labels[:18], rules[:18], bits=14, epochs=20, batch=4)
     test = tag_doc("The weather was mild on the day of the vote. Eva Berg said taxes will rise.")
     labels_out, _ = model.tag(test, np.zeros(test.n, dtype=np.int64))
     (att,) = link(test, labels_out)

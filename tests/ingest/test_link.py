@@ -47,6 +47,6 @@ def test_kinds():
     quote = [i for i, x in enumerate(d.words) if x in ("We", "won")]
     att = TagAttribution([(1, 2)], [(quote[0], quote[-1] + 1)])
     assert attribution_kind(d, att) == "direct"
-    assert cue_kind("called for") == "indirect"
+    assert cue_kind("called for") == "other" and cue_kind("told") == "indirect"
     assert cue_kind("believe") == "belief" and cue_kind("mocked") == "other"
     assert cue_kind("according to") == "according_to"
