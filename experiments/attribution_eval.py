@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _attribution_metrics as am
+from _attribution_report import agreement, report
 from _polnear import load_all_annotators
 
 from credscore.ingest import extract
@@ -208,20 +209,28 @@ def _threshold(arts, golds, oof, idx, min_precision):
     return am.choose_threshold(scored, n_gold, min_precision)
 
 
-def agreement(versions: dict) -> dict:
-    """Pairwise lenient content F1 between annotators of the multiply-annotated articles."""
-    t = am.Tally()
-    n = 0
-    for vs in versions.values():
-        for x in range(len(vs)):
-            for y in range(x + 1, len(vs)):
-                a, b = vs[x], vs[y]
-                m = am.match(
-                    [g.content for g in a.attributions], [g.content for g in b.attributions]
-                )
-                t.add("agree", len(m), len(a.attributions), len(m), len(b.attributions))
-                n += 1
-    return {"pairs": n, **t.prf("agree")}
+def _prepare(arts) -> tuple[list, list, list, list]:
+    docs, codes, labels, golds = [], [], [], []
+    for a in arts:
+        d = tag_doc(a.text)
+        docs.append(d)
+        codes.append(rule_codes(d, rule_statements(a.text, d.sents)))
+        spans = [{"source": g.source, "cue": g.cue, "content": g.content} for g in a.attributions]
+        labels.append(gold_labels(d, spans))
+        golds.append(gold_of(a.text, d, a.attributions))
+    return docs, codes, labels, golds
+
+
+def _summary(t: am.Tally, sp: list, n_articles: int, seconds: float) -> dict:
+    res: dict = {k: t.prf(k) for k in t.keys()}
+    res["speaker_right"] = {
+        "all": sum(ok for ok, _ in sp) / len(sp) if sp else None,
+        "n": len(sp),
+        "pronoun_he_she": (sum(ok for ok, pr in sp if pr) / max(1, sum(pr for _, pr in sp))),
+        "n_pronoun": sum(pr for _, pr in sp),
+    }
+    res["articles_per_s"] = n_articles / seconds if seconds else None
+    return res
 
 
 def run(args) -> dict:
@@ -231,18 +240,7 @@ def run(args) -> dict:
         names = names[: args.limit]
     arts = [versions[n][0] for n in names]
     folds = folds_of(names, [a.publisher for a in arts], args.folds)
-    docs, codes, labels, golds = [], [], [], []
-    for a in arts:
-        d = tag_doc(a.text)
-        docs.append(d)
-        codes.append(rule_codes(d, rule_statements(a.text, d.sents)))
-        labels.append(
-            gold_labels(
-                d,
-                [{"source": g.source, "cue": g.cue, "content": g.content} for g in a.attributions],
-            )
-        )
-        golds.append(gold_of(a.text, d, a.attributions))
+    docs, codes, labels, golds = _prepare(arts)
     base = baseline_extract(args.baseline_commit)
     tallies = {"learned": am.Tally(), "baseline": am.Tally()}
     speakers: dict[str, list] = {"learned": [], "baseline": []}
@@ -304,68 +302,11 @@ def run(args) -> dict:
         "gold_with_source": sum(1 for gs in golds for g in gs if g.source),
     }
     for name, t in tallies.items():
-        res = {k: t.prf(k) for k in t.keys()}
-        sp = speakers[name]
-        res["speaker_right"] = {
-            "all": sum(ok for ok, _ in sp) / len(sp) if sp else None,
-            "n": len(sp),
-            "pronoun_he_she": (sum(ok for ok, pr in sp if pr) / max(1, sum(pr for _, pr in sp))),
-            "n_pronoun": sum(pr for _, pr in sp),
-        }
-        res["articles_per_s"] = len(arts) / seconds[name] if seconds[name] else None
-        out[name] = res
+        out[name] = _summary(t, speakers[name], len(arts), seconds[name])
     out["speed_ratio_learned_over_baseline"] = seconds["learned"] / seconds["baseline"]
     multi = {n: v for n, v in versions.items() if len(v) > 1}
     out["annotator_agreement"] = agreement(multi)
     return out
-
-
-def _fmt(x) -> str:
-    return "  n/a" if x is None else f"{x:.3f}"
-
-
-def report(out: dict, own: dict | None) -> str:
-    lines = [
-        f"# Attribution on PolNeAR ({out['articles']} training articles, "
-        f"{out['folds']}-fold cross-validation by article)",
-        "",
-        f"Gold attributions: {out['gold_attributions']} "
-        f"({out['gold_with_source']} with a source). Baseline: the rule-based extractor at "
-        f"commit {out['baseline_commit']}. Lenient: overlap >= half of the shorter span, "
-        "one-to-one; exact: same word tokens.",
-        "",
-        "| measure | learned P | R | F1 | baseline P | R | F1 |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    keys = sorted(set(out["learned"]) | set(out["baseline"]))
-    for k in keys:
-        if k in ("speaker_right", "articles_per_s"):
-            continue
-        a, b = out["learned"].get(k, {}), out["baseline"].get(k, {})
-        lines.append(
-            f"| {k} | {_fmt(a.get('precision'))} | {_fmt(a.get('recall'))} | "
-            f"{_fmt(a.get('f1'))} | {_fmt(b.get('precision'))} | "
-            f"{_fmt(b.get('recall'))} | {_fmt(b.get('f1'))} |"
-        )
-    for name in ("learned", "baseline"):
-        sp = out[name]["speaker_right"]
-        lines.append(
-            f"\n{name}: speaker right on matched pairs {_fmt(sp['all'])} (n={sp['n']}); "
-            f"he/she sources {_fmt(sp['pronoun_he_she'])} (n={sp['n_pronoun']}); "
-            f"{out[name]['articles_per_s']:.1f} articles/s"
-        )
-    lines.append(f"\nlearned / baseline time: {out['speed_ratio_learned_over_baseline']:.2f}x")
-    ag = out["annotator_agreement"]
-    lines.append(
-        f"\nAnnotator agreement ({ag['pairs']} pairs on multiply-annotated articles): "
-        f"content lenient F1 {_fmt(ag['f1'])}"
-    )
-    if own:
-        lines.append("\nOur 13 articles (experiments/ingest_eval.py rules):")
-        for sys_name, rows in own.items():
-            for k, v in rows.items():
-                lines.append(f"- {sys_name} {k}: P {v[0]:.3f} R {v[1]:.3f}")
-    return "\n".join(lines) + "\n"
 
 
 def own_articles(base) -> dict:

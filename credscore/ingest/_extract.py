@@ -178,6 +178,25 @@ def extract(
     made_at = _timestamp(published_at)
     sents = segment(text)
     reg = Registry(aid)
+    oid = _known_sources(text, sents, reg, outlet)
+    rules = rule_statements(text, sents)
+    if model is not None:
+        raws = tagged_statements(text, tag_doc(text, sents), model, rules)
+        floor = model.threshold if min_confidence is None else float(min_confidence)
+    else:
+        raws = combine([], rules)
+        floor = float("-inf")
+    cues = sentence_cues(text, sents)
+    raws = [r for r in raws if not retracted_content(text, cues, r.sentence, r.start)]
+    rows = _rows(text, raws, reg, (keep, floor), made_at, aid, oid)
+    events = link_events(text, sents, reg, rows, made_at, aid, cues)
+    for r in rows:
+        r.pop("_sentence")
+    return _tables(rows, events, reg)
+
+
+def _known_sources(text: str, sents: list, reg: Registry, outlet: str | None) -> str:
+    """Fill the registry from the prepass (and the publishing outlet); the outlet's id."""
     always = prepass(text, sents, reg)
     out_src = None
     if outlet:
@@ -186,21 +205,7 @@ def extract(
     for known in always:
         if known is not None:
             known.used = True
-    rules = rule_statements(text, sents)
-    if model is not None:
-        raws = tagged_statements(text, tag_doc(text, sents), model, rules)
-        floor = model.threshold if min_confidence is None else float(min_confidence)
-    else:
-        raws = combine([], rules)
-        floor = float("-inf")
-    oid = out_src.source_id if out_src else ""
-    cues = sentence_cues(text, sents)
-    raws = [r for r in raws if not retracted_content(text, cues, r.sentence, r.start)]
-    rows = _rows(text, raws, reg, (keep, floor), made_at, aid, oid)
-    events = link_events(text, sents, reg, rows, made_at, aid, cues)
-    for r in rows:
-        r.pop("_sentence")
-    return _tables(rows, events, reg)
+    return out_src.source_id if out_src is not None else ""
 
 
 def _rows(

@@ -129,8 +129,10 @@ def link(doc: TagDoc, labels: np.ndarray) -> list[TagAttribution]:
                 continue
             if role == "content":
                 atts[k].content.append((a, b))
-            elif atts[k].source is None or _closer((a, b), atts[k].source, cues[k]):
-                atts[k].source = (a, b)
+            else:
+                old = atts[k].source
+                if old is None or _closer((a, b), old, cues[k]):
+                    atts[k].source = (a, b)
         _merge_bare_cues(atts)
         _share_subjects(doc, atts)
         for att in atts:

@@ -139,6 +139,37 @@ def _nearest(mask: np.ndarray, group: np.ndarray, left: bool) -> np.ndarray:
     return np.where(ok, nxt, -1)
 
 
+def _side(
+    c: np.ndarray, left: bool, wid: np.ndarray, comma: np.ndarray, marks: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Distance bucket, commas and quote marks crossed, word and next word of the nearest
+    cue-like word on one side (``c``: its index per token, -1 for none)."""
+    n = len(c)
+    idx = np.arange(n)
+    has = c >= 0
+    j = np.where(has, c, 0)
+    d = np.where(has, np.abs(idx - j), 99)
+    dist = np.where(has, np.digitize(d, _DIST_EDGES) + 1, 0)
+    lo, hi = (j, idx) if left else (idx, j)
+    commas = np.where(has, np.minimum(comma[np.maximum(hi - 1, 0)] - comma[lo], 2), 3)
+    cross = np.where(has, (marks[np.maximum(hi - 1, 0)] - marks[lo]) > 0, 2)
+    word = np.where(has, wid[j], _PAD)
+    nxt = np.where(has & (j + 1 < n), wid[np.minimum(j + 1, n - 1)], _PAD)
+    return dist, commas, cross.astype(np.int64), word, nxt
+
+
+def _cue_context(
+    doc: TagDoc, cue: np.ndarray, wid: np.ndarray
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """:func:`_side` atoms of the nearest strong cue-like word left and right, per token."""
+    cand = cue >= 2
+    lc = _nearest(cand, doc.sentence, left=True)
+    rc = _nearest(cand, doc.sentence, left=False)
+    comma = np.cumsum(np.array([w in ",;" for w in doc.words]))
+    marks = np.cumsum((doc.inq == 3) | (doc.inq == 4))
+    return _side(lc, True, wid, comma, marks), _side(rc, False, wid, comma, marks)
+
+
 def featurize(
     doc: TagDoc, cue_words: Mapping[str, int], rules: np.ndarray, bits: int
 ) -> np.ndarray:
@@ -167,25 +198,7 @@ def featurize(
     cue = np.fromiter((cue_words.get(w, 0) for w in lows), dtype=np.int64, count=n)
     sent = doc.sentence
     idx = np.arange(n)
-    cand = cue >= 2
-    lc, rc = _nearest(cand, sent, left=True), _nearest(cand, sent, left=False)
-    comma = np.cumsum(np.array([w in ",;" for w in doc.words]))
-    marks = np.cumsum((doc.inq == 3) | (doc.inq == 4))
-
-    def side(c: np.ndarray, left: bool) -> tuple[np.ndarray, ...]:
-        has = c >= 0
-        j = np.where(has, c, 0)
-        d = np.where(has, np.abs(idx - j), 99)
-        dist = np.where(has, np.digitize(d, _DIST_EDGES) + 1, 0)
-        lo, hi = (j, idx) if left else (idx, j)
-        commas = np.where(has, np.minimum(comma[np.maximum(hi - 1, 0)] - comma[lo], 2), 3)
-        cross = np.where(has, (marks[np.maximum(hi - 1, 0)] - marks[lo]) > 0, 2)
-        word = np.where(has, wid[j], _PAD)
-        nxt = np.where(has & (j + 1 < n), wid[np.minimum(j + 1, n - 1)], _PAD)
-        return dist, commas, cross.astype(np.int64), word, nxt
-
-    ld, lcm, lx, lw, ln = side(lc, True)
-    rd, rcm, rx, rw, _ = side(rc, False)
+    (ld, lcm, lx, lw, ln), (rd, rcm, rx, rw, _) = _cue_context(doc, cue, wid)
     pos = np.minimum(idx - np.maximum.accumulate(np.where(doc.sent_first, idx, 0)), 12)
     sflag = doc.sent_first.astype(np.int64) + 2 * doc.sent_last.astype(np.int64)
     sent_has_q = np.zeros(int(sent.max()) + 1, dtype=np.int64)
