@@ -129,6 +129,25 @@ def preds_of(tables) -> list[am.Pred]:
                 float(conf) if conf is not None and conf == conf else float("inf"),
             )
         )
+    return _one_per_cue(out)
+
+
+def _one_per_cue(preds: list[am.Pred]) -> list[am.Pred]:
+    """Statements that share a cue are one attribution (PolNeAR's unit): the extractor
+    writes one statement per sentence ('"A," he said. "B."' gives two), PolNeAR one
+    attribution with two content pieces."""
+    out: list[am.Pred] = []
+    by_cue: dict[tuple, am.Pred] = {}
+    for p in preds:
+        key = tuple(p.cue)
+        if key and key in by_cue:
+            q = by_cue[key]
+            q.content = sorted(q.content + p.content)
+            q.confidence = max(q.confidence, p.confidence)
+            continue
+        if key:
+            by_cue[key] = p
+        out.append(p)
     return out
 
 

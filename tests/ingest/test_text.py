@@ -73,8 +73,12 @@ def test_sentence_splitter_is_linear_on_runs(piece):
     text = piece * (1_000_000 // len(piece))
     t0 = time.perf_counter()
     segment(text)
-    tag_doc(text)
-    assert time.perf_counter() - t0 < 12.0  # floor 2 s each, measured in the benchmark
+    t1 = time.perf_counter()
+    tag_doc(text)  # one token per mark: a million tokens
+    t2 = time.perf_counter()
+    # the floor is 2 s for the splitter (about 0.5 s measured, see the benchmark); the bounds
+    # are generous for a busy machine, a quadratic scan would take minutes
+    assert t1 - t0 < 10.0 and t2 - t1 < 30.0
 
 
 def test_two_apostrophe_quotes_are_quotes():
