@@ -107,8 +107,8 @@ def tag_doc(text: str, sents: list[Sentence] | None = None) -> TagDoc:
     >>> d = tag_doc('He’s here. "We won," she said.')
     >>> d.words[:3], d.sentence.tolist()
     (['He', '’s', 'here'], [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1])
-    >>> d.inq.tolist()[4:8]
-    [3, 1, 1, 4]
+    >>> d.inq.tolist()[4:9]
+    [3, 1, 1, 1, 4]
     """
     words = _TAG_TOKEN_RE.findall(text)
     spans = np.array([m.span() for m in _TAG_TOKEN_RE.finditer(text)], dtype=np.int64)
