@@ -92,14 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         times["tag_doc"] = time_it(lambda s=s: tag_doc(s))
         if args.extract:
             times["extract"] = time_it(lambda s=s: extract(s))
-        top = max(times, key=times.get)
+        top = max((k for k in times if k != "extract"), key=times.get)
         worst = max(worst, (sname, top, times[top]), key=lambda x: x[2])
         line = f"{sname:24s} slowest {top:28s} {times[top]:6.2f} s"
         if args.extract:
             line += f"   extract {times['extract']:6.2f} s"
         print(line, flush=True)
         lines.append(line)
-    lines.append(f"worst: {worst[1]} on {worst[0]}: {worst[2]:.2f} s")
+    lines.append(f"worst pattern/splitter/tokeniser: {worst[1]} on {worst[0]}: {worst[2]:.2f} s")
     print(lines[-1])
     out = Path(__file__).resolve().parent / "results" / "bench_ingest_adversarial.txt"
     out.write_text("\n".join(lines) + "\n")
