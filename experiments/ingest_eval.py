@@ -65,7 +65,7 @@ def _pr(tp_p: int, n_p: int, tp_g: int, n_g: int) -> tuple[float, float]:
     return (tp_p / n_p if n_p else 1.0), (tp_g / n_g if n_g else 1.0)
 
 
-def evaluate(directory: Path, verbose: bool = False) -> dict:
+def evaluate(directory: Path, verbose: bool = False, extract_fn=extract) -> dict:
     c = dict.fromkeys(
         "span_tp att_tp n_pred n_gold t_tp_p t_np t_tp_g t_ng e_tp e_np e_ng "
         "c_tp c_np c_ng".split(),
@@ -74,7 +74,7 @@ def evaluate(directory: Path, verbose: bool = False) -> dict:
     for gold_path in sorted(directory.glob("*.json")):
         text = gold_path.with_suffix(".txt").read_text(encoding="utf-8")
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        tables = extract(text, published_at=gold.get("published_at"))
+        tables = extract_fn(text, published_at=gold.get("published_at"))
         src = tables.sources.set_index("source_id")
         preds = tables.statements.to_dict("records")
         gspans = {}

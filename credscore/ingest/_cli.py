@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,10 @@ __all__ = ["add_extract_parser", "cli_extract", "extract_files"]
 
 
 def extract_files(
-    paths: list[str | os.PathLike], published_at: object = None, outlet: str | None = None
+    paths: list[str | os.PathLike],
+    published_at: object = None,
+    outlet: str | None = None,
+    **options: object,
 ) -> Tables:
     """Extract several article files and concatenate their tables.
 
@@ -25,8 +29,9 @@ def extract_files(
     ----------
     paths : list of path-like
         UTF-8 text files, one article each; a directory stands for its ``*.txt`` files.
-    published_at, outlet
-        As in :func:`credscore.ingest.extract`, applied to every file.
+    published_at, outlet, **options
+        As in :func:`credscore.ingest.extract` (``kinds``, ``tagger``, ``min_confidence``),
+        applied to every file.
 
     Examples
     --------
@@ -39,7 +44,7 @@ def extract_files(
     parts = []
     for p in files:
         text = Path(p).read_text(encoding="utf-8", errors="replace")
-        parts.append(extract(text, published_at=published_at, outlet=outlet))
+        parts.append(extract(text, published_at=published_at, outlet=outlet, **options))  # type: ignore[arg-type]
     if not parts:
         return extract("")
     sources = pd.concat([t.sources for t in parts], ignore_index=True)
@@ -87,6 +92,25 @@ def add_extract_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     p.add_argument("--outlet", default=None, help="name of the publishing outlet")
     p.add_argument("--out", required=True, help="output directory (created if needed)")
     p.add_argument("--format", default="csv", choices=("csv", "jsonl", "parquet"))
+    p.add_argument(
+        "--kinds",
+        default="assertions",
+        help="attribution kinds kept: 'assertions' (direct, indirect, according_to; the "
+        "default), 'all', or a comma-separated list of direct, indirect, according_to, "
+        "belief, other",
+    )
+    p.add_argument(
+        "--tagger",
+        default="default",
+        choices=("default", "rules"),
+        help="the bundled attribution tagger trained on PolNeAR (default) or the rules alone",
+    )
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        help="leave out statements whose confidence is lower (default: the tagger's threshold)",
+    )
     p.set_defaults(func=cli_extract)
     return p
 
@@ -99,7 +123,21 @@ def cli_extract(args: argparse.Namespace) -> int:
     """Handler of ``credscore extract``; returns the exit status."""
     from credscore._io import write_tables
 
-    tables = extract_files(args.articles, published_at=args.published_at, outlet=args.outlet)
+    kinds = getattr(args, "kinds", "assertions")
+    if kinds not in ("assertions", "all"):
+        kinds = [k.strip() for k in kinds.split(",") if k.strip()]
+    try:
+        tables = extract_files(
+            args.articles,
+            published_at=args.published_at,
+            outlet=args.outlet,
+            kinds=kinds,
+            tagger=getattr(args, "tagger", "default"),
+            min_confidence=getattr(args, "min_confidence", None),
+        )
+    except ValueError as exc:
+        print(f"credscore extract: {exc}", file=sys.stderr)
+        return 2
     write_tables(tables, args.out, fmt=getattr(args, "format", "csv"))
     print(
         f"{len(tables.statements)} statements, {_n(tables.sources)} sources, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from credscore.ingest._lexicon import lexicon
 from credscore.ingest._speakers import WINDOW, Mention, parse_subject, runs, tokens
 from credscore.ingest._text import Sentence
 
@@ -125,7 +126,8 @@ def event_cues(text: str, s: Sentence, index: int) -> list[Cue]:
     out: list[Cue] = []
     for m in _EVENT_RE.finditer(text, s.start, s.end):
         verb = _norm(m.group("verb"))
-        if verb == "later said" and not _SCOPE_RE.search(text, m.end(), s.end):
+        reach = min(s.end, m.end() + 200)
+        if verb == "later said" and not _SCOPE_RE.search(text, m.end(), reach):
             continue
         tail = text[m.end() : min(s.end, m.end() + 200)]
         if verb in _NEEDS_OWN and not (
@@ -142,12 +144,44 @@ def event_cues(text: str, s: Sentence, index: int) -> list[Cue]:
         if subj is None:
             continue
         kind = _KIND.get(verb, "retraction")
-        scope = _SCOPE_RE.search(text, m.end(), s.end)
+        scope = _SCOPE_RE.search(text, m.end(), reach)
         if scope is not None and kind in ("retraction", "clarification", "correction"):
             kind = "scope_narrowing"
         out.append(Cue(kind, subj, m.start(), m.end(), index, []))
+    if not out:
+        own = _own_remarks(text, s, index)
+        if own is not None:
+            out.append(own)
     out.sort(key=lambda c: _PRIORITY.index(c.kind))
     return out[:1]
+
+
+_OWN_REMARKS_RE = re.compile(
+    r"\b(?:his|her|their|its)\s+(?:own\s+)?(?:earlier\s+|previous\s+|original\s+)?"
+    r"(?:remarks?|comments?|claims?|statements?|words|assessment|figures?|account)\s+"
+    r"(?:had\s+|have\s+)?(?P<only>(?:only|solely|just)\s+)?"
+    r"(?:applied|referred|related|pertained|concerned|(?:was|were)\s+(?:only\s+)?about)\b",
+    re.IGNORECASE,
+)
+
+
+def _own_remarks(text: str, s: Sentence, index: int) -> Cue | None:
+    """``X said his remarks only applied to the eastern tanks``: X narrows (or clarifies)
+    an earlier statement of his own; the subject is the one of the reporting verb."""
+    m = _OWN_REMARKS_RE.search(text, s.start, s.end)
+    if m is None:
+        return None
+    verb = None
+    for v in lexicon().verb_re.finditer(text, max(s.start, m.start() - WINDOW), m.start()):
+        verb = v
+    if verb is None:
+        return None
+    subj = _subject(text, s, verb.start())
+    if subj is None:
+        return None
+    scope = m.group("only") or _SCOPE_RE.search(text, m.end(), min(s.end, m.end() + 200))
+    kind = "scope_narrowing" if scope else "clarification"
+    return Cue(kind, subj, m.start(), m.end(), index, [])
 
 
 _PRIORITY = ("retraction", "correction", "scope_narrowing", "clarification", "confirmation")

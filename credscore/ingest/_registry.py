@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from credscore.ingest._lexicon import lexicon
 from credscore.ingest._speakers import Mention
@@ -26,23 +30,71 @@ class Source:
     used: bool = False
 
 
+@cache
+def _data(name: str) -> dict:
+    return json.loads(resources.files("credscore.ingest").joinpath(name).read_text("utf-8"))
+
+
+@cache
+def _translit() -> dict[int, str]:
+    return str.maketrans(_data("data/transliteration.json")["letters"])
+
+
 def slug(name: str) -> str:
-    """ASCII identifier of a name.
+    """ASCII identifier of a name, the same in every process and on every machine.
+
+    Latin letters lose their accents, Cyrillic and Greek are transliterated
+    (``data/transliteration.json``); a name with nothing left (e.g. only Chinese characters)
+    gets ``x`` + 10 hex digits of the SHA-256 of its NFC form.
 
     Examples
     --------
     >>> slug("The New York Times"), slug("Mykhailo Podolyak"), slug("Müller")
     ('new-york-times', 'mykhailo-podolyak', 'muller')
+    >>> slug("Кирило Буданов"), slug("习近平")
+    ('kirilo-budanov', 'x92a054e84d')
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    nfc = unicodedata.normalize("NFC", name)
+    latin = unicodedata.normalize("NFKD", nfc.translate(_translit())).translate(_translit())
+    ascii_name = latin.encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     s = s.removeprefix("the-")
-    return s or "x" + format(abs(hash(name)) % 10**8, "08d")
+    if s:
+        return s
+    return "x" + hashlib.sha256(nfc.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def given_name_gender(name: str) -> str:
+    """``m``/``f`` from the first word of a multi-word person name, else ``""``.
+
+    Examples
+    --------
+    >>> given_name_gender("Hillary Clinton"), given_name_gender("Clinton")
+    ('f', '')
+    """
+    parts = name.split()
+    if len(parts) < 2:
+        return ""
+    first = parts[0].lower()
+    names = _given_names()
+    return names.get(first, "")
+
+
+@cache
+def _given_names() -> dict[str, str]:
+    raw = _data("data/given_names.json")
+    return {**{w: "m" for w in raw["m"]}, **{w: "f" for w in raw["f"]}}
 
 
 def _name_key(name: str) -> str:
     return slug(re.sub(r"(?:'s|’s)$", "", name))
 
+
+_NOT_NAME_RE = re.compile(r"(?:ly|ing|ian|ican|ean|ese|ish|ic|one|body|ers)$|^(?:anti|pro|non)-")
+
+#: A he/she within this many characters after a person's statement refers to that person
+#: (when the gender agrees) before any other recently mentioned person.
+SPEAKER_REACH = 400
 
 _GENERIC_ORG = frozenset(
     "company firm group carmaker steelmaker maker manufacturer bank lender insurer retailer "
@@ -68,6 +120,9 @@ class Registry:
         self._aliases: dict[str, str] = {}
         self._org_pos: list[int] = []
         self._org_src: list[Mention] = []
+        self.midcaps: set[str] = set()
+        self._speaker_pos: list[int] = []
+        self._speaker_src: list[Source] = []
 
     # -- building -------------------------------------------------------------------------
     def add_fullname(self, name: str) -> None:
@@ -88,6 +143,12 @@ class Registry:
         else:
             self._mention_pos.append(m.start)
             self._mention_src.append(m)
+
+    def note_speaker(self, pos: int, src: Source) -> None:
+        """The person who speaks at ``pos`` (preferred antecedent of a following he/she)."""
+        if not self._speaker_pos or pos >= self._speaker_pos[-1]:
+            self._speaker_pos.append(pos)
+            self._speaker_src.append(src)
 
     def note_org(self, m: Mention) -> None:
         """An organisation named at ``m.start`` (antecedent of "the company")."""
@@ -141,7 +202,12 @@ class Registry:
             return None
         if m.kind == "pronoun":
             return self._pronoun(m)
-        if m.kind == "person":
+        if m.kind == "person" and self._not_a_name(m):
+            low = m.name.lower()
+            if not (low.endswith("s") and not low.endswith("ss")):
+                return None
+            m = Mention("anonymous", low, low, "", m.start, m.end)  # "Voters", "Pollsters"
+        elif m.kind == "person":
             return self._person(m)
         if m.kind in ("outlet", "organization"):
             sid = self._aliases.get(_name_key(m.name), _name_key(m.name))
@@ -159,6 +225,28 @@ class Registry:
         sid = f"{self.article_id}-anon-{_name_key(m.name)}"
         return self._get(sid, m.name, m.title, m.organization, "anonymous", "")
 
+    def _not_a_name(self, m: Mention) -> bool:
+        """A lone capitalised word that is no known surname and looks like a sentence-initial
+        common word: one letter, an adverb or gerund ("Realistically", "Leading"), a demonym
+        ("American"), a plural ("Voters"), or a listed non-name. "Mr. King" is a name."""
+        if m.title or m.gender or " " in m.name.strip():
+            return False
+        low = m.name.lower()
+        if low in self.fullnames or any(
+            s.source_type == "person" and s.name.split()[-1:] == [m.name]
+            for s in self._recent_people()
+        ):
+            return False
+        return (
+            len(low) < 2
+            or low in lexicon().non_names
+            or bool(_NOT_NAME_RE.search(low))
+            or (low.endswith("s") and not low.endswith("ss") and low not in self.midcaps)
+        )
+
+    def _recent_people(self) -> list[Source]:
+        return self._speaker_src[-50:]
+
     def _person(self, m: Mention) -> Source:
         name = m.name
         parts = name.split()
@@ -175,11 +263,25 @@ class Registry:
                         name = src.name
                         break
         sid = self._aliases.get(_name_key(name), _name_key(name))
-        return self._get(sid, name, m.title, m.organization, "person", m.gender)
+        gender = m.gender or given_name_gender(name)
+        return self._get(sid, name, m.title, m.organization, "person", gender)
+
+    def _recent_speaker(self, m: Mention) -> Source | None:
+        """The last speaker before ``m`` within :data:`SPEAKER_REACH` characters, if their
+        gender does not contradict the pronoun's."""
+        i = bisect.bisect_left(self._speaker_pos, m.start) - 1
+        if i < 0 or m.start - self._speaker_pos[i] > SPEAKER_REACH:
+            return None
+        src = self._speaker_src[i]
+        gender = src.gender or given_name_gender(src.name)
+        return src if gender in ("", m.gender) else None
 
     def _pronoun(self, m: Mention) -> Source | None:
         if m.gender == "p":
             return None
+        recent = self._recent_speaker(m)
+        if recent is not None:
+            return recent
         i = bisect.bisect_left(self._mention_pos, m.start) - 1
         first: Source | None = None
         while i >= 0 and i >= len(self._mention_pos) - 400:

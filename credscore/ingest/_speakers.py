@@ -235,6 +235,11 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
     """
     a = max(a, b - WINDOW)
     toks = _strip_gap(tokens(text, a, b))
+    if toks and toks[-1].text == ")":
+        # "Sen. Lindsey Graham (R-S.C.) said": the party and state are not the subject
+        opened = [k for k, t in enumerate(toks) if t.text == "("]
+        if opened:
+            toks = _strip_gap(toks[: opened[-1]])
     if not toks:
         return None
     last = toks[-1]

@@ -17,16 +17,20 @@ __all__ = ["MAX_SENTENCE_CHARS", "Quote", "Sentence", "segment"]
 #: that no rule ever looks at more than a bounded window.
 MAX_SENTENCE_CHARS = 3000
 
-_OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’"}
-_MARKS_RE = re.compile(r'[“”„«»"‘’]')
+_OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’", "''": ("''",), "``": ("''",)}
+# Two apostrophes or backticks are one mark (''quote'', ``quote''), as in some wire copy.
+_MARKS_RE = re.compile(r"''|``|[“”„«»\"‘’]")
 _STANDALONE_BEFORE = frozenset(":,.!?;—–-([")
-_END_RE = re.compile(r"[.!?…]+[”\"»’)\]]*\s+")
+# A match starts only at the first mark of a run (lookbehind) and takes the run possessively,
+# so a run of marks without whitespace is scanned once, not once per position.
+_END_RE = re.compile(r"(?<![.!?…])[.!?…]++[”\"»’)\]]*+\s+")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr gov sen rep st jr sr no nos inc corp
     ltd co vs etc jan feb mar apr aug sep sept oct nov dec rev hon mt ft fig approx dept est
     u.s u.k e.g i.e a.m p.m""".split()
 )
-_WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+# The word before a full stop; starts only where a word starts, so a scan is linear.
+_WORD_BEFORE_RE = re.compile(r"(?<![\w.])([\w.]++)$")
 
 
 @dataclass(frozen=True)
@@ -91,11 +95,13 @@ def _quotes_of_paragraph(text: str, p0: int, p1: int) -> list[Quote]:
                 open_ch, open_at = ch, pos
             continue
         if ch in _OPENERS[open_ch]:
-            quotes.append(_make(text, p0, open_at, pos, closed=True))
+            if _has_word(text, open_at + len(open_ch), pos):
+                quotes.append(_make(text, p0, open_at, pos, closed=True))
             open_ch = None
         elif ch in ("“", "«") and open_ch in ("“", "«"):
             # A new opening mark before the previous quote closed: close it here.
-            quotes.append(_make(text, p0, open_at, pos, closed=False))
+            if _has_word(text, open_at + 1, pos):
+                quotes.append(_make(text, p0, open_at, pos, closed=False))
             open_ch, open_at = ch, pos
     if open_ch is not None:
         end = p1
@@ -105,12 +111,20 @@ def _quotes_of_paragraph(text: str, p0: int, p1: int) -> list[Quote]:
     return quotes
 
 
+_WORD_RE = re.compile(r"\w")
+
+
+def _has_word(text: str, a: int, b: int) -> bool:
+    """A quotation holds at least one letter or digit (empty marks ``“”`` quote nothing)."""
+    return _WORD_RE.search(text, a, b) is not None
+
+
 def _make(text: str, p0: int, open_at: int, close_at: int, *, closed: bool) -> Quote:
     k = open_at - 1
     while k >= p0 and text[k] in " \t\r\u00a0":
         k -= 1
     standalone = k < p0 or text[k] in _STANDALONE_BEFORE
-    start, end = open_at + 1, close_at
+    start, end = open_at + (2 if text.startswith(("''", "``"), open_at) else 1), close_at
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

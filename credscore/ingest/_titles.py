@@ -42,6 +42,14 @@ def _org_of(title: str) -> str:
     return ""
 
 
+#: Nouns that end a lower-case title on the left: "a claim ministry spokeswoman X denied".
+_NOT_TITLE = frozenset(
+    """claim claims statement statements report reports allegation allegations account
+    remark remarks comment comments assertion assertions denial suggestion view idea
+    said says told according which that who whom when while after before""".split()
+)
+
+
 def _lower_pretitle(toks: list[Token], i: int, text: str) -> tuple[str, int]:
     """Lower-case title words right before a name: ``defence minister`` Anna Kovacs."""
     lex = lexicon()
@@ -58,6 +66,7 @@ def _lower_pretitle(toks: list[Token], i: int, text: str) -> tuple[str, int]:
         and toks[k - 1].low not in lex.reporting_verbs
         and toks[k - 1].low not in _GAP_WORDS
         and toks[k - 1].low not in ("and", "or", "but", "as", "is", "was", "by")
+        and toks[k - 1].low not in _NOT_TITLE
     ):
         k -= 1
     if k - 1 >= 0 and toks[k - 1].possessive and toks[k - 1].cap:

@@ -84,7 +84,9 @@ def runs(toks: list[Token]) -> list[tuple[int, int]]:
             if t.cap and _is_word(t):
                 j += 1
             elif t.text == "." and (
-                len(toks[j - 1].text) == 1 or toks[j - 1].low in lex.title_words
+                len(toks[j - 1].text) == 1
+                or toks[j - 1].low in lex.title_words
+                or toks[j - 1].low in lex.name_titles
             ):
                 j += 1
             elif t.low in _CONNECTORS and j + 1 < n and toks[j + 1].cap:
@@ -155,8 +157,9 @@ def _classify(toks: list[Token], i: int, j: int) -> tuple[str, int, int, str]:
         pre = " ".join(pre_toks)
     if name_start >= j:
         return "none", i, j, ""
-    if all(t.low in lex.title_words for t in toks[name_start:j] if t.text != "."):
-        return "none", i, j, ""
+    honorific = any(t.low in lex.name_titles for t in toks[i:name_start])
+    if not honorific and all(t.low in lex.title_words for t in toks[name_start:j] if t.text != "."):
+        return "none", i, j, ""  # "Mr. King" is a person; "Prime Minister" alone is not
     if j - name_start == 1 and toks[name_start].text.isupper() and len(toks[name_start].text) > 1:
         return "organization", name_start, j, ""
     return "person", name_start, j, pre

@@ -1,0 +1,328 @@
+"""Statements from the learned tagger: tagged attributions become :class:`Raw` statements
+whose speaker is a :class:`Mention` (resolved later, like the rules' ones)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from credscore.ingest._lexicon import lexicon
+from credscore.ingest._link import TagAttribution, link
+from credscore.ingest._quotes import Attribution, Raw, _cites, _clause_start
+from credscore.ingest._reported import sentence_subject
+from credscore.ingest._speakers import (
+    Mention,
+    _person_or_org,
+    _role_np,
+    parse_np_at_start,
+    parse_subject,
+)
+from credscore.ingest._stack import rule_codes
+from credscore.ingest._tagdoc import TagDoc
+from credscore.ingest._tagger import TaggerModel
+from credscore.ingest._tokens import runs, tokens
+
+__all__ = ["combine", "confidence", "mention_of_span", "tagged_statements"]
+
+_PRONOUN_GENDER = {"he": "m", "she": "f", "they": "p", "we": "p", "him": "m", "her": "f"}
+_EDGE = " \t\n,;:.“”\"‘’'«»()[]—–-…!?"
+_QUOTE_TYPE = {"direct": "direct", "according_to": "according_to"}
+
+
+_FUNCTION_WORDS = frozenset(
+    """but and or nor which who whom whose that this these those all some any each both what
+    where when while if because though although as so then also there here such many most
+    few several one none no not to of in on at by for with from about""".split()
+)
+
+
+def mention_of_span(text: str, a: int, b: int) -> Mention | None:
+    """The speaker mention in the source span ``text[a:b]`` (a pronoun, a named person or
+    organisation, an outlet, a role or an unnamed source). In "Billionaire entrepreneur Peter
+    Thiel" or "Sanders campaign spokesman Michael Briggs" the head is the last name; in
+    "a spokesman for Mayor Frank Jackson" it is the spokesman (an unnamed source).
+
+    Examples
+    --------
+    >>> t = "Sen. Lindsey Graham (R-S.C.)"
+    >>> m = mention_of_span(t, 0, len(t)); m.kind, m.name
+    ('person', 'Lindsey Graham')
+    >>> t = "Sanders campaign spokesman Michael Briggs"
+    >>> mention_of_span(t, 0, len(t)).name
+    'Michael Briggs'
+    >>> mention_of_span("an unnamed official at the ministry", 0, 35).kind
+    'anonymous'
+    """
+    toks = tokens(text, a, b)
+    words = [t for t in toks if t.text[:1].isalnum()]
+    if not words:
+        return None
+    if len(words) == 1 and words[0].low in _PRONOUN_GENDER:
+        w = words[0]
+        return Mention("pronoun", w.low, "", "", w.start, w.end, _PRONOUN_GENDER[w.low])
+    if all(
+        w.low in _FUNCTION_WORDS or re.split(r"['’]", w.low)[0] in ("i", "you", "it", "me", "us")
+        for w in words
+    ):
+        return None
+    cut = next((k for k, t in enumerate(toks) if t.text in ",(—–" and k > 0), len(toks))
+    head = _before_pp(toks[:cut])
+    if head and (not head[0].cap or head[0].low in lexicon().non_names):
+        if len(head) > 1 and head[0].low in ("the", "this", "that") and head[1].cap:
+            m = parse_np_at_start(text, head[0].start, head[-1].end)
+            if m is not None and m.kind != "person":
+                return m
+        role = _role_np(head, text, 0)
+        if role is not None:
+            return role
+    best = _last_named(head, text)
+    if best is not None:
+        return best
+    m = parse_subject(text, a, head[-1].end if head else b)
+    if m is not None:
+        return m
+    role = _role_np(toks, text, 0)
+    if role is not None:
+        return role
+    phrase = text[words[0].start : words[-1].end]
+    if any(w.cap for w in words[1:]) or (words[0].cap and words[0].low not in lexicon().non_names):
+        return Mention("organization", phrase, "", phrase, words[0].start, words[-1].end)
+    return Mention("anonymous", phrase, phrase, "", words[0].start, words[-1].end)
+
+
+_PP = frozenset("in at from of for with on near inside outside across".split())
+
+
+def _before_pp(head: list) -> list:
+    """``Parents in the town of Kessel`` -> ``Parents``; ``Robert Antonacci of the New York
+    delegation`` -> ``Robert Antonacci``; ``Secretary of State John Kerry`` is kept whole."""
+    lex = lexicon()
+    for k in range(1, len(head) - 1):
+        t = head[k]
+        if t.low in _PP and not t.cap and head[k - 1].low not in lex.title_words:
+            nxt = head[k + 1]
+            if nxt.low in ("the", "a", "an") or not nxt.cap:
+                return head[:k]
+    return head
+
+
+_AFTER_HEAD = frozenset("and or of from at in on for with who which ’s 's".split())
+
+
+def _last_named(head: list, text: str) -> Mention | None:
+    """The last capitalised run of ``head`` naming a person, else the last organisation."""
+    person = other = None
+    for i, j in runs(head):
+        m = _person_or_org(head, i, j, text, 0)
+        if m is None:
+            continue
+        if j < len(head) and not head[j].cap and head[j].text[:1].isalpha():
+            if head[j - 1].possessive or head[j].low not in _AFTER_HEAD:
+                continue  # "Clinton's aides", "Political analysts": a modifier
+        if m.kind == "person":
+            person = m
+        else:
+            other = m
+    return person or other
+
+
+def _char_spans(doc: TagDoc, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    if pieces and doc.words[pieces[0][0]].lower() == "that" and pieces[0][1] - pieces[0][0] > 2:
+        pieces = [(pieces[0][0] + 1, pieces[0][1]), *pieces[1:]]  # "said that X": the claim is X
+    for ta, tb in pieces:
+        a, b = int(doc.starts[ta]), int(doc.ends[tb - 1])
+        while a < b and doc.text[a] in _EDGE:
+            a += 1
+        while b > a and doc.text[b - 1] in _EDGE:
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+class _ByStart:
+    """Rule statements sorted by start, for overlap look-ups in logarithmic time."""
+
+    def __init__(self, raws: Sequence[Raw]) -> None:
+        self.raws = sorted(raws, key=lambda r: r.start)
+        self.starts = [r.start for r in self.raws]
+        # statements are at most one sentence long: bounded look-back
+        self.longest = max((r.end - r.start for r in self.raws), default=0)
+
+    def overlapping(self, a: int, b: int) -> Raw | None:
+        """The rule statement that overlaps ``[a, b)`` most (None if none does)."""
+        lo = bisect.bisect_left(self.starts, a - self.longest)
+        hi = bisect.bisect_left(self.starts, b)
+        best, best_ov = None, 0
+        for r in self.raws[lo:hi]:
+            ov = min(b, r.end) - max(a, r.start)
+            if ov > best_ov:
+                best, best_ov = r, ov
+        return best
+
+
+def _object_of_according(doc: TagDoc, att: TagAttribution) -> bool:
+    """ "..., according to reports from X.": the words after "according to" at the end of a
+    sentence are who is cited, not a claim."""
+    if att.kind != "according_to" or not att.cue:
+        return False
+    cue_end, first = att.cue[-1][1], att.content[0][0]
+    return 0 <= first - cue_end <= 1 and not doc.sent_first[att.cue[0][0]]
+
+
+def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw | None:
+    if _object_of_according(doc, att):
+        return None
+    spans = _char_spans(doc, att.content)
+    if not spans or sum(b - a for a, b in spans) < 2:
+        return None
+    a, b = spans[0][0], spans[-1][1]
+    rule = rules.overlapping(a, b)
+    speaker = None
+    if att.source is not None:
+        sa = int(doc.starts[_np_start(doc, att.source[0])])
+        sb = int(doc.ends[att.source[1] - 1])
+        if att.cue and att.source[1] <= att.cue[0][0] <= att.source[1] + 6:
+            # the subject runs up to its verb: "Opposition leader Tomas Berg called"
+            gap = doc.words[att.source[1] : att.cue[0][0]]
+            if all((w[:1].isalnum() and w[:1].isupper()) or w in (".", "-") for w in gap):
+                sb = int(doc.ends[att.cue[0][0] - 1])
+        if text[sa:sb].lower() in _RELATIVE:
+            speaker = _subject_before(text, doc, att.source[0], sa)
+        else:
+            speaker = mention_of_span(text, sa, sb)
+    via = None
+    if rule is not None and (speaker is None or _same(rule.attribution.speaker, speaker)):
+        speaker = speaker or rule.attribution.speaker
+        via = rule.attribution.via
+    if speaker is None and att.cue:
+        speaker = _subject_before(text, doc, att.cue[0][0], int(doc.starts[att.cue[0][0]]))
+    if speaker is None:
+        return None
+    cue = [(int(doc.starts[x]), int(doc.ends[y - 1])) for x, y in att.cue]
+    raw = Raw(
+        a,
+        b,
+        spans,
+        _QUOTE_TYPE.get(att.kind, "reported"),
+        Attribution(speaker, via),
+        cites=_cites(text, a, doc.sents[int(doc.sentence[att.content[0][0]])].end),
+        sentence=int(doc.sentence[att.content[0][0]]),
+    )
+    raw.extra = {
+        "kind": att.kind,
+        "cue_spans": cue,
+        "source_span": (speaker.start, speaker.end),
+    }
+    return raw
+
+
+_RELATIVE = frozenset(("who", "which", "that", "whom"))
+#: Added to the confidence of a tagged statement that the rule-based reading finds too, with
+#: a speaker mention at the same place.
+RULES_AGREE = 0.25
+
+
+def _np_start(doc: TagDoc, k: int) -> int:
+    """Start of the noun phrase whose prepositional phrase a source span begins in:
+    "Parents in the town of [Kessel] said" -> "Parents"."""
+    j = k
+    while j > 0 and doc.words[j - 1].lower() in ("the", "a", "an"):
+        j -= 1
+    if j == 0 or doc.words[j - 1].lower() not in _PP or doc.sent_first[j - 1]:
+        return k
+    lo = j - 1
+    while lo > 0 and j - lo < 12 and not doc.sent_first[lo] and doc.words[lo - 1] not in ',;:“”"(':
+        lo -= 1
+    return lo
+
+
+def _subject_before(text: str, doc: TagDoc, tok: int, pos: int) -> Mention | None:
+    """The subject of the clause that ends at ``pos`` (a cue or a relative pronoun):
+    "Romney fired back", "Hillary Clinton, who had ..., opposed", "Obama, who has denounced"."""
+    s = doc.sents[int(doc.sentence[tok])]
+    end = pos
+    while end > s.start and text[end - 1] in " ,":
+        end -= 1
+    if end <= s.start:
+        return None
+    m = parse_subject(text, _clause_start(text, s.start, end), end)
+    if m is None:
+        m = sentence_subject(text, s.start, end)
+    if m is not None and m.kind == "pronoun" and m.gender == "p":
+        return None
+    return m
+
+
+def _same(x: Mention | None, y: Mention) -> bool:
+    return x is not None and x.start < y.end and y.start < x.end
+
+
+def confidence(
+    doc: TagDoc, em: np.ndarray, spans: list[tuple[int, int]], scale: float = 1.0
+) -> float:
+    """Mean over the statement's tokens of (best content score - outside score), divided by
+    the model's mean absolute margin on its training tokens (``scale``)."""
+    toks = [
+        i
+        for a, b in spans
+        for i in range(
+            int(np.searchsorted(doc.ends, a, side="right")),
+            int(np.searchsorted(doc.starts, b, side="left")),
+        )
+    ]
+    if not toks:
+        return float("-inf")
+    sub = em[toks]
+    return float((np.maximum(sub[:, 5], sub[:, 6]) - sub[:, 0]).mean() / scale)
+
+
+def tagged_statements(
+    text: str, doc: TagDoc, tagger: TaggerModel, rules: Sequence[Raw]
+) -> list[Raw]:
+    """Statements read by the tagger (which sees the rules' reading as features), plus the
+    rules' statements it did not cover; each with ``extra["confidence"]``."""
+    labels, em = tagger.tag(doc, rule_codes(doc, rules))
+    scale = float(tagger.meta.get("margin_scale", 1.0))
+    out = []
+    index = _ByStart(rules)
+    for att in link(doc, labels):
+        raw = _to_raw(text, doc, att, index)
+        if raw is not None:
+            # confidence on the words the tagger itself marked as content
+            tagged = [(int(doc.starts[a]), int(doc.ends[b - 1])) for a, b in att.tagged]
+            conf = confidence(doc, em, tagged, scale)
+            rule = index.overlapping(raw.start, raw.end)
+            if rule is not None and raw.attribution.speaker is not None:
+                if _same(rule.attribution.speaker, raw.attribution.speaker):
+                    conf += RULES_AGREE  # the rules read the same claim by the same speaker
+            raw.extra["confidence"] = conf
+            out.append(raw)
+    out = combine(out, list(rules))
+    for raw in out:
+        if "confidence" not in raw.extra:
+            raw.extra["confidence"] = confidence(doc, em, raw.spans, scale)
+    return out
+
+
+def _rule_kind(raw: Raw) -> str:
+    return {"direct": "direct", "according_to": "according_to"}.get(raw.quote_type, "indirect")
+
+
+def combine(learned: list[Raw], rules: list[Raw]) -> list[Raw]:
+    """The tagger's statements, plus the rules' statements it did not cover."""
+    out = list(learned)
+    spans = sorted((r.start, r.end) for r in learned)
+    starts = [a for a, _ in spans]
+    longest = max((b - a for a, b in spans), default=0)
+    for r in rules:
+        lo = bisect.bisect_left(starts, r.start - longest)
+        hi = bisect.bisect_left(starts, r.end)
+        if not any(min(r.end, b) - max(r.start, a) > 0 for a, b in spans[lo:hi]):
+            r.extra = {"kind": _rule_kind(r), "cue_spans": [], "source_span": None}
+            out.append(r)
+    return out

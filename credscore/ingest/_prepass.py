@@ -1,0 +1,94 @@
+"""First pass over an article: full names, titled people, outlets and call signs mentioned
+anywhere outside quotes (antecedents for later surnames, roles and pronouns)."""
+
+from __future__ import annotations
+
+import re
+
+from credscore.ingest._lexicon import lexicon
+from credscore.ingest._registry import Registry, Source
+from credscore.ingest._speakers import Mention, _person_or_org
+from credscore.ingest._text import Sentence
+from credscore.ingest._titles import _org_of
+from credscore.ingest._tokens import runs, tokens
+
+__all__ = ["prepass"]
+
+_CALL_SIGN_RE = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?)\s+([a-z][^,.;:“”\"\n]{2,120}?)\s+(?:with|under|known\s+by)\s+(?:the\s+)?"
+    r"call\s*-?sign\s+[“\"‘']?([^\W\d_][\w\-]*)"
+)
+
+
+def _outside_quotes(s: Sentence) -> list[tuple[int, int]]:
+    pieces, a = [], s.start
+    for q in s.standalone:
+        if q.open_at > a:
+            pieces.append((a, q.open_at))
+        a = max(a, (q.close_at + 1) if q.closed else q.end)
+    if a < s.end:
+        pieces.append((a, s.end))
+    return pieces
+
+
+# A capitalised word right after a lower-case word or a comma: a name, not a sentence start.
+_MIDCAP_RE = re.compile(r"(?<=[a-z,] )[A-Z][\w\-]*")
+_DEMONYM_RE = re.compile(r"(?:an|ian|ean|ese|ish|i|ic)$")
+_AFTER_NAME = frozenset("and who was is has had will would could did does later also then".split())
+
+
+def _adjectival(toks: list, i: int, j: int, m: Mention) -> bool:
+    """``North Korean troops``, ``Ukrainian forces``: a demonym, not a person."""
+    if m.title or not _DEMONYM_RE.search(toks[j - 1].text):
+        return False
+    if j >= len(toks):
+        return False
+    nxt = toks[j]
+    if nxt.text == "(":
+        return True
+    low = nxt.text.lower()
+    return (
+        nxt.text[:1].islower() and low not in lexicon().reporting_verbs and low not in _AFTER_NAME
+    )
+
+
+def prepass(text: str, sents: list[Sentence], reg: Registry) -> list[Source]:
+    """Full names, titled people, outlets and call signs mentioned anywhere (outside quotes)."""
+    lex = lexicon()
+    always: list[Source] = []
+    reg.midcaps.update(w.lower() for w in _MIDCAP_RE.findall(text))
+    for s in sents:
+        for a, b in _outside_quotes(s):
+            toks = tokens(text, a, b)
+            for i, j in runs(toks):
+                m = _person_or_org(toks, i, j, text, 0)
+                if m is None:
+                    continue
+                if m.kind == "person":
+                    if _adjectival(toks, i, j, m):
+                        continue
+                    if len(m.name.split()) >= 2:
+                        reg.add_fullname(m.name)
+                    if m.title or len(m.name.split()) >= 2 or m.name.lower() in reg.fullnames:
+                        reg.note_person(m)
+                    if m.title:
+                        reg.resolve(m)
+                    continue
+                if m.kind == "organization":
+                    reg.note_org(m)
+                desc = any(t.low in lex.outlet_descriptors for t in toks[max(0, i - 3) : i])
+                if m.kind == "outlet" or (desc and m.kind == "organization" and j - i > 1):
+                    src = reg.resolve(Mention("outlet", m.name, "", "", m.start, m.end))
+                    if src is not None:
+                        always.append(src)
+                        alias = re.match(r"\s*\(([^()\s]{2,12})\)", text[m.end : m.end + 20])
+                        if alias:
+                            reg.add_alias(alias.group(1), src.source_id)
+    for cs in _CALL_SIGN_RE.finditer(text):
+        title, name = cs.group(1).strip(), cs.group(2)
+        mention = Mention("person", name, title, _org_of(title), cs.start(2), cs.end(2))
+        src = reg.resolve(mention)
+        reg.note_person(mention)
+        if src is not None:
+            always.append(src)
+    return always

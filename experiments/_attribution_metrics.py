@@ -1,0 +1,237 @@
+"""Matching and scoring of predicted attributions against PolNeAR gold spans.
+
+* **lenient**: a predicted span matches a gold one when their overlap (in characters, over
+  all pieces) is at least half of the shorter of the two; pairs are matched one-to-one,
+  largest overlap first.
+* **exact**: the same set of word tokens (punctuation and quote marks ignored, so that a
+  trimmed full stop or quote mark does not count as an error).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+_WORD_RE = re.compile(r"\w+")
+_PRONOUNS = frozenset("he she they we i you it him her them us".split())
+_PLURAL = frozenset("they we them us".split())
+
+
+@dataclass
+class Pred:
+    """One predicted attribution."""
+
+    content: list[Span]
+    cue: list[Span] = field(default_factory=list)
+    source: Span | None = None
+    kind: str = "other"
+    speaker: str = ""
+    speaker_type: str = ""
+    confidence: float = float("inf")
+
+
+@dataclass
+class Gold:
+    """One gold attribution, with its kind and cue class computed from the spans."""
+
+    content: list[Span]
+    cue: list[Span]
+    source: list[Span]
+    kind: str
+    speech_cue: bool
+    antecedent: str = ""
+
+
+def length(spans: list[Span]) -> int:
+    return sum(b - a for a, b in spans)
+
+
+def overlap(x: list[Span], y: list[Span]) -> int:
+    return sum(max(0, min(b, d) - max(a, c)) for a, b in x for c, d in y)
+
+
+def words(text: str, spans: list[Span]) -> frozenset[tuple[int, int]]:
+    out = set()
+    for a, b in spans:
+        for m in _WORD_RE.finditer(text, a, b):
+            out.add((m.start(), m.end()))
+    return frozenset(out)
+
+
+def match(pred: list[list[Span]], gold: list[list[Span]]) -> dict[int, int]:
+    """Lenient one-to-one matching: predicted index -> gold index."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            ov = overlap(p, g)
+            if ov > 0 and ov >= 0.5 * min(length(p), length(g)):
+                pairs.append((ov, -i, -j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    out = {}
+    for _, i, j in sorted(pairs, reverse=True):
+        if -i not in used_p and -j not in used_g:
+            used_p.add(-i)
+            used_g.add(-j)
+            out[-i] = -j
+    return out
+
+
+def exact_matches(text: str, pred: list[list[Span]], gold: list[list[Span]]) -> int:
+    p = Counter(words(text, s) for s in pred if words(text, s))
+    g = Counter(words(text, s) for s in gold if words(text, s))
+    return sum((p & g).values())
+
+
+class Tally:
+    """Counts of true positives on the predicted and the gold side, and totals."""
+
+    def __init__(self) -> None:
+        self.c: Counter[str] = Counter()
+
+    def add(self, key: str, tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> None:
+        self.c[key + ".tp_p"] += tp_pred
+        self.c[key + ".n_p"] += n_pred
+        self.c[key + ".tp_g"] += tp_gold
+        self.c[key + ".n_g"] += n_gold
+
+    def prf(self, key: str) -> dict[str, float | int | None]:
+        tp_p, n_p = self.c[key + ".tp_p"], self.c[key + ".n_p"]
+        tp_g, n_g = self.c[key + ".tp_g"], self.c[key + ".n_g"]
+        p = tp_p / n_p if n_p else None
+        r = tp_g / n_g if n_g else None
+        f = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        return {"precision": p, "recall": r, "f1": f, "n_pred": n_p, "n_gold": n_g}
+
+    def keys(self) -> list[str]:
+        return sorted({k.rsplit(".", 1)[0] for k in self.c})
+
+
+def _name_words(s: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", re.sub(r"['’]s\b", "", s))}
+
+
+def gold_head(text: str, spans: list[Span]) -> str:
+    """The last capitalised word of a gold source before any apposition or parenthesis
+    ("Sen. Elizabeth Warren (D-Mass.)" -> "warren"; "Ann Lee, head of X," -> "lee")."""
+    s = " ".join(text[a:b] for a, b in spans)
+    s = re.split(r"[,(—–]| - ", s, maxsplit=1)[0]
+    caps = [w for w in re.findall(r"[^\W\d_][\w\-]*", re.sub(r"['’]s\b", "", s)) if w[:1].isupper()]
+    caps = [w for w in caps if w.lower() not in _PRONOUNS and w.lower() not in ("the", "a", "an")]
+    return caps[-1].lower() if caps else ""
+
+
+_NAME_RE = re.compile(r"(?:[A-Z][\w\-’']*\.?\s+){0,3}[A-Z][\w\-]+")
+_NOT_NAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december republican republicans democrat
+    democrats democratic gop the a an""".split()
+)
+
+
+def _person_head(text: str, spans: list[Span]) -> tuple[str, str]:
+    """(surname, gender) of a gold source that names one person, else ("", "")."""
+    from credscore.ingest._registry import given_name_gender
+
+    s = re.split(r"[,(—–]| - ", " ".join(text[a:b] for a, b in spans), maxsplit=1)[0]
+    names = _NAME_RE.findall(s)
+    if not names:
+        return "", ""
+    name = re.sub(r"['’]s$", "", names[-1].strip())
+    parts = [w.rstrip(".") for w in name.split()]
+    if parts[-1].lower() in _NOT_NAMES or parts[-1].isupper():
+        return "", ""
+    gender = ""
+    for k in range(len(parts) - 1):
+        gender = given_name_gender(" ".join(parts[k:])) or gender
+        if gender:
+            break
+    low = s.lower().split()
+    if any(w in ("mr", "mr.", "sen.", "rep.") for w in low[:1]) and not gender:
+        gender = "m" if low[0].startswith("mr") else ""
+    if any(w in ("ms", "ms.", "mrs", "mrs.") for w in low[:1]):
+        gender = "f"
+    return parts[-1].lower(), gender
+
+
+def antecedents(text: str, golds: list[Gold]) -> None:
+    """Resolve each gold he/she source to the nearest earlier gold source naming a person of
+    a compatible gender (given-name list, Mr/Ms), within 2,000 characters; otherwise the
+    pair is not judged."""
+    named: list[tuple[int, str, str]] = []
+    for g in sorted(golds, key=lambda x: x.source[0][0] if x.source else -1):
+        if not g.source:
+            continue
+        src = " ".join(text[a:b] for a, b in g.source).strip().lower()
+        pos = g.source[0][0]
+        if src in ("who", "which", "that"):
+            head, _ = _person_head(text, [(max(0, pos - 150), pos)])
+            before = re.split(r"[.;:!?\n]", text[max(0, pos - 150) : pos])[-1]
+            if head and head in before.lower():
+                g.antecedent = head
+            continue
+        if src in ("he", "she"):
+            want = "m" if src == "he" else "f"
+            for p, head, gender in reversed(named):
+                if pos - p > 2000:
+                    break
+                if gender in ("", want):
+                    g.antecedent = head
+                    break
+            continue
+        head, gender = _person_head(text, g.source)
+        if head:
+            named.append((pos, head, gender))
+
+
+def speaker_right(text: str, p: Pred, g: Gold) -> bool | None:
+    """Whether the predicted speaker is the gold one (None: cannot be judged)."""
+    gsrc = " ".join(text[a:b] for a, b in g.source).strip()
+    low = gsrc.lower()
+    pw = _name_words(p.speaker)
+    if low in ("who", "which", "that"):
+        return (g.antecedent in pw) if g.antecedent else None
+    if low in _PRONOUNS:
+        if low in _PLURAL:
+            return None if p.source is None else overlap([p.source], g.source) > 0
+        return (g.antecedent in pw) if g.antecedent else None
+    head = gold_head(text, g.source)
+    if head:
+        if head in pw:
+            return True
+        # "Clinton's opponent, Vermont Sen. Bernie Sanders": the named person in the
+        # apposition, unless the source is a role of someone else ("a spokesman for X")
+        surname = p.speaker.split()[-1].lower() if p.speaker.split() else ""
+        role_of = re.match(r"(?:an?|the|one|some)\s+[a-z]", low) is not None
+        return p.speaker_type == "person" and not role_of and surname in _name_words(gsrc)
+    if p.speaker_type == "anonymous":
+        return True
+    return bool(_name_words(gsrc) & pw) or (
+        p.source is not None and overlap([p.source], g.source) > 0
+    )
+
+
+def choose_threshold(
+    scored: list[tuple[float, bool]], n_gold: int, min_precision: float
+) -> tuple[float, float, float]:
+    """The confidence threshold with the best F1 among those whose precision is at least
+    ``min_precision`` (else the most precise), from (confidence, matched) pairs.
+
+    Returns (threshold, precision, recall) on the given pairs."""
+    pairs = sorted(scored, key=lambda x: -x[0])
+    best = (float("-inf"), 0.0, 0.0, -1.0)
+    fallback = (float("-inf"), 0.0, 0.0)
+    tp = 0
+    for k, (conf, ok) in enumerate(pairs, start=1):
+        tp += ok
+        if k < len(pairs) and pairs[k][0] == conf:
+            continue
+        p, r = tp / k, tp / n_gold if n_gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        if p >= min_precision and f > best[3]:
+            best = (conf, p, r, f)
+        if p > fallback[1]:
+            fallback = (conf, p, r)
+    return best[:3] if best[3] >= 0 else fallback

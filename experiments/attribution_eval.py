@@ -1,0 +1,372 @@
+"""Attribution on PolNeAR: cross-validated figures of the learned extractor beside today's rules.
+
+Usage: ``python experiments/attribution_eval.py [--folds 5] [--epochs 8] [--bits 18]
+[--limit N] [--baseline-commit SHA]``
+
+The 840 PolNeAR training articles (one annotator each; ``experiments/_polnear.py``) are cut
+into ``--folds`` folds by article (stratified by publisher). For each fold the tagger is
+trained on the other folds and the whole extractor (``credscore.ingest.extract`` with that
+tagger, every kind kept) reads the held-out articles. The baseline is the extractor as it was
+at ``--baseline-commit`` (the rules only), materialised from git into a temporary package and
+run on the same articles in the same process. Matching rules: ``_attribution_metrics.py``.
+Figures go to ``experiments/results/attribution_eval.{json,md}``. The corpus text is never
+written anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _attribution_metrics as am
+from _attribution_report import agreement, report
+from _polnear import load_all_annotators
+
+from credscore.ingest import extract
+from credscore.ingest._learn import gold_labels, train_tagger
+from credscore.ingest._link import TagAttribution, attribution_kind, cue_kind
+from credscore.ingest._rules import rule_statements
+from credscore.ingest._stack import rule_codes
+from credscore.ingest._tagdoc import tag_doc
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "experiments" / "results"
+BASELINE_COMMIT = "3706f05"
+KIND_ORDER = ("direct", "indirect", "according_to", "belief", "other")
+
+
+def baseline_extract(commit: str):
+    """``extract`` of the ingest package at ``commit``, imported as ``_baseline_ingest``."""
+    tmp = Path(tempfile.mkdtemp(prefix="baseline_ingest_"))
+    pkg = tmp / "_baseline_ingest"
+    names = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", commit, "credscore/ingest"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for name in names:
+        body = subprocess.run(
+            ["git", "show", f"{commit}:{name}"], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        out = pkg / Path(name).relative_to("credscore/ingest")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith(".py"):
+            body = body.replace(b"credscore.ingest", b"_baseline_ingest")
+        out.write_bytes(body)
+    sys.path.insert(0, str(tmp))
+    return importlib.import_module("_baseline_ingest").extract
+
+
+def folds_of(names: list[str], publishers: list[str], k: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    fold = np.zeros(len(names), dtype=int)
+    for pub in sorted(set(publishers)):
+        idx = [i for i, p in enumerate(publishers) if p == pub]
+        idx = [idx[j] for j in rng.permutation(len(idx))]
+        for r, i in enumerate(idx):
+            fold[i] = r % k
+    return fold
+
+
+def gold_of(text: str, doc, atts) -> list[am.Gold]:
+    out = []
+    for t in atts:
+
+        def tok(spans):
+            res = []
+            for a, b in spans:
+                lo = int(np.searchsorted(doc.ends, a, side="right"))
+                hi = int(np.searchsorted(doc.starts, b, side="left"))
+                if hi > lo:
+                    res.append((lo, hi))
+            return res
+
+        ta = TagAttribution(tok(t.cue), tok(t.content))
+        kind = attribution_kind(doc, ta) if ta.content else "other"
+        cue_text = " ".join(text[a:b] for a, b in t.cue)
+        speech = cue_kind(cue_text) in ("indirect", "according_to")
+        out.append(am.Gold(t.content, t.cue, t.source, kind, speech))
+    am.antecedents(text, out)
+    return out
+
+
+def _pairs(field: str) -> list[tuple[int, int]]:
+    if not isinstance(field, str) or not field:
+        return []
+    return [(int(a), int(b)) for a, b in (p.split(":") for p in field.split(";"))]
+
+
+def preds_of(tables) -> list[am.Pred]:
+    src = tables.sources.set_index("source_id")
+    out = []
+    for r in tables.statements.to_dict("records"):
+        s = src.loc[r["source_id"]]
+        span = _pairs(r.get("source_span", ""))
+        kind = r.get("kind") or {"direct": "direct", "according_to": "according_to"}.get(
+            r["quote_type"], "indirect"
+        )
+        conf = r.get("confidence")
+        out.append(
+            am.Pred(
+                _pairs(r["spans"]),
+                _pairs(r.get("cue_spans", "")),
+                span[0] if span else None,
+                kind,
+                str(s["name"]),
+                str(s["source_type"]),
+                float(conf) if conf is not None and conf == conf else float("inf"),
+            )
+        )
+    return _one_per_cue(out)
+
+
+def _one_per_cue(preds: list[am.Pred]) -> list[am.Pred]:
+    """Statements that share a cue are one attribution (PolNeAR's unit): the extractor
+    writes one statement per sentence ('"A," he said. "B."' gives two), PolNeAR one
+    attribution with two content pieces."""
+    out: list[am.Pred] = []
+    by_cue: dict[tuple, am.Pred] = {}
+    for p in preds:
+        key = tuple(p.cue)
+        if key and key in by_cue:
+            q = by_cue[key]
+            q.content = sorted(q.content + p.content)
+            q.confidence = max(q.confidence, p.confidence)
+            continue
+        if key:
+            by_cue[key] = p
+        out.append(p)
+    return out
+
+
+def _speech(text: str, cue: list[tuple[int, int]]) -> bool:
+    return cue_kind(" ".join(text[a:b] for a, b in cue)) in ("indirect", "according_to")
+
+
+def score_article(
+    t: am.Tally,
+    text: str,
+    preds: list[am.Pred],
+    golds: list[am.Gold],
+    speakers: list,
+    has_cues: bool,
+) -> None:
+    for scope, gs in (("all", golds), ("with_source", [g for g in golds if g.source])):
+        m = am.match([p.content for p in preds], [g.content for g in gs])
+        t.add(f"{scope}.content.lenient", len(m), len(preds), len(m), len(gs))
+        ex = am.exact_matches(text, [p.content for p in preds], [g.content for g in gs])
+        t.add(f"{scope}.content.exact", ex, len(preds), ex, len(gs))
+        if scope != "with_source":
+            continue
+        matched_g = {j: i for i, j in m.items()}
+        for kind in KIND_ORDER:
+            pk = [i for i, p in enumerate(preds) if p.kind == kind]
+            gk = [j for j, g in enumerate(gs) if g.kind == kind]
+            t.add(
+                f"kind.{kind}",
+                sum(i in m for i in pk),
+                len(pk),
+                sum(j in matched_g for j in gk),
+                len(gk),
+            )
+        for cls, want in (("speech_cue", True), ("other_cue", False)):
+            gk = [j for j, g in enumerate(gs) if g.speech_cue is want]
+            pk = [
+                i
+                for i, p in enumerate(preds)
+                if has_cues and p.cue and _speech(text, p.cue) is want
+            ]
+            t.add(
+                f"cue_class.{cls}",
+                sum(i in m for i in pk),
+                len(pk),
+                sum(j in matched_g for j in gk),
+                len(gk),
+            )
+        for i, j in m.items():
+            ok = am.speaker_right(text, preds[i], gs[j])
+            if ok is not None:
+                speakers.append(
+                    (ok, " ".join(text[a:b] for a, b in gs[j].source).lower() in ("he", "she"))
+                )
+    if has_cues:
+        for role in ("source", "cue"):
+            ps = sorted(
+                {
+                    tuple(getattr(p, role) if role == "cue" else [p.source])
+                    for p in preds
+                    if (p.source if role == "source" else p.cue)
+                }
+            )
+            gs_ = sorted({tuple(getattr(g, role)) for g in golds if getattr(g, role)})
+            pl, gl = [list(x) for x in ps], [list(x) for x in gs_]
+            m = am.match(pl, gl)
+            t.add(f"{role}.lenient", len(m), len(pl), len(m), len(gl))
+            ex = am.exact_matches(text, pl, gl)
+            t.add(f"{role}.exact", ex, len(pl), ex, len(gl))
+
+
+def _threshold(arts, golds, oof, idx, min_precision):
+    scored, n_gold = [], 0
+    for i in idx:
+        gs = [g for g in golds[i] if g.source]
+        m = am.match([p.content for p in oof[i]], [g.content for g in gs])
+        scored += [(p.confidence, k in m) for k, p in enumerate(oof[i])]
+        n_gold += len(gs)
+    return am.choose_threshold(scored, n_gold, min_precision)
+
+
+def _prepare(arts) -> tuple[list, list, list, list]:
+    docs, codes, labels, golds = [], [], [], []
+    for a in arts:
+        d = tag_doc(a.text)
+        docs.append(d)
+        codes.append(rule_codes(d, rule_statements(a.text, d.sents)))
+        spans = [{"source": g.source, "cue": g.cue, "content": g.content} for g in a.attributions]
+        labels.append(gold_labels(d, spans))
+        golds.append(gold_of(a.text, d, a.attributions))
+    return docs, codes, labels, golds
+
+
+def _summary(t: am.Tally, sp: list, n_articles: int, seconds: float) -> dict:
+    res: dict = {k: t.prf(k) for k in t.keys()}
+    res["speaker_right"] = {
+        "all": sum(ok for ok, _ in sp) / len(sp) if sp else None,
+        "n": len(sp),
+        "pronoun_he_she": (sum(ok for ok, pr in sp if pr) / max(1, sum(pr for _, pr in sp))),
+        "n_pronoun": sum(pr for _, pr in sp),
+    }
+    res["articles_per_s"] = n_articles / seconds if seconds else None
+    return res
+
+
+def run(args) -> dict:
+    versions = load_all_annotators()
+    names = sorted(versions)
+    if args.limit:
+        names = names[: args.limit]
+    arts = [versions[n][0] for n in names]
+    folds = folds_of(names, [a.publisher for a in arts], args.folds)
+    docs, codes, labels, golds = _prepare(arts)
+    base = baseline_extract(args.baseline_commit)
+    tallies = {"learned": am.Tally(), "baseline": am.Tally()}
+    speakers: dict[str, list] = {"learned": [], "baseline": []}
+    seconds = {"learned": 0.0, "baseline": 0.0}
+    oof: dict[int, list[am.Pred]] = {}
+    for f in range(args.folds):
+        tr = [i for i in range(len(arts)) if folds[i] != f]
+        te = [i for i in range(len(arts)) if folds[i] == f]
+        t0 = time.perf_counter()
+        model = train_tagger(
+            [docs[i] for i in tr],
+            [labels[i] for i in tr],
+            [codes[i] for i in tr],
+            bits=args.bits,
+            epochs=args.epochs,
+        )
+        print(
+            f"fold {f}: trained on {len(tr)} articles in {time.perf_counter() - t0:.0f} s",
+            flush=True,
+        )
+        for i in te:
+            a = arts[i]
+            t0 = time.perf_counter()
+            tabs = extract(
+                a.text,
+                published_at=a.published,
+                kinds="all",
+                tagger=model,
+                min_confidence=float("-inf"),
+            )
+            seconds["learned"] += time.perf_counter() - t0
+            oof[i] = preds_of(tabs)
+            t0 = time.perf_counter()
+            btabs = base(a.text, published_at=a.published)
+            seconds["baseline"] += time.perf_counter() - t0
+            score_article(
+                tallies["baseline"], a.text, preds_of(btabs), golds[i], speakers["baseline"], False
+            )
+    thresholds = []
+    for f in range(args.folds):
+        tau = _threshold(arts, golds, oof, [i for i in oof if folds[i] != f], args.min_precision)
+        thresholds.append(tau[0])
+        for i in (i for i in oof if folds[i] == f):
+            kept = [p for p in oof[i] if p.confidence >= tau[0]]
+            score_article(
+                tallies["learned"], arts[i].text, kept, golds[i], speakers["learned"], True
+            )
+    shipped = _threshold(arts, golds, oof, list(oof), args.min_precision)
+    out: dict = {
+        "articles": len(arts),
+        "fold_thresholds": thresholds,
+        "threshold_all_folds": shipped[0],
+        "min_precision": args.min_precision,
+        "folds": args.folds,
+        "epochs": args.epochs,
+        "bits": args.bits,
+        "baseline_commit": args.baseline_commit,
+        "gold_attributions": sum(len(g) for g in golds),
+        "gold_with_source": sum(1 for gs in golds for g in gs if g.source),
+    }
+    for name, t in tallies.items():
+        out[name] = _summary(t, speakers[name], len(arts), seconds[name])
+    out["speed_ratio_learned_over_baseline"] = seconds["learned"] / seconds["baseline"]
+    multi = {n: v for n, v in versions.items() if len(v) > 1}
+    out["annotator_agreement"] = agreement(multi)
+    return out
+
+
+def own_articles(base) -> dict:
+    import ingest_eval
+
+    out = {}
+    for name, fn in (("learned", extract), ("baseline", base)):
+        c = ingest_eval.evaluate(ROOT / "datasets" / "articles", extract_fn=fn)
+        out[name] = {
+            "statement span": ingest_eval._pr(c["span_tp"], c["n_pred"], c["span_tp"], c["n_gold"]),
+            "attribution": ingest_eval._pr(c["att_tp"], c["n_pred"], c["att_tp"], c["n_gold"]),
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--bits", type=int, default=18)
+    ap.add_argument("--limit", type=int, default=0, help="first N articles only (smoke runs)")
+    ap.add_argument("--baseline-commit", default=BASELINE_COMMIT)
+    ap.add_argument(
+        "--min-precision",
+        type=float,
+        default=0.82,
+        help="the confidence threshold keeps precision at least this on the other folds",
+    )
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args(argv)
+    out = run(args)
+    base = baseline_extract(args.baseline_commit)
+    out["own_articles"] = own_articles(base)
+    text = report(out, out["own_articles"])
+    print(text)
+    if not args.no_write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "attribution_eval.json").write_text(json.dumps(out, indent=1) + "\n")
+        (RESULTS / "attribution_eval.md").write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

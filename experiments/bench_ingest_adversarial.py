@@ -1,0 +1,110 @@
+"""Linear time of credscore.ingest on 1 MB adversarial strings.
+
+Usage: ``python experiments/bench_ingest_adversarial.py [--extract]``
+
+Times every compiled pattern of the ingest package (``finditer`` over the whole string),
+the sentence splitter and the tagger's tokeniser on 1 MB strings made of runs of each
+punctuation mark, quote marks, cue words and their mixes; with ``--extract`` also the whole
+``extract`` on each. Figures go to ``experiments/results/bench_ingest_adversarial.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+import time
+from pathlib import Path
+
+MB = 1_000_000
+_MODULES = (
+    "_text",
+    "_tokens",
+    "_quotes",
+    "_reported",
+    "_events",
+    "_eventlink",
+    "_prepass",
+    "_registry",
+    "_tagdoc",
+)
+
+
+def adversarial() -> dict[str, str]:
+    """Name -> a string of at least 1 MB."""
+
+    def rep(piece: str) -> str:
+        return piece * (MB // len(piece) + 1)
+
+    out = {f"run of {c!r}": rep(c) for c in ".!?…\"“”'‘’,:;-—("}
+    out.update(
+        {
+            "''quotes''": rep("''a "),
+            "dots between letters": rep("a."),
+            "said that": rep("said that "),
+            "according to": rep("according to "),
+            "Mr. titles": rep("Mr. "),
+            "capitalised words": rep("Smith Jones "),
+            "later retracted": rep("later retracted his claim "),
+            "own remarks": rep("his remarks only applied to "),
+            "open quote and commas": '"' + rep("a, "),
+            "quote-said mix": rep('"a," he said. '),
+        }
+    )
+    return out
+
+
+def patterns() -> list[tuple[str, re.Pattern]]:
+    found = []
+    for name in _MODULES:
+        mod = importlib.import_module(f"credscore.ingest.{name}")
+        for attr, val in vars(mod).items():
+            if isinstance(val, re.Pattern):
+                found.append((f"{name}.{attr}", val))
+    from credscore.ingest._lexicon import lexicon
+
+    found.append(("_lexicon.verb_re", lexicon().verb_re))
+    return found
+
+
+def time_it(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--extract", action="store_true")
+    args = ap.parse_args(argv)
+    from credscore.ingest import extract
+    from credscore.ingest._tagdoc import tag_doc
+    from credscore.ingest._text import segment
+
+    lines = []
+    worst = ("", "", 0.0)
+    for sname, s in adversarial().items():
+        times = {
+            pn: time_it(lambda p=p, s=s: sum(1 for _ in p.finditer(s))) for pn, p in patterns()
+        }
+        times["segment"] = time_it(lambda s=s: segment(s))
+        times["tag_doc"] = time_it(lambda s=s: tag_doc(s))
+        if args.extract:
+            times["extract"] = time_it(lambda s=s: extract(s))
+        top = max((k for k in times if k != "extract"), key=times.get)
+        worst = max(worst, (sname, top, times[top]), key=lambda x: x[2])
+        line = f"{sname:24s} slowest {top:28s} {times[top]:6.2f} s"
+        if args.extract:
+            line += f"   extract {times['extract']:6.2f} s"
+        print(line, flush=True)
+        lines.append(line)
+    lines.append(f"worst pattern/splitter/tokeniser: {worst[1]} on {worst[0]}: {worst[2]:.2f} s")
+    print(lines[-1])
+    out = Path(__file__).resolve().parent / "results" / "bench_ingest_adversarial.txt"
+    out.write_text("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
