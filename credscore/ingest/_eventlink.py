@@ -14,8 +14,8 @@ import pandas as pd
 
 from credscore.ingest._events import SENTENCE_SPEAKER, Cue, contradiction_cues, event_cues
 from credscore.ingest._lexicon import lexicon
-from credscore.ingest._registry import Registry
 from credscore.ingest._speakers import Mention
+from credscore.ingest._speakers_registry import SpeakerRegistry
 from credscore.ingest._text import Sentence
 
 __all__ = ["EVENT_LEAD", "link_events", "retracted_content", "sentence_cues"]
@@ -56,7 +56,7 @@ _NEW_CLAIM_RE = re.compile(r"\b(?:saying|adding|telling|insisting|arguing|noting
 def link_events(
     text: str,
     sents: list[Sentence],
-    reg: Registry,
+    reg: SpeakerRegistry,
     rows: list[dict],
     made_at: pd.Timestamp,
     aid: str,
@@ -128,7 +128,7 @@ def _best_target(text: str, s: Sentence, earlier: list[dict]) -> dict:
 
 
 def _contradiction(
-    cue, reg: Registry, by_source: dict[str, list[dict]], i: int, rows_by_sentence: dict
+    cue, reg: SpeakerRegistry, by_source: dict[str, list[dict]], i: int, rows_by_sentence: dict
 ) -> None:
     src = reg.resolve(cue.subject)
     if src is None or src.source_id not in by_source:

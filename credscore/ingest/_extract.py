@@ -13,9 +13,9 @@ from credscore.ingest._learned import _rule_kind, combine, tagged_statements
 from credscore.ingest._link import ASSERTION_KINDS, KINDS
 from credscore.ingest._prepass import prepass
 from credscore.ingest._quotes import Raw
-from credscore.ingest._registry import Registry
 from credscore.ingest._rules import rule_statements
 from credscore.ingest._speakers import Mention
+from credscore.ingest._speakers_registry import SpeakerRegistry
 from credscore.ingest._tagdoc import tag_doc
 from credscore.ingest._tagger import TaggerModel, default_tagger
 from credscore.ingest._text import segment
@@ -177,7 +177,7 @@ def extract(
     aid = article_id or article_id_of(text)
     made_at = _timestamp(published_at)
     sents = segment(text)
-    reg = Registry(aid)
+    reg = SpeakerRegistry(aid)
     oid = _known_sources(text, sents, reg, outlet)
     rules = rule_statements(text, sents)
     if model is not None:
@@ -195,7 +195,7 @@ def extract(
     return _tables(rows, events, reg)
 
 
-def _known_sources(text: str, sents: list, reg: Registry, outlet: str | None) -> str:
+def _known_sources(text: str, sents: list, reg: SpeakerRegistry, outlet: str | None) -> str:
     """Fill the registry from the prepass (and the publishing outlet); the outlet's id."""
     always = prepass(text, sents, reg)
     out_src = None
@@ -211,7 +211,7 @@ def _known_sources(text: str, sents: list, reg: Registry, outlet: str | None) ->
 def _rows(
     text: str,
     raws: list[Raw],
-    reg: Registry,
+    reg: SpeakerRegistry,
     keep: tuple[frozenset[str], float],
     made_at: pd.Timestamp,
     aid: str,
@@ -264,7 +264,7 @@ def _rows(
     return rows
 
 
-def _tables(rows: list[dict], events: list[dict], reg: Registry) -> Tables:
+def _tables(rows: list[dict], events: list[dict], reg: SpeakerRegistry) -> Tables:
     statements = pd.DataFrame(rows, columns=list(STATEMENT_COLUMNS))
     statements["made_at"] = pd.to_datetime(statements["made_at"], utc=True)
     for col in ("start", "end"):

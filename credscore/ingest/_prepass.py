@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from credscore.ingest._lexicon import lexicon
-from credscore.ingest._registry import Registry, Source
 from credscore.ingest._speakers import Mention, _person_or_org
+from credscore.ingest._speakers_registry import Source, SpeakerRegistry
 from credscore.ingest._text import Sentence
 from credscore.ingest._titles import _org_of
 from credscore.ingest._tokens import runs, tokens
@@ -52,7 +52,7 @@ def _adjectival(toks: list, i: int, j: int, m: Mention) -> bool:
     )
 
 
-def prepass(text: str, sents: list[Sentence], reg: Registry) -> list[Source]:
+def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Source]:
     """Full names, titled people, outlets and call signs mentioned anywhere (outside quotes)."""
     lex = lexicon()
     always: list[Source] = []

@@ -35,7 +35,7 @@ _MODULES = (
     "_events",
     "_eventlink",
     "_prepass",
-    "_registry",
+    "_speakers_registry",
     "_tagdoc",
 )
 

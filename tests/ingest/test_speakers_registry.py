@@ -8,14 +8,17 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credscore.ingest._registry import Registry, given_name_gender, slug
 from credscore.ingest._speakers import Mention
+from credscore.ingest._speakers_registry import SpeakerRegistry, given_name_gender, slug
 
 _NAMES = ["Кирило Буданов", "Зеленський", "习近平", "Ελευθέριος Βενιζέλος", "Müller", "مريم"]
 
 
 def test_slug_is_the_same_in_two_processes():
-    code = f"from credscore.ingest._registry import slug; print([slug(n) for n in {_NAMES!r}])"
+    code = (
+        "from credscore.ingest._speakers_registry import slug; "
+        f"print([slug(n) for n in {_NAMES!r}])"
+    )
     runs = [
         subprocess.run(
             [sys.executable, "-c", code],
@@ -52,7 +55,7 @@ def test_given_name_gender_needs_a_full_name():
 
 
 def test_pronoun_prefers_the_recent_speaker_of_the_same_gender():
-    reg = Registry("a")
+    reg = SpeakerRegistry("a")
     stevens = reg.resolve(Mention("person", "John Stevens", "", "", 0, 12))
     reg.note_person(Mention("person", "John Stevens", "", "", 0, 12, "m"))
     reg.note_speaker(40, stevens)
@@ -64,7 +67,7 @@ def test_pronoun_prefers_the_recent_speaker_of_the_same_gender():
 
 
 def test_sentence_initial_common_words_are_no_people():
-    reg = Registry("a")
+    reg = SpeakerRegistry("a")
     for word in ("Realistically", "Leading", "American", "C"):
         assert reg.resolve(Mention("person", word, "", "", 0, len(word))) is None
     assert reg.resolve(Mention("person", "King", "", "", 4, 8, "m")).source_id == "king"

@@ -14,7 +14,7 @@ from importlib import resources
 from credscore.ingest._lexicon import lexicon
 from credscore.ingest._speakers import Mention
 
-__all__ = ["Registry", "Source", "slug"]
+__all__ = ["Source", "SpeakerRegistry", "slug"]
 
 
 @dataclass
@@ -102,7 +102,7 @@ _GENERIC_ORG = frozenset(
 )
 
 
-class Registry:
+class SpeakerRegistry:
     """Sources of one article.
 
     Person ids are the slug of the full name (so that the same person gets the same id in
