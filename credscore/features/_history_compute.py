@@ -108,18 +108,7 @@ def compute_history(
     n_ret = count(src[fr_stmt], fr_at)
     n_conf = count(src[fc_stmt], fc_at)
 
-    # Verdicts: one sort serves the counts and the decayed rate.
-    vs, vt, vfalse = src[labelled], vat[labelled], label[labelled] == 0.0
-    vk = ks.key(vs, vt)
-    vo = np.argsort(vk)
-    vk, vs, vt, vfalse = vk[vo], vs[vo], vt[vo], vfalse[vo]
-    lo, hi = q.bounds(vk)
-    n_verd = hi - lo
-    cum_false = np.zeros(len(vk) + 1, dtype=np.int64)
-    np.cumsum(vfalse, out=cum_false[1:])
-    n_false = cum_false[hi] - cum_false[lo]
-    vx = np.column_stack([np.ones(len(vk)), vfalse.astype(np.float64)])
-    dec = decayed_before(vs, vt, None, vx, q, h_ns, presorted=True, item_keys=vk)
+    n_verd, n_false, dec = _verdicts(src[labelled], vat[labelled], label[labelled], ks, q, h_ns)
 
     # Outcomes: the verdict when visible, else "walked back" when a retraction is visible.
     # A retracted statement is pending (counts as failed) from its first retraction until
@@ -128,9 +117,47 @@ def compute_history(
     resolved = count(src[fr_stmt[lab_r]], np.maximum(fr_at[lab_r], vat[fr_stmt[lab_r]]))
     n_pending = n_ret - resolved
 
-    # Decayed retractions: each statement weighted by its latest visible retraction event.
-    # Each distinct event time on a statement adds +1 anchored at that time, and -1 (same
-    # anchor) once the statement's next distinct retraction time becomes visible.
+    ret_dec, last_t, has = _decayed_retractions(src, rs, ra, r_first, q, h_ns)
+
+    days = np.where(has, elapsed_ns(qt, last_t) / NS_PER_DAY, np.nan)
+    counts = {
+        "hist_n_prior": n_prior,
+        "hist_n_retracted": n_ret,
+        "hist_n_confirmed": n_conf,
+        "hist_n_verdicts": n_verd,
+        "hist_n_false": n_false,
+        "hist_days_since_retraction": days,
+        "hist_has_retraction": has,
+        "hist_retracted_decayed": np.maximum(ret_dec, 0.0),  # -1/+1 pairs: no -1e-17
+        "hist_false_decayed": (dec[:, 1] + a * m_f) / (dec[:, 0] + a),
+    }
+    return _assemble(counts, n_pending, order, n, m_r, m_f, a)
+
+
+def _verdicts(
+    vs: np.ndarray, vt: np.ndarray, vlabel: np.ndarray, ks: KeySpace, q: Queries, h_ns: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Visible verdicts and false ones per query, and their decayed sums: one sort serves all."""
+    vfalse = vlabel == 0.0
+    vk = ks.key(vs, vt)
+    vo = np.argsort(vk)
+    vk, vs, vt, vfalse = vk[vo], vs[vo], vt[vo], vfalse[vo]
+    lo, hi = q.bounds(vk)
+    cum_false = np.zeros(len(vk) + 1, dtype=np.int64)
+    np.cumsum(vfalse, out=cum_false[1:])
+    vx = np.column_stack([np.ones(len(vk)), vfalse.astype(np.float64)])
+    dec = decayed_before(vs, vt, None, vx, q, h_ns, presorted=True, item_keys=vk)
+    return hi - lo, cum_false[hi] - cum_false[lo], dec
+
+
+def _decayed_retractions(
+    src: np.ndarray, rs: np.ndarray, ra: np.ndarray, r_first: np.ndarray, q: Queries, h_ns: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decayed retractions: each statement weighted by its latest visible retraction event.
+
+    Each distinct event time on a statement adds +1 anchored at that time, and -1 (same
+    anchor) once the statement's next distinct retraction time becomes visible.
+    """
     keep = r_first.copy()
     keep[1:] |= ra[1:] != ra[:-1]  # distinct (statement, time) pairs
     ds, da = rs[keep], ra[keep]
@@ -141,27 +168,28 @@ def compute_history(
     it_x = np.r_[np.ones(len(ds)), -np.ones(len(nxt))]
     # The items' activation times are the times of all retraction-type events, so the
     # latest one before t is also the latest such event.
-    ret_dec, last_t, has = decayed_latest_before(it_src, it_alpha, it_beta, it_x, q, h_ns)
+    return decayed_latest_before(it_src, it_alpha, it_beta, it_x, q, h_ns)
 
-    # Back to input order. Scattering a column to random rows costs a cache miss per row, the
-    # dearest step here, so each quantity is scattered once, straight into its output row,
-    # and the rates built from output rows are computed afterwards, in input order.
+
+def _assemble(
+    counts: dict[str, np.ndarray],
+    n_pending: np.ndarray,
+    order: np.ndarray,
+    n: int,
+    m_r: float,
+    m_f: float,
+    a: float,
+) -> np.ndarray:
+    """The output block, in input order, with the rates computed from its rows.
+
+    Scattering a column to random rows costs a cache miss per row, the dearest step here, so
+    each quantity is scattered once, straight into its output row, and the rates built from
+    output rows are computed afterwards, in input order.
+    """
     block = np.empty((len(COLUMNS), n), dtype=np.float64)
     out = dict(zip(COLUMNS, block, strict=True))  # name -> its row of the block (a view)
     pending = np.empty(n)
-    days = np.where(has, elapsed_ns(qt, last_t) / NS_PER_DAY, np.nan)
-    for dest, values in (
-        (out["hist_n_prior"], n_prior),
-        (out["hist_n_retracted"], n_ret),
-        (out["hist_n_confirmed"], n_conf),
-        (out["hist_n_verdicts"], n_verd),
-        (out["hist_n_false"], n_false),
-        (out["hist_days_since_retraction"], days),
-        (out["hist_has_retraction"], has),
-        (out["hist_retracted_decayed"], np.maximum(ret_dec, 0.0)),  # -1/+1 pairs: no -1e-17
-        (out["hist_false_decayed"], (dec[:, 1] + a * m_f) / (dec[:, 0] + a)),
-        (pending, n_pending),
-    ):
+    for dest, values in [*((out[k], v) for k, v in counts.items()), (pending, n_pending)]:
         # Contiguous float64 first: a scatter that also casts or strides is twice as slow.
         dest[order] = np.ascontiguousarray(values, dtype=np.float64)
 
