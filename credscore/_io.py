@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from credscore._problems import Problems
-from credscore._tables import Tables, _empty
+from credscore._tables import Tables, empty_table
 from credscore.exceptions import SchemaError
 from credscore.schema import validate_tables
 
@@ -34,7 +34,7 @@ _FORMATS = (".csv", ".jsonl", ".parquet")
 _ID_COLUMNS = ("source_id", "statement_id", "event_id")
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -62,7 +62,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -155,7 +155,7 @@ def _read_csv(path: Path, table: str) -> pd.DataFrame:
 
 def _read_jsonl(path: Path, table: str) -> pd.DataFrame:
     if not path.read_bytes().strip():  # no line: a table with no rows
-        return _empty(table)
+        return empty_table(table)
     with open(path, encoding="utf-8-sig") as fh:
         for _, line in zip(range(_JSON_KEY_CHECK_LINES), fh, strict=False):
             if line.strip():

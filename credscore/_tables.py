@@ -45,7 +45,7 @@ TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def _empty(table: str) -> pd.DataFrame:
+def empty_table(table: str) -> pd.DataFrame:
     """An empty table with the required columns of ``table``."""
     spec = TABLE_COLUMNS[table]
     return pd.DataFrame({c: pd.Series(dtype="object") for c in spec["required"]})

@@ -26,7 +26,7 @@ from scipy.optimize import minimize
 from scipy.special import expit
 
 from credscore.features._qualifiers_compile import scan_text
-from credscore.features._qualifiers_core import _lexicon_hits
+from credscore.features._qualifiers_core import lexicon_hits
 from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon
 from credscore.features._qualifiers_model import word_features
 
@@ -49,7 +49,7 @@ def design(data: pd.DataFrame, lex: Lexicon, bits: int) -> Design:
     texts = [t.replace("\x00", "\x01") for t in data["text"].tolist()]
     joined = SEP.join(texts)
     scan = scan_text(joined)
-    hits = _lexicon_hits(scan, lex)
+    hits = lexicon_hits(scan, lex)
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths + len(SEP))[:-1]))
     words = word_features(scan, offsets + lengths + 1, hits[:, 0] + 1, bits)

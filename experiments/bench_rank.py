@@ -36,7 +36,7 @@ import pandas as pd
 
 from credscore.features._rank_fuzzy import FuzzyIndex
 from credscore.features._rank_model import normalize_title
-from credscore.features._rank_read import _fuzzy
+from credscore.features._rank_read import fuzzy_index
 from credscore.features.rank import load_rank_table, rank_features, resolve_rank, resolve_ranks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +112,7 @@ def best(fn, repeat: int) -> tuple[float, object]:
 
 
 def fuzzy_section(table, words: list[str]) -> list[str]:
-    idx = _fuzzy(table)
+    idx = fuzzy_index(table)
     assert idx is not None
     unknown = [
         w for w in dict.fromkeys(words) if len(w) >= 5 and w.isalpha() and w not in idx.known

@@ -192,7 +192,7 @@ def readers_during_replace(model: Any, work: Path, seconds: float, *, atomic: bo
     """A reader reading and hash-checking ``target`` while a writer replaces it."""
     from credscore.artifacts._files import read_artifact_dir
     from credscore.artifacts._manifest import check_manifest
-    from credscore.artifacts._save import _replace_directory
+    from credscore.artifacts._save import replace_directory
 
     target = work / ("atomic" if atomic else "renames") / "m"
     target.parent.mkdir(parents=True)
@@ -227,7 +227,7 @@ def readers_during_replace(model: Any, work: Path, seconds: float, *, atomic: bo
     pid = _fork(reader)
     end, replaced = time.time() + seconds, 0
     while time.time() < end:
-        (_replace_directory if atomic else _two_renames)(target, versions[replaced % 2])
+        (replace_directory if atomic else _two_renames)(target, versions[replaced % 2])
         replaced += 1
     stop.write_text("")
     os.waitpid(pid, 0)

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from credscore._io import _umask
+from credscore._io import current_umask
 
 __all__ = ["exchange", "fsync_dir", "locked", "rename_noreplace", "stage_directory"]
 
@@ -37,7 +37,7 @@ def stage_directory(parent: Path, name: str, files: dict[str, bytes]) -> Path:
     """A hidden new directory in ``parent`` holding ``files``, flushed to disk."""
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=parent))
     try:
-        os.chmod(staging, 0o777 & ~_umask())
+        os.chmod(staging, 0o777 & ~current_umask())
         for fname, content in files.items():
             fd = os.open(staging / fname, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             with os.fdopen(fd, "wb") as fh:

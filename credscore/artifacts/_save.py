@@ -117,7 +117,7 @@ def write_new_directory(target: Path, files: dict[str, bytes]) -> None:
         raise
 
 
-def _replace_directory(target: Path, files: dict[str, bytes]) -> None:
+def replace_directory(target: Path, files: dict[str, bytes]) -> None:
     staging = stage_directory(target.parent, target.name, files)
     try:
         swapped = exchange(staging, target)
@@ -198,7 +198,7 @@ def save_model(
     if occupied:
         if not target.is_dir():
             raise refuse(target, "is not a directory", "choose another path")
-        _replace_directory(target, files)
+        replace_directory(target, files)
     else:
         try:
             write_new_directory(target, files)

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from credscore._tables import Tables, _empty
+from credscore._tables import Tables, empty_table
 from credscore.datasets._liar_common import (
     BINARY_OF_LABEL6,
     LABEL6,
@@ -286,7 +286,7 @@ def load_liar(
     statements = _to_statements(raw, seed)
     warn_parse_issues(statements, "LIAR")
     sources = build_sources(statements, org_flag=statements["party"] == "organization")
-    return Tables(statements=statements, sources=sources, events=_empty("events"))
+    return Tables(statements=statements, sources=sources, events=empty_table("events"))
 
 
 def _clean(s: pd.Series) -> pd.Series:

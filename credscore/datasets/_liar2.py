@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from credscore._tables import Tables, _empty
+from credscore._tables import Tables, empty_table
 from credscore.datasets._liar_common import (
     BINARY_OF_LABEL6,
     LABEL6,
@@ -168,7 +168,9 @@ def load_liar2(
     raw = read_splits("liar2", path, splits, read_liar2_csv, "('valid',)")
     statements = _to_statements(raw)
     warn_parse_issues(statements, "LIAR2")
-    return Tables(statements=statements, sources=build_sources(statements), events=_empty("events"))
+    return Tables(
+        statements=statements, sources=build_sources(statements), events=empty_table("events")
+    )
 
 
 def _col(raw: pd.DataFrame, name: str) -> pd.Series:

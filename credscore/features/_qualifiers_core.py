@@ -68,7 +68,7 @@ class ScanResult:
     cues: list[str] | None
 
 
-def _lexicon_hits(scan: str, lex: Lexicon) -> np.ndarray:
+def lexicon_hits(scan: str, lex: Lexicon) -> np.ndarray:
     """``(m, 3)`` int64 ``start, end, category`` of every lexicon match (joined offsets)."""
     groups, literals = lex.group_category, lex.literal_category
     out: list[tuple[int, int, int]] = []
@@ -161,7 +161,7 @@ def scan_unique(texts: list[str], lex: Lexicon, *, cues: bool = False) -> ScanRe
     safe = [t.replace("\x00", "\x01") if "\x00" in t else t for t in texts]
     joined = _SEP.join(safe)
     scan = scan_text(joined)
-    hits = _lexicon_hits(scan, lex)
+    hits = lexicon_hits(scan, lex)
     lengths = np.fromiter(map(len, safe), dtype=np.int64, count=n)
     offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEP))[:-1])).astype(np.int64)
     ends = offsets + lengths

@@ -55,7 +55,7 @@ _CORE = frozenset({"title", "generic", "relational", "body", "adjective"})
 SHORT_TITLE = 3
 
 
-def _fuzzy(table: RankTable) -> FuzzyIndex | None:
+def fuzzy_index(table: RankTable) -> FuzzyIndex | None:
     if not table.extra.get("fuzzy_enabled", True):
         return None
     idx = table.extra.get("fuzzy")
@@ -86,7 +86,7 @@ def read_normalized(text: str, table: RankTable, hint: tuple[str | None, str | N
         text = _JOIN.sub(r" \1", text)
     toks = text.split(" ")
     rank, _ = resolve_tokens(toks, table, hint)
-    idx = _fuzzy(table)
+    idx = fuzzy_index(table)
     if idx is None:
         return rank
     known, short = idx.known, not rank.known and len(toks) <= SHORT_TITLE

@@ -9,7 +9,7 @@ import pandas as pd
 
 from credscore._tables import Tables
 from credscore.ingest._eventlink import EVENT_LEAD, link_events, retracted_content, sentence_cues
-from credscore.ingest._learned import _rule_kind, combine, tagged_statements
+from credscore.ingest._learned import combine, rule_kind, tagged_statements
 from credscore.ingest._link import ASSERTION_KINDS, KINDS
 from credscore.ingest._prepass import prepass
 from credscore.ingest._quotes import Raw
@@ -226,7 +226,7 @@ def _rows(
         if src.source_type == "person" and sp is not None:
             reg.note_person(Mention("person", src.name, "", "", sp.start, sp.end, src.gender))
             reg.note_speaker(raw.end, src)
-        kind = raw.extra.get("kind", _rule_kind(raw))
+        kind = raw.extra.get("kind", rule_kind(raw))
         conf = raw.extra.get("confidence", float("nan"))
         if kind not in keep[0] or conf < keep[1]:
             continue

@@ -11,14 +11,14 @@ import numpy as np
 
 from credscore.ingest._lexicon import lexicon
 from credscore.ingest._link import TagAttribution, link
-from credscore.ingest._quotes import Attribution, Raw, _cites, _clause_start
+from credscore.ingest._quotes import Attribution, Raw, cites_source, clause_start
 from credscore.ingest._reported import sentence_subject
 from credscore.ingest._speakers import (
     Mention,
-    _person_or_org,
-    _role_np,
     parse_np_at_start,
     parse_subject,
+    person_or_org,
+    role_np,
 )
 from credscore.ingest._stack import rule_codes
 from credscore.ingest._tagdoc import TagDoc
@@ -75,7 +75,7 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
             m = parse_np_at_start(text, head[0].start, head[-1].end)
             if m is not None and m.kind != "person":
                 return m
-        role = _role_np(head, text, 0)
+        role = role_np(head, text, 0)
         if role is not None:
             return role
     best = _last_named(head, text)
@@ -84,7 +84,7 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     m = parse_subject(text, a, head[-1].end if head else b)
     if m is not None:
         return m
-    role = _role_np(toks, text, 0)
+    role = role_np(toks, text, 0)
     if role is not None:
         return role
     phrase = text[words[0].start : words[-1].end]
@@ -116,7 +116,7 @@ def _last_named(head: list, text: str) -> Mention | None:
     """The last capitalised run of ``head`` naming a person, else the last organisation."""
     person = other = None
     for i, j in runs(head):
-        m = _person_or_org(head, i, j, text, 0)
+        m = person_or_org(head, i, j, text, 0)
         if m is None:
             continue
         if j < len(head) and not head[j].cap and head[j].text[:1].isalpha():
@@ -210,7 +210,7 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
         spans,
         _QUOTE_TYPE.get(att.kind, "reported"),
         Attribution(speaker, via),
-        cites=_cites(text, a, doc.sents[int(doc.sentence[att.content[0][0]])].end),
+        cites=cites_source(text, a, doc.sents[int(doc.sentence[att.content[0][0]])].end),
         sentence=int(doc.sentence[att.content[0][0]]),
     )
     raw.extra = {
@@ -250,7 +250,7 @@ def _subject_before(text: str, doc: TagDoc, tok: int, pos: int) -> Mention | Non
         end -= 1
     if end <= s.start:
         return None
-    m = parse_subject(text, _clause_start(text, s.start, end), end)
+    m = parse_subject(text, clause_start(text, s.start, end), end)
     if m is None:
         m = sentence_subject(text, s.start, end)
     if m is not None and m.kind == "pronoun" and m.gender == "p":
@@ -309,7 +309,7 @@ def tagged_statements(
     return out
 
 
-def _rule_kind(raw: Raw) -> str:
+def rule_kind(raw: Raw) -> str:
     return {"direct": "direct", "according_to": "according_to"}.get(raw.quote_type, "indirect")
 
 
@@ -323,6 +323,6 @@ def combine(learned: list[Raw], rules: list[Raw]) -> list[Raw]:
         lo = bisect.bisect_left(starts, r.start - longest)
         hi = bisect.bisect_left(starts, r.end)
         if not any(min(r.end, b) - max(r.start, a) > 0 for a, b in spans[lo:hi]):
-            r.extra = {"kind": _rule_kind(r), "cue_spans": [], "source_span": None}
+            r.extra = {"kind": rule_kind(r), "cue_spans": [], "source_span": None}
             out.append(r)
     return out

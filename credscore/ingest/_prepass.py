@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from credscore.ingest._lexicon import lexicon
-from credscore.ingest._speakers import Mention, _person_or_org
+from credscore.ingest._speakers import Mention, person_or_org
 from credscore.ingest._speakers_registry import Source, SpeakerRegistry
 from credscore.ingest._text import Sentence
-from credscore.ingest._titles import _org_of
+from credscore.ingest._titles import organization_of
 from credscore.ingest._tokens import runs, tokens
 
 __all__ = ["prepass"]
@@ -61,7 +61,7 @@ def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Sour
         for a, b in _outside_quotes(s):
             toks = tokens(text, a, b)
             for i, j in runs(toks):
-                m = _person_or_org(toks, i, j, text, 0)
+                m = person_or_org(toks, i, j, text, 0)
                 if m is None:
                     continue
                 if m.kind == "person":
@@ -86,7 +86,7 @@ def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Sour
                             reg.add_alias(alias.group(1), src.source_id)
     for cs in _CALL_SIGN_RE.finditer(text):
         title, name = cs.group(1).strip(), cs.group(2)
-        mention = Mention("person", name, title, _org_of(title), cs.start(2), cs.end(2))
+        mention = Mention("person", name, title, organization_of(title), cs.start(2), cs.end(2))
         src = reg.resolve(mention)
         reg.note_person(mention)
         if src is not None:

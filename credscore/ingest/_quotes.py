@@ -58,7 +58,7 @@ class Raw:
         return " ".join(article[a:b] for a, b in self.spans)
 
 
-def _via_after_verb(text: str, verb_end: int, b: int, verb: str) -> tuple[Mention | None, int]:
+def via_after_verb(text: str, verb_end: int, b: int, verb: str) -> tuple[Mention | None, int]:
     """Object of ``told``: an outlet or person, and where it ends."""
     if verb.lower() not in ("told", "tells", "telling"):
         return None, verb_end
@@ -75,7 +75,7 @@ def _via_after_verb(text: str, verb_end: int, b: int, verb: str) -> tuple[Mentio
     return obj, end
 
 
-def _frame_via(text: str, a: int, b: int) -> Mention | None:
+def frame_via(text: str, a: int, b: int) -> Mention | None:
     m = _INTERVIEW_RE.search(text, a, b)
     if m is None:
         return None
@@ -83,7 +83,7 @@ def _frame_via(text: str, a: int, b: int) -> Mention | None:
     return obj if obj is not None and obj.kind == "outlet" else None
 
 
-def _clause_start(text: str, a: int, b: int) -> int:
+def clause_start(text: str, a: int, b: int) -> int:
     k = b - 1
     while k >= a and b - k < WINDOW:
         if text[k] in _CLAUSE_BREAK or text[k] in '”"»':
@@ -102,13 +102,13 @@ def frame_after(text: str, a: int, b: int) -> Attribution | None:
         return None
     if not pre.strip(" ,\t—–-"):
         m = parse_np_at_start(text, verb.end(), b)
-        via, _ = _via_after_verb(text, verb.end(), b, verb.group())
+        via, _ = via_after_verb(text, verb.end(), b, verb.group())
         return Attribution(m, via) if m is not None else None
     m = parse_subject(text, a, verb.start())
     if m is None:
         return None
-    via, _ = _via_after_verb(text, verb.end(), b, verb.group())
-    return Attribution(m, via or _frame_via(text, verb.end(), b))
+    via, _ = via_after_verb(text, verb.end(), b, verb.group())
+    return Attribution(m, via or frame_via(text, verb.end(), b))
 
 
 def frame_before(text: str, a: int, b: int) -> Attribution | None:
@@ -121,14 +121,14 @@ def frame_before(text: str, a: int, b: int) -> Attribution | None:
         last = v
     if last is None:
         return None
-    m = parse_subject(text, _clause_start(text, a, last.start()), last.start())
+    m = parse_subject(text, clause_start(text, a, last.start()), last.start())
     if m is None:
         return None
-    via, _ = _via_after_verb(text, last.end(), b, last.group())
-    return Attribution(m, via or _frame_via(text, last.end(), b))
+    via, _ = via_after_verb(text, last.end(), b, last.group())
+    return Attribution(m, via or frame_via(text, last.end(), b))
 
 
-def _cites(text: str, a: int, b: int) -> str:
+def cites_source(text: str, a: int, b: int) -> str:
     m = _CITING_RE.search(text, a, b)
     return m.group(1).strip() if m else ""
 
@@ -183,7 +183,7 @@ def direct(
                 spans,
                 "direct",
                 att,
-                cites=_cites(text, first.start, lastq.end),
+                cites=cites_source(text, first.start, lastq.end),
                 sentence=index,
             )
         )

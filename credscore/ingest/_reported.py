@@ -8,18 +8,18 @@ from credscore.ingest._lexicon import lexicon
 from credscore.ingest._quotes import (
     Attribution,
     Raw,
-    _cites,
-    _clause_start,
-    _frame_via,
-    _via_after_verb,
+    cites_source,
+    clause_start,
+    frame_via,
+    via_after_verb,
 )
 from credscore.ingest._speakers import (
     WINDOW,
     Mention,
-    _person_or_org,
-    _role_np,
     parse_np_at_start,
     parse_subject,
+    person_or_org,
+    role_np,
     runs,
     tokens,
 )
@@ -70,7 +70,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def _clause_after(text: str, s: Sentence, v: re.Match[str]) -> tuple[int, Mention | None]:
     """Where the reported clause starts after a verb (``-1`` if there is none)."""
     lex = lexicon()
-    via, j = _via_after_verb(text, v.end(), s.end, v.group())
+    via, j = via_after_verb(text, v.end(), s.end, v.group())
     that = _THAT_RE.search(text, j, min(s.end, j + 90))
     if that is not None:
         filler = text[j : that.start()]
@@ -81,7 +81,7 @@ def _clause_after(text: str, s: Sentence, v: re.Match[str]) -> tuple[int, Mentio
             and not any(c in filler for c in '"“”«»')
             and not _PARTICIPLE_RE.search(filler)
         ):
-            return that.end(), via or _frame_via(text, j, that.start())
+            return that.end(), via or frame_via(text, j, that.start())
     verb = v.group().lower()
     if verb in lex.zero_that_verbs or verb.endswith("saying"):
         j = _skip_filler(text, j, s.end)
@@ -135,7 +135,7 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
     for v in lex.verb_re.finditer(text, s.start, s.end):
         if not v.group()[:1].islower() or _noun_use(text, s.start, v.start()):
             continue
-        subj = parse_subject(text, _clause_start(text, s.start, v.start()), v.start())
+        subj = parse_subject(text, clause_start(text, s.start, v.start()), v.start())
         if subj is None:
             continue
         a, via = _clause_after(text, s, v)
@@ -157,7 +157,7 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
                         [(x, y)],
                         "reported",
                         Attribution(subj, via),
-                        cites=_cites(text, x, y),
+                        cites=cites_source(text, x, y),
                         sentence=index,
                     )
                 )
@@ -215,7 +215,7 @@ def _participle(text: str, s: Sentence, index: int) -> list[Raw]:
     if subj is None:
         return []
     verb = "told" if m.group(1) == "telling" else "said"
-    via, j = _via_after_verb(text, m.end(), s.end, verb)
+    via, j = via_after_verb(text, m.end(), s.end, verb)
     that = _THAT_RE.search(text, j, min(s.end, j + 90))
     a = that.end() if that is not None and len(text[j : that.start()].split()) <= 9 else -1
     if a < 0 and m.group(1) == "saying":
@@ -232,7 +232,7 @@ def _participle(text: str, s: Sentence, index: int) -> list[Raw]:
             [(x, y)],
             "reported",
             Attribution(subj, via),
-            cites=_cites(text, x, y),
+            cites=cites_source(text, x, y),
             sentence=index,
         )
     ]
@@ -256,16 +256,16 @@ def sentence_subject(text: str, a: int, b: int) -> Mention | None:
     if toks[0].low in lexicon().anonymous_cues or (
         len(toks) > 1 and toks[1].low in lexicon().anonymous_cues
     ):
-        role = _role_np(toks[:8], text, 0)
+        role = role_np(toks[:8], text, 0)
         if role is not None:
             return role
     for i, j in runs(toks):
         if i > 4:
             break
-        m = _person_or_org(toks, i, j, text, 0)
+        m = person_or_org(toks, i, j, text, 0)
         if m is not None:
             return m
-    return _role_np(toks[:8], text, 0)
+    return role_np(toks[:8], text, 0)
 
 
 def _trailing(text: str, s: Sentence, index: int) -> list[Raw]:
@@ -291,5 +291,13 @@ def _trailing(text: str, s: Sentence, index: int) -> list[Raw]:
     if len(text[a:b].split()) < 4:
         return []
     return [
-        Raw(a, b, [(a, b)], "reported", Attribution(subj), cites=_cites(text, a, b), sentence=index)
+        Raw(
+            a,
+            b,
+            [(a, b)],
+            "reported",
+            Attribution(subj),
+            cites=cites_source(text, a, b),
+            sentence=index,
+        )
     ]

@@ -12,19 +12,19 @@ from dataclasses import dataclass
 
 from credscore.ingest._lexicon import lexicon
 from credscore.ingest._titles import (
-    _appositive,
-    _lower_pretitle,
-    _org_of,
-    _pre_appositive,
+    appositive,
+    lower_pretitle,
+    organization_of,
+    pre_appositive,
 )
 from credscore.ingest._tokens import (
-    _DETS,
-    _GAP_WORDS,
-    _PREPS,
+    DETS,
+    GAP_WORDS,
+    PREPS,
     Token,
     _classify,
-    _is_word,
-    _join,
+    is_word,
+    join,
     runs,
     tokens,
 )
@@ -89,7 +89,7 @@ class Mention:
     gender: str = ""
 
 
-def _person_or_org(
+def person_or_org(
     toks: list[Token], i: int, j: int, text: str, lo: int, appos_stop: int | None = None
 ) -> Mention | None:
     kind, ns, ne, pre = _classify(toks, i, j)
@@ -112,33 +112,33 @@ def _person_or_org(
     gender = ""
     for t in toks[i:ns]:
         gender = _GENDER_TITLES.get(t.low.rstrip("."), gender)
-    low_pre, k0 = ("", ns) if pre else _lower_pretitle(toks, i, text)
+    low_pre, k0 = ("", ns) if pre else lower_pretitle(toks, i, text)
     pre = pre or low_pre
-    appos, _ = _appositive(toks, ne, text, appos_stop)
+    appos, _ = appositive(toks, ne, text, appos_stop)
     org_pp = ""
     if not appos and ne + 1 < len(toks) and toks[ne].low in ("of", "at", "from"):
         k = ne + 1 + (toks[ne + 1].low == "the")
         for ri, rj in runs(toks[k : k + 8]):
             if ri == 0:
-                org_pp = _join(toks[k : k + rj], text)
+                org_pp = join(toks[k : k + rj], text)
             break
-    before = _pre_appositive(toks, k0 if low_pre else i, text, lo) if not pre else ""
+    before = pre_appositive(toks, k0 if low_pre else i, text, lo) if not pre else ""
     parts = [p for p in (pre, before, appos) if p]
     title = ", ".join(parts)
     for w in title.lower().replace(",", " ").split():
         gender = gender or _GENDER_TITLES.get(w, "")
-    org = _org_of(title) or org_pp
+    org = organization_of(title) or org_pp
     return Mention("person", name, title, org, toks[ns].start, toks[ne - 1].end, gender)
 
 
 def _in_pp(toks: list[Token], i: int) -> bool:
     k = i - 1
-    while k >= 0 and (toks[k].low in _DETS or (toks[k].possessive and toks[k].cap)):
+    while k >= 0 and (toks[k].low in DETS or (toks[k].possessive and toks[k].cap)):
         k -= 1
-    return k >= 0 and toks[k].low in _PREPS
+    return k >= 0 and toks[k].low in PREPS
 
 
-def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Mention | None:
+def role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Mention | None:
     """Rightmost role noun phrase: "a spokeswoman for the ministry", "officials"."""
     lex = lexicon()
     for r in range(len(toks) - 1, lo - 1, -1):
@@ -153,11 +153,11 @@ def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Men
             continue
         if (
             r + 1 < len(toks)
-            and _is_word(toks[r + 1])
+            and is_word(toks[r + 1])
             and not toks[r + 1].cap
             and (
-                toks[r + 1].low not in _PREPS
-                and toks[r + 1].low not in _GAP_WORDS
+                toks[r + 1].low not in PREPS
+                and toks[r + 1].low not in GAP_WORDS
                 and toks[r + 1].low not in ("familiar", "close", "who", "which", "with", "involved")
             )
         ):
@@ -166,13 +166,13 @@ def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Men
         while (
             k - 1 >= lo
             and r - k < 5
-            and _is_word(toks[k - 1])
-            and (toks[k - 1].low not in _PREPS)
+            and is_word(toks[k - 1])
+            and (toks[k - 1].low not in PREPS)
             and toks[k - 1].low not in lex.reporting_verbs
             and toks[k - 1].low not in _NP_STOP
         ):
             k -= 1
-            if toks[k].low in _DETS or (toks[k].low in _INDEFINITE and toks[k].low != "senior"):
+            if toks[k].low in DETS or (toks[k].low in _INDEFINITE and toks[k].low != "senior"):
                 break
         head = t.low
         det = toks[k].low
@@ -182,15 +182,15 @@ def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Men
             while (
                 e < len(toks)
                 and e - r < 9
-                and (_is_word(toks[e]) or toks[e].text in "'’-")
+                and (is_word(toks[e]) or toks[e].text in "'’-")
                 and toks[e].low not in _NP_STOP
                 and toks[e].low not in lex.reporting_verbs
             ):
                 e += 1
-        rest = [x for x in toks[e:] if x.low not in _GAP_WORDS and x.text not in ",()"]
+        rest = [x for x in toks[e:] if x.low not in GAP_WORDS and x.text not in ",()"]
         if strict and rest:
             return None
-        phrase = _join(toks[k:e], text).rstrip(",")
+        phrase = join(toks[k:e], text).rstrip(",")
         bare = re.sub(r"^(?:a|an|the|one|some|several)\s+", "", phrase, flags=re.IGNORECASE)
         if head in lex.anonymous_cues or det in _INDEFINITE or det in ("a", "an"):
             kind = "anonymous"
@@ -202,7 +202,7 @@ def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Men
             kind,
             bare,
             bare if kind != "organization" else "",
-            _org_of(bare),
+            organization_of(bare),
             toks[k].start,
             toks[e - 1].end,
         )
@@ -211,7 +211,7 @@ def _role_np(toks: list[Token], text: str, lo: int, strict: bool = False) -> Men
 
 def _strip_gap(toks: list[Token]) -> list[Token]:
     e = len(toks)
-    while e > 0 and (toks[e - 1].low in _GAP_WORDS or toks[e - 1].text == ","):
+    while e > 0 and (toks[e - 1].low in GAP_WORDS or toks[e - 1].text == ","):
         e -= 1
     return toks[:e]
 
@@ -252,7 +252,7 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
             continue
         if i > 0 and toks[i - 1].text == "(":
             continue
-        m = _person_or_org(toks, i, j, text, 0)
+        m = person_or_org(toks, i, j, text, 0)
         if m is None:
             continue
         if any(
@@ -260,11 +260,11 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
             for x, t in enumerate(toks[j : j + 3], start=j)
         ) and not (j < len(toks) and toks[j].text == ","):
             continue  # "Political analysts", "a U.S. defense official": a modifier
-        _, after = _appositive(toks, j, text)
+        _, after = appositive(toks, j, text)
         rest = [
             t
             for x, t in enumerate(toks[max(after, j) :], start=max(after, j))
-            if t.low not in _GAP_WORDS and t.text not in ",()" and not relative[x]
+            if t.low not in GAP_WORDS and t.text not in ",()" and not relative[x]
         ]
         if rest and not (after > j and after >= len(toks)):
             # Words between the name and the verb that are not an apposition: the name is
@@ -275,7 +275,7 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
     if best is not None:
         return best
     bare = [t for x, t in enumerate(toks) if not relative[x]]
-    return _role_np(bare, text, 0, strict=True)
+    return role_np(bare, text, 0, strict=True)
 
 
 def _relative_regions(toks: list[Token]) -> list[bool]:
@@ -312,7 +312,7 @@ def parse_np_at_start(text: str, a: int, b: int) -> Mention | None:
     if first.low in _PRONOUNS:
         return Mention("pronoun", first.low, "", "", first.start, first.end, _PRONOUNS[first.low])
     k = 0
-    while k < len(toks) and not toks[k].cap and toks[k].low in _DETS | {"its", "his", "her"}:
+    while k < len(toks) and not toks[k].cap and toks[k].low in DETS | {"its", "his", "her"}:
         k += 1
     lead = toks[k:] if k < len(toks) else []
     pre, _ = ("", 0)
@@ -321,14 +321,14 @@ def parse_np_at_start(text: str, a: int, b: int) -> Mention | None:
         start_idx < len(toks)
         and not toks[start_idx].cap
         and start_idx - k < 4
-        and (_is_word(toks[start_idx]))
+        and (is_word(toks[start_idx]))
     ):
         start_idx += 1
     rs = runs(toks)
     if rs and rs[0][0] <= start_idx:
         i, j = rs[0]
         if i == start_idx or toks[i - 1].low in lexicon().title_words:
-            m = _person_or_org(toks, i, j, text, 0)
+            m = person_or_org(toks, i, j, text, 0)
             if m is not None:
                 return m
     end = len(lead)
@@ -341,4 +341,4 @@ def parse_np_at_start(text: str, a: int, b: int) -> Mention | None:
             end = e
             break
     del pre
-    return _role_np(toks[: k + end], text, 0) if end else None
+    return role_np(toks[: k + end], text, 0) if end else None

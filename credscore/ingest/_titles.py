@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from credscore.ingest._lexicon import lexicon
-from credscore.ingest._tokens import _DETS, _GAP_WORDS, _PREPS, Token, _is_word, _join
+from credscore.ingest._tokens import DETS, GAP_WORDS, PREPS, Token, is_word, join
 
 __all__ = ["org_of"]
 
@@ -28,7 +28,7 @@ _REL_VERBS = {
 _STOP_APPOS = frozenset("who which whose where when and but said says told".split())
 
 
-def _org_of(title: str) -> str:
+def organization_of(title: str) -> str:
     m = re.search(r"\b(?:of|for|at|with)\s+(?:the\s+)?([^,;]{2,80})", title)
     if m is None:
         m2 = re.match(r"\s*([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)(?:'s|’s)\s", title)
@@ -50,7 +50,7 @@ _NOT_TITLE = frozenset(
 )
 
 
-def _lower_pretitle(toks: list[Token], i: int, text: str) -> tuple[str, int]:
+def lower_pretitle(toks: list[Token], i: int, text: str) -> tuple[str, int]:
     """Lower-case title words right before a name: ``defence minister`` Anna Kovacs."""
     lex = lexicon()
     if i == 0 or toks[i - 1].cap or toks[i - 1].low not in lex.title_words:
@@ -59,12 +59,12 @@ def _lower_pretitle(toks: list[Token], i: int, text: str) -> tuple[str, int]:
     while (
         k - 1 >= 0
         and i - k < 5
-        and _is_word(toks[k - 1])
+        and is_word(toks[k - 1])
         and not toks[k - 1].cap
-        and toks[k - 1].low not in _DETS
-        and toks[k - 1].low not in _PREPS
+        and toks[k - 1].low not in DETS
+        and toks[k - 1].low not in PREPS
         and toks[k - 1].low not in lex.reporting_verbs
-        and toks[k - 1].low not in _GAP_WORDS
+        and toks[k - 1].low not in GAP_WORDS
         and toks[k - 1].low not in ("and", "or", "but", "as", "is", "was", "by")
         and toks[k - 1].low not in _NOT_TITLE
     ):
@@ -77,15 +77,15 @@ def _lower_pretitle(toks: list[Token], i: int, text: str) -> tuple[str, int]:
             c - 1 >= 0
             and k - c < 3
             and toks[c - 1].cap
-            and _is_word(toks[c - 1])
+            and is_word(toks[c - 1])
             and (toks[c - 1].low not in lex.non_names)
         ):
             c -= 1
         k = c
-    return _join(toks[k:i], text), k
+    return join(toks[k:i], text), k
 
 
-def _appositive(toks: list[Token], j: int, text: str, stop: int | None = None) -> tuple[str, int]:
+def appositive(toks: list[Token], j: int, text: str, stop: int | None = None) -> tuple[str, int]:
     """``, head of the agency,`` after a name; returns (title, index after it)."""
     lex = lexicon()
     n = len(toks) if stop is None else stop
@@ -133,7 +133,7 @@ def _appositive(toks: list[Token], j: int, text: str, stop: int | None = None) -
         elif depth == 0 and t.low in lex.reporting_verbs and e > k + 1 and not toks[e - 1].cap:
             break
         e += 1
-    phrase = _join(toks[k:e], text)
+    phrase = join(toks[k:e], text)
     phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase, flags=re.IGNORECASE)
     if rel and phrase:
         phrase = f"{rel} {phrase}".strip()
@@ -142,7 +142,7 @@ def _appositive(toks: list[Token], j: int, text: str, stop: int | None = None) -
     return phrase, e
 
 
-def _pre_appositive(toks: list[Token], i: int, text: str, lo: int) -> str:
+def pre_appositive(toks: list[Token], i: int, text: str, lo: int) -> str:
     """``An adviser to the President, Mikhail Ivanov`` -> "adviser to the President"."""
     lex = lexicon()
     if i - 1 < lo or toks[i - 1].text != ",":
@@ -155,7 +155,7 @@ def _pre_appositive(toks: list[Token], i: int, text: str, lo: int) -> str:
         return ""
     if not any(t.low in lex.title_words for t in seg):
         return ""
-    return re.sub(r"^(?:a|an|the)\s+", "", _join(seg, text), flags=re.IGNORECASE)
+    return re.sub(r"^(?:a|an|the)\s+", "", join(seg, text), flags=re.IGNORECASE)
 
 
-org_of = _org_of
+org_of = organization_of

@@ -13,11 +13,11 @@ _TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’\-]\w+)*|[^\w\s]")
 _CONNECTORS = frozenset(
     "de van von der den al bin ibn bint da di du la le ter dos das del el y".split()
 )
-_PREPS = frozenset(
+PREPS = frozenset(
     "of for to at in from with by on about against over under into than like as via near".split()
 )
-_DETS = frozenset("the a an this that these those".split())
-_GAP_WORDS = frozenset(
+DETS = frozenset("the a an this that these those".split())
+GAP_WORDS = frozenset(
     """later also then again previously earlier further reportedly publicly subsequently
     initially has had have since once himself herself themselves recently separately who
     which had already first repeatedly privately has since has also quickly swiftly openly
@@ -65,7 +65,7 @@ def tokens(text: str, a: int, b: int) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, a, b)]
 
 
-def _is_word(t: Token) -> bool:
+def is_word(t: Token) -> bool:
     return t.text[:1].isalnum()
 
 
@@ -75,13 +75,13 @@ def runs(toks: list[Token]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     i, n = 0, len(toks)
     while i < n:
-        if not (toks[i].cap and _is_word(toks[i])):
+        if not (toks[i].cap and is_word(toks[i])):
             i += 1
             continue
         j = i + 1
         while j < n and not toks[j - 1].possessive:
             t = toks[j]
-            if t.cap and _is_word(t):
+            if t.cap and is_word(t):
                 j += 1
             elif t.text == "." and (
                 len(toks[j - 1].text) == 1
@@ -165,7 +165,7 @@ def _classify(toks: list[Token], i: int, j: int) -> tuple[str, int, int, str]:
     return "person", name_start, j, pre
 
 
-def _join(toks: list[Token], text: str) -> str:
+def join(toks: list[Token], text: str) -> str:
     if not toks:
         return ""
     return text[toks[0].start : toks[-1].end]
