@@ -121,9 +121,10 @@ def combine_tables(
 
     Statements of ``history`` feed the point-in-time record of their sources but get no
     output row. A statement id present in both is taken from ``scored`` (the one being
-    scored), and the history events of such a statement are dropped with it. Sources in
-    ``scored`` take precedence over ``history`` sources with the same id. The union is valid
-    when both parts are, but for event ids present in both: they are refused.
+    scored); the history's events stay, on that statement, except those whose event id the
+    scored tables use too (the scored event wins). Sources in ``scored`` take precedence over
+    ``history`` sources with the same id, field by field: what the scored row leaves empty
+    (e.g. the title of a source derived from the statements) is taken from the history.
 
     Parameters
     ----------
@@ -141,7 +142,7 @@ def combine_tables(
     Raises
     ------
     SchemaError
-        If an event id is used in both (naming those events).
+        If a history event would precede the scored version of its statement.
 
     Examples
     --------
@@ -158,37 +159,25 @@ def combine_tables(
     if history is None:
         return scored, np.arange(len(scored.statements))
     history = validate_tables(history)
-    shared = (
-        join_ids(
-            scored.statements["statement_id"],
-            history.statements["statement_id"],
-            "statements",
-            Problems(),
-        )
-        >= 0
-    )
+    shared = _positions(scored.statements["statement_id"], history.statements["statement_id"]) >= 0
     kept = history.statements[~shared]
-    ev_pos = join_ids(
-        kept["statement_id"].reset_index(drop=True),
-        history.events["statement_id"],
-        "statements",
-        Problems(),
-    )
-    hist_events = history.events[ev_pos >= 0]
-    _refuse_shared_event_ids(scored.events, hist_events)
-    sources = pd.concat([scored.sources, history.sources], ignore_index=True)
-    src_ids = sources["source_id"]
-    sources = sources[~src_ids.duplicated().to_numpy()].reset_index(drop=True)
     statements = pd.concat([kept, scored.statements], ignore_index=True)
+    # Every history event stays, on the statement it names (the scored version of a statement
+    # in both), unless the scored tables carry the same event id: theirs wins.
+    hist_events = history.events
+    same_id = _positions(scored.events["event_id"], hist_events["event_id"]) >= 0
+    hist_events = hist_events[~same_id]
+    ev_pos = _positions(statements["statement_id"], hist_events["statement_id"])
+    _refuse_events_before_statements(hist_events, statements["made_at"].to_numpy()[ev_pos])
     events = pd.concat([hist_events, scored.events], ignore_index=True)
     known: dict = {}
     if cache_holds(scored):  # where each event's statement lands
         scored_pos = scored._known["event_statement"] + len(kept)
-        known["event_statement"] = np.concatenate([ev_pos[ev_pos >= 0], scored_pos])
+        known["event_statement"] = np.concatenate([ev_pos, scored_pos])
         known["arrays"] = id_arrays(statements, events)
     combined = ValidatedTables(
         statements=statements,
-        sources=sources,
+        sources=_combined_sources(scored.sources, history.sources),
         events=events,
         _token=_VALIDATOR_TOKEN,
         _known=known,
@@ -196,21 +185,47 @@ def combine_tables(
     return combined, np.arange(len(kept), len(combined.statements))
 
 
-def _refuse_shared_event_ids(scored: pd.DataFrame, history: pd.DataFrame) -> None:
-    problems = Problems()
-    problems.name_rows_by("events", scored["event_id"])
-    shared = (
-        join_ids(history["event_id"].reset_index(drop=True), scored["event_id"], "events", problems)
-        >= 0
+def _positions(table_ids: pd.Series, query_ids: pd.Series) -> np.ndarray:
+    return join_ids(
+        table_ids.reset_index(drop=True), query_ids.reset_index(drop=True), "statements", Problems()
     )
-    if shared.any():
+
+
+def _combined_sources(scored: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """Scored sources first; a field the scored row leaves empty is taken from the history.
+
+    Scoring statements without a sources table derives bare source rows (no title); those
+    must not hide the titles the history's sources table gives.
+    """
+    pos = _positions(history["source_id"], scored["source_id"])
+    scored = scored.copy()
+    hit = pos >= 0
+    if hit.any():
+        for col in scored.columns.intersection(history.columns).drop("source_id"):
+            have = scored[col].to_numpy(dtype=object)
+            fill = history[col].to_numpy(dtype=object)[pos[hit]]
+            take = pd.isna(have[hit])
+            if take.any():
+                values = have.copy()
+                values[np.flatnonzero(hit)[take]] = fill[take]
+                scored[col] = pd.Series(values, index=scored.index).astype(scored[col].dtype)
+    only_history = history[_positions(scored["source_id"], history["source_id"]) < 0]
+    return pd.concat([scored, only_history], ignore_index=True)
+
+
+def _refuse_events_before_statements(events: pd.DataFrame, made_at: np.ndarray) -> None:
+    """A history event moved onto the scored version of its statement must not precede it."""
+    early = (events["at"].to_numpy() < made_at) if len(events) else np.zeros(0, bool)
+    if early.any():
+        problems = Problems()
+        problems.name_rows_by("events", events["event_id"])
         problems.add(
             "events",
-            "event_id",
-            "duplicate_id",
-            "has event ids that the history tables use too",
-            "give the events of the scored tables and of the history their own ids (or "
-            "leave shared events in one of the two)",
-            rows=shared,
+            "at",
+            "event_before_statement",
+            "are history events dated before the scored statement they refer to (the "
+            "scored tables give that statement a later made_at than the history does)",
+            "give the statement the same made_at in both tables, or correct the events",
+            rows=early,
         )
-    problems.raise_if_any()
+        problems.raise_if_any()

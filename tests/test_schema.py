@@ -141,8 +141,8 @@ def test_validated_tables_pass_as_they_are_and_cannot_be_forged():
 
 
 def test_combine_tables_keeps_merge_history_semantics():
-    """Scored statement wins a shared id (its history events go with the history copy);
-    scored sources win; rows point at the scored statements in order."""
+    """Scored statement wins a shared id (the history's events stay, on the scored copy);
+    scored sources win field by field; rows point at the scored statements in order."""
     from credscore.features.history import history_arrays
     from credscore.schema import combine_tables
 
@@ -173,15 +173,38 @@ def test_combine_tables_keeps_merge_history_semantics():
     both, rows = combine_tables(scored, history)
     assert both.statements["statement_id"].tolist() == ["s1", "h3", "s2", "s3", "s4"]
     assert rows.tolist() == [2, 3, 4]
-    assert both.events["event_id"].tolist() == ["h1", "x1"]  # h2 went with history's s2
+    assert both.events["event_id"].tolist() == ["h1", "h2", "x1"]  # h2 moves onto scored s2
     assert both.sources["source_id"].tolist() == ["a", "b", "c"]
     titles = both.sources["title"]
     assert titles.iloc[0] == "Scored colonel" and pd.isna(titles.iloc[1])
     assert titles.iloc[2] == "Major"
-    assert history_arrays(both).ev_stmt.tolist() == [0, 4]
+    assert history_arrays(both).ev_stmt.tolist() == [0, 2, 4]
     again = validate_tables(Tables(both.statements, both.sources, both.events))
-    assert history_arrays(again).ev_stmt.tolist() == [0, 4]
+    assert history_arrays(again).ev_stmt.tolist() == [0, 2, 4]
     assert combine_tables(scored, None)[1].tolist() == [0, 1, 2]
+
+
+def test_combine_tables_fills_derived_sources_from_the_history():
+    """Scored statements given without a sources table still read the history's titles."""
+    from credscore.schema import combine_tables
+
+    scored = validate_tables(_st(statement_id=["n1", "n2", "n3"]))  # sources derived: no titles
+    history = validate_tables(_st(), SRC)
+    both, _ = combine_tables(scored, history)
+    titles = dict(zip(both.sources["source_id"], both.sources["title"], strict=True))
+    assert titles["a"] == "Colonel" and pd.isna(titles["b"])
+
+
+def test_combine_tables_scored_event_wins_a_shared_event_id():
+    from credscore.schema import combine_tables
+
+    ev = pd.DataFrame(
+        {"event_id": ["e1"], "statement_id": ["s1"], "kind": ["retraction"], "at": ["2024-01-05"]}
+    )
+    scored = validate_tables(_st(), SRC, ev.assign(kind="correction"))
+    history = validate_tables(_st(), SRC, ev)
+    both, _ = combine_tables(scored, history)
+    assert both.events["kind"].tolist() == ["correction"]
 
 
 def test_a_frame_sorted_in_place_after_validation_is_not_misread():

@@ -265,17 +265,19 @@ CASES: dict[str, tuple[Callable[[], object], str, str | None, list[str], str]] =
         ["s2"],
         "add these sources",
     ),
-    "event id in both scored and history tables": (
+    "history event before the scored version of its statement": (
         lambda: combine_tables(
-            validate_tables(_st(), SRC, _ev()),
+            validate_tables(_st(), SRC),
             validate_tables(
-                _st(statement_id=["h1", "h2", "h3"]), SRC, _ev(statement_id=["h1", "h2"])
+                _st(made_at=["2023-12-01", "2023-12-02", "2023-12-03"]),
+                SRC,
+                _ev(at=["2023-12-15", "2024-02-02"]),
             ),
         ),
         "events",
-        "event_id",
-        ["e1", "e2"],
-        "their own ids",
+        "at",
+        ["e1"],
+        "same made_at in both",
     ),
 }
 
