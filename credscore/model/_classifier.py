@@ -37,25 +37,14 @@ from sklearn.utils.validation import (
 from credscore._params import NamesFrom
 from credscore.calibration import VennAbersCalibrator
 from credscore.model._learners import BASE_LEARNERS, BaseLearner
+from credscore.model._prediction import SCORE_DECIMALS, ensemble_outputs, mean_over
+from credscore.model._prediction import stable as _stable
 from credscore.model._selection import calibrated_proba, new_calibrator, select
 
 __all__ = ["CALIBRATORS", "SCORE_DECIMALS", "CredibilityClassifier"]
 
 #: Calibrators considered by model selection.
 CALIBRATORS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature", "venn_abers")
-#: Decimals kept of a base learner's decision value before calibration.
-SCORE_DECIMALS = 10
-
-
-def _stable(scores: np.ndarray) -> np.ndarray:
-    """Decision values rounded to :data:`SCORE_DECIMALS` decimals.
-
-    A linear model's score for the same row can differ in the last bit between batches of
-    different sizes (vectorised arithmetic); Venn-Abers and isotonic calibration treat a score
-    tied with a calibration score differently from one a bit away, so the unrounded score would
-    make a statement's interval depend on what else is scored with it.
-    """
-    return np.round(np.asarray(scores, dtype=float), SCORE_DECIMALS)
 
 
 class CredibilityClassifier(ClassifierMixin, BaseEstimator):
@@ -140,7 +129,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
 
     def _frame(self, X: Any, *, reset: bool) -> pd.DataFrame:
         if isinstance(X, pd.DataFrame):
-            frame = X.reset_index(drop=True)
+            frame = X.reset_index(drop=True) if reset else X
             if reset:
                 self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
             elif hasattr(self, "feature_names_in_") and list(frame.columns) != list(
@@ -276,15 +265,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
 
     def _member_outputs(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         check_is_fitted(self, "members_")
-        frame = self._frame(X, reset=False)
-        ps, p0s, p1s = [], [], []
-        for base, cal, va in self.members_:
-            scores = _stable(base.decision_function(frame))
-            ps.append(calibrated_proba(cal, scores))
-            p0, p1 = va.predict_interval(scores)
-            p0s.append(np.asarray(p0, float))
-            p1s.append(np.asarray(p1, float))
-        return np.mean(ps, axis=0), np.asarray(p0s), np.asarray(p1s)
+        out = ensemble_outputs(self, self._frame(X, reset=False))
+        return out.p, out.p0s, out.p1s
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the calibrated probability (ranks exactly like ``predict_proba``)."""
@@ -317,4 +299,32 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     def predict_with_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(p, p_low, p_high)`` from one pass over the fold members."""
         p, p0s, p1s = self._member_outputs(X)
-        return p, np.minimum(p0s.mean(axis=0), p), np.maximum(p1s.mean(axis=0), p)
+        return p, np.minimum(mean_over(p0s), p), np.maximum(mean_over(p1s), p)
+
+    def predict_with_effects(
+        self, X: Any, reference: Any, groups: Sequence[Sequence[str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(p, p_low, p_high, p_sub)`` from one pass over the fold members.
+
+        ``p_sub[g]`` is the probability of each row with the columns of ``groups[g]`` at the
+        ``reference`` row's values (a Series or mapping by column name): group substitution,
+        computed as one matrix pass (every preprocessing step is column-wise).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame(rng.normal(size=(300, 2)), columns=["a", "b"])
+        >>> y = (X["a"] > 0).astype(int)
+        >>> clf = CredibilityClassifier(base_learners=("logistic",), cv=3).fit(X, y)
+        >>> p, low, high, p_sub = clf.predict_with_effects(X[:4], {"a": 0.0, "b": 0.0}, [["a"]])
+        >>> p_sub.shape, bool(np.all((low <= p) & (p <= high)))
+        ((1, 4), True)
+        """
+        check_is_fitted(self, "members_")
+        if not isinstance(reference, pd.Series):
+            reference = pd.Series(dict(reference), dtype=object)
+        out = ensemble_outputs(self, self._frame(X, reset=False), reference, groups)
+        p = out.p
+        low, high = np.minimum(mean_over(out.p0s), p), np.maximum(mean_over(out.p1s), p)
+        return p, low, high, out.p_sub

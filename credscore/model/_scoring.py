@@ -9,7 +9,7 @@ import pandas as pd
 
 from credscore._tables import Tables
 from credscore.features import Extraction, merge_history
-from credscore.model._explain import group_deltas, reason_strings, reason_table
+from credscore.model._explain import reason_strings, reason_table
 from credscore.model._recalibration import apply_recalibration, fit_recalibration
 
 __all__ = ["ScoringMixin"]
@@ -41,13 +41,30 @@ class ScoringMixin:
 
     def _predict(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(p, p_low, p_high)`` for feature rows, after any :meth:`recalibrate` map."""
+        return self._predict_explained(feats, explain=False)[:3]
+
+    def _predict_explained(
+        self, feats: pd.DataFrame, explain: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(p, p_low, p_high, deltas)``: ``deltas[g]`` is ``p - p(group g at reference)``
+        for the extractor's groups (shape (0, n) without ``explain``); one pass over the fold
+        models, any :meth:`recalibrate` map applied before the differences."""
+        names = list(self.extractor_.groups().values()) if explain else []
         if len(feats) == 0:  # an empty table scores to an empty table
-            return np.empty(0), np.empty(0), np.empty(0)
-        p, low, high = self.classifier_.predict_with_interval(feats)
+            return np.empty(0), np.empty(0), np.empty(0), np.zeros((len(names), 0))
+        groups = [cols for _, cols in names]
+        if groups:
+            p, low, high, p_sub = self.classifier_.predict_with_effects(
+                feats, self.reference_, groups
+            )
+        else:
+            p, low, high = self.classifier_.predict_with_interval(feats)
+            p_sub = np.zeros((0, len(feats)))
         recal = getattr(self, "recalibration_", None)
         if recal:
             p, low, high = (apply_recalibration(v, recal) for v in (p, low, high))
-        return p, low, high
+            p_sub = apply_recalibration(p_sub.ravel(), recal).reshape(p_sub.shape)
+        return p, low, high, p[None, :] - p_sub
 
     def _proba(self, feats: pd.DataFrame) -> np.ndarray:
         return self._predict(feats)[0]
@@ -101,7 +118,7 @@ class ScoringMixin:
             ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
         """
         tables, ext = self._prepare(statements, sources, events, history, explain)
-        p, low, high = self._predict(ext.features)
+        p, low, high, deltas = self._predict_explained(ext.features, explain)
         out = pd.DataFrame(
             {
                 "statement_id": tables.statements["statement_id"].to_numpy(dtype=object),
@@ -110,7 +127,7 @@ class ScoringMixin:
                 "p_high": high,
             }
         )
-        out["reasons"] = reason_strings(self.extractor_, ext, self._deltas(ext)) if explain else ""
+        out["reasons"] = reason_strings(self.extractor_, ext, deltas) if explain else ""
         return out
 
     def score_and_features(
@@ -142,10 +159,6 @@ class ScoringMixin:
         )
         return scores, ext.frame
 
-    def _deltas(self, ext: Extraction) -> np.ndarray:
-        groups = {g: cols for g, (_, cols) in self.extractor_.groups().items()}
-        return group_deltas(ext.features, self.reference_, groups, self._proba)
-
     def explain(
         self,
         statements: Any,
@@ -156,7 +169,7 @@ class ScoringMixin:
     ) -> pd.DataFrame:
         """Long table of every group's effect: ``statement_id, group, delta, description``."""
         tables, ext = self._prepare(statements, sources, events, history, True)
-        table = reason_table(self.extractor_, ext, self._deltas(ext))
+        table = reason_table(self.extractor_, ext, self._predict_explained(ext.features)[3])
         ids = tables.statements["statement_id"].to_numpy(dtype=object)
         table.insert(0, "statement_id", ids[table["row"].to_numpy(dtype=int)])
         return table.drop(columns="row")
