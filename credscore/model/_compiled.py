@@ -77,6 +77,24 @@ class _Blocks:
         )
 
 
+def _left_sum(T: np.ndarray, prefixes: bool = False) -> np.ndarray:
+    """``T[0] + T[1] + ...`` added left to right (the running sums too with ``prefixes``).
+
+    Whole slices are added at a time (vectorised over rows and fold models); the order of
+    the additions is the same for every row, whatever the number of rows.
+    """
+    if prefixes:
+        P = np.empty_like(T)
+        P[0] = T[0]
+        for j in range(1, len(T)):
+            np.add(P[j - 1], T[j], out=P[j])
+        return P
+    total = T[0].copy()
+    for j in range(1, len(T)):
+        total += T[j]
+    return total
+
+
 class LinearEnsemble:
     """Every logistic fold model of an ensemble, evaluated at once (see the module doc)."""
 
@@ -118,32 +136,36 @@ class LinearEnsemble:
             )
 
     def terms(self, inputs: Inputs) -> np.ndarray:
-        """``(K, n, 1 + n_terms)``: each fold model's intercept, then one term per column."""
+        """``(1 + n_terms, K, n)``: each fold model's intercept, then one term per column.
+
+        Terms come first so that the left-to-right sum is a cumulative sum over the first
+        axis (whole rows of contiguous values added at a time).
+        """
         K, n = len(self.intercept), inputs.n
-        X = inputs.numeric_columns(self.numeric)
+        X = inputs.numeric_columns(self.numeric).T  # (m, n)
+        m = X.shape[0]
         missing = np.isnan(X)
-        Z = np.empty((K, n, X.shape[1] + len(self.ind_idx)))
-        Z[..., : X.shape[1]] = np.where(missing, self.median[:, None, :], X)
-        Z[..., X.shape[1] :] = missing[:, self.ind_idx]
-        Z -= self.mean[:, None, :]
-        Z /= self.scale[:, None, :]
-        T = np.empty((K, n, len(self.terms_of) + 1))
-        T[..., 0] = self.intercept[:, None]
-        m = X.shape[1]
-        T[..., self.num_terms] = Z[..., :m] * self.coef_num[:, None, :]
+        Z = np.empty((m + len(self.ind_idx), K, n))
+        Z[:m] = np.where(missing[:, None, :], self.median.T[:, :, None], X[:, None, :])
+        Z[m:] = missing[self.ind_idx][:, None, :]
+        Z -= self.mean.T[:, :, None]
+        Z /= self.scale.T[:, :, None]
+        T = np.empty((len(self.terms_of) + 1, K, n))
+        T[0] = self.intercept[:, None]
+        T[self.num_terms] = Z[:m] * self.coef_num.T[:, :, None]
         if len(self.ind_idx):
-            T[..., self.ind_terms] += Z[..., m:] * self.coef_ind[:, None, :]
-        T[..., self.cat_terms] = 0.0
+            T[self.ind_terms] += Z[m:] * self.coef_ind.T[:, :, None]
+        T[self.cat_terms] = 0.0
         for k, b in enumerate(self.blocks):
             for c, rows in zip(b.categorical, b.category_rows(inputs), strict=True):
                 coef = self.cat_coefs[k][c]
                 weight = np.where(rows.max(axis=1) > 0, coef[rows.argmax(axis=1)], 0.0)
-                T[k, :, self.cat_terms[self.categorical.index(c)]] = weight[inputs.codes[c]]
+                T[self.cat_terms[self.categorical.index(c)], k] = weight[inputs.codes[c]]
         return T
 
     def decision(self, inputs: Inputs) -> np.ndarray:
         """``(K, n)`` decision values."""
-        return np.cumsum(self.terms(inputs), axis=-1)[..., -1]
+        return _left_sum(self.terms(inputs))
 
     def group_terms(self, groups: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """Term positions of each group's columns (sorted)."""
@@ -157,19 +179,19 @@ class LinearEnsemble:
     ) -> np.ndarray:
         """``(K, 1 + G, n)``: decision values as given, then with each group's columns at the
         reference statement's values."""
-        T, ref = self.terms(inputs), self.terms(reference)[:, 0, :]
-        P = np.cumsum(T, axis=-1)
-        out = np.empty((T.shape[0], len(groups) + 1, T.shape[1]))
-        out[:, 0] = P[..., -1]
+        T, ref = self.terms(inputs), self.terms(reference)[:, :, 0]
+        P = _left_sum(T, prefixes=True)
+        out = np.empty((T.shape[1], len(groups) + 1, T.shape[2]))
+        out[:, 0] = P[-1]
         for g, pos in enumerate(self.group_terms(groups), start=1):
             if not len(pos):
-                out[:, g] = P[..., -1]
+                out[:, g] = P[-1]
                 continue
             a = int(pos[0])
-            W = T[..., a - 1 :].copy()
-            W[..., 0] = P[..., a - 1]
-            W[..., pos - a + 1] = ref[:, None, pos]
-            out[:, g] = np.cumsum(W, axis=-1)[..., -1]
+            W = T[a - 1 :].copy()
+            W[0] = P[a - 1]
+            W[pos - a + 1] = ref[pos][:, :, None]
+            out[:, g] = _left_sum(W)
         return out
 
 
