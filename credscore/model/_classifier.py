@@ -39,12 +39,34 @@ from credscore.calibration import VennAbersCalibrator
 from credscore.model._learners import BASE_LEARNERS, BaseLearner
 from credscore.model._prediction import SCORE_DECIMALS, ensemble_outputs, mean_over
 from credscore.model._prediction import stable as _stable
-from credscore.model._selection import calibrated_proba, new_calibrator, select
+from credscore.model._progress import current_progress, progress_scope
+from credscore.model._selection import calibrated_proba, fold_map, new_calibrator, select
 
 __all__ = ["CALIBRATORS", "SCORE_DECIMALS", "CredibilityClassifier"]
 
 #: Calibrators considered by model selection.
 CALIBRATORS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature", "venn_abers")
+
+
+def _member(
+    learner: BaseLearner,
+    calibrator: str,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    X_cal: pd.DataFrame,
+    y_cal: np.ndarray,
+) -> tuple[tuple, bool]:
+    """One fold model ``(base learner, calibrator, Venn-Abers)`` and whether its calibrator
+    fell back to isotonic."""
+    base = learner.fresh().fit(X, y)
+    scores = _stable(base.decision_function(X_cal))
+    cal = new_calibrator(calibrator).fit(scores, y_cal)
+    fell_back = bool(np.any(np.diff(calibrated_proba(cal, np.sort(scores))) < -1e-12))
+    if fell_back:
+        # a decreasing map would invert the ranking and break the domain monotonicity;
+        # isotonic regression is non-decreasing by construction
+        cal = new_calibrator("isotonic").fit(scores, y_cal)
+    return (base, cal, VennAbersCalibrator().fit(scores, y_cal)), fell_back
 
 
 class CredibilityClassifier(ClassifierMixin, BaseEstimator):
@@ -71,6 +93,12 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     monotonic_cst : dict of str to {-1, 1}, optional
         Monotone direction per column name (DataFrame input); the feature families declare
         them and :class:`~credscore.CredibilityModel` passes them on.
+    n_jobs : int, optional
+        Fold models fitted at once (joblib workers; ``-1`` for every core). The fits are
+        deterministic, so the fitted model is the same; boosting fold models then use one
+        OpenMP thread each (joblib's default), as with ``OMP_NUM_THREADS=1``.
+    verbose : int, default 0
+        Progress on stderr: 0 none, 1 only for fits over a few seconds, 2 every step.
 
     Attributes
     ----------
@@ -101,6 +129,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "monotonic_cst": [None, dict],
+        "n_jobs": [None, Integral],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -112,6 +142,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         max_iter: int = 200,
         random_state: int = 0,
         monotonic_cst: dict[str, int] | None = None,
+        n_jobs: int | None = None,
+        verbose: int = 0,
     ) -> None:
         self.base_learners = base_learners
         self.calibrators = calibrators
@@ -120,6 +152,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.random_state = random_state
         self.monotonic_cst = monotonic_cst
+        self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -201,16 +235,19 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         y01 = self._check_target(frame, y)
         times = None if time is None else np.asarray(time)
         learners = [self._learner(k) for k in self.base_learners]
-        sel = select(
-            frame,
-            y01,
-            time=times,
-            base_learners=learners,
-            calibrators=list(self.calibrators),
-            n_splits=self.cv,
-            random_state=self.random_state,
-        )
-        self._fit_members(frame, y01, sel)
+        with progress_scope(current_progress(self.verbose)) as progress:
+            sel = select(
+                frame,
+                y01,
+                time=times,
+                base_learners=learners,
+                calibrators=list(self.calibrators),
+                n_splits=self.cv,
+                random_state=self.random_state,
+                n_jobs=self.n_jobs,
+            )
+            progress.step(f"selected {sel.base} + {sel.calibrator} calibrator")
+            self._fit_members(frame, y01, sel)
         self.selection_ = sel.to_dict() | {"calibrated_on": self.calibrated_on_}
         self.base_rate_ = float(y01.mean())
         self.n_iter_ = max(m[0].n_iter_ for m in self.members_)
@@ -225,25 +262,6 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
             monotonic_cst=self.monotonic_cst,
         )
 
-    def _member(
-        self,
-        kind: str,
-        calibrator: str,
-        X: pd.DataFrame,
-        y: np.ndarray,
-        X_cal: pd.DataFrame,
-        y_cal: np.ndarray,
-    ) -> tuple:
-        base = self._learner(kind).fit(X, y)
-        scores = _stable(base.decision_function(X_cal))
-        cal = new_calibrator(calibrator).fit(scores, y_cal)
-        if np.any(np.diff(calibrated_proba(cal, np.sort(scores))) < -1e-12):
-            # a decreasing map would invert the ranking and break the domain monotonicity;
-            # isotonic regression is non-decreasing by construction
-            cal = new_calibrator("isotonic").fit(scores, y_cal)
-            self.fallbacks_ += 1
-        return base, cal, VennAbersCalibrator().fit(scores, y_cal)
-
     def _fit_members(self, X: pd.DataFrame, y: np.ndarray, sel: Any) -> None:
         """Cross-fitted ensemble: one (base learner, calibrator, Venn-Abers) per fold.
 
@@ -253,12 +271,18 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         single calibrator under-confident). Folds are stratified and shuffled: the choice of
         learner and calibrator already used time-ordered folds.
         """
-        self.fallbacks_ = 0
+        progress = current_progress(self.verbose)
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
-        self.members_ = [
-            self._member(sel.base, sel.calibrator, X.iloc[tr], y[tr], X.iloc[va], y[va])
+        learner = self._learner(sel.base)
+        tasks = (
+            (learner, sel.calibrator, X.iloc[tr], y[tr], X.iloc[va], y[va])
             for tr, va in folds.split(np.zeros(len(y)), y)
-        ]
+        )
+        self.members_, self.fallbacks_ = [], 0
+        for k, (member, fell_back) in enumerate(fold_map(_member, tasks, self.n_jobs), 1):
+            self.members_.append(member)
+            self.fallbacks_ += int(fell_back)
+            progress.step(f"fold model {k}/{self.cv}: {sel.base} + {sel.calibrator} calibrator")
         self.calibrated_on_ = f"cross-fitted ensemble of {self.cv} fold models"
         if self.fallbacks_:
             sel.calibrator += f" (isotonic in {self.fallbacks_} fold(s) where it was decreasing)"
