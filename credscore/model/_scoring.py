@@ -130,6 +130,66 @@ class ScoringMixin:
         out["reasons"] = reason_strings(self.extractor_, ext, deltas) if explain else ""
         return out
 
+    def score_one(
+        self,
+        statement: Any,
+        source: Any = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+        explain: bool = True,
+    ) -> dict[str, Any]:
+        """Scores one statement (a service scoring statements as they arrive).
+
+        The same computation as :meth:`score` on a one-row table, so the result is exactly
+        the row :meth:`score` gives that statement in a batch with the same ``history`` (the
+        fold models' arithmetic does not depend on the batch).
+
+        Parameters
+        ----------
+        statement : mapping or one-row DataFrame
+            ``statement_id``, ``source_id``, ``text``, ``made_at`` and any optional columns.
+        source : mapping or one-row DataFrame, optional
+            The source's row (``source_id``, ``title``, ...).
+        events : DataFrame, optional
+        history : Tables, optional
+            The source's earlier record (as in :meth:`score`).
+        explain : bool, default True
+
+        Returns
+        -------
+        dict
+            ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
+
+        Examples
+        --------
+        >>> import credscore
+        >>> model = credscore.load_model()
+        >>> out = model.score_one({"statement_id": "s1", "source_id": "a", "made_at":
+        ...     "2025-03-01", "text": "According to reports, about 300 soldiers withdrew."},
+        ...     {"source_id": "a", "title": "Colonel"})
+        >>> sorted(out), 0 < out["p_reliable"] < 1
+        (['p_high', 'p_low', 'p_reliable', 'reasons', 'statement_id'], True)
+        """
+        st = statement if isinstance(statement, pd.DataFrame) else pd.DataFrame([dict(statement)])
+        if len(st) != 1:
+            raise ValueError(
+                f"score_one scores one statement, got {len(st)} rows. Fix: use score() for "
+                "a table of statements."
+            )
+        src = source
+        if source is not None and not isinstance(source, pd.DataFrame):
+            src = pd.DataFrame([dict(source)])
+        out = self.score(st, src, events, history=history, explain=explain)
+        row = out.iloc[0]
+        return {
+            "statement_id": row["statement_id"],
+            "p_reliable": float(row["p_reliable"]),
+            "p_low": float(row["p_low"]),
+            "p_high": float(row["p_high"]),
+            "reasons": str(row["reasons"]),
+        }
+
     def score_and_features(
         self,
         statements: Any,
