@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -12,6 +12,7 @@ __all__ = [
     "SOURCE_TYPES",
     "TABLE_COLUMNS",
     "Tables",
+    "ValidatedTables",
 ]
 
 #: Kinds of event that can happen to an earlier statement.
@@ -50,7 +51,7 @@ def _empty(table: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in spec["required"]})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tables:
     """The sources, statements and events of one corpus.
 
@@ -79,3 +80,46 @@ class Tables:
     statements: pd.DataFrame
     sources: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
+
+
+#: Handed by the validator to :class:`ValidatedTables`; nothing else has it.
+_VALIDATOR_TOKEN = object()
+
+
+@dataclass(frozen=True)
+class ValidatedTables(Tables):
+    """Tables that passed :func:`credscore.validate_tables`: all three present, normalised.
+
+    Only the validator (and :func:`credscore.schema.combine_tables`, which joins two of them)
+    makes these; ``validate_tables`` returns one as it is, without checking it again, so every
+    later stage validates its input once at no cost. Each frame has a fresh ``RangeIndex``, the
+    schema's columns with their normalised types (see :mod:`credscore.schema`) and the input's
+    extra columns; treat the frames as read-only.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from credscore import validate_tables
+    >>> v = validate_tables(pd.DataFrame({"statement_id": ["s1"], "source_id": ["a"],
+    ...     "text": ["It rained."], "made_at": ["2024-01-01"]}))
+    >>> type(v).__name__, validate_tables(v) is v, v.sources["source_id"].tolist()
+    ('ValidatedTables', True, ['a'])
+    >>> ValidatedTables(v.statements, v.sources, v.events)
+    Traceback (most recent call last):
+    ...
+    TypeError: ValidatedTables are made by credscore.validate_tables(...); pass your frames to it
+    """
+
+    statements: pd.DataFrame
+    sources: pd.DataFrame
+    events: pd.DataFrame
+    _token: object = field(default=None, repr=False, compare=False, kw_only=True)
+    #: Arrays the validator computed on the way (event -> statement positions, source
+    #: codes), reused by later stages instead of computing them again; private.
+    _known: dict = field(default_factory=dict, repr=False, compare=False, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self._token is not _VALIDATOR_TOKEN:
+            raise TypeError(
+                "ValidatedTables are made by credscore.validate_tables(...); pass your frames to it"
+            )

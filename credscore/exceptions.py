@@ -15,6 +15,7 @@ __all__ = [
     "CredscoreError",
     "LexiconError",
     "NotFittedError",
+    "ParameterError",
     "SchemaError",
 ]
 
@@ -33,7 +34,10 @@ class SchemaError(CredscoreError, ValueError):
     table : str or None
         Name of the table (``"sources"``, ``"statements"`` or ``"events"``).
     problems : list of dict
-        One entry per problem: ``{"table", "column", "check", "rows"}``.
+        One entry per problem: ``table``, ``column`` (None for the whole table), ``check`` (a
+        short stable code such as ``"duplicate_id"``), ``what`` (the sentence of the message),
+        ``rows`` (up to 10 row ids, or ``"#3"`` for the 0-based position of a row without an
+        id), ``n_rows`` (how many rows in all) and ``fix``.
     """
 
     def __init__(
@@ -60,4 +64,11 @@ class CorpusNotFoundError(CredscoreError, FileNotFoundError):
     """A public corpus (or one of its split files) is not where credscore looked for it.
 
     The message names every place that was searched and how to point credscore at the data.
+    """
+
+
+class ParameterError(CredscoreError, ValueError):
+    """A parameter of a credscore function has a value it does not accept (e.g. ``time_unit``).
+
+    The message names the parameter, the value and the accepted values.
     """

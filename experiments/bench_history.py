@@ -2,8 +2,9 @@
 
 Generates a synthetic table (default: 1,000,000 statements by 100,000 sources, 300,000
 events; seeded), times ``history_features`` end to end (input checks included, best of
-``--repeat`` runs) and its two halves (the input checks, ``prepare_history_inputs``, and
-the computation, ``compute_history``), measures its peak memory with ``tracemalloc`` in a
+``--repeat`` runs) and its parts (the one validation pass, ``check_history_inputs``; the
+conversion of the validated tables to arrays, ``history_arrays``; the computation,
+``compute_history``), measures its peak memory with ``tracemalloc`` in a
 separate run, and compares with the reference per-statement loop of the tests on a small
 table. Every time is the best wall time with the CPU time (``time.process_time``) of that
 run and the 1-minute load average: on a shared machine a wall time well above its CPU time
@@ -29,10 +30,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from credscore import validate_tables
 from credscore._tables import EVENT_KINDS
-from credscore.features._history_checks import prepare_history_inputs
 from credscore.features._history_compute import compute_history
-from credscore.features.history import history_features
+from credscore.features.history import check_history_inputs, history_arrays, history_features
 
 PARAMS = {
     "retraction_prior": 0.1,
@@ -136,11 +137,13 @@ def main() -> None:
     secs = timed(
         "history_features", lambda: history_features(statements, events, **PARAMS), args.repeat
     )
-    arrays = prepare_history_inputs(statements, events)
+    validated = validate_tables(statements.assign(text=""), events=events)
+    arrays = history_arrays(validated)
     prior_r, prior_f, strength, half_life = (
         PARAMS[k] for k in ("retraction_prior", "false_prior", "prior_strength", "half_life_days")
     )
-    timed("  input checks", lambda: prepare_history_inputs(statements, events), args.repeat)
+    timed("  validation", lambda: check_history_inputs(statements, events), args.repeat)
+    timed("  arrays", lambda: history_arrays(validated), args.repeat)
     timed(
         "  computation",
         lambda: compute_history(arrays, prior_r, prior_f, strength, half_life),

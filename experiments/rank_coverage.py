@@ -2,13 +2,15 @@
 
 Prints, for each corpus, the share of statements whose title resolves to a family other than
 ``unknown`` (statements with an empty title are excluded from the denominator and counted
-separately), the family mix, and the 30 most frequent titles left unknown.
+separately), the family mix, how many readings used a spelling correction, and (with
+``--show-unknown``, on screen only) the 30 most frequent titles left unknown.
 
 Usage::
 
-    python experiments/rank_coverage.py [--data PATH_TO_SHARED_DATASETS]
+    python experiments/rank_coverage.py [--data PATH_TO_SHARED_DATASETS] [--show-unknown]
 
-Only aggregate figures and titles are printed; statement rows are never written anywhere.
+Only aggregate figures go to ``experiments/results/rank_coverage.txt``: no title or other
+corpus text is written to the repository.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from credscore.features.rank import default_rank_table, rank_features
+from credscore.features.rank import default_rank_table, rank_features, resolve_ranks
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+RESULTS = Path(__file__).resolve().parent / "results" / "rank_coverage.txt"
 
 
 def load_liar_titles(data: Path) -> pd.Series:
@@ -47,6 +50,8 @@ def coverage(titles: pd.Series) -> dict:
     clean = titles.astype("object").where(titles.notna(), "").astype(str).str.strip()
     nonempty = clean[clean != ""]
     feats = rank_features(nonempty)
+    codes, ranks = resolve_ranks(nonempty)
+    fuzzy = sum(ranks[c].fuzzy for c in codes)
     known = feats["rank_known"].astype(bool)
     unknown_titles = Counter(nonempty[~known].str.slice(0, 90))
     return {
@@ -57,10 +62,12 @@ def coverage(titles: pd.Series) -> dict:
         "distinct": int(nonempty.nunique()),
         "families": feats["rank_family"].value_counts().to_dict(),
         "top_unknown": unknown_titles.most_common(30),
+        "fuzzy": int(fuzzy),
+        "military": int((feats["rank_family"] == "military").sum()),
     }
 
 
-def report(name: str, cov: dict) -> str:
+def report(name: str, cov: dict, show_unknown: bool = False) -> str:
     lines = [
         f"== {name}",
         f"rows: {cov['rows']}  with a non-empty title: {cov['nonempty']}  "
@@ -68,9 +75,11 @@ def report(name: str, cov: dict) -> str:
         f"resolved to a family other than unknown: {cov['known']} / {cov['nonempty']} "
         f"= {cov['share']:.1%}",
         "families: " + ", ".join(f"{k} {v}" for k, v in cov["families"].items()),
-        "30 most frequent unknown titles (count, title):",
+        f"readings that used a spelling correction: {cov['fuzzy']}",
     ]
-    lines += [f"  {n:4d}  {t!r}" for t, n in cov["top_unknown"]]
+    if show_unknown:
+        lines.append("30 most frequent unknown titles (count, title):")
+        lines += [f"  {n:4d}  {t!r}" for t, n in cov["top_unknown"]]
     return "\n".join(lines)
 
 
@@ -78,18 +87,29 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("CREDSCORE_DATASETS",
                                                                      DEFAULT_DATA)))  # fmt: skip
+    ap.add_argument("--show-unknown", action="store_true",
+                    help="also print the most frequent unknown titles (screen only)")
     args = ap.parse_args(argv)
     if not (args.data / "liar" / "train.tsv").exists():
         print(f"datasets not found under {args.data}; pass --data", file=sys.stderr)
         return 2
     table = default_rank_table()
-    print(f"rank tables {table.version} sha256 {table.sha256[:16]}")
     t0 = time.perf_counter()
-    print(report("LIAR train, job title (column 6)", coverage(load_liar_titles(args.data))))
-    liar2 = args.data / "liar2" / "valid.csv"
-    if liar2.exists():
-        print(report("LIAR2 valid, speaker_description", coverage(load_liar2_titles(args.data))))
-    print(f"elapsed: {time.perf_counter() - t0:.2f} s")
+    out = [f"rank tables {table.version} sha256 {table.sha256[:16]}"]
+    corpora = [("LIAR train, job title (column 6)", load_liar_titles(args.data))]
+    if (args.data / "liar2" / "valid.csv").exists():
+        corpora.append(("LIAR2 valid, speaker_description", load_liar2_titles(args.data)))
+    shown = []
+    for name, titles in corpora:
+        cov = coverage(titles)
+        out.append(report(name, cov))
+        shown.append(report(name, cov, args.show_unknown))
+    out.append(f"elapsed: {time.perf_counter() - t0:.2f} s")
+    print("\n".join([out[0], *shown, out[-1]]))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    tmp = RESULTS.with_suffix(".tmp")
+    tmp.write_text("\n".join(out) + "\n", encoding="utf-8")
+    tmp.replace(RESULTS)
     return 0
 
 

@@ -128,3 +128,71 @@ def test_all_missing_naive_column_does_not_clash_with_aware_times():
     st["label_at"] = pd.NaT  # a naive datetime64 column holding no value
     t = validate_tables(st, SRC)
     assert t.statements["label_at"].isna().all()
+
+
+# ---------------------------------------------------------------- one pass, and combining
+def test_validated_tables_pass_as_they_are_and_cannot_be_forged():
+    t = validate_tables(_st(), SRC)
+    assert validate_tables(t) is t and validate_tables(t, None, None) is t
+    from credscore.schema import ValidatedTables
+
+    with pytest.raises(TypeError, match="validate_tables"):
+        ValidatedTables(t.statements, t.sources, t.events)
+
+
+def test_combine_tables_keeps_merge_history_semantics():
+    """Scored statement wins a shared id (its history events go with the history copy);
+    scored sources win; rows point at the scored statements in order."""
+    from credscore.features.history import history_arrays
+    from credscore.schema import combine_tables
+
+    scored = validate_tables(
+        _st(statement_id=["s2", "s3", "s4"]),
+        SRC.assign(title=["Scored colonel", None]),
+        pd.DataFrame(
+            {
+                "event_id": ["x1"],
+                "statement_id": ["s4"],
+                "kind": ["retraction"],
+                "at": ["2024-02-01"],
+            }
+        ),
+    )
+    history = validate_tables(
+        _st(statement_id=["s1", "s2", "h3"], source_id=["a", "a", "c"]),
+        pd.DataFrame({"source_id": ["a", "c"], "title": ["History colonel", "Major"]}),
+        pd.DataFrame(
+            {
+                "event_id": ["h1", "h2"],
+                "statement_id": ["s1", "s2"],
+                "kind": ["correction"] * 2,
+                "at": ["2024-01-05", "2024-01-06"],
+            }
+        ),
+    )
+    both, rows = combine_tables(scored, history)
+    assert both.statements["statement_id"].tolist() == ["s1", "h3", "s2", "s3", "s4"]
+    assert rows.tolist() == [2, 3, 4]
+    assert both.events["event_id"].tolist() == ["h1", "x1"]  # h2 went with history's s2
+    assert both.sources["source_id"].tolist() == ["a", "b", "c"]
+    titles = both.sources["title"]
+    assert titles.iloc[0] == "Scored colonel" and pd.isna(titles.iloc[1])
+    assert titles.iloc[2] == "Major"
+    assert history_arrays(both).ev_stmt.tolist() == [0, 4]
+    again = validate_tables(Tables(both.statements, both.sources, both.events))
+    assert history_arrays(again).ev_stmt.tolist() == [0, 4]
+    assert combine_tables(scored, None)[1].tolist() == [0, 1, 2]
+
+
+def test_a_frame_sorted_in_place_after_validation_is_not_misread():
+    """The positions the validator computed are used only while the frames hold the arrays
+    they were computed from."""
+    from credscore.features.history import history_arrays
+
+    ev = pd.DataFrame(
+        {"event_id": ["e1"], "statement_id": ["s1"], "kind": ["correction"], "at": ["2024-02-01"]}
+    )
+    t = validate_tables(_st(statement_id=["s3", "s2", "s1"]), SRC, ev)
+    assert history_arrays(t).ev_stmt.tolist() == [2]
+    t.statements.sort_values("statement_id", inplace=True, ignore_index=True)
+    assert history_arrays(t).ev_stmt.tolist() == [0]

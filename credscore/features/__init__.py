@@ -39,7 +39,9 @@ from credscore.features.rank import (
     describe_rank,
     load_rank_table,
     rank_features,
+    rank_frame,
     resolve_rank,
+    resolve_ranks,
 )
 
 __all__ = [
@@ -76,6 +78,8 @@ __all__ = [
     "population_rates",
     "qualifier_features",
     "rank_features",
+    "rank_frame",
     "register_family",
     "resolve_rank",
+    "resolve_ranks",
 ]

@@ -9,9 +9,15 @@ import pandas as pd
 
 from credscore._tables import Tables
 from credscore.features._family import Column, FamilyOutput, FeatureFamily, Slice, data_entry
-from credscore.features.rank import describe_rank, load_rank_table, rank_features, resolve_rank
+from credscore.features.rank import (
+    describe_rank,
+    load_rank_table,
+    rank_features,
+    rank_frame,
+    resolve_ranks,
+)
 
-__all__ = ["RankFamily", "source_titles"]
+__all__ = ["RankFamily", "rank_hints", "source_titles"]
 
 
 def source_titles(tables: Tables) -> pd.Series:
@@ -29,6 +35,20 @@ def source_titles(tables: Tables) -> pd.Series:
         own = tables.statements["title"]
         titles = own.where(own.notna() & (own.astype(str) != ""), titles)
     return titles
+
+
+def rank_hints(tables: Tables) -> pd.Series:
+    """Per-statement text that may name the service or country: organization and context.
+
+    The source's ``organization`` joined with the statement's ``context``; it only picks the
+    rank scale (e.g. the navy's reading of "Captain"), never makes a rank by itself.
+    """
+    assert tables.sources is not None  # validated tables are full
+    org = tables.statements["source_id"].map(tables.sources.set_index("source_id")["organization"])
+    parts = [org, tables.statements["context"]]
+    clean = [p.where(p.notna(), "").astype(str) for p in parts]
+    joined = (clean[0] + " " + clean[1]).str.strip()
+    return joined.where(joined != "", None)
 
 
 def _rank_family_labels(frame: pd.DataFrame) -> np.ndarray:
@@ -82,21 +102,17 @@ class RankFamily(FeatureFamily):
 
     def _transform(self, tables: Tables, rows: np.ndarray, details: bool) -> FamilyOutput:
         titles = source_titles(tables).iloc[rows].reset_index(drop=True)
-        frame = rank_features(titles, self.rank_table_).reset_index(drop=True)
-        return FamilyOutput(frame, titles.tolist() if details else None)
+        hints = rank_hints(tables).iloc[rows].reset_index(drop=True)
+        codes, ranks = resolve_ranks(titles, self.rank_table_, hints=hints)
+        frame = rank_frame(codes, ranks)
+        return FamilyOutput(frame, (codes, ranks) if details else None)
 
     def describe(self, group: str, output: FamilyOutput, rows: np.ndarray) -> list[str]:
-        """The rank in words, each distinct title worded once."""
-        titles = output.details
-        words: dict[object, str] = {}
-        out = []
-        for i in rows.tolist():
-            t = titles[i]
-            key = t if isinstance(t, str) else None
-            if key not in words:
-                words[key] = describe_rank(resolve_rank(t, self.rank_table_))
-            out.append(words[key])
-        return out
+        """The rank in words, from the readings the transform made (each worded once)."""
+        codes, ranks = output.details
+        used = np.unique(codes[rows])
+        words = {int(c): describe_rank(ranks[c]) for c in used.tolist()}
+        return [words[int(c)] for c in codes[rows].tolist()]
 
     def data_files(self) -> dict[str, dict[str, str]]:
         return {"rank_table": data_entry(self.rank_table_)}

@@ -13,28 +13,25 @@ The reading of a title proceeds in five steps:
    entry's national, state and local level.
 5. **Choose** the most senior reading; anonymity cues ("sources", "unnamed", "social media")
    turn the result into the ``anonymous`` family with a capped level.
+
+Military rank words are read on the scale of the service and country named in the title or
+the hint (:mod:`credscore.features._rank_military`). Spelling correction, pay grades, long
+descriptions and caching are in :mod:`credscore.features._rank_read`.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from credscore.features._rank_table import (
-    UNKNOWN,
-    Rank,
-    RankTable,
-    normalize_title,
-)
+from credscore.features._rank_military import MilitaryContext
+from credscore.features._rank_model import UNKNOWN, Rank
+from credscore.features._rank_table import RankTable
 
 #: Highest level an anonymous source can reach (an unnamed senior official).
 ANONYMOUS_CAP = 0.35
 #: Share of the named role's level that an anonymity cue keeps as a bonus.
 ANONYMOUS_BONUS = 0.15
-#: Titles longer than this are read sentence by sentence (biographies, descriptions).
-LONG_TEXT = 160
 
 _RIGHT = frozenset({"of", "for", "to", "at", "on", "in", "with", "from", "within", "under"})
 _OBJECT = frozenset({"for", "representing", "against", "of", "backing", "supporting"})
@@ -44,7 +41,6 @@ _AFTER_OFFICIAL = frozenset(
 )  # fmt: skip
 _SKIP = frozenset({"the", "a", "an", "s", "its", "his", "her", "their", "our"})
 _CORES = frozenset({"title", "generic", "relational", "body", "adjective"})
-_SENTENCE = re.compile(r"(?<=[a-z0-9)\"”]{2})[.!?]+\s+(?=[A-Z\"“])")
 
 
 @dataclass
@@ -60,36 +56,75 @@ class _Item:
     mods: list[_Item] = field(default_factory=list)
     group: list[_Item] = field(default_factory=list)  # roles read together with this one
     reading: tuple[str, float, str | None, bool, bool] | None = None
+    phrase: str = ""  # the table phrase this surface form stands for
+    extra: dict[str, Any] | None = None  # service / country / note of a military reading
 
 
-def _items(text: str, table: RankTable) -> tuple[list[str], list[_Item], list[_Item]]:
-    """Greedy longest match of table phrases and scope markers over the tokens."""
-    toks = text.split(" ")
+def _lengths(table: RankTable) -> dict[str, tuple[int, ...]]:
+    """First word -> lengths (in words) of the table forms starting with it, longest first."""
+    out = table.extra.get("lengths")
+    if out is None:
+        acc: dict[str, set[int]] = {}
+        for form in table.lookup:
+            w = form.split(" ")
+            acc.setdefault(w[0], set()).add(len(w))
+        out = table.extra["lengths"] = {k: tuple(sorted(v, reverse=True)) for k, v in acc.items()}
+    return out
+
+
+def _longest(toks: list[str], i: int, lengths: dict, lookup: dict, cap: int) -> int:
+    """Length of the longest table phrase starting at token ``i`` (at most ``cap``), or 0."""
+    for length in lengths.get(toks[i], ()):
+        if length <= cap and (length == 1 or " ".join(toks[i : i + length]) in lookup):
+            return length
+    return 0
+
+
+def _rank_word(toks: list[str], j: int, length: int, table: RankTable) -> bool:
+    """Whether tokens ``[j, j + length)`` are a military rank (a coded military title)."""
+    ent = table.lookup[" ".join(toks[j : j + length])][1]
+    return ent is not None and ent.get("family") == "military" and ent.get("kind") == "title" \
+        and bool(ent.get("code")) and not ent.get("head")  # fmt: skip
+
+
+def _items(toks: list[str], table: RankTable) -> tuple[list[_Item], list[_Item]]:
+    """Longest match of table phrases and scope markers over the tokens, left to right; a
+    match gives way to an overlapping one at least as long that reaches further ("army |
+    officer cadet", not "army officer | cadet"), or to an overlapping military rank ("air
+    force | chief technician", not "air force chief | technician")."""
     n = len(toks)
     items: list[_Item] = []
     markers: list[_Item] = []
-    first, lookup = table.first_words, table.lookup
+    lengths, lookup = _lengths(table), table.lookup
+    memo = [-1] * n
     i = 0
     while i < n:
-        longest = first.get(toks[i])
-        if longest is None:
+        length = memo[i] if memo[i] >= 0 else _longest(toks, i, lengths, lookup, n - i)
+        if length == 0:
             i += 1
             continue
-        for length in range(min(longest, n - i), 0, -1):
-            s = " ".join(toks[i : i + length]) if length > 1 else toks[i]
-            hit = lookup.get(s)
-            if hit is None:
-                continue
-            _, ent, scope = hit
-            if ent is not None:
-                items.append(_Item(i, i + length, s, ent["kind"], ent))
-            if scope is not None:  # a phrase may also be a marker ("united states", "city")
-                markers.append(_Item(i, i + length, s, scope, {}))
-            i += length
-            break
-        else:
+        for j in range(i + 1, i + length):
+            if memo[j] < 0:
+                memo[j] = _longest(toks, j, lengths, lookup, n - j)
+            other = memo[j]
+            if (
+                other
+                and j + other > i + length
+                and (other >= length or _rank_word(toks, j, other, table))
+            ):
+                length = _longest(toks, i, lengths, lookup, j - i)
+                break
+        if length == 0:
             i += 1
-    return toks, items, markers
+            continue
+        s = " ".join(toks[i : i + length]) if length > 1 else toks[i]
+        form, ent, scope = table.lookup[s]
+        if ent is not None:
+            items.append(_Item(i, i + length, s, ent["kind"], ent, phrase=form))
+        if scope is not None:  # a phrase may also be a marker ("united states", "city")
+            markers.append(_Item(i, i + length, s, scope, {}))
+        i += length
+    return items, markers
 
 
 def _comma_between(toks: list[str], a: int, b: int) -> bool:
@@ -197,7 +232,9 @@ def _level(ent: dict[str, Any], scope: str | None) -> float:
     return float(ent["level"])
 
 
-def _read(it: _Item, toks: list[str], markers: list[_Item], covered: set[int]) -> tuple:
+def _read(
+    it: _Item, toks: list[str], markers: list[_Item], covered: set[int], mil: MilitaryContext
+) -> tuple:
     """(family, level, code, is_head, is_spokesperson) of one core item before modifiers."""
     if it.reading is not None:
         return it.reading
@@ -205,10 +242,18 @@ def _read(it: _Item, toks: list[str], markers: list[_Item], covered: set[int]) -
     fam, lvl, code = e["family"], _level(e, sc), e.get("code")
     head, spokes = bool(e.get("head")), bool(e.get("spokesperson"))
     att = it.attached
+    if fam == "military" and it.kind in ("title", "generic") and it.how in ("", "body"):
+        body = att if it.kind == "generic" else None
+        if it.kind == "title" or mil.rank_not_head(it.phrase, body, it.i0, it.i1):
+            code, new, it.extra = mil.read(it.phrase, code, it.i0, it.i1)
+            lvl = lvl if new is None else new
+            it.reading = (fam, min(1.0, lvl), code, False if it.kind == "generic" else head,
+                          spokes)  # fmt: skip
+            return it.reading
     if it.kind == "generic":
         role = e.get("role", "head")
         if att is not None and it.how == "inherit":
-            fam, lvl, code, head, spokes = _read(att, toks, markers, covered)
+            fam, lvl, code, head, spokes = _read(att, toks, markers, covered, mil)
         elif att is not None:
             b = att.ent
             bl = _level(b, sc)
@@ -227,7 +272,7 @@ def _read(it: _Item, toks: list[str], markers: list[_Item], covered: set[int]) -
         if role == "head" and (att is None or it.how == "body"):
             head = True
     elif it.kind == "relational" and att is not None:
-        pf, pl, *_ = _read(att, toks, markers, covered)
+        pf, pl, *_ = _read(att, toks, markers, covered, mil)
         fam, lvl = pf, max(lvl, float(e.get("relational", 0.6)) * pl)
         head = False
     it.reading = (fam, min(1.0, lvl), code, head, spokes)
@@ -272,11 +317,14 @@ def _anonymous_applies(a: _Item, toks: list[str], has_role: bool, has_any: bool)
     return True
 
 
-def resolve_normalized(text: str, table: RankTable) -> Rank:
-    """Resolve an already normalised title (see :func:`normalize_title`)."""
-    if not text:
-        return UNKNOWN
-    toks, items, markers = _items(text, table)
+def resolve_tokens(
+    toks: list[str], table: RankTable, hint: tuple[str | None, str | None] = (None, None)
+) -> tuple[Rank, list[_Item]]:
+    """Resolve a normalised title's tokens; also return the matched items.
+
+    ``hint`` is the (service, country) named outside the title (organisation, context)."""
+    items, markers = _items(toks, table)
+    mil = MilitaryContext(table, toks, hint)
     cores = [i for i in items if i.kind in _CORES]
     anon = [i for i in items if i.kind == "anonymous"]
     covered = {k for i in items for k in range(i.i0, i.i1)}
@@ -286,7 +334,7 @@ def resolve_normalized(text: str, table: RankTable) -> Rank:
     for it in cores:
         if it.owner is not None:
             continue
-        fam, lvl, code, head, spokes = _read(it, toks, markers, covered)
+        fam, lvl, code, head, spokes = _read(it, toks, markers, covered, mil)
         candidate = any(m.ent["mod"].get("candidate") for m in it.mods)
         if it.kind == "adjective" and not candidate:
             continue
@@ -326,34 +374,16 @@ def resolve_normalized(text: str, table: RankTable) -> Rank:
         best = ("anonymous", lvl, a.ent.get("code", "ANON"), False, False, span)
         any_head = any_spokes = False
     if best is None:
-        return UNKNOWN
+        return UNKNOWN, items
     fam, lvl, code, head, spokes, span = best
     i0 = min(s.i0 for s in span)
     i1 = max(s.i1 for s in span)
-    return Rank(fam, round(lvl, 4), code, head or any_head, spokes or any_spokes,
-                " ".join(toks[i0:i1]))  # fmt: skip
+    extra = (span[0].extra or {}) if fam == "military" else {}
+    rank = Rank(fam, round(lvl, 4), code, head or any_head, spokes or any_spokes,
+                " ".join(toks[i0:i1]), **extra)  # fmt: skip
+    return rank, items
 
 
-def resolve_text(title: object, table: RankTable) -> Rank:
-    """Resolve any value: non-strings, NaN and blank strings give the unknown rank."""
-    if not isinstance(title, str):
-        return UNKNOWN
-    hit = table.cache.get(title)
-    if hit is not None:
-        return hit
-    try:
-        if len(title) > LONG_TEXT:
-            rank = UNKNOWN
-            for sent in _SENTENCE.split(title)[:3]:
-                rank = resolve_normalized(normalize_title(sent[:400]), table)
-                if rank.known:
-                    break
-        else:
-            rank = resolve_normalized(normalize_title(title), table)
-    except RecursionError:  # pragma: no cover - pathological input
-        rank = UNKNOWN
-    if math.isnan(rank.level) and rank.known:  # pragma: no cover - defensive
-        rank = UNKNOWN
-    if len(table.cache) < 200_000:
-        table.cache[title] = rank
-    return rank
+def resolve_normalized(text: str, table: RankTable) -> Rank:
+    """Resolve an already normalised title (see ``normalize_title``), exactly."""
+    return resolve_tokens(text.split(" "), table)[0] if text else UNKNOWN

@@ -17,23 +17,31 @@ A rank table is one or more JSON files (format ``credscore-ranks/1``). Each file
 ``entries``
     A list of ``{"phrases": [...], "family": ..., "kind": ..., "level" or "code": ...}``.
 
+``services``, ``countries``, ``default_country``, ``aliases``, ``scales``
+    Military services and countries, and the code a rank word has in each service of each
+    country (see :mod:`credscore.features._rank_scales`).
+``fuzzy``
+    ``{"enabled": true, "exclude": [words]}``: spelling correction of title words, and words
+    never corrected (see :mod:`credscore.features._rank_fuzzy`).
+
 Later files extend earlier ones: scale codes and modifiers are updated by name, markers are
-unioned, and a phrase defined again replaces the earlier definition.
+unioned, a phrase defined again replaces the earlier definition, a service scale defined again
+is replaced, and fuzzy exclusions are unioned.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from credscore.exceptions import LexiconError
+from credscore.features._rank_model import Rank, normalize_title
+from credscore.features._rank_scales import ScaleAcc, ServiceScales
 
 __all__ = ["RANK_FAMILIES", "Rank", "RankTable", "load_rank_table", "normalize_title"]
 
@@ -64,85 +72,6 @@ _MOD_KEYS = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Rank:
-    """The rank read from one free-text title.
-
-    Attributes
-    ----------
-    family : str
-        One of :data:`RANK_FAMILIES`.
-    level : float
-        Seniority on the common scale, in [0, 1] (higher = more senior); NaN when unknown.
-    code : str or None
-        NATO STANAG 2116 code (``"OF-8"``, ``"OR-4"``) or an office code (``"HOS"``...).
-    is_head : bool
-        The title heads a body (head of state, minister, director, commander, chair...).
-    is_spokesperson : bool
-        The title speaks for a body (spokesperson, press secretary...).
-    matched : str or None
-        The normalised text that decided the rank.
-    """
-
-    family: str
-    level: float
-    code: str | None
-    is_head: bool
-    is_spokesperson: bool
-    matched: str | None
-
-    @property
-    def known(self) -> bool:
-        """Whether the title resolved to a family other than ``unknown``."""
-        return self.family != "unknown"
-
-
-UNKNOWN = Rank("unknown", math.nan, None, False, False, None)
-
-_ABBREV = re.compile(r"(?<![a-z0-9])[a-z](?:\.\s?[a-z])+(?![a-z0-9])\.?")
-_APOS = re.compile(r"['’`]s\b|['’`]")
-_SEP = re.compile(r"\s*(?:--+|[,;:()\[\]/|\u2013\u2014]|\s-\s)\s*")
-_NONWORD = re.compile(r"[^a-z0-9,]+")
-
-
-def normalize_title(text: str) -> str:
-    """Lower-case, strip accents and punctuation; keep commas as clause separators.
-
-    Parameters
-    ----------
-    text : str
-        Free text.
-
-    Returns
-    -------
-    str
-        Space-separated tokens; dotted abbreviations are joined ("U.S." -> "us").
-
-    Examples
-    --------
-    >>> normalize_title("Lt. Gen., head of the U.S. Army's 3rd Corps")
-    'lt gen , head of the us army 3rd corps'
-    """
-    if text.isascii():
-        s = text.lower()
-    else:
-        s = unicodedata.normalize("NFKD", text)
-        s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = _ABBREV.sub(lambda m: re.sub(r"[.\s]", "", m.group(0)), s)
-    s = _APOS.sub("", s).replace("&", " and ")
-    s = _SEP.sub(" , ", s)
-    s = _NONWORD.sub(" ", s).replace(",", " , ")
-    toks = s.split()
-    out: list[str] = []
-    for t in toks:  # collapse repeated and leading/trailing commas
-        if t == "," and (not out or out[-1] == ","):
-            continue
-        out.append(t)
-    while out and out[-1] == ",":
-        out.pop()
-    return " ".join(out)
-
-
 @dataclass
 class RankTable:
     """Loaded, validated rank tables and the compiled phrase matcher.
@@ -169,7 +98,9 @@ class RankTable:
     phrases: dict[str, dict[str, Any]]
     lookup: dict[str, tuple[str, dict[str, Any] | None, str | None]] = field(repr=False)
     first_words: dict[str, int] = field(repr=False)
-    cache: dict[str, Rank] = field(default_factory=dict, repr=False, compare=False)
+    military: ServiceScales = field(default_factory=ServiceScales, repr=False)
+    cache: dict[Any, Rank] = field(default_factory=dict, repr=False, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (
@@ -195,6 +126,10 @@ def _phrases(raw: Any, src: str, where: str) -> list[str]:
             raise _fail(src, where, f"phrase {p!r} is empty after normalisation")
         out.append(n)
     return out
+
+
+def _norm_phrases(src: str, raw: Any, where: str) -> list[str]:
+    return _phrases(raw, src, where)
 
 
 def _level(v: Any, src: str, where: str, name: str) -> float:
@@ -360,6 +295,9 @@ def load_rank_table(
     phrases: dict[str, dict[str, Any]] = {}
     versions: list[str] = []
     canon: list[Any] = []
+    acc = ScaleAcc()
+    fuzzy_exclude: set[str] = set()
+    fuzzy_enabled = True
     if path is not None and not extend:
         core = _read(_DATA_DIR / "00_core.json")
         scale.update(core.get("scale") or {})
@@ -378,6 +316,12 @@ def load_rank_table(
             if scope not in MARKER_SCOPES:
                 raise _fail(src, f"markers {scope!r}", f"scope must be one of {MARKER_SCOPES}")
             markers[scope].update(_phrases(words, src, f"markers {scope!r}"))
+        fz = doc.get("fuzzy") or {}
+        if not isinstance(fz, dict) or not isinstance(fz.get("exclude", []), list):
+            raise _fail(src, "fuzzy", "must be {'enabled': true/false, 'exclude': [words]}")
+        fuzzy_exclude.update(normalize_title(str(w)) for w in fz.get("exclude", []))
+        fuzzy_enabled = bool(fz.get("enabled", fuzzy_enabled))
+        acc.add(doc, partial(_fail, src), partial(_norm_phrases, src), scale)
         entries = doc.get("entries") or []
         if not isinstance(entries, list):
             raise _fail(src, "entries", "must be a list")
@@ -389,6 +333,10 @@ def load_rank_table(
                     raise _fail(src, f"entry {i}", f"phrase {p!r} is defined twice in this file")
                 seen.add(p)
                 phrases[p] = ent
+    military = ServiceScales.build(acc)
+    for p, code in military.first_codes().items():  # scale words no entry defines
+        phrases.setdefault(p, {"family": "military", "kind": "title", "code": code,
+                               "level": scale[code], "phrases": [p]})  # fmt: skip
     for m in modifiers.values():
         for p in m["phrases"]:
             phrases.setdefault(p, {"kind": "modifier", "mod": m})
@@ -405,4 +353,6 @@ def load_rank_table(
         phrases=phrases,
         lookup=lookup,
         first_words=first_words,
+        military=military,
+        extra={"fuzzy_exclude": frozenset(fuzzy_exclude), "fuzzy_enabled": fuzzy_enabled},
     )

@@ -74,7 +74,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from credscore.features._history_checks import HistoryArrays, prepare_history_inputs
+from credscore._schema_check import validate_frames
+from credscore._tables import ValidatedTables
+from credscore.features._history_arrays import HistoryArrays, history_arrays
 from credscore.features._history_compute import COLUMNS, RET_IDX, compute_history
 
 __all__ = [
@@ -84,6 +86,7 @@ __all__ = [
     "HISTORY_COLUMNS",
     "check_history_inputs",
     "describe_history",
+    "history_arrays",
     "history_features",
     "population_rates",
 ]
@@ -99,21 +102,36 @@ DEFAULT_HALF_LIFE_DAYS = 365.0
 FALLBACK_RATES: dict[str, float] = {"retraction_rate": 0.5, "false_rate": 0.5}
 
 
-def check_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None = None) -> None:
+def _validated(
+    statements: pd.DataFrame | ValidatedTables, events: pd.DataFrame | None
+) -> ValidatedTables:
+    """The one validator, on the two tables the history reads (``text`` may be absent)."""
+    if isinstance(statements, ValidatedTables):
+        return statements
+    return validate_frames(statements, None, events, require_text=False)
+
+
+def check_history_inputs(
+    statements: pd.DataFrame | ValidatedTables, events: pd.DataFrame | None = None
+) -> None:
     """Raise :class:`~credscore.exceptions.SchemaError` if the tables cannot give a history.
 
-    Checks: required columns; unique, present ``statement_id``; present ``source_id``;
-    ``made_at`` and ``events.at`` timezone-aware with no NaT (whether naive means UTC is
-    decided by ``credscore.schema``, not here: naive or mixed naive/aware timestamps are
-    an error); ``label`` in {0, 1, NaN}; ``label_at`` (NaT allowed) not before
-    ``made_at``; events pointing to known statements, of a known kind, not dated before
-    their statement (same instant is allowed). All problems are reported at once, each
-    naming up to 10 row ids (``statement_id`` / ``event_id``).
+    The checks are those of :func:`credscore.validate_tables` (one validator, one message
+    style), on the statements and events alone: ``text`` may be absent and the sources are
+    the statements' ``source_id``. Among them: required columns (``statement_id``,
+    ``source_id``, ``made_at``; ``event_id``, ``statement_id``, ``kind``, ``at``); unique,
+    present ids; timestamps (naive ones read as UTC, never mixed with aware ones) with no
+    missing ``made_at`` or ``at``; ``label`` in {0, 1, missing}; ``label_at`` (may be
+    missing) not before ``made_at``; events pointing to known statements, of a known kind,
+    not dated before their statement (the same instant is allowed). All problems are reported
+    at once, each naming up to 10 rows (by ``statement_id`` / ``event_id``) and the fix.
 
     Parameters
     ----------
-    statements, events : DataFrame
-        The statements and events tables (``events`` may be None or empty).
+    statements : DataFrame or ValidatedTables
+        The statements table (or validated tables, which pass at once).
+    events : DataFrame, optional
+        The events table (None or empty: no events).
 
     Examples
     --------
@@ -125,10 +143,10 @@ def check_history_inputs(statements: pd.DataFrame, events: pd.DataFrame | None =
     >>> check_history_inputs(st, ev)
     Traceback (most recent call last):
     ...
-    credscore.exceptions.SchemaError: history inputs are invalid:
-      events.at: events dated before the statement they refer to (rows: e1). Fix: ...
-    """
-    prepare_history_inputs(statements, events)
+    credscore.exceptions.SchemaError: 1 problem in the input tables:
+    - table 'events', column 'at', rows ['e1']: is earlier than the statement the event happened to. Fix: ...
+    """  # noqa: E501
+    _validated(statements, events)
 
 
 def _population_rates(arr: HistoryArrays) -> dict[str, float]:
@@ -145,7 +163,9 @@ def _population_rates(arr: HistoryArrays) -> dict[str, float]:
     }
 
 
-def population_rates(statements: pd.DataFrame, events: pd.DataFrame | None = None) -> dict:
+def population_rates(
+    statements: pd.DataFrame | ValidatedTables, events: pd.DataFrame | None = None
+) -> dict:
     """Population rates to use as the centre of the Beta priors.
 
     ``retraction_rate`` is the share of statements with at least one retraction-type event
@@ -165,7 +185,7 @@ def population_rates(statements: pd.DataFrame, events: pd.DataFrame | None = Non
     >>> population_rates(st, ev)
     {'retraction_rate': 0.5, 'false_rate': 1.0}
     """
-    return _population_rates(prepare_history_inputs(statements, events))
+    return _population_rates(history_arrays(_validated(statements, events)))
 
 
 def _check_params(retraction_prior, false_prior, prior_strength, half_life_days) -> None:
@@ -179,7 +199,7 @@ def _check_params(retraction_prior, false_prior, prior_strength, half_life_days)
 
 
 def history_features(
-    statements: pd.DataFrame,
+    statements: pd.DataFrame | ValidatedTables,
     events: pd.DataFrame | None = None,
     *,
     retraction_prior: float,
@@ -191,11 +211,13 @@ def history_features(
 
     Parameters
     ----------
-    statements : DataFrame
-        ``statement_id``, ``source_id``, ``made_at`` (tz-aware) and optionally ``label``
-        (1.0 held up, 0.0 did not, NaN unknown) and ``label_at`` (NaT allowed).
+    statements : DataFrame or ValidatedTables
+        ``statement_id``, ``source_id``, ``made_at`` and optionally ``label`` (1 held up,
+        0 did not, missing unknown) and ``label_at``, checked and normalised by the one
+        validator (see :func:`check_history_inputs`); or tables from
+        :func:`credscore.validate_tables`, used as they are (``events`` is then ignored).
     events : DataFrame or None
-        ``statement_id``, ``kind``, ``at`` (tz-aware) and ideally ``event_id``.
+        ``event_id``, ``statement_id``, ``kind``, ``at``.
     retraction_prior, false_prior : float
         Centres of the Beta priors, usually :func:`population_rates` of the training data.
     prior_strength : float, default 5.0
@@ -206,8 +228,8 @@ def history_features(
     Returns
     -------
     DataFrame
-        One float64 row per row of ``statements``, same index and order, columns
-        :data:`HISTORY_COLUMNS`.
+        One float64 row per row of ``statements``, same index and order (a ``RangeIndex``
+        for validated tables), columns :data:`HISTORY_COLUMNS`.
 
     Raises
     ------
@@ -232,7 +254,8 @@ def history_features(
     'retracted 1 of its 2 earlier statements; 1 of 2 earlier verdicts false; latest retraction 46 days earlier'
     """  # noqa: E501
     _check_params(retraction_prior, false_prior, prior_strength, half_life_days)
-    arr = prepare_history_inputs(statements, events)
+    tables = _validated(statements, events)
+    arr = history_arrays(tables)
     values = compute_history(
         arr,
         float(retraction_prior),
@@ -240,7 +263,8 @@ def history_features(
         float(prior_strength),
         float(half_life_days),
     )
-    return pd.DataFrame(values, index=statements.index, columns=list(HISTORY_COLUMNS), copy=False)
+    index = tables.statements.index if isinstance(statements, ValidatedTables) else statements.index
+    return pd.DataFrame(values, index=index, columns=list(HISTORY_COLUMNS), copy=False)
 
 
 def _plural(k: float, word: str) -> str:

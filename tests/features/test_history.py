@@ -294,34 +294,37 @@ def test_spans_longer_than_int64_nanoseconds_do_not_overflow():
 
 
 # ---------------------------------------------------------------- bad input
+# The history functions run the one validator (credscore.schema) on the statements and
+# events: the same checks, codes and message style as validate_tables.
 def _bad_cases():
     good = st([("s1", "A", 0, 0.0, None), ("s2", "A", 1, 1.0, None)])
     good_ev = ev([("e1", "s1", "retraction", 1)])
     cases = {}
-    cases["unknown_statement"] = (good, ev([("e1", "nope", "retraction", 1)]), "events", "e1")
-    cases["before_statement"] = (good, ev([("e9", "s2", "correction", 0)]), "events", "e9")
+    cases["unknown_statement"] = (good, ev([("e1", "nope", "retraction", 1)]), "events", "'e1'")
+    cases["event_before_statement"] = (good, ev([("e9", "s2", "correction", 0)]), "events", "e9")
     nat = good.copy()
     nat.loc[1, "made_at"] = pd.NaT
-    cases["missing"] = (nat, good_ev, "statements", "s2")
+    cases["missing_value"] = (nat, good_ev, "statements", "'s2'")
     ev_nat = good_ev.copy()
     ev_nat.loc[0, "at"] = pd.NaT
-    cases["missing "] = (good, ev_nat, "events", "e1")
-    naive = good.assign(made_at=good.made_at.dt.tz_localize(None))
-    cases["tz_naive"] = (naive, good_ev, "statements", "timezone-naive")
+    cases["missing_value "] = (good, ev_nat, "events", "'e1'")
     mixed = good.assign(made_at=pd.Series([T0, pd.Timestamp("2024-01-02")], dtype=object))
-    cases["tz_naive "] = (mixed, good_ev, "statements", "s2")
+    cases["mixed_timezones"] = (mixed, good_ev, "statements", "'s2'")
     dup = good.assign(statement_id=["s1", "s1"])
-    cases["unique"] = (dup, good_ev, "statements", "s1")
-    cases["domain"] = (good, ev([("e7", "s1", "debunking", 1)]), "events", "e7")
-    cases["domain "] = (good.assign(label=[0.0, 3.0]), good_ev, "statements", "s2")
+    cases["duplicate_id"] = (dup, good_ev, "statements", "'s1'")
+    cases["duplicate_id "] = (good, pd.concat([good_ev, good_ev]), "events", "'e1', 'e1'")
+    cases["unknown_kind"] = (good, ev([("e7", "s1", "debunking", 1)]), "events", "'e7'")
+    cases["label_domain"] = (good.assign(label=[0.0, 3.0]), good_ev, "statements", "'s2'")
     early_label = good.assign(
         label_at=pd.DatetimeIndex([T0 - DAY, pd.NaT], dtype="datetime64[ns, UTC]")
     )
-    cases["before_statement "] = (early_label, good_ev, "statements", "s1")
-    strings = good.assign(made_at=["2024-01-01", "2024-01-02"])
-    cases["not_timestamp"] = (strings, good_ev, "statements", "made_at")
+    cases["label_before_statement"] = (early_label, good_ev, "statements", "'s1'")
+    strings = good.assign(made_at=["2024-01-01", "yesterday"])
+    cases["not_timestamp"] = (strings, good_ev, "statements", "'s2'")
+    epoch = good.assign(made_at=[1704067200, 1704153600])
+    cases["epoch_without_unit"] = (epoch, good_ev, "statements", "time_unit='s'")
     cases["missing_column"] = (good.drop(columns="source_id"), good_ev, "statements", "source_id")
-    cases["missing  "] = (good.assign(source_id=["A", None]), good_ev, "statements", "s2")
+    cases["missing_id"] = (good.assign(source_id=["A", None]), good_ev, "statements", "'s2'")
     return cases
 
 
@@ -335,9 +338,25 @@ def test_bad_input_is_a_clear_schema_error(check):
     assert any(p["check"] == check.strip() and p["table"] == table for p in err.problems), (
         err.problems
     )
-    assert must_mention in str(err) and "Fix:" in str(err)
-    with pytest.raises(SchemaError):  # the public checker says the same
+    assert must_mention in str(err) and "Fix:" in str(err) and f"table '{table}'" in str(err)
+    with pytest.raises(SchemaError) as again:  # the public checker says the same
         check_history_inputs(statements, events)
+    assert str(again.value) == str(err)
+
+
+def test_naive_times_and_iso_strings_are_read_as_utc():
+    """The validator's rules: naive timestamps are UTC, ISO strings are parsed."""
+    statements = st([("s1", "A", 0, 0.0, None), ("s2", "A", 1, 1.0, 2)])
+    events = ev([("e1", "s1", "retraction", 1)])
+    base = history_features(statements, events, **P)
+    naive = statements.assign(
+        made_at=statements.made_at.dt.tz_localize(None),
+        label_at=statements.label_at.dt.tz_localize(None),
+    )
+    naive_ev = events.assign(at=events["at"].dt.tz_localize(None))
+    pd.testing.assert_frame_equal(history_features(naive, naive_ev, **P), base)
+    text = statements.assign(made_at=["2024-01-01T00:00:00Z", "2024-01-02T00:00:00+00:00"])
+    pd.testing.assert_frame_equal(history_features(text, events, **P), base)
 
 
 def test_all_problems_are_reported_together_with_at_most_ten_ids():
@@ -440,13 +459,21 @@ def test_runs_on_the_validated_example_corpus():
 
 
 # ---------------------------------------------------------------- ids: the fast path
-# Ids of the usual kinds (strings of any storage, categoricals, integers) are joined by
-# hashing and sorting them with numpy; anything else, or any problem, takes the reference
-# path (pd.factorize). The two must agree on every id, error and message.
+# Ids of the usual kinds (strings of any storage, categoricals, integers) become strings in
+# the validator and are joined by hashing and sorting them with numpy (credscore._ids);
+# anything else, or any problem, takes the exact path. The two must agree on every id,
+# error and message. (The kernels themselves are tested in tests/test_ids.py.)
 def _reference_path(monkeypatch):
-    from credscore.features import _history_ids
+    from credscore import _ids
 
-    monkeypatch.setattr(_history_ids, "_id_words", lambda col: None)
+    monkeypatch.setattr(_ids, "_id_words", lambda col: None)
+
+
+def _arrays(statements, events):
+    from credscore import validate_tables
+    from credscore.features.history import history_arrays
+
+    return history_arrays(validate_tables(statements.assign(text=""), events=events))
 
 
 def _ids_table(st_ids, src_ids, ev_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -472,9 +499,9 @@ def _ids_table(st_ids, src_ids, ev_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
     return statements, events
 
 
-# Ids that differ only by a trailing NUL or space, by length, empty, non-ASCII, longer than
-# a word, and longer than the fast path takes (> 64 bytes).
-_TRICKY = ["a", "a\0", "a ", "", "aa", "é", "e", "a" * 9, "a" * 8 + "\0", "ü" * 40, "7"]
+# Ids that differ only by a trailing NUL or space, by length, non-ASCII, longer than a word,
+# and longer than the fast path takes (> 64 bytes). They are kept byte for byte.
+_TRICKY = ["a", "a\0", "a ", " a", "aa", "é", "e", "a" * 9, "a" * 8 + "\0", "ü" * 40, "7"]
 _ID_DTYPES = {
     "str": "str",
     "object": object,
@@ -485,77 +512,42 @@ _ID_DTYPES = {
 
 @pytest.mark.parametrize("dtype", list(_ID_DTYPES))
 @pytest.mark.parametrize("long_ids", [False, True])
-def test_fast_id_path_agrees_with_factorize(dtype, long_ids, monkeypatch):
+def test_fast_id_path_agrees_with_the_exact_path(dtype, long_ids, monkeypatch):
     ids = _TRICKY if long_ids else _TRICKY[:-2]
     st_ids = pd.Series(ids, dtype=_ID_DTYPES[dtype])
     src_ids = pd.Series([ids[k % 4] for k in range(len(ids))], dtype=_ID_DTYPES[dtype])
     ev_ids = pd.Series(ids[::-1] + ids[:3], dtype=_ID_DTYPES[dtype])
     statements, events = _ids_table(st_ids, src_ids, ev_ids)
     fast = history_features(statements, events, **P)
-    from credscore.features._history_checks import prepare_history_inputs
-
-    arr = prepare_history_inputs(statements, events)
+    arr = _arrays(statements, events)
     assert (arr.ev_stmt == [ids.index(v) for v in ev_ids]).all()
     assert arr.n_sources == 4
     _reference_path(monkeypatch)
     pd.testing.assert_frame_equal(fast, history_features(statements, events, **P))
-
-
-def test_fast_id_path_is_taken_for_the_usual_dtypes():
-    from credscore.features._history_ids import event_positions_fast
-
-    ids = ["s1", "s2", "s3"]
-    for st_dtype, ev_dtype in [("str", "str"), (object, "str"), ("category", "category")]:
-        pos = event_positions_fast(
-            pd.Series(ids, dtype=st_dtype), pd.Series(["s3", "zz"], dtype=ev_dtype)
-        )
-        assert pos is not None and pos.tolist() == [2, -1]
-    ints = pd.Series([10, 20, 30], dtype="int64")
-    pos = event_positions_fast(ints, pd.Series([30, 10], dtype="int32"))
-    assert pos is not None and pos.tolist() == [2, 0]
-    no_events = pd.Series([], dtype=object)  # what history_features(statements, None) uses
-    assert event_positions_fast(pd.Series(ids), no_events).tolist() == []
-    assert event_positions_fast(pd.Series(["s1", "s1"]), no_events) is None  # duplicates
-    # Not taken: mixed kinds, missing ids, mixed objects, floats.
-    assert event_positions_fast(ints, pd.Series(["10"])) is None
-    assert event_positions_fast(pd.Series(ids), pd.Series(["s1", None])) is None
-    assert event_positions_fast(pd.Series(["s1", 2], dtype=object), pd.Series(["s1"])) is None
-    assert event_positions_fast(pd.Series([1.0, 2.0]), pd.Series([1.0])) is None
-
-
-def test_fast_id_path_on_sliced_and_concatenated_columns():
-    """Arrow-backed columns may be slices of a larger buffer or several chunks."""
-    from credscore.features._history_ids import _id_words, event_positions_fast
-
-    ids = pd.Series([f"s{i}" + "x" * (i % 3) for i in range(20)], dtype="str")
-    sliced = ids.iloc[5:15]
-    chunked = pd.concat([ids.iloc[:7], ids.iloc[7:]], ignore_index=True)
-    assert _id_words(sliced) is not None and _id_words(chunked) is not None
-    pos = event_positions_fast(sliced, pd.Series(["s7x", "s5xx", "s3"], dtype="str"))
-    assert pos is not None and pos.tolist() == [2, 0, -1]
-    pos = event_positions_fast(chunked, chunked.iloc[::-1])
-    assert pos is not None and pos.tolist() == list(range(19, -1, -1))
+    assert (_arrays(statements, events).ev_stmt == arr.ev_stmt).all()
 
 
 def test_categoricals_with_different_categories_join_by_value():
     st_ids = pd.Series(["s1", "s2", "s3"], dtype="category")
     ev_ids = pd.Series(pd.Categorical(["s3", "s1"], categories=["s3", "s1", "unused"]))
     statements, events = _ids_table(st_ids, ["A", "A", "A"], ev_ids)
-    from credscore.features._history_checks import prepare_history_inputs
-
-    assert prepare_history_inputs(statements, events).ev_stmt.tolist() == [2, 0]
+    assert _arrays(statements, events).ev_stmt.tolist() == [2, 0]
 
 
 @pytest.mark.parametrize(
-    "st_ids, ev_ids",
+    "st_ids, ev_ids, joins",
     [
-        ([7, 8, 9], ["7"]),  # an integer id is not its digits
-        (["7", "8", "9"], [7]),
-        (["7", "8", "9"], ["07"]),  # numeric-looking strings are compared as strings
+        ([7, 8, 9], ["7"], True),  # an integer id and its digits are one id (the schema's rule)
+        (["7", "8", "9"], [7.0], True),  # 7.0: an integer column that met a missing value
+        (["7", "8", "9"], ["07"], False),  # numeric-looking strings are compared as strings
+        (["a", "b", "c"], ["a "], False),  # ids are kept byte for byte
     ],
 )
-def test_ids_that_look_numeric_are_not_converted(st_ids, ev_ids):
+def test_ids_that_look_numeric_or_carry_spaces(st_ids, ev_ids, joins):
     statements, events = _ids_table(pd.Series(st_ids), ["A"] * 3, pd.Series(ev_ids))
+    if joins:
+        assert _arrays(statements, events).ev_stmt.tolist() == [0]
+        return
     with pytest.raises(SchemaError) as info:
         history_features(statements, events, **P)
     assert [p["check"] for p in info.value.problems] == ["unknown_statement"]
@@ -566,11 +558,9 @@ def test_integer_ids_of_different_widths_join():
         pd.Series([5, 6, 2**40], dtype="int64"), [1, 1, 2], pd.Series([2**40, 5], dtype="int64")
     )
     events32 = events.assign(statement_id=pd.Series([6, 5], dtype="int32"))
-    from credscore.features._history_checks import prepare_history_inputs
-
-    assert prepare_history_inputs(statements, events).ev_stmt.tolist() == [2, 0]
-    assert prepare_history_inputs(statements, events32).ev_stmt.tolist() == [1, 0]
-    assert prepare_history_inputs(statements, events).n_sources == 2
+    assert _arrays(statements, events).ev_stmt.tolist() == [2, 0]
+    assert _arrays(statements, events32).ev_stmt.tolist() == [1, 0]
+    assert _arrays(statements, events).n_sources == 2
 
 
 @pytest.mark.parametrize("dtype", ["str", "object", "category", "int"])
@@ -594,48 +584,27 @@ def test_duplicate_and_missing_ids_give_the_same_error_on_both_paths(dtype, monk
     assert errors[:3] == errors[3:]
     (dup_text, dup_problems), (missing_text, missing_problems), no_events = errors[:3]
     assert no_events == (dup_text, dup_problems)
-    assert dup_problems[0]["check"] == "unique" and "duplicated statement ids" in dup_text
-    assert "Fix: make statement_id unique" in dup_text
-    assert dtype == "int" or "rows: s3, s3" in dup_text
-    assert missing_problems[0]["check"] == "missing"
-    assert "missing statement ids (row positions shown)" in missing_text and "#1" in missing_text
+    assert dup_problems[0]["check"] == "duplicate_id" and "has duplicate ids" in dup_text
+    assert "Fix: give every row its own id" in dup_text
+    first = "3" if dtype == "int" else "s3"
+    assert f"rows ['{first}', '{first}']" in dup_text
+    assert missing_problems[0]["check"] == "missing_id"
+    assert "has missing ids" in missing_text and "rows [#1]" in missing_text
 
 
 def test_hash_collisions_fall_back_to_the_exact_path(monkeypatch):
     """Every id hashing to the same value (the worst collision) changes nothing."""
-    from credscore.features import _history_ids
+    from credscore import _ids
 
     statements, events = _ids_table(
         pd.Series(["s1", "s2", "s3", "s4"]), ["A", "B", "A", "B"], pd.Series(["s4", "s1"])
     )
     expected = history_features(statements, events, **P)
-    monkeypatch.setattr(
-        _history_ids, "hash_rows", lambda words: np.zeros(len(words), dtype=np.uint64)
-    )
-    rows = np.array([[1, 2], [1, 3]], dtype=np.uint64)
-    assert _history_ids.locate_rows(rows, rows[:1]) is None
-    assert _history_ids.group_rows(rows) is None
+    monkeypatch.setattr(_ids, "hash_rows", lambda words: np.zeros(len(words), dtype=np.uint64))
     pd.testing.assert_frame_equal(history_features(statements, events, **P), expected)
     dup = statements.assign(statement_id=["s1", "s2", "s1", "s4"])
-    with pytest.raises(SchemaError, match="duplicated statement ids"):
+    with pytest.raises(SchemaError, match="has duplicate ids"):
         history_features(dup, events, **P)
-
-
-def test_locate_rows_and_group_rows_confirm_every_match():
-    from credscore.features._history_ids import group_rows, locate_rows
-
-    rng = np.random.default_rng(0)
-    table = rng.integers(0, 4, (500, 3)).astype(np.uint64)
-    table = np.unique(table, axis=0)  # distinct rows
-    queries = rng.integers(0, 5, (300, 3)).astype(np.uint64)
-    pos = locate_rows(table, queries)
-    assert pos is not None
-    for q, p in zip(queries, pos, strict=True):
-        hits = np.flatnonzero((table == q).all(axis=1))
-        assert p == (hits[0] if len(hits) else -1)
-    codes, k = group_rows(queries)
-    ref_codes, ref_uniques = pd.factorize(pd.Series([tuple(r) for r in queries.tolist()]))
-    assert k == len(ref_uniques) and (codes == ref_codes).all()
 
 
 # ---------------------------------------------------------------- the leave-one-out trap

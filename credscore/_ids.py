@@ -1,10 +1,11 @@
-"""Joins on ids for :mod:`credscore.features.history`: fast, exact, or declined.
+"""Joins on ids for the validator and the history features: fast, exact, or declined.
 
 Each id becomes a row of ``uint64`` words (:func:`_id_words`), is hashed to one ``uint64``
 (:func:`hash_rows`) and sorted (:func:`locate_rows`) or grouped (:func:`group_rows`) by it.
 A hash can collide, so every match is confirmed on the words themselves; a collision, a
 missing or duplicated id, or an id kind without an encoding makes the fast path return
-``None``, and the caller falls back to ``pd.factorize``, which also names the rows at fault.
+``None``, and the caller falls back to an exact path (``pd.factorize``, ``Index.get_indexer``),
+which also names the rows at fault.
 The fast path never guesses. Sorting rather than a hash table: for a million ids a hash
 table costs a cache miss per id; a sort of their hashes is several times cheaper.
 """
@@ -15,17 +16,82 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["event_positions_fast", "group_rows", "hash_rows", "id_codes", "locate_rows"]
+__all__ = [
+    "dictionary_positions",
+    "event_positions_fast",
+    "group_rows",
+    "hash_rows",
+    "id_codes",
+    "locate_rows",
+]
 
 #: Longer string ids (UTF-8 bytes) go to ``pd.factorize``: ``_id_words`` copies every id
 #: padded to the longest one, n × width bytes.
 _MAX_ID_BYTES = 64
 
 
+def _arrow_strings(col: pd.Series):
+    """The Arrow array behind a pyarrow-backed string column (no copy), else None."""
+    if not (isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+
+    values = pa.array(col.array)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _dictionary_codes(*arrays) -> tuple[NDArray[np.int64], int]:
+    """Codes (order of first appearance, -1 for missing) of Arrow arrays taken together,
+    by Arrow's hash table (one C++ pass: faster than sorting when values repeat)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    both = (
+        arrays[0]
+        if len(arrays) == 1
+        else pa.concat_arrays([a.cast(pa.large_string()) for a in arrays])
+    )
+    encoded = both.dictionary_encode()
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return codes.astype(np.int64, copy=False), len(encoded.dictionary)
+
+
+def dictionary_positions(table: pd.Series, queries: pd.Series) -> NDArray[np.int64] | None:
+    """Position in ``table`` of each query id (-1: absent), by Arrow's hash table.
+
+    For pyarrow-backed string columns whose ``table`` ids are present and distinct; ``None``
+    otherwise (the caller's exact path then names the duplicates). Several times faster than
+    :func:`locate_rows` when many queries look up few ids (statements -> sources).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.Series(["a", "b", "c"], dtype="str")
+    >>> dictionary_positions(t, pd.Series(["c", "zz", "a", "c"], dtype="str")).tolist()
+    [2, -1, 0, 2]
+    """
+    t, q = _arrow_strings(table), _arrow_strings(queries)
+    if t is None or q is None or t.null_count:
+        return None
+    codes, k = _dictionary_codes(t, q)
+    n = len(t)
+    if np.bincount(codes[:n], minlength=k).max(initial=0) > 1:
+        return None
+    pos_of = np.full(k + 1, -1, dtype=np.int64)  # last slot: missing queries (code -1)
+    pos_of[codes[:n]] = np.arange(n, dtype=np.int64)
+    return pos_of[codes[n:]]
+
+
 def id_codes(col: pd.Series) -> tuple[NDArray[np.int64], int]:
-    """Integer codes of a column (-1 for missing) and the number of distinct values."""
+    """Integer codes of a column (-1 for missing) and the number of distinct values.
+
+    The codes follow the order of first appearance, as ``pd.factorize``'s do.
+    """
     if isinstance(col.dtype, pd.CategoricalDtype):
         return col.cat.codes.to_numpy(dtype=np.int64), len(col.cat.categories)  # type: ignore[return-value]
+    arrow = _arrow_strings(col)
+    if arrow is not None:
+        return _dictionary_codes(arrow)
     encoded = _id_words(col)
     grouped = group_rows(encoded[1]) if encoded is not None else None
     if grouped is not None:  # same codes as pd.factorize, about twice as fast
@@ -107,8 +173,8 @@ def event_positions_fast(st_ids: pd.Series, ev_ids: pd.Series) -> NDArray[np.int
     """Position in ``statements`` of each event's statement (-1: unknown), or ``None``.
 
     The fast path, for present, unique statement ids of one kind in both tables (the
-    common case). ``None`` otherwise: then ``_history_checks._event_positions`` decides, and
-    names the rows at fault.
+    common case). ``None`` otherwise: then the caller's exact path decides (and names the
+    rows at fault).
     """
     st_words = _id_words(st_ids)
     if st_words is None:

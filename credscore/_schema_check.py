@@ -1,0 +1,377 @@
+"""The one validation pass behind :func:`credscore.schema.validate_tables` (private).
+
+:func:`validate_frames` runs every check of the three tables, collects all problems in one
+:class:`~credscore._problems.Problems` and returns :class:`~credscore._tables.ValidatedTables`.
+Columns go through vectorised paths for their usual dtypes (``str``/Arrow ids and text,
+``datetime64`` times, numeric labels); joins on ids use the sort-based kernels of
+:mod:`credscore._ids`. The rules are in the docstring of
+:mod:`credscore.schema`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from credscore._ids import dictionary_positions, event_positions_fast, id_codes
+from credscore._problems import Problems
+from credscore._schema_times import check_time_unit, parse_times
+from credscore._schema_values import (
+    STR,
+    normalise_ids,
+    normalise_kinds,
+    normalise_labels,
+    normalise_optional_text,
+    normalise_text,
+)
+from credscore._tables import _VALIDATOR_TOKEN, TABLE_COLUMNS, ValidatedTables
+
+__all__ = ["ID_COLUMN", "cache_holds", "id_arrays", "join_ids", "validate_frames"]
+
+ID_COLUMN = {"sources": "source_id", "statements": "statement_id", "events": "event_id"}
+_UTC_NS = "datetime64[ns, UTC]"
+
+
+def validate_frames(
+    statements: object,
+    sources: object | None,
+    events: object | None,
+    *,
+    time_unit: str | None = None,
+    require_text: bool = True,
+) -> ValidatedTables:
+    """Validate and normalise; raise one ``SchemaError`` listing every problem.
+
+    ``require_text=False`` is for the history features alone, which never read ``text``: the
+    column may then be absent (and stays absent). ``validate_tables`` always requires it.
+    """
+    check_time_unit(time_unit)
+    problems = Problems()
+    given = {"statements": statements, "sources": sources, "events": events}
+    checked = {name: _frame(obj, name, problems) for name, obj in given.items() if obj is not None}
+    problems.raise_if_any()
+    frames = {name: df for name, df in checked.items() if df is not None}
+    for name, df in frames.items():
+        _check_column_names(name, df, problems, require_text)
+    problems.raise_if_any()  # the checks below need the required columns, once each
+    zones: dict[str, bool] = {}
+    st = _statements(frames["statements"], problems, zones, time_unit)
+    known: dict = {}
+    derived = "sources" not in frames
+    src = _derived_sources(st, known) if derived else _sources(frames["sources"], problems)
+    ev = _events(frames.get("events"), problems, zones, time_unit)
+    known["event_statement"] = _cross_checks(st, src, ev, problems, sources_derived=derived)
+    known["arrays"] = id_arrays(st, ev)
+    _check_zones(zones, problems)
+    problems.raise_if_any()
+    return ValidatedTables(
+        statements=st, sources=src, events=ev, _token=_VALIDATOR_TOKEN, _known=known
+    )
+
+
+def id_arrays(statements: pd.DataFrame, events: pd.DataFrame) -> tuple:
+    """The arrays the cached positions and codes were computed from: a frame sorted or
+    rebuilt since holds other arrays, and the cache is then not used."""
+    return (
+        statements["statement_id"].array,
+        statements["source_id"].array,
+        events["statement_id"].array,
+    )
+
+
+def cache_holds(tables: ValidatedTables) -> bool:
+    """Whether the arrays the validator cached in ``tables`` still describe its frames."""
+    cached = tables._known.get("arrays")
+    now = id_arrays(tables.statements, tables.events)
+    return cached is not None and all(a is b for a, b in zip(cached, now, strict=True))
+
+
+def _frame(obj: object, table: str, problems: Problems) -> pd.DataFrame | None:
+    if isinstance(obj, pd.DataFrame):
+        return obj.reset_index(drop=True)  # copy-on-write: the input is never changed
+    problems.add(
+        table,
+        None,
+        "not_a_dataframe",
+        f"is a {type(obj).__name__}, not a pandas DataFrame",
+        "pass a DataFrame (or use credscore.read_tables to read files)",
+    )
+    return None
+
+
+def _check_column_names(
+    table: str, df: pd.DataFrame, problems: Problems, require_text: bool
+) -> None:
+    names = list(df.columns)
+    for name, count in Counter(names).items():
+        if count > 1:
+            problems.add(
+                table,
+                str(name),
+                "duplicate_column",
+                f"appears {count} times as a column name",
+                "keep one column of each name (rename or drop the others)",
+            )
+    required = [c for c in TABLE_COLUMNS[table]["required"] if require_text or c != "text"]
+    for name in required:
+        if name not in names:
+            problems.add(
+                table,
+                name,
+                "missing_column",
+                "is missing",
+                "add the column (see credscore.schema.TABLE_COLUMNS)",
+            )
+
+
+def _times(
+    df: pd.DataFrame,
+    table: str,
+    column: str,
+    problems: Problems,
+    zones: dict[str, bool],
+    time_unit: str | None,
+    *,
+    required: bool,
+) -> pd.Series:
+    if column not in df.columns:
+        return pd.Series(pd.NaT, index=df.index, dtype=_UTC_NS)
+    values, aware = parse_times(df[column], table, column, problems, time_unit=time_unit)
+    if aware is not None:
+        zones[f"{table}.{column}"] = aware
+    nat = values.isna().to_numpy()
+    if required and nat.any():  # missing or blank; values that are no time are named already
+        raw = df[column]
+        missing = nat & raw.isna().to_numpy()
+        for pos in np.flatnonzero(nat & ~missing).tolist():
+            value = raw.iat[pos]
+            missing[pos] = isinstance(value, str) and not value.strip()
+        if missing.any():
+            problems.add(
+                table,
+                column,
+                "missing_value",
+                "has missing values",
+                "fill in the missing values; they are required",
+                rows=missing,
+            )
+    return values
+
+
+def _statements(
+    df: pd.DataFrame, problems: Problems, zones: dict[str, bool], time_unit: str | None
+) -> pd.DataFrame:
+    out = {
+        "statement_id": normalise_ids(df["statement_id"], "statements", "statement_id", problems)
+    }
+    problems.name_rows_by("statements", out["statement_id"])
+    out["source_id"] = normalise_ids(df["source_id"], "statements", "source_id", problems)
+    for column, required in (("made_at", True), ("label_at", False)):
+        out[column] = _times(
+            df, "statements", column, problems, zones, time_unit, required=required
+        )
+    out["label"] = pd.Series(normalise_labels(df.get("label"), len(df), problems))
+    if "text" in df.columns:
+        out["text"] = normalise_text(df["text"], problems)
+    _optional_text(df, ("topic", "context"), out)
+    return _assemble(df, out)
+
+
+def _optional_text(df: pd.DataFrame, columns: tuple[str, ...], out: dict) -> None:
+    missing = None  # one empty column serves every absent one (frames share it, read-only)
+    for column in columns:
+        if column in df.columns:
+            out[column] = normalise_optional_text(df[column])
+        else:
+            if missing is None:
+                missing = pd.Series(np.full(len(df), np.nan, dtype=object), dtype=STR)
+            out[column] = missing
+
+
+def _assemble(df: pd.DataFrame, normalised: dict[str, pd.Series]) -> pd.DataFrame:
+    """One frame: the input's columns in order (normalised ones replaced), then the
+    columns added; built at once (setting columns one by one costs more than checking)."""
+    data = {c: normalised.get(c, df[c]) for c in df.columns}
+    data.update({c: v for c, v in normalised.items() if c not in data})
+    return pd.DataFrame(data, index=df.index, copy=False)
+
+
+def _sources(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    out = {"source_id": normalise_ids(df["source_id"], "sources", "source_id", problems)}
+    problems.name_rows_by("sources", out["source_id"])
+    _optional_text(df, TABLE_COLUMNS["sources"]["optional"], out)
+    return _assemble(df, out)
+
+
+def _derived_sources(st: pd.DataFrame, known: dict) -> pd.DataFrame:
+    """One source without a title per distinct ``source_id`` of the statements, in order of
+    first appearance (the statements' source codes go to ``known``)."""
+    codes, k = id_codes(st["source_id"])  # codes in order of first appearance; -1: missing
+    known["source_codes"] = (codes, k)
+    some_row = np.empty(k, dtype=np.int64)
+    present = codes >= 0
+    some_row[codes[present]] = np.flatnonzero(present)  # any row of each id will do
+    ids = st["source_id"].take(some_row).reset_index(drop=True)
+    out = {"source_id": ids}
+    empty = pd.DataFrame(index=ids.index)
+    _optional_text(empty, TABLE_COLUMNS["sources"]["optional"], out)
+    return pd.DataFrame(out, copy=False)
+
+
+def _events(
+    df: pd.DataFrame | None, problems: Problems, zones: dict[str, bool], time_unit: str | None
+) -> pd.DataFrame:
+    if df is None:
+        return pd.DataFrame(
+            {
+                "event_id": pd.Series([], dtype=STR),
+                "statement_id": pd.Series([], dtype=STR),
+                "kind": pd.Series([], dtype=STR),
+                "at": pd.Series([], dtype=_UTC_NS),
+            }
+        )
+    out = {"event_id": normalise_ids(df["event_id"], "events", "event_id", problems)}
+    problems.name_rows_by("events", out["event_id"])
+    out["statement_id"] = normalise_ids(df["statement_id"], "events", "statement_id", problems)
+    out["kind"] = normalise_kinds(df["kind"], problems)
+    out["at"] = _times(df, "events", "at", problems, zones, time_unit, required=True)
+    return _assemble(df, out)
+
+
+#: Up to this many ids, a join is a Python dict (the array paths cost more to set up).
+_SMALL = 256
+
+
+def _dict_positions(table_ids: pd.Series, query_ids: pd.Series) -> np.ndarray | None:
+    """``join_ids``'s path for a few ids: ``None`` on missing or duplicated table ids."""
+    keys = table_ids.tolist()
+    if any(not isinstance(k, str) for k in keys):
+        return None
+    where = {k: i for i, k in enumerate(keys)}
+    if len(where) < len(keys):
+        return None
+    return np.array([where.get(q, -1) for q in query_ids.tolist()], dtype=np.int64)
+
+
+def join_ids(
+    table_ids: pd.Series, query_ids: pd.Series, table: str, problems: Problems
+) -> np.ndarray:
+    """Position in ``table_ids`` of each query id (-1: absent or missing); duplicated table
+    ids are recorded as problems of ``table``. Fast paths (Arrow's hash table when the
+    queries outnumber the table, else sorting), exact fallback."""
+    if len(table_ids) + len(query_ids) <= _SMALL:
+        pos = _dict_positions(table_ids, query_ids)
+    else:
+        fast = dictionary_positions if len(query_ids) > len(table_ids) else event_positions_fast
+        pos = fast(table_ids, query_ids)
+    if pos is not None:
+        return pos
+    present = table_ids.notna().to_numpy()
+    dup = table_ids.duplicated(keep=False).to_numpy() & present
+    if dup.any():
+        problems.add(
+            table,
+            ID_COLUMN[table],
+            "duplicate_id",
+            "has duplicate ids",
+            "give every row its own id",
+            rows=dup,
+        )
+    first = np.flatnonzero(present & ~table_ids.duplicated().to_numpy())
+    found = pd.Index(table_ids.iloc[first]).get_indexer(query_ids)
+    out = np.where(found >= 0, first[np.maximum(found, 0)], -1)
+    out[query_ids.isna().to_numpy()] = -1
+    return out.astype(np.int64)
+
+
+def _cross_checks(
+    st: pd.DataFrame,
+    src: pd.DataFrame,
+    ev: pd.DataFrame,
+    problems: Problems,
+    *,
+    sources_derived: bool,
+) -> np.ndarray:
+    """Uniqueness of ids, references between tables and the order of dates; returns the
+    position of each event's statement (-1: unknown)."""
+    join_ids(ev["event_id"], ev["event_id"].iloc[:0], "events", problems)
+    if not sources_derived:
+        src_pos = join_ids(src["source_id"], st["source_id"], "sources", problems)
+        unknown = (src_pos < 0) & st["source_id"].notna().to_numpy()
+        if unknown.any():
+            names = sorted(set(st["source_id"][unknown].tolist()))
+            problems.add(
+                "statements",
+                "source_id",
+                "unknown_source",
+                f"names sources that are not in the sources table ({names[:10]})",
+                "add these sources to the sources table, or correct the ids",
+                rows=unknown,
+            )
+    ev_pos = join_ids(st["statement_id"], ev["statement_id"], "statements", problems)
+    unknown = (ev_pos < 0) & ev["statement_id"].notna().to_numpy()
+    if unknown.any():
+        problems.add(
+            "events",
+            "statement_id",
+            "unknown_statement",
+            "points to statements that are not in the statements table",
+            "add the statements the events refer to (they carry the source's history), "
+            "or remove these events",
+            rows=unknown,
+        )
+    made = _ns(st["made_at"])
+    known = ev_pos >= 0
+    at = _ns(ev["at"])
+    early = np.zeros(len(ev), dtype=bool)
+    early[known] = (at[known] < made[ev_pos[known]]) & _present(at[known], made[ev_pos[known]])
+    if early.any():
+        problems.add(
+            "events",
+            "at",
+            "event_before_statement",
+            "is earlier than the statement the event happened to",
+            "check the dates: an event (retraction, correction...) cannot precede its statement",
+            rows=early,
+        )
+    label_at = _ns(st["label_at"])
+    early_label = (label_at < made) & _present(label_at, made)
+    if early_label.any():
+        problems.add(
+            "statements",
+            "label_at",
+            "label_before_statement",
+            "is earlier than made_at (a verdict before the statement was made)",
+            "check the dates, or leave label_at empty (the verdict is then dated at made_at)",
+            rows=early_label,
+        )
+    return ev_pos
+
+
+def _ns(col: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of a ``datetime64[ns, UTC]`` column (``NaT``: int64 min)."""
+    return col.array.asi8  # type: ignore[attr-defined]
+
+
+def _present(*arrays: np.ndarray) -> np.ndarray:
+    nat = np.iinfo(np.int64).min
+    out = np.ones(len(arrays[0]), dtype=bool)
+    for a in arrays:
+        out &= a != nat
+    return out
+
+
+def _check_zones(zones: dict[str, bool], problems: Problems) -> None:
+    if len(set(zones.values())) <= 1:
+        return
+    naive = [k for k, v in zones.items() if not v]
+    aware = [k for k, v in zones.items() if v]
+    problems.add(
+        "statements" if any(k.startswith("statements") for k in naive) else "events",
+        None,
+        "mixed_timezones",
+        f"timestamps in {naive} are naive while those in {aware} carry a timezone",
+        "use timezone-aware timestamps everywhere, or naive ones everywhere (read as UTC)",
+    )

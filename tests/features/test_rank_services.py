@@ -1,0 +1,232 @@
+"""Tests of service- and country-aware military ranks in credscore.features.rank: scales, hints,
+pay grades, abbreviations, rank versus head, warrant officers, table extensions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from credscore.exceptions import LexiconError
+from credscore.features.rank import (
+    default_rank_table,
+    describe_rank,
+    load_rank_table,
+    resolve_rank,
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Navy Captain", "OF-5"),
+        ("Coast Guard Captain", "OF-5"),
+        ("Navy Capt.", "OF-5"),
+        ("Captain", "OF-2"),
+        ("Army Captain", "OF-2"),
+        ("Navy Lieutenant", "OF-2"),
+        ("Lieutenant", "OF-1"),
+        ("U.S. Navy Commander", "OF-4"),
+        ("Air Force Staff Sergeant", "OR-5"),
+        ("Army Staff Sergeant", "OR-6"),
+        ("Air Force Master Sergeant", "OR-7"),
+        ("Master Sergeant", "OR-8"),
+        ("Marine Corps Private First Class", "OR-2"),
+        ("British Army Sergeant", "OR-6"),
+        ("Sergeant", "OR-5"),
+        ("RAF Warrant Officer", "OR-9"),
+        ("Warrant Officer", "WO-1"),
+        ("Royal Navy Able Seaman", "OR-2"),
+        ("Seaman", "OR-3"),
+        ("Private", "OR-1"),
+        ("Russian Army Major General", "OF-6"),
+        ("Ukrainian Major General", "OF-7"),
+        ("Major General", "OF-7"),
+        ("Russian General of the Army", "OF-9"),
+        ("General of the Army", "OF-10"),
+        ("Colonel General", "OF-8"),
+        ("French Navy Vice-Admiral", "OF-7"),
+        ("Canadian Army Warrant Officer", "OR-7"),
+        ("Royal Canadian Navy Captain (N)", "OF-5"),
+        ("Australian Army Corporal", "OR-5"),
+        ("Oberstleutnant", "OF-4"),
+        ("Kapitän zur See", "OF-5"),
+        ("Rear Admiral (lower half)", "OF-6"),
+        ("Rear Admiral", "OF-7"),
+        ("Lieutenant (junior grade)", "OF-1"),
+        ("Captain, U.S. Navy", "OF-5"),
+    ],
+)
+def test_service_and_country_pick_the_scale(title: str, code: str) -> None:
+    assert resolve_rank(title).code == code
+
+
+@pytest.mark.parametrize(
+    ("title", "hint", "code"),
+    [
+        ("Captain", "U.S. Navy", "OF-5"),
+        ("Lieutenant", "Royal Navy", "OF-2"),
+        ("Staff Sergeant", "U.S. Air Force", "OR-5"),
+        ("Major General", "Russian Ministry of Defence", "OF-6"),
+        ("Major General", "Armed Forces of Ukraine", "OF-7"),
+        ("Sergeant", "British Army press office", "OR-6"),
+        ("Captain", "press conference at the Pentagon", "OF-2"),
+        ("Army Captain", "U.S. Navy", "OF-2"),  # the title's own service wins
+    ],
+)
+def test_hint_picks_the_scale(title: str, hint: str, code: str) -> None:
+    r = resolve_rank(title, hint=hint)
+    assert r.code == code
+    assert r.level == default_rank_table().scale[code]
+
+
+def test_hint_naming_several_services_or_countries_picks_none() -> None:
+    assert resolve_rank("Captain", hint="Army and Navy joint briefing").code == "OF-2"
+    assert resolve_rank("Major General", hint="Russian and Ukrainian forces").code == "OF-7"
+    assert resolve_rank("Captain", hint="he told us about the navy").country == "us"  # default
+    assert resolve_rank("Major General", hint="they told us").country is None
+
+
+def test_unknown_service_takes_most_common_reading_and_says_so() -> None:
+    r = resolve_rank("Captain")
+    assert r.service is None and r.code == "OF-2"
+    assert r.note is not None and "OF-5" in r.note and "navy" in r.note
+    assert resolve_rank("Navy Captain").note is None
+    assert resolve_rank("Colonel").note is None  # the same grade in every service
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("E-7", "OR-7"), ("E-1", "OR-1"), ("O-5", "OF-4"), ("O-1", "OF-1"), ("O-2", "OF-1"),
+        ("O-10", "OF-9"), ("W-2", "WO-2"), ("OR-4", "OR-4"), ("OF-3", "OF-3"), ("CW4", "WO-4"),
+        ("Chief Warrant Officer, W-4", "WO-4"), ("Staff Sergeant (E-6)", "OR-6"),
+        ("an O-4 in the Army", "OF-3"), ("Chief Warrant Officer 5", "WO-5"),
+    ],
+)  # fmt: skip
+def test_pay_grades_and_codes(title: str, code: str) -> None:
+    r = resolve_rank(title)
+    assert (r.family, r.code) == ("military", code)
+
+
+@pytest.mark.parametrize("title", ["mother of 3", "E-3 Sentry pilot", "U.S. Senator (O-1 visa)"])
+def test_grades_do_not_make_ranks_of_other_titles(title: str) -> None:
+    assert resolve_rank(title).family != "military"
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [("RADM", "OF-7"), ("RDML", "OF-6"), ("VADM", "OF-8"), ("LCDR", "OF-3"), ("CPO", "OR-7"),
+     ("MCPO", "OR-9"), ("SFC", "OR-7"), ("Lt. Cmdr.", "OF-3"), ("Maj. Gen.", "OF-7"),
+     ("C/Sgt", "OR-7"), ("Sqn Ldr", "OF-3"), ("Gp Capt", "OF-5")],
+)  # fmt: skip
+def test_abbreviations(title: str, code: str) -> None:
+    assert resolve_rank(title).code == code
+
+
+@pytest.mark.parametrize(
+    ("title", "head", "code"),
+    [
+        ("Navy Commander", False, "OF-4"),
+        ("U.S. Navy Commander", False, "OF-4"),
+        ("Commander", False, "OF-4"),
+        ("commander of the navy", True, "OF-9"),
+        ("battalion commander", True, "OF-4"),
+        ("Black Sea Fleet commander", True, None),
+        ("Canadian Army Chief Warrant Officer", False, "OR-9"),
+        ("Royal Air Force Chief Technician", False, "OR-7"),
+        ("British Army Officer Cadet", False, "OF-D"),
+        ("Army chief", True, "OF-9"),
+    ],
+)
+def test_rank_versus_head_of_body(title: str, head: bool, code: str | None) -> None:
+    r = resolve_rank(title)
+    assert r.is_head is head
+    if code is not None:
+        assert r.code == code
+
+
+def test_warrant_officers_between_enlisted_and_officers() -> None:
+    scale = default_rank_table().scale
+    wo = [v for k, v in scale.items() if k.startswith("WO-")]
+    enlisted = [v for k, v in scale.items() if k.startswith("OR-")]
+    assert max(enlisted) < min(wo) and max(wo) < scale["OF-1"]
+    assert resolve_rank("Warrant Officer 1").level > resolve_rank("Sergeant Major").level
+
+
+def test_describe_military_and_media_wording() -> None:
+    assert describe_rank(resolve_rank("The New York Times")) == "major news outlet"
+    assert "outlet" in describe_rank(resolve_rank("Breitbart News"))
+    assert describe_rank(resolve_rank("reporter")).startswith("journalist")
+    assert describe_rank(resolve_rank("Chief Warrant Officer 3")) == "warrant officer (WO-3)"
+    navy = describe_rank(resolve_rank("Captain", hint="U.S. Navy"))
+    assert navy == "field-grade military officer (OF-5, US navy)"
+    assert "service not named" in describe_rank(resolve_rank("Captain"))
+    assert "spelling read as 'air vice marshal'" in describe_rank(resolve_rank("Air Vice Marshall"))
+    assert describe_rank(resolve_rank("battalion commander")).endswith("in command (OF-4)")
+    for title in ("CNN", "blogger", "Professor", "Mayor", "judge", "private citizen"):
+        assert "junior media" not in describe_rank(resolve_rank(title))
+
+
+MIL = ["Captain", "Lieutenant", "Sergeant", "Staff Sergeant", "Major General", "Commander",
+       "Warrant Officer", "Private", "Senator", "CNN host", "professor", "", "blogger"]  # fmt: skip
+HINTS = ["U.S. Navy", "Royal Air Force", "Russian Ministry of Defence", "Armed Forces of Ukraine",
+         "a speech", "Coast Guard", "British Army", "French Navy", "an interview", ""]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(MIL), st.sampled_from(HINTS), st.text(max_size=40))
+def test_property_hint_never_makes_a_rank(title: str, hint: str, noise: str) -> None:
+    """A hint never changes whether a title is known nor its family, and changes nothing but
+    the military code, level, service, country and note; any hint text is accepted."""
+    plain = resolve_rank(title)
+    for h in (hint, noise, f"{hint} {noise}"):
+        r = resolve_rank(title, hint=h)
+        assert (r.known, r.family) == (plain.known, plain.family)
+        if plain.family != "military":
+            assert r == plain
+        else:
+            assert r.code is not None and 0.0 <= r.level <= 1.0
+
+
+def test_user_scale_and_native_language_extension(tmp_path: Path) -> None:
+    ext = tmp_path / "ranks_pl.json"
+    ext.write_text(json.dumps({
+        "format": "credscore-ranks/1", "version": "pl-1",
+        "countries": {"pl": {"name": "Poland", "phrases": ["poland", "polish"]}},
+        "scales": [{"country": "pl", "service": "army", "ranks": {
+            "pułkownik": "OF-5", "kapral": "OR-4", "major": "OF-3"}}],
+    }, ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    table = load_rank_table(ext)
+    assert table.sha256 != default_rank_table().sha256 and table.version.endswith("+pl-1")
+    assert resolve_rank("pułkownik", table).code == "OF-5"
+    assert resolve_rank("Kapral", table, hint="Polish Army").country == "pl"
+    uk = tmp_path / "ranks_ua.json"
+    uk.write_text(json.dumps({"format": "credscore-ranks/1", "scales": [
+        {"country": "ua", "service": "army", "ranks": {"генерал-майор": "OF-7",
+                                                       "полковник": "OF-5"}}]},
+        ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    t2 = load_rank_table(uk)
+    assert resolve_rank("Генерал-майор", t2).code == "OF-7"
+    assert resolve_rank("полковник ЗСУ", t2).code == "OF-5"
+
+
+BAD = [
+    ({"scales": [{"country": "us", "service": "cavalry", "ranks": {}}]}, "service"),
+    ({"scales": [{"country": "us", "service": "navy", "ranks": {"captain": "XX-1"}}]}, "XX-1"),
+    ({"scales": [{"country": "zz", "service": "navy", "like": "army", "ranks": {}}]}, "like"),
+    ({"services": {"horse": ["cavalry"]}}, "horse"),
+    ({"fuzzy": {"exclude": "marshall"}}, "fuzzy"),
+]
+
+
+@pytest.mark.parametrize(("doc", "needle"), BAD)
+def test_malformed_scales_raise(tmp_path: Path, doc: dict, needle: str) -> None:
+    f = tmp_path / "bad_scale.json"
+    f.write_text(json.dumps({"format": "credscore-ranks/1", **doc}))
+    with pytest.raises(LexiconError, match=needle) as info:
+        load_rank_table(f)
+    assert "bad_scale.json" in str(info.value)
