@@ -18,7 +18,7 @@ from credscore.features import FAMILIES, FeatureExtractor, merge_history
 from credscore.features.history import DEFAULT_HALF_LIFE_DAYS, DEFAULT_PRIOR_STRENGTH
 from credscore.model._classifier import CALIBRATORS, CredibilityClassifier
 from credscore.model._learners import BASE_LEARNERS
-from credscore.model._progress import Progress, progress_scope
+from credscore.model._progress import current_progress, progress_scope
 from credscore.model._scoring import ScoringMixin
 from credscore.model._state import ModelStateMixin, fingerprint
 from credscore.schema import validate_tables
@@ -205,7 +205,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
             Background record (see :func:`credscore.features.merge_history`).
         """
         self._validate_params()
-        with progress_scope(Progress(self.verbose)) as progress:
+        with progress_scope(current_progress(self.verbose)) as progress:
             tables = self._with_labels(self._tables(X, sources, events), y)
             labelled = tables.statements["label"].notna().to_numpy()
             if not labelled.any():
