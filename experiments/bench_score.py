@@ -146,6 +146,21 @@ def realistic_tables(n: int, seed: int = 0, pool: tuple | None = None) -> Any:
     return Tables(statements=statements, sources=sources, events=events)
 
 
+def machine() -> str:
+    """Architecture, cores and library versions."""
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}, "
+        f"numpy {np.__version__}, pandas {pd.__version__}"
+    )
+
+
+def write_results(stem: str, res: dict[str, Any], md: str) -> None:
+    """``results/<stem>.json`` and ``results/<stem>.md``."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{stem}.json").write_text(json.dumps(res, indent=1) + "\n")
+    (RESULTS / f"{stem}.md").write_text(md)
+
+
 def cpu_best(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
     """Best CPU time of ``repeat`` runs (``time.process_time``) and the wall time of that run."""
     best, wall = float("inf"), float("inf")
@@ -406,8 +421,7 @@ def main() -> None:
         print(json.dumps(child(int(n), what, int(repeat))))
         return
     res: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, python "
-        f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}",
+        "machine": machine(),
         "batch": {},
         "n_one": args.one,
     }
@@ -440,9 +454,7 @@ def main() -> None:
     if not args.no_dask:
         res["dask"] = dask_speedup(args.dask_rows)
         print(f"dask: speedup {res['dask']['speedup']:.2f}x", flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_score.json").write_text(json.dumps(res, indent=1) + "\n")
-    (RESULTS / "bench_score.md").write_text(markdown(res))
+    write_results("bench_score", res, markdown(res))
     print(f"wrote {RESULTS / 'bench_score.md'}")
 
 

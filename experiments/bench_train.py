@@ -33,7 +33,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse
 import io
 import json
-import platform
 import re
 import subprocess
 import sys
@@ -46,13 +45,9 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-RESULTS = HERE / "results"
+from bench_score import RESULTS, load, machine, write_results  # noqa: E402
+
 EXAMPLE = HERE.parent / "datasets" / "examples" / "simulated_newsroom"
-
-
-def load() -> float:
-    """The 1-minute load average."""
-    return round(os.getloadavg()[0], 2)
 
 
 def _phases(lines: list[str]) -> dict[str, float]:
@@ -227,8 +222,7 @@ def main() -> None:
         print(json.dumps(out, default=float))
         return
     res: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, python "
-        f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}",
+        "machine": machine(),
         "sizes": {},
     }
     print(res["machine"], "load", load(), flush=True)
@@ -242,9 +236,7 @@ def main() -> None:
             f"{r['ratio_cpu']:.2f} (load {r['ours']['load']})",
             flush=True,
         )
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "bench_train.json").write_text(json.dumps(res, indent=1) + "\n")
-        (RESULTS / "bench_train.md").write_text(markdown(res))
+        write_results("bench_train", res, markdown(res))
     print(f"wrote {RESULTS / 'bench_train.md'}")
 
 
