@@ -37,25 +37,36 @@ from sklearn.utils.validation import (
 from credscore._params import NamesFrom
 from credscore.calibration import VennAbersCalibrator
 from credscore.model._learners import BASE_LEARNERS, BaseLearner
-from credscore.model._selection import calibrated_proba, new_calibrator, select
+from credscore.model._prediction import SCORE_DECIMALS, ensemble_outputs, mean_over
+from credscore.model._prediction import stable as _stable
+from credscore.model._progress import current_progress, progress_scope
+from credscore.model._selection import calibrated_proba, fold_map, new_calibrator, select
 
 __all__ = ["CALIBRATORS", "SCORE_DECIMALS", "CredibilityClassifier"]
 
 #: Calibrators considered by model selection.
 CALIBRATORS: tuple[str, ...] = ("sigmoid", "isotonic", "temperature", "venn_abers")
-#: Decimals kept of a base learner's decision value before calibration.
-SCORE_DECIMALS = 10
 
 
-def _stable(scores: np.ndarray) -> np.ndarray:
-    """Decision values rounded to :data:`SCORE_DECIMALS` decimals.
-
-    A linear model's score for the same row can differ in the last bit between batches of
-    different sizes (vectorised arithmetic); Venn-Abers and isotonic calibration treat a score
-    tied with a calibration score differently from one a bit away, so the unrounded score would
-    make a statement's interval depend on what else is scored with it.
-    """
-    return np.round(np.asarray(scores, dtype=float), SCORE_DECIMALS)
+def _member(
+    learner: BaseLearner,
+    calibrator: str,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    X_cal: pd.DataFrame,
+    y_cal: np.ndarray,
+) -> tuple[tuple, bool]:
+    """One fold model ``(base learner, calibrator, Venn-Abers)`` and whether its calibrator
+    fell back to isotonic."""
+    base = learner.fresh().fit(X, y)
+    scores = _stable(base.decision_function(X_cal))
+    cal = new_calibrator(calibrator).fit(scores, y_cal)
+    fell_back = bool(np.any(np.diff(calibrated_proba(cal, np.sort(scores))) < -1e-12))
+    if fell_back:
+        # a decreasing map would invert the ranking and break the domain monotonicity;
+        # isotonic regression is non-decreasing by construction
+        cal = new_calibrator("isotonic").fit(scores, y_cal)
+    return (base, cal, VennAbersCalibrator().fit(scores, y_cal)), fell_back
 
 
 class CredibilityClassifier(ClassifierMixin, BaseEstimator):
@@ -82,6 +93,12 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     monotonic_cst : dict of str to {-1, 1}, optional
         Monotone direction per column name (DataFrame input); the feature families declare
         them and :class:`~credscore.CredibilityModel` passes them on.
+    n_jobs : int, optional
+        Fold models fitted at once (joblib workers; ``-1`` for every core). The fits are
+        deterministic, so the fitted model is the same; boosting fold models then use one
+        OpenMP thread each (joblib's default), as with ``OMP_NUM_THREADS=1``.
+    verbose : int, default 0
+        Progress on stderr: 0 none, 1 only for fits over a few seconds, 2 every step.
 
     Attributes
     ----------
@@ -112,6 +129,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "monotonic_cst": [None, dict],
+        "n_jobs": [None, Integral],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -123,6 +142,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         max_iter: int = 200,
         random_state: int = 0,
         monotonic_cst: dict[str, int] | None = None,
+        n_jobs: int | None = None,
+        verbose: int = 0,
     ) -> None:
         self.base_learners = base_learners
         self.calibrators = calibrators
@@ -131,6 +152,8 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.random_state = random_state
         self.monotonic_cst = monotonic_cst
+        self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -140,7 +163,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
 
     def _frame(self, X: Any, *, reset: bool) -> pd.DataFrame:
         if isinstance(X, pd.DataFrame):
-            frame = X.reset_index(drop=True)
+            frame = X.reset_index(drop=True) if reset else X
             if reset:
                 self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
             elif hasattr(self, "feature_names_in_") and list(frame.columns) != list(
@@ -212,16 +235,19 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         y01 = self._check_target(frame, y)
         times = None if time is None else np.asarray(time)
         learners = [self._learner(k) for k in self.base_learners]
-        sel = select(
-            frame,
-            y01,
-            time=times,
-            base_learners=learners,
-            calibrators=list(self.calibrators),
-            n_splits=self.cv,
-            random_state=self.random_state,
-        )
-        self._fit_members(frame, y01, sel)
+        with progress_scope(current_progress(self.verbose)) as progress:
+            sel = select(
+                frame,
+                y01,
+                time=times,
+                base_learners=learners,
+                calibrators=list(self.calibrators),
+                n_splits=self.cv,
+                random_state=self.random_state,
+                n_jobs=self.n_jobs,
+            )
+            progress.step(f"selected {sel.base} + {sel.calibrator} calibrator")
+            self._fit_members(frame, y01, sel)
         self.selection_ = sel.to_dict() | {"calibrated_on": self.calibrated_on_}
         self.base_rate_ = float(y01.mean())
         self.n_iter_ = max(m[0].n_iter_ for m in self.members_)
@@ -236,25 +262,6 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
             monotonic_cst=self.monotonic_cst,
         )
 
-    def _member(
-        self,
-        kind: str,
-        calibrator: str,
-        X: pd.DataFrame,
-        y: np.ndarray,
-        X_cal: pd.DataFrame,
-        y_cal: np.ndarray,
-    ) -> tuple:
-        base = self._learner(kind).fit(X, y)
-        scores = _stable(base.decision_function(X_cal))
-        cal = new_calibrator(calibrator).fit(scores, y_cal)
-        if np.any(np.diff(calibrated_proba(cal, np.sort(scores))) < -1e-12):
-            # a decreasing map would invert the ranking and break the domain monotonicity;
-            # isotonic regression is non-decreasing by construction
-            cal = new_calibrator("isotonic").fit(scores, y_cal)
-            self.fallbacks_ += 1
-        return base, cal, VennAbersCalibrator().fit(scores, y_cal)
-
     def _fit_members(self, X: pd.DataFrame, y: np.ndarray, sel: Any) -> None:
         """Cross-fitted ensemble: one (base learner, calibrator, Venn-Abers) per fold.
 
@@ -264,27 +271,26 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         single calibrator under-confident). Folds are stratified and shuffled: the choice of
         learner and calibrator already used time-ordered folds.
         """
-        self.fallbacks_ = 0
+        progress = current_progress(self.verbose)
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
-        self.members_ = [
-            self._member(sel.base, sel.calibrator, X.iloc[tr], y[tr], X.iloc[va], y[va])
+        learner = self._learner(sel.base)
+        tasks = (
+            (learner, sel.calibrator, X.iloc[tr], y[tr], X.iloc[va], y[va])
             for tr, va in folds.split(np.zeros(len(y)), y)
-        ]
+        )
+        self.members_, self.fallbacks_ = [], 0
+        for k, (member, fell_back) in enumerate(fold_map(_member, tasks, self.n_jobs), 1):
+            self.members_.append(member)
+            self.fallbacks_ += int(fell_back)
+            progress.step(f"fold model {k}/{self.cv}: {sel.base} + {sel.calibrator} calibrator")
         self.calibrated_on_ = f"cross-fitted ensemble of {self.cv} fold models"
         if self.fallbacks_:
             sel.calibrator += f" (isotonic in {self.fallbacks_} fold(s) where it was decreasing)"
 
     def _member_outputs(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         check_is_fitted(self, "members_")
-        frame = self._frame(X, reset=False)
-        ps, p0s, p1s = [], [], []
-        for base, cal, va in self.members_:
-            scores = _stable(base.decision_function(frame))
-            ps.append(calibrated_proba(cal, scores))
-            p0, p1 = va.predict_interval(scores)
-            p0s.append(np.asarray(p0, float))
-            p1s.append(np.asarray(p1, float))
-        return np.mean(ps, axis=0), np.asarray(p0s), np.asarray(p1s)
+        out = ensemble_outputs(self, self._frame(X, reset=False))
+        return out.p, out.p0s, out.p1s
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the calibrated probability (ranks exactly like ``predict_proba``)."""
@@ -317,4 +323,32 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     def predict_with_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(p, p_low, p_high)`` from one pass over the fold members."""
         p, p0s, p1s = self._member_outputs(X)
-        return p, np.minimum(p0s.mean(axis=0), p), np.maximum(p1s.mean(axis=0), p)
+        return p, np.minimum(mean_over(p0s), p), np.maximum(mean_over(p1s), p)
+
+    def predict_with_effects(
+        self, X: Any, reference: Any, groups: Sequence[Sequence[str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(p, p_low, p_high, p_sub)`` from one pass over the fold members.
+
+        ``p_sub[g]`` is the probability of each row with the columns of ``groups[g]`` at the
+        ``reference`` row's values (a Series or mapping by column name): group substitution,
+        computed as one matrix pass (every preprocessing step is column-wise).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame(rng.normal(size=(300, 2)), columns=["a", "b"])
+        >>> y = (X["a"] > 0).astype(int)
+        >>> clf = CredibilityClassifier(base_learners=("logistic",), cv=3).fit(X, y)
+        >>> p, low, high, p_sub = clf.predict_with_effects(X[:4], {"a": 0.0, "b": 0.0}, [["a"]])
+        >>> p_sub.shape, bool(np.all((low <= p) & (p <= high)))
+        ((1, 4), True)
+        """
+        check_is_fitted(self, "members_")
+        if not isinstance(reference, pd.Series):
+            reference = pd.Series(dict(reference), dtype=object)
+        out = ensemble_outputs(self, self._frame(X, reset=False), reference, groups)
+        p = out.p
+        low, high = np.minimum(mean_over(out.p0s), p), np.maximum(mean_over(out.p1s), p)
+        return p, low, high, out.p_sub

@@ -57,6 +57,18 @@ def _words(
     return extractor.family(family).describe(group, extraction.outputs[family], rows)
 
 
+def _points(d: np.ndarray) -> np.ndarray:
+    """``" (+12 pts)"`` for each delta (object array): ``abs(d) * 100`` rounded half to even,
+    as ``f"{abs(d) * 100:.0f}"`` does."""
+    pts = np.rint(np.abs(d) * 100)
+    if len(pts) and pts.max() > 100:  # a probability difference is at most 1
+        raise ValueError(f"a group delta above 1 ({float(np.abs(d).max())})")
+    return _POINTS[(d > 0).astype(np.intp), pts.astype(np.intp)]
+
+
+_POINTS = np.array([[f" ({s}{k} pts)" for k in range(101)] for s in "-+"], dtype=object)
+
+
 def reason_strings(
     extractor: FeatureExtractor,
     extraction: Extraction,
@@ -75,24 +87,19 @@ def reason_strings(
         return ["" for _ in range(n)]
     order = np.argsort(-np.abs(deltas), axis=0, kind="stable")[:top]  # (top, n)
     picked = np.take_along_axis(deltas, order, axis=0)
-    shown = np.abs(picked) >= MIN_SHOWN
+    shown = np.abs(picked) >= MIN_SHOWN  # sorted by |delta|: a row's shown ranks come first
     text = np.full(order.shape, "", dtype=object)
     for gi, group in enumerate(names):
-        hit = shown & (order == gi)
-        rank, rows = np.nonzero(hit)
+        rank, rows = np.nonzero(shown & (order == gi))
         if not len(rows):
             continue
-        words = _words(extractor, extraction, group, rows)
-        d = picked[rank, rows]
-        text[rank, rows] = [
-            f"{w} ({'+' if di > 0 else '-'}{abs(di) * 100:.0f} pts)"
-            for w, di in zip(words, d.tolist(), strict=True)
-        ]
-    out = []
-    for i in range(n):
-        parts = [t for t in text[:, i] if t]
-        out.append("; ".join(parts) if parts else _NOTHING)
-    return out
+        words = np.asarray(_words(extractor, extraction, group, rows), dtype=object)
+        text[rank, rows] = words + _points(picked[rank, rows])
+    out = np.where(shown[0], text[0], _NOTHING)
+    for r in range(1, len(text)):
+        more = shown[r]
+        out[more] = out[more] + "; " + text[r][more]
+    return out.tolist()
 
 
 def reason_table(

@@ -39,6 +39,44 @@ __all__ = ["BASE_LEARNERS", "BaseLearner"]
 BASE_LEARNERS: tuple[str, ...] = ("logistic", "hgb")
 
 
+def median_of_present(values: np.ndarray) -> float:
+    """The median of a column's non-missing values (0 for none), as ``np.ma.median`` gives it.
+
+    scikit-learn's median imputer sorts a masked copy of the whole matrix (6 s for 800k x 28
+    rows here); its ``strategy`` may be a function of each column's non-missing values, which
+    this is (``np.median`` takes the middle value, or the mean of the two middle values, just
+    as the masked median does: ``tests/model/test_learners.py`` checks it is bit for bit the
+    same). :func:`fit_median_imputers` fits with it and then sets ``strategy="median"`` back,
+    so a fitted imputer is the same object either way.
+    """
+    return float(np.median(values)) if len(values) else 0.0
+
+
+def _imputers(est: Any) -> list[SimpleImputer]:
+    if isinstance(est, SimpleImputer):
+        return [est]
+    subs: list[Any] = []
+    if isinstance(est, ColumnTransformer):
+        subs = [t for _, t, _ in est.transformers]
+        subs += [t for _, t, _ in getattr(est, "transformers_", [])]
+    elif hasattr(est, "steps"):
+        subs = [t for _, t in est.steps]
+    return [i for t in subs for i in _imputers(t)]
+
+
+def fit_median_imputers(pre: ColumnTransformer, X: pd.DataFrame) -> np.ndarray:
+    """``pre.fit_transform(X)`` with its median imputers fitted by :func:`median_of_present`."""
+    for imp in _imputers(pre):
+        if isinstance(imp.strategy, str) and imp.strategy == "median":
+            imp.strategy = median_of_present
+    try:
+        return pre.fit_transform(X)
+    finally:
+        for imp in _imputers(pre):
+            if imp.strategy is median_of_present:
+                imp.strategy = "median"
+
+
 def _split_columns(X: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
     text = [c for c in X.columns if c == "text"]
     numeric = [c for c in X.columns if c not in text and pd.api.types.is_numeric_dtype(X[c])]
@@ -132,7 +170,7 @@ class BaseLearner(ParamsMixin):
 
     def _fit_hgb(self, X: pd.DataFrame, y: np.ndarray) -> None:
         self.pre_ = self._preprocessor(self.numeric_, self.categorical_, [])
-        Z = self.pre_.fit_transform(X)
+        Z = fit_median_imputers(self.pre_, X)
         # the numeric block comes first and keeps its column order (indicators follow it)
         cst = np.zeros(Z.shape[1], dtype=int)
         directions = self._directions()
@@ -155,7 +193,7 @@ class BaseLearner(ParamsMixin):
         for _ in range(len(constrained) + 1):
             numeric = [c for c in self.numeric_ if c not in excluded]
             pre = self._preprocessor(numeric, self.categorical_, self.text_)
-            Z = pre.fit_transform(X)
+            Z = fit_median_imputers(pre, X)
             clf = LogisticRegression(C=self.C, max_iter=2000).fit(Z, y)
             wrong = [
                 c

@@ -9,7 +9,7 @@ import pandas as pd
 
 from credscore._tables import Tables
 from credscore.features import Extraction, merge_history
-from credscore.model._explain import group_deltas, reason_strings, reason_table
+from credscore.model._explain import reason_strings, reason_table
 from credscore.model._recalibration import apply_recalibration, fit_recalibration
 
 __all__ = ["ScoringMixin"]
@@ -41,13 +41,30 @@ class ScoringMixin:
 
     def _predict(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(p, p_low, p_high)`` for feature rows, after any :meth:`recalibrate` map."""
+        return self._predict_explained(feats, explain=False)[:3]
+
+    def _predict_explained(
+        self, feats: pd.DataFrame, explain: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(p, p_low, p_high, deltas)``: ``deltas[g]`` is ``p - p(group g at reference)``
+        for the extractor's groups (shape (0, n) without ``explain``); one pass over the fold
+        models, any :meth:`recalibrate` map applied before the differences."""
+        names = list(self.extractor_.groups().values()) if explain else []
         if len(feats) == 0:  # an empty table scores to an empty table
-            return np.empty(0), np.empty(0), np.empty(0)
-        p, low, high = self.classifier_.predict_with_interval(feats)
+            return np.empty(0), np.empty(0), np.empty(0), np.zeros((len(names), 0))
+        groups = [cols for _, cols in names]
+        if groups:
+            p, low, high, p_sub = self.classifier_.predict_with_effects(
+                feats, self.reference_, groups
+            )
+        else:
+            p, low, high = self.classifier_.predict_with_interval(feats)
+            p_sub = np.zeros((0, len(feats)))
         recal = getattr(self, "recalibration_", None)
         if recal:
             p, low, high = (apply_recalibration(v, recal) for v in (p, low, high))
-        return p, low, high
+            p_sub = apply_recalibration(p_sub.ravel(), recal).reshape(p_sub.shape)
+        return p, low, high, p[None, :] - p_sub
 
     def _proba(self, feats: pd.DataFrame) -> np.ndarray:
         return self._predict(feats)[0]
@@ -101,7 +118,7 @@ class ScoringMixin:
             ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
         """
         tables, ext = self._prepare(statements, sources, events, history, explain)
-        p, low, high = self._predict(ext.features)
+        p, low, high, deltas = self._predict_explained(ext.features, explain)
         out = pd.DataFrame(
             {
                 "statement_id": tables.statements["statement_id"].to_numpy(dtype=object),
@@ -110,8 +127,68 @@ class ScoringMixin:
                 "p_high": high,
             }
         )
-        out["reasons"] = reason_strings(self.extractor_, ext, self._deltas(ext)) if explain else ""
+        out["reasons"] = reason_strings(self.extractor_, ext, deltas) if explain else ""
         return out
+
+    def score_one(
+        self,
+        statement: Any,
+        source: Any = None,
+        events: pd.DataFrame | None = None,
+        *,
+        history: Tables | None = None,
+        explain: bool = True,
+    ) -> dict[str, Any]:
+        """Scores one statement (a service scoring statements as they arrive).
+
+        The same computation as :meth:`score` on a one-row table, so the result is exactly
+        the row :meth:`score` gives that statement in a batch with the same ``history`` (the
+        fold models' arithmetic does not depend on the batch).
+
+        Parameters
+        ----------
+        statement : mapping or one-row DataFrame
+            ``statement_id``, ``source_id``, ``text``, ``made_at`` and any optional columns.
+        source : mapping or one-row DataFrame, optional
+            The source's row (``source_id``, ``title``, ...).
+        events : DataFrame, optional
+        history : Tables, optional
+            The source's earlier record (as in :meth:`score`).
+        explain : bool, default True
+
+        Returns
+        -------
+        dict
+            ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
+
+        Examples
+        --------
+        >>> import credscore
+        >>> model = credscore.load_model()
+        >>> out = model.score_one({"statement_id": "s1", "source_id": "a", "made_at":
+        ...     "2025-03-01", "text": "According to reports, about 300 soldiers withdrew."},
+        ...     {"source_id": "a", "title": "Colonel"})
+        >>> sorted(out), 0 < out["p_reliable"] < 1
+        (['p_high', 'p_low', 'p_reliable', 'reasons', 'statement_id'], True)
+        """
+        st = statement if isinstance(statement, pd.DataFrame) else pd.DataFrame([dict(statement)])
+        if len(st) != 1:
+            raise ValueError(
+                f"score_one scores one statement, got {len(st)} rows. Fix: use score() for "
+                "a table of statements."
+            )
+        src = source
+        if source is not None and not isinstance(source, pd.DataFrame):
+            src = pd.DataFrame([dict(source)])
+        out = self.score(st, src, events, history=history, explain=explain)
+        row = out.iloc[0]
+        return {
+            "statement_id": row["statement_id"],
+            "p_reliable": float(row["p_reliable"]),
+            "p_low": float(row["p_low"]),
+            "p_high": float(row["p_high"]),
+            "reasons": str(row["reasons"]),
+        }
 
     def score_and_features(
         self,
@@ -142,10 +219,6 @@ class ScoringMixin:
         )
         return scores, ext.frame
 
-    def _deltas(self, ext: Extraction) -> np.ndarray:
-        groups = {g: cols for g, (_, cols) in self.extractor_.groups().items()}
-        return group_deltas(ext.features, self.reference_, groups, self._proba)
-
     def explain(
         self,
         statements: Any,
@@ -156,7 +229,7 @@ class ScoringMixin:
     ) -> pd.DataFrame:
         """Long table of every group's effect: ``statement_id, group, delta, description``."""
         tables, ext = self._prepare(statements, sources, events, history, True)
-        table = reason_table(self.extractor_, ext, self._deltas(ext))
+        table = reason_table(self.extractor_, ext, self._predict_explained(ext.features)[3])
         ids = tables.statements["statement_id"].to_numpy(dtype=object)
         table.insert(0, "statement_id", ids[table["row"].to_numpy(dtype=int)])
         return table.drop(columns="row")

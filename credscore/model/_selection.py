@@ -12,7 +12,7 @@ statement times are given, and stratified-shuffled otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,17 @@ from sklearn.model_selection import StratifiedKFold
 
 from credscore.calibration import make_calibrator
 from credscore.model._learners import BaseLearner
+from credscore.model._progress import Progress, current_progress
 from credscore.model._splitters import TimeOrderedSplit
 
-__all__ = ["Selection", "calibrated_proba", "iter_folds", "new_calibrator", "select"]
+__all__ = [
+    "Selection",
+    "calibrated_proba",
+    "fold_map",
+    "iter_folds",
+    "new_calibrator",
+    "select",
+]
 
 _EPS = 1e-6
 
@@ -91,13 +99,42 @@ class Selection:
         }
 
 
-def _oof_scores(
-    learner: BaseLearner, X: pd.DataFrame, y: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]]
+def fold_map(fn: Callable[..., Any], tasks: Iterable[tuple], n_jobs: int | None) -> Iterator[Any]:
+    """``fn(*task)`` for each task, in order: in this process, or on ``n_jobs`` joblib workers
+    (results come back in order as they are done; each fit is deterministic, so the results
+    are the same either way)."""
+    if n_jobs is None or n_jobs == 1:
+        return (fn(*task) for task in tasks)
+    from joblib import Parallel, delayed
+
+    run = Parallel(n_jobs=n_jobs, return_as="generator", prefer="threads")
+    return iter(run(delayed(fn)(*t) for t in tasks))
+
+
+def _fold_scores(
+    learner: BaseLearner, X: pd.DataFrame, y: np.ndarray, X_val: pd.DataFrame
 ) -> np.ndarray:
+    return learner.fresh().fit(X, y).decision_function(X_val)
+
+
+def _oof_scores(
+    learner: BaseLearner,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    n_jobs: int | None = None,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    progress = progress or current_progress()
     oof = np.full(len(y), np.nan)
-    for train, val in folds:
-        model = learner.fresh().fit(X.iloc[train], y[train])
-        oof[val] = model.decision_function(X.iloc[val])
+    tasks = ((learner, X.iloc[tr], y[tr], X.iloc[va]) for tr, va in folds)
+    results = fold_map(_fold_scores, tasks, n_jobs)
+    for k, ((_, val), scores) in enumerate(zip(folds, results, strict=True), 1):
+        oof[val] = scores
+        progress.step(
+            f"selection: {learner.kind} fold {k}/{len(folds)} "
+            f"(trained on {len(folds[k - 1][0]):,} rows)"
+        )
     return oof
 
 
@@ -130,14 +167,20 @@ def select(
     calibrators: Sequence[str],
     n_splits: int,
     random_state: int,
+    n_jobs: int | None = None,
 ) -> Selection:
     """Chooses the (base learner, calibrator) pair with the lowest cross-validated log loss."""
+    progress = current_progress()
     folds = list(iter_folds(y, time, n_splits, random_state))
     kind = "time" if time is not None else "stratified"
     table: list[dict] = []
     oof_by_base: dict[str, np.ndarray] = {}
     for learner in base_learners:
-        oof = _oof_scores(learner, X, y, folds) if folds else np.full(len(y), np.nan)
+        oof = (
+            _oof_scores(learner, X, y, folds, n_jobs, progress)
+            if folds
+            else np.full(len(y), np.nan)
+        )
         oof_by_base[learner.kind] = oof
         mask = ~np.isnan(oof)
         t = None if time is None else np.asarray(time)[mask]
@@ -146,6 +189,7 @@ def select(
                 ll, brier = _score_calibrator(cal, oof[mask], y[mask], t, n_splits, random_state)
             else:
                 ll, brier = float("nan"), float("nan")
+            progress.step(f"selection: {learner.kind} + {cal} calibrator, log loss {ll:.4f}")
             table.append(
                 {
                     "base": learner.kind,

@@ -59,3 +59,22 @@ def test_appending_the_future_changes_no_earlier_score(fitted_model, sim_tables,
     f_before = fitted_model.features(past)
     f_all = fitted_model.features(tables).loc[f_before.index]
     pd.testing.assert_frame_equal(f_before, f_all)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_score_one_is_the_batch_row(fitted_model, sim_tables, data):
+    """Scoring one statement alone (its record as history) gives bit for bit the
+    probability, interval and reasons the batch gives that statement."""
+    tables, _ = sim_tables
+    st_ = tables.statements
+    batch = fitted_model.score(tables)
+    i = data.draw(st.integers(0, len(st_) - 1))
+    row = st_.iloc[i]
+    src = tables.sources[tables.sources["source_id"] == row["source_id"]]
+    one = fitted_model.score_one(row.to_dict(), src, history=tables)
+    want = batch.iloc[i]
+    assert one["statement_id"] == want["statement_id"]
+    for col in ("p_reliable", "p_low", "p_high"):
+        assert one[col] == want[col]
+    assert one["reasons"] == want["reasons"]

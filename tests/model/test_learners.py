@@ -64,3 +64,36 @@ def test_constraints_name_unknown_columns_harmlessly():
     y = np.arange(40) % 2
     learner = BaseLearner("logistic", monotonic_cst={"absent": -1}).fit(X, y)
     assert learner.decision_function(X).shape == (40,)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.just(np.nan), st.sampled_from([0.0, 1.0, -2.5, 1e-9]), st.floats(-1e6, 1e6)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_median_of_present_is_the_masked_median(values):
+    """The fast median of a column's present values is bit for bit the one scikit-learn's
+    median imputer computes (``np.ma.median``), 0 when every value is missing; an imputer
+    fitted through it is left with ``strategy="median"``."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+
+    from credscore.model._learners import fit_median_imputers, median_of_present
+
+    col = np.asarray(values, dtype=float)
+    present = col[~np.isnan(col)]
+    masked = np.ma.median(np.ma.masked_invalid(col))
+    want = 0.0 if masked is np.ma.masked else float(masked)
+    assert median_of_present(present) == want
+    frame = pd.DataFrame({"a": col, "b": col[::-1]})
+    stock = SimpleImputer(strategy="median", keep_empty_features=True).fit(frame)
+    pre = ColumnTransformer(
+        [("num", SimpleImputer(strategy="median", keep_empty_features=True), ["a", "b"])]
+    )
+    fit_median_imputers(pre, frame)
+    fitted = pre.named_transformers_["num"]
+    assert fitted.strategy == "median" and pre.transformers[0][1].strategy == "median"
+    assert np.array_equal(fitted.statistics_, stock.statistics_)
