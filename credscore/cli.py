@@ -86,14 +86,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _train_params(args: argparse.Namespace) -> dict:
-    import inspect
-
-    from credscore.model import CredibilityModel
-
-    params = {"text_features": args.text_features, "cv": args.cv, "random_state": args.seed}
-    if args.quiet and "verbose" in inspect.signature(CredibilityModel).parameters:
-        params["verbose"] = 0
-    return params
+    return {
+        "text_features": args.text_features,
+        "cv": args.cv,
+        "random_state": args.seed,
+        "verbose": 0 if args.quiet else 1,
+    }
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
