@@ -220,8 +220,8 @@ class VennAbersCalibrator(_BaseCalibrator):
 
     ``predict_interval`` gives the multiprobability ``(p0, p1)`` with ``p0 <= p1``: the isotonic
     fits at the test score with the test point added as label 0 and as label 1 (a test score
-equal to calibration scores is pooled into their block). ``predict_proba``
-    returns the merged ``p1 / (1 - p0 + p1)``. Fitting is O(n log n), queries O(log n) each.
+    equal to calibration scores is pooled into their block). ``predict_proba`` returns the
+    merged ``p1 / (1 - p0 + p1)``. Fitting is O(n log n), queries O(log n) each.
 
     Attributes
     ----------
