@@ -5,7 +5,8 @@ The public API:
 * tables — :class:`Tables`, :func:`read_tables`, :func:`write_tables`, :func:`validate_tables`;
 * features — :class:`FeatureExtractor`, :func:`extract_features`;
 * model — :class:`CredibilityModel` (tables in, scores out), :class:`CredibilityClassifier`
-  (the scikit-learn estimator on the feature matrix), :class:`TimeOrderedSplit`;
+  (the scikit-learn estimator on the feature matrix), :class:`TimeOrderedSplit`,
+  :func:`score_adapted` (label-shift adaptation at scoring time);
 * artifacts — :func:`load_model` (no argument: the bundled default model), :func:`save_model`,
   :class:`Registry`.
 """
@@ -15,7 +16,12 @@ from credscore._tables import EVENT_KINDS, Tables
 from credscore._version import __version__
 from credscore.artifacts import Registry, load_model, save_model, verify_artifact
 from credscore.features.extractor import FeatureExtractor, extract_features
-from credscore.model import CredibilityClassifier, CredibilityModel, TimeOrderedSplit
+from credscore.model import (
+    CredibilityClassifier,
+    CredibilityModel,
+    TimeOrderedSplit,
+    score_adapted,
+)
 from credscore.schema import validate_tables
 
 __all__ = [
@@ -31,6 +37,7 @@ __all__ = [
     "load_model",
     "read_tables",
     "save_model",
+    "score_adapted",
     "validate_tables",
     "verify_artifact",
     "write_tables",
