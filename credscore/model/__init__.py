@@ -11,6 +11,7 @@ from credscore.model._classifier import CALIBRATORS, CredibilityClassifier
 from credscore.model._engine import CredibilityModel
 from credscore.model._label_shift import score_adapted
 from credscore.model._learners import BASE_LEARNERS
+from credscore.model._recalibrate import TrainingOverlapWarning
 from credscore.model._splitters import TimeOrderedSplit
 from credscore.model._state import fingerprint
 
@@ -20,6 +21,7 @@ __all__ = [
     "CredibilityClassifier",
     "CredibilityModel",
     "TimeOrderedSplit",
+    "TrainingOverlapWarning",
     "fingerprint",
     "score_adapted",
 ]
