@@ -13,6 +13,8 @@
 * :func:`calibration_test` compares ECE and smECE with their null distribution under "the model
   is calibrated" (by statement, or by source with ``groups=``), with Spiegelhalter's z;
   :func:`calibration_report` gathers everything in one JSON-ready dict.
+* :func:`calibration_by_period` is the drift monitor: the calibration test per week, month,
+  quarter or year of dated verdicts, with the mean shift.
 * Label shift: :func:`estimate_prior` (EM of Saerens et al. 2002, or BBSE of Lipton et al. 2018)
   estimates a batch's base rate from its scores, :func:`adjust_prior` moves probabilities to a
   new base rate, and :func:`label_shift` does both behind a guard.
@@ -25,6 +27,7 @@ from credscore.calibration._calibrators import (
     VennAbersCalibrator,
     make_calibrator,
 )
+from credscore.calibration._drift import calibration_by_period
 from credscore.calibration._label_shift import (
     LabelShiftResult,
     PriorEstimate,
@@ -66,6 +69,7 @@ __all__ = [
     "adjust_prior",
     "brier_decomposition",
     "brier_score",
+    "calibration_by_period",
     "calibration_in_the_large",
     "calibration_report",
     "calibration_slope_intercept",

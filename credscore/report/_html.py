@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from credscore._io import atomic_write_text
+from credscore.report._drift import drift_html
 from credscore.report._plots import reliability_png_base64, reliability_svg
 
 __all__ = ["render_html", "write_report"]
@@ -333,6 +334,7 @@ def render_html(result: dict[str, Any], *, png: bool = False) -> str:
         + _metrics(result)
         + _baselines(result)
         + _reliability(result, png_b64)
+        + drift_html(result)  # drift monitor section, only with evaluate(..., by=...)
         + _slices(result)
         + _errors(result)
         + _model(result)
