@@ -6,7 +6,8 @@ The public API:
 * features — :class:`FeatureExtractor`, :func:`extract_features`;
 * model — :class:`CredibilityModel` (tables in, scores out), :class:`CredibilityClassifier`
   (the scikit-learn estimator on the feature matrix), :class:`TimeOrderedSplit`,
-  :func:`score_adapted` (label-shift adaptation at scoring time);
+  :func:`score_adapted` (label-shift adaptation at scoring time), :class:`GroupCalibratedModel`
+  (group-conditional calibration);
 * artifacts — :func:`load_model` (no argument: the bundled default model), :func:`save_model`,
   :class:`Registry`.
 """
@@ -19,6 +20,7 @@ from credscore.features.extractor import FeatureExtractor, extract_features
 from credscore.model import (
     CredibilityClassifier,
     CredibilityModel,
+    GroupCalibratedModel,
     TimeOrderedSplit,
     score_adapted,
 )
@@ -29,6 +31,7 @@ __all__ = [
     "CredibilityClassifier",
     "CredibilityModel",
     "FeatureExtractor",
+    "GroupCalibratedModel",
     "Registry",
     "Tables",
     "TimeOrderedSplit",
