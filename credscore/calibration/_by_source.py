@@ -27,7 +27,13 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm
 
-from credscore.calibration._logistic import expit, fit_logistic, logit
+from credscore.calibration._logistic import (
+    expit,
+    fit_logistic,
+    logit,
+    profile_slope_interval,
+    separated,
+)
 from credscore.calibration._smece import smece_batch
 
 __all__ = ["cluster_codes", "cluster_slope_intercept", "source_null", "spiegelhalter"]
@@ -130,6 +136,10 @@ def cluster_slope_intercept(
     icpt, se0 = float(coef0[0]), float(np.sqrt(cov0[0, 0]))
     out["intercept"], out["intercept_ci"] = icpt, (icpt - z * se0, icpt + z * se0)
     if np.ptp(lp) < 1e-9:
+        return out
+    sep = separated(lp, y)
+    if sep:  # unbounded slope: the likelihood-ratio interval (not cluster-robust)
+        out["slope"], out["slope_ci"] = sep * float("inf"), profile_slope_interval(lp, y, z=z)
         return out
     coef, _ = fit_logistic(lp, y)
     design = np.column_stack([np.ones_like(lp), lp])

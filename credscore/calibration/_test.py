@@ -169,7 +169,7 @@ def _slope_ok(cal: dict[str, Any], alpha: float, combine: str) -> bool:
     if np.isnan(cal["slope"]):
         return True  # constant predictions or one outcome class: no slope to judge
     lo, hi = cal["slope_ci"]
-    if combine == "both":
+    if combine == "both" or not np.isfinite(cal["slope"]):  # unbounded: the 95% LR interval
         return bool(lo <= 1.0 <= hi)
     se = (hi - lo) / (2.0 * norm.ppf(0.975))
     return bool(abs(cal["slope"] - 1.0) <= norm.ppf(1.0 - alpha / 4.0) * se)
