@@ -130,7 +130,7 @@ def calibration_by_period(
 
     Examples
     --------
-    >>> rng = np.random.default_rng(1)
+    >>> rng = np.random.default_rng(2)
     >>> t = pd.date_range("2024-01-01", periods=1200, freq="6h", tz="UTC")
     >>> p = rng.uniform(0.1, 0.9, 1200)
     >>> late = np.asarray(t >= "2024-07-01")

@@ -35,11 +35,14 @@ from credscore.calibration._metrics import (
     check_y_p,
     equal_mass_bins,
 )
+from credscore.calibration._slope_mc import slope_lr_pvalue
 from credscore.calibration._smece import smece_batch
 
 __all__ = ["CalibrationTestResult", "ErrorTest", "calibration_test", "null_distribution"]
 
 _CHUNK_CELLS = 4_000_000  # simulated outcomes held in memory at once
+#: Below this many verdicts the slope is judged by a Monte-Carlo test (see the result's doc).
+SMALL_N = 200
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,13 @@ class CalibrationTestResult:
     interval), which keeps the false-alarm rate at most ``alpha``. Without a calibration slope
     (constant predictions, or outcomes of one class) the verdict rests on the smECE test alone.
     ``null`` says which null distribution was used (``"statement"`` or ``"source"``).
+
+    Below :data:`SMALL_N` verdicts, or when ``logit p`` separates the outcomes, large-sample
+    slope intervals fail (undefined, or rejecting a calibrated model far too often), so the slope
+    part is a Monte-Carlo likelihood-ratio test of "slope = 1" instead (``slope_test`` is then
+    ``"monte carlo"`` and ``slope_p`` its p-value; the slope passes when ``slope_p >= 0.05``, or
+    ``alpha / 2`` with Bonferroni). ``slope_ci`` is still reported (Wald, or likelihood ratio
+    under separation).
     """
 
     n: int
@@ -83,6 +93,8 @@ class CalibrationTestResult:
     null: str = "statement"
     n_groups: int | None = None
     combine: str = "both"
+    slope_test: str = "wald"
+    slope_p: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict of every field."""
@@ -164,10 +176,12 @@ def _null_kind(null: str | None, groups: ArrayLike | None) -> str:
     return kind
 
 
-def _slope_ok(cal: dict[str, Any], alpha: float, combine: str) -> bool:
+def _slope_ok(cal: dict[str, Any], alpha: float, combine: str, slope_p: float | None) -> bool:
     """Does the slope interval contain 1 (no slope at all counts as yes)?"""
     if np.isnan(cal["slope"]):
         return True  # constant predictions or one outcome class: no slope to judge
+    if slope_p is not None:  # small window or separation: the Monte-Carlo test decides
+        return bool(slope_p >= (0.05 if combine == "both" else alpha / 2.0))
     lo, hi = cal["slope_ci"]
     if combine == "both" or not np.isfinite(cal["slope"]):  # unbounded: the 95% LR interval
         return bool(lo <= 1.0 <= hi)
@@ -250,6 +264,12 @@ def calibration_test(
     smece_t = _error_test(obs_smece, nulls["smece"])
     spg = spiegelhalter(y, q, codes if kind == "source" else None)
     level = alpha if combine == "both" else alpha / 2.0
+    slope_p: float | None = None
+    small = q.shape[0] < SMALL_N or not np.all(np.isfinite(cal["slope_ci"]))
+    if (small and np.isfinite(cal["slope"])) or np.isinf(cal["slope"]):
+        rs = random_state
+        mc_rng = rs if isinstance(rs, np.random.Generator) else np.random.default_rng([rs or 0, 1])
+        slope_p = slope_lr_pvalue(y, q, n_sim=n_sim, rng=mc_rng)
     return CalibrationTestResult(
         n=int(q.shape[0]),
         n_sim=int(n_sim),
@@ -261,10 +281,12 @@ def calibration_test(
         slope_ci=(float(cal["slope_ci"][0]), float(cal["slope_ci"][1])),
         intercept=float(cal["intercept"]),
         intercept_ci=(float(cal["intercept_ci"][0]), float(cal["intercept_ci"][1])),
-        consistent=bool(smece_t.p_value >= level and _slope_ok(cal, alpha, combine)),
+        consistent=bool(smece_t.p_value >= level and _slope_ok(cal, alpha, combine, slope_p)),
         spiegelhalter_z=spg["z"],
         spiegelhalter_p=spg["p_value"],
         null=kind,
         n_groups=n_groups,
         combine=combine,
+        slope_test="wald" if slope_p is None else "monte carlo",
+        slope_p=slope_p,
     )
