@@ -190,8 +190,9 @@ class ScoringMixin:
         records what was chosen and why (``form``, ``window_days``, ``selection``); calling
         again replaces the previous map.
 
-        Recalibrating on the model's own training rows (their scores are sharper than on new
-        rows) warns with :class:`~credscore.model.TrainingOverlapWarning`.
+        Rows made inside the training period (where the model's scores are in-sample, sharper
+        than on new rows) warn with :class:`~credscore.model.TrainingOverlapWarning`; exactly the
+        training rows are refused (``SchemaError``) unless ``allow_overlap=True``.
 
         Parameters
         ----------
@@ -208,7 +209,7 @@ class ScoringMixin:
         period_days : float, default 30
             Spacing of the rolling origins and length of each evaluation period.
         allow_overlap : bool, default False
-            Silence the warning for rows made inside the training period.
+            Accept rows made inside the training period (no warning, no refusal).
 
         Returns
         -------

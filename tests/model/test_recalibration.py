@@ -13,6 +13,7 @@ import pytest
 from credscore import CredibilityModel, Tables
 from credscore.calibration import calibration_test, log_loss
 from credscore.datasets import Drift, simulate
+from credscore.exceptions import SchemaError
 from credscore.model import TrainingOverlapWarning
 from credscore.model._recal_select import choose_recalibration
 from credscore.model._recalibration import apply_recalibration, fit_recalibration
@@ -75,19 +76,23 @@ def test_a_calibrated_model_keeps_the_identity():
     np.testing.assert_array_equal(before, after)
 
 
-def test_recalibrating_on_training_rows_warns(drifted):
-    """The README pattern (recalibrate on what the model was trained on) warns, naming the rows
-    and the fix; allow_overlap=True silences it and the overlap is recorded either way."""
+def test_recalibrating_on_training_rows_is_refused_or_warns(drifted):
+    """The README pattern (recalibrate on exactly what the model was trained on) is refused,
+    naming the fix; rows inside the training period warn; allow_overlap=True accepts both and
+    the overlap is recorded."""
     tables, _, model = drifted
     m = CredibilityModel.from_state(model.to_state())
     train = _labels_until(tables, T0)
-    with pytest.warns(TrainingOverlapWarning, match=r"labelled statements used .* Fix"):
+    with pytest.raises(SchemaError, match=r"exactly the model's training rows.*allow_overlap"):
         m.recalibrate(train)
-    assert m.recalibration_["overlap_with_training"]["exact_training_rows"]
+    part = _labels_until(tables, T1)
+    with pytest.warns(TrainingOverlapWarning, match=r"labelled statements used .* Fix"):
+        m.recalibrate(part, since="2022-06-01")
+    assert m.recalibration_["overlap_with_training"]["rows"] > 0
     with warnings.catch_warnings():
         warnings.simplefilter("error", TrainingOverlapWarning)
         m.recalibrate(train, allow_overlap=True)
-    assert m.recalibration_["overlap_with_training"]["rows"] > 0
+    assert m.recalibration_["overlap_with_training"]["exact_training_rows"]
 
 
 @pytest.mark.parametrize("seed", range(12))
