@@ -54,7 +54,7 @@ def score_adapted(
     min_batch: int = 50,
     max_se: float = 0.1,
     min_z: float = 2.0,
-    min_separation: float = 0.05,
+    min_separation: float = 0.25,
 ) -> pd.DataFrame:
     """Scores a batch and adapts it to the batch's own base rate (label shift), when it can.
 

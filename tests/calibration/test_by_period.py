@@ -37,7 +37,7 @@ def test_flags_the_first_period_after_a_shift():
     before = [r for r in mon["periods"] if r["period"] < "2024-07"]
     assert sum(r["flag"] for r in before) <= 2
     k = np.asarray(t.tz_convert(None).to_period("M") == pd.Period("2024-03", "M"))
-    ref = calibration_test(y[k], p[k], n_sim=200, random_state=0)
+    ref = calibration_test(y[k], p[k], n_sim=200, random_state=0, combine="bonferroni")
     assert by["2024-03"]["smece_p"] == pytest.approx(ref.smece.p_value)
     assert by["2024-03"]["flag"] == (not ref.consistent)
     json.dumps(mon)

@@ -1,4 +1,5 @@
-"""Tests of credscore/model/_label_shift.py: scoring adapted to a batch's base rate."""
+"""Tests of credscore/model/_label_shift.py (score_adapted): scoring adapted to a batch's base
+rate."""
 
 from __future__ import annotations
 
@@ -46,7 +47,10 @@ def test_adapts_a_label_shifted_batch(shifted):
     """Base rate 0.55 -> 0.26: the EM estimate is applied, lowers log loss by > 0.1 and brings
     the probabilities closer to the true ones; rankings are untouched."""
     m, batch, hist = shifted["model"], shifted["batch"], shifted["history"]
-    out = score_adapted(m, batch, history=hist, explain=False)
+    # this model separates the outcomes weakly (gap 0.08): the default guard (0.25) refuses;
+    # a user who knows the shift is a change of base rate lowers it
+    assert not score_adapted(m, batch, history=hist, explain=False).attrs["label_shift"]["applied"]
+    out = score_adapted(m, batch, history=hist, explain=False, min_separation=0.05)
     rec = out.attrs["label_shift"]
     assert rec["applied"] and rec["train_prior"] == pytest.approx(m.base_rate_)
     assert abs(rec["prior"] - shifted["y"].mean()) < 3 * rec["se"] + 0.03
@@ -81,7 +85,9 @@ def test_guard_keeps_the_scores_of_a_small_batch(shifted):
 def test_bbse_with_a_labelled_reference_agrees(shifted):
     """method='both' with the training rows as the labelled reference: EM and BBSE agree."""
     m, batch, hist = shifted["model"], shifted["batch"], shifted["history"]
-    out = score_adapted(m, batch, history=hist, explain=False, method="both", reference=hist)
+    out = score_adapted(
+        m, batch, history=hist, explain=False, method="both", reference=hist, min_separation=0.05
+    )
     rec = out.attrs["label_shift"]
     assert [e["method"] for e in rec["estimates"]] == ["em", "bbse"]
     assert rec["applied"], rec["reason"]
