@@ -8,7 +8,8 @@ rows at an origin acts as the identity there, as it would in use. The choice is 
 candidate whose mean log loss is within one standard error (of the paired difference) of the
 best one: identity before intercept before logistic before isotonic, longer windows before
 shorter. With fewer than ``min_origins`` origins there is no evidence to choose by; the
-intercept-only map on every verdict given is used, the form with one parameter.
+intercept-only map on every verdict given is used, the form with one parameter, when its shift
+is significant (95% interval excluding 0), else the identity.
 
 After the choice, the map is fitted on the latest window and checked on it: when the model
 passes the calibration test there and the recalibrated one would not, the next candidate is
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from credscore.calibration import calibration_test
+from credscore.calibration import calibration_test, fit_logistic
 from credscore.model._recalibration import FORMS, MIN_ROWS, apply_recalibration, fit_recalibration
 
 __all__ = ["DEFAULT_WINDOWS", "choose_recalibration"]
@@ -115,6 +116,35 @@ def _keeps_passing(p: np.ndarray, y: np.ndarray, m: dict[str, Any]) -> bool:
     return calibration_test(y, apply_recalibration(p, m), n_sim=_N_SIM).consistent
 
 
+def _without_origins(
+    p: np.ndarray, y: np.ndarray, forms: Any, cands: list, n_used: int, min_origins: int
+) -> dict[str, Any]:
+    """Too few periods to compare candidates: the one-parameter intercept map on every verdict,
+    applied only when its shift is significant (95% Wald interval excluding 0)."""
+    form = "intercept" if forms == "auto" or "intercept" in forms else cands[-1][0]
+    chosen = fit_recalibration(p, y, form=form)
+    guard = []
+    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1))
+    _, cov = fit_logistic(None, y, offset=z)
+    if form == "intercept" and abs(chosen["intercept"]) < 1.96 * float(np.sqrt(cov[0, 0])):
+        guard.append("intercept: no evidence of a shift (95% interval contains 0)")
+        chosen = fit_recalibration(p, y, form="none")
+    elif not _keeps_passing(p, y, chosen):
+        guard.append(f"{form}: would fail the calibration test on its window")
+        chosen = fit_recalibration(p, y, form="none")
+    chosen["base_rate"] = float(y.mean())
+    return chosen | {
+        "window_days": None,
+        "selection": {
+            "rule": f"too few dated periods for rolling-origin evaluation ({n_used} < "
+            f"{min_origins}): the {form} map on every verdict given, if its shift is significant",
+            "origins": n_used,
+            "table": [],
+            "guard": guard,
+        },
+    }
+
+
 def choose_recalibration(
     p: np.ndarray,
     y: np.ndarray,
@@ -168,22 +198,7 @@ def choose_recalibration(
     origins = _origins(t, period, max_origins) if len(t) else []
     losses, n_used = _evaluate(p, y, t, known, cands, origins, period)
     if n_used < min_origins or losses.shape[1] == 0:
-        form = "intercept" if forms == "auto" or "intercept" in forms else cands[-1][0]
-        chosen = fit_recalibration(p, y, form=form)
-        guard = []
-        if not _keeps_passing(p, y, chosen):
-            guard.append(f"{form}: would fail the calibration test on its window")
-            chosen = fit_recalibration(p, y, form="none")
-        return chosen | {
-            "window_days": None,
-            "selection": {
-                "rule": f"too few dated periods for rolling-origin evaluation ({n_used} < "
-                f"{min_origins}): the {form} map on every verdict given",
-                "origins": n_used,
-                "table": [],
-                "guard": guard,
-            },
-        }
+        return _without_origins(p, y, forms, cands, n_used, min_origins)
     mean = losses.mean(axis=1)
     best = int(np.argmin(mean))
     table = []
