@@ -240,6 +240,20 @@ def _refusal(est: PriorEstimate, pi0: float, guard: dict[str, Any]) -> str:
     return ""
 
 
+def _reasons(ests: tuple[PriorEstimate, ...], pi0: float, guard: dict[str, Any]) -> list[str]:
+    """Every reason not to apply the first estimate (agreement checked when there are two)."""
+    reasons = [r for r in [_refusal(ests[0], pi0, guard)] if r]
+    if len(ests) == 2:
+        gap = abs(ests[0].prior - ests[1].prior)
+        joint = float(np.hypot(ests[0].se, ests[1].se))
+        if not gap <= guard["min_z"] * joint:
+            reasons.append(
+                f"EM ({ests[0].prior:.3f}) and BBSE ({ests[1].prior:.3f}) disagree by more than "
+                f"{guard['min_z']} joint standard errors"
+            )
+    return reasons
+
+
 def label_shift(
     p: ArrayLike,
     train_prior: float,
@@ -298,22 +312,9 @@ def label_shift(
     else:
         ests = tuple(estimate_prior(q, pi0, method=m, reference=reference) for m in names)
     # the guard judges the estimate that is applied (EM's with method="both"), then agreement
-    guard = {
-        "min_batch": min_batch,
-        "max_se": max_se,
-        "min_z": min_z,
-        "min_separation": min_separation,
-        "bounds": bounds,
-    }
-    reasons = [r for r in [_refusal(ests[0], pi0, guard)] if r]
-    if len(ests) == 2:
-        gap = abs(ests[0].prior - ests[1].prior)
-        joint = float(np.hypot(ests[0].se, ests[1].se))
-        if not gap <= min_z * joint:
-            reasons.append(
-                f"EM ({ests[0].prior:.3f}) and BBSE ({ests[1].prior:.3f}) disagree by more than "
-                f"{min_z} joint standard errors"
-            )
+    guard = dict(min_batch=min_batch, max_se=max_se, min_z=min_z, bounds=bounds,
+                 min_separation=min_separation)  # fmt: skip
+    reasons = _reasons(ests, pi0, guard)
     chosen = ests[0]
     applied = not reasons
     out = adjust_prior(q, pi0, chosen.prior) if applied else q.copy()

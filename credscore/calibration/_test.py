@@ -189,6 +189,38 @@ def _slope_ok(cal: dict[str, Any], alpha: float, combine: str, slope_p: float | 
     return bool(abs(cal["slope"] - 1.0) <= norm.ppf(1.0 - alpha / 4.0) * se)
 
 
+def _nulls_and_slope(
+    y: NDArray[np.float64],
+    q: NDArray[np.float64],
+    kind: str,
+    codes: NDArray[np.intp] | None,
+    n_groups: int | None,
+    n_sim: int,
+    n_bins: int,
+    random_state: Any,
+) -> tuple[dict[str, NDArray[np.float64]], dict[str, Any]]:
+    """The ECE/smECE null of ``kind`` and the slope/intercept fit that goes with it."""
+    if kind == "source":
+        assert codes is not None and n_groups is not None
+        rng = np.random.default_rng(random_state)
+        bins = equal_mass_bins(q, n_bins)
+        nulls = source_null(y, q, codes, n_groups, n_sim=n_sim, bins=bins, rng=rng)
+        return nulls, cluster_slope_intercept(y, q, codes, n_groups)
+    nulls = null_distribution(q, n_sim=n_sim, n_bins=n_bins, random_state=random_state)
+    return nulls, dict(calibration_slope_intercept(y, q))
+
+
+def _small_window_slope_p(
+    y: NDArray[np.float64], q: NDArray[np.float64], cal: dict[str, Any], n_sim: int, rs: Any
+) -> float | None:
+    """The Monte-Carlo slope p-value where the slope interval is unreliable, else None."""
+    small = q.shape[0] < SMALL_N or not np.all(np.isfinite(cal["slope_ci"]))
+    if not ((small and np.isfinite(cal["slope"])) or np.isinf(cal["slope"])):
+        return None
+    rng = rs if isinstance(rs, np.random.Generator) else np.random.default_rng([rs or 0, 1])
+    return slope_lr_pvalue(y, q, n_sim=n_sim, rng=rng)
+
+
 def calibration_test(
     y_true: ArrayLike,
     p: ArrayLike,
@@ -205,26 +237,19 @@ def calibration_test(
 
     Parameters
     ----------
-    y_true : array-like of shape (n,)
-        Binary outcomes.
-    p : array-like of shape (n,)
-        Predicted probabilities.
-    n_sim : int, default=1000
-        Simulated outcome vectors under the null.
-    n_bins : int, default=15
-        Equal-mass bins of the ECE.
+    y_true, p : array-like of shape (n,)
+        Binary outcomes and predicted probabilities.
+    n_sim, n_bins : int, default=1000, 15
+        Simulated outcome vectors under the null; equal-mass bins of the ECE.
     alpha : float, default=0.05
         Level of the smECE test.
     random_state : int, Generator or None, default=0
     groups : array-like of shape (n,), optional
-        Each statement's source (any hashable labels). With it the null resamples sources
-        (see the module docstring) unless ``null="statement"``.
+        Each statement's source: the null then resamples sources (module docstring).
     null : {"statement", "source"}, optional
-        Default: ``"source"`` when ``groups`` is given, else ``"statement"`` (outcomes drawn
-        as independent ``Bernoulli(p)``).
+        Default ``"source"`` with ``groups``, else ``"statement"`` (independent outcomes).
     combine : {"both", "bonferroni"}, default="both"
-        How the smECE test and the slope interval make one verdict (see
-        :class:`CalibrationTestResult`).
+        How smECE and slope make one verdict (:class:`CalibrationTestResult`).
 
     Returns
     -------
@@ -249,27 +274,14 @@ def calibration_test(
     y, q = check_y_p(y_true, p)
     kind = _null_kind(null, groups)
     codes, n_groups = (None, None) if groups is None else cluster_codes(groups, q.shape[0])
-    bins = equal_mass_bins(q, n_bins)
-    if kind == "source":
-        assert codes is not None and n_groups is not None
-        rng = np.random.default_rng(random_state)
-        nulls = source_null(y, q, codes, n_groups, n_sim=n_sim, bins=bins, rng=rng)
-        cal: dict[str, Any] = cluster_slope_intercept(y, q, codes, n_groups)
-    else:
-        nulls = null_distribution(q, n_sim=n_sim, n_bins=n_bins, random_state=random_state)
-        cal = calibration_slope_intercept(y, q)
+    nulls, cal = _nulls_and_slope(y, q, kind, codes, n_groups, n_sim, n_bins, random_state)
     obs_ece = float(_ece_batch(y[None, :], q, n_bins)[0])
     obs_smece = float(smece_batch(q, ((y - q) / q.shape[0])[None, :])[0])
     ece_t = _error_test(obs_ece, nulls["ece"])
     smece_t = _error_test(obs_smece, nulls["smece"])
     spg = spiegelhalter(y, q, codes if kind == "source" else None)
     level = alpha if combine == "both" else alpha / 2.0
-    slope_p: float | None = None
-    small = q.shape[0] < SMALL_N or not np.all(np.isfinite(cal["slope_ci"]))
-    if (small and np.isfinite(cal["slope"])) or np.isinf(cal["slope"]):
-        rs = random_state
-        mc_rng = rs if isinstance(rs, np.random.Generator) else np.random.default_rng([rs or 0, 1])
-        slope_p = slope_lr_pvalue(y, q, n_sim=n_sim, rng=mc_rng)
+    slope_p = _small_window_slope_p(y, q, cal, n_sim, random_state)
     return CalibrationTestResult(
         n=int(q.shape[0]),
         n_sim=int(n_sim),

@@ -75,8 +75,7 @@ def score_adapted(
         Labelled statements from the calibrated distribution (e.g. the recent verdicts the
         model was recalibrated on), scored with its own tables as record; needed by
         ``"bbse"`` and ``"both"``.
-    min_batch, max_se, min_z, min_separation
-        The guard (see :func:`credscore.calibration.label_shift`).
+    min_batch, max_se, min_z, min_separation : see :func:`credscore.calibration.label_shift`
 
     Returns
     -------

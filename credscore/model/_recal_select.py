@@ -116,6 +116,26 @@ def _keeps_passing(p: np.ndarray, y: np.ndarray, m: dict[str, Any]) -> bool:
     return calibration_test(y, apply_recalibration(p, m), n_sim=_N_SIM).consistent
 
 
+def _table(cands: list, losses: np.ndarray) -> list[dict[str, Any]]:
+    """Each candidate's mean log loss and its excess over the best, with the paired s.e."""
+    mean = losses.mean(axis=1)
+    best = int(np.argmin(mean))
+    table = []
+    for i, (form, window) in enumerate(cands):
+        d = losses[i] - losses[best]
+        se = float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else 0.0
+        table.append(
+            {
+                "form": form,
+                "window_days": window,
+                "log_loss": float(mean[i]),
+                "excess": float(d.mean()),
+                "excess_se": se,
+            }
+        )
+    return table
+
+
 def _without_origins(
     p: np.ndarray, y: np.ndarray, forms: Any, cands: list, n_used: int, min_origins: int
 ) -> dict[str, Any]:
@@ -199,21 +219,7 @@ def choose_recalibration(
     losses, n_used = _evaluate(p, y, t, known, cands, origins, period)
     if n_used < min_origins or losses.shape[1] == 0:
         return _without_origins(p, y, forms, cands, n_used, min_origins)
-    mean = losses.mean(axis=1)
-    best = int(np.argmin(mean))
-    table = []
-    for i, (form, window) in enumerate(cands):
-        d = losses[i] - losses[best]
-        se = float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else 0.0
-        table.append(
-            {
-                "form": form,
-                "window_days": window,
-                "log_loss": float(mean[i]),
-                "excess": float(d.mean()),
-                "excess_se": se,
-            }
-        )
+    table = _table(cands, losses)
     steps: list[str] = []
     for i in _rank(table):
         form, window = cands[i]
