@@ -6,7 +6,9 @@ The public API:
   (returns :class:`ValidatedTables`), :func:`combine_tables`;
 * features — :class:`FeatureExtractor`, :func:`extract_features`;
 * model — :class:`CredibilityModel` (tables in, scores out), :class:`CredibilityClassifier`
-  (the scikit-learn estimator on the feature matrix), :class:`TimeOrderedSplit`;
+  (the scikit-learn estimator on the feature matrix), :class:`TimeOrderedSplit`,
+  :func:`score_adapted` (label-shift adaptation at scoring time), :class:`GroupCalibratedModel`
+  (group-conditional calibration);
 * artifacts — :func:`load_model` (no argument: the bundled default model), :func:`save_model`,
   :class:`Registry`.
 """
@@ -16,7 +18,13 @@ from credscore._tables import EVENT_KINDS, Tables
 from credscore._version import __version__
 from credscore.artifacts import Registry, load_model, save_model, verify_artifact
 from credscore.features.extractor import FeatureExtractor, extract_features
-from credscore.model import CredibilityClassifier, CredibilityModel, TimeOrderedSplit
+from credscore.model import (
+    CredibilityClassifier,
+    CredibilityModel,
+    GroupCalibratedModel,
+    TimeOrderedSplit,
+    score_adapted,
+)
 from credscore.schema import ValidatedTables, combine_tables, validate_tables
 
 __all__ = [
@@ -24,6 +32,7 @@ __all__ = [
     "CredibilityClassifier",
     "CredibilityModel",
     "FeatureExtractor",
+    "GroupCalibratedModel",
     "Registry",
     "Tables",
     "TimeOrderedSplit",
@@ -34,6 +43,7 @@ __all__ = [
     "load_model",
     "read_tables",
     "save_model",
+    "score_adapted",
     "validate_tables",
     "verify_artifact",
     "write_tables",

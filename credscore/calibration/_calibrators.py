@@ -219,8 +219,9 @@ class VennAbersCalibrator(_BaseCalibrator):
     """Inductive Venn-Abers predictor (Vovk, Petej & Fedorova 2015).
 
     ``predict_interval`` gives the multiprobability ``(p0, p1)`` with ``p0 <= p1``: the isotonic
-    fits at the test score with the test point added as label 0 and as label 1. ``predict_proba``
-    returns the merged ``p1 / (1 - p0 + p1)``. Fitting is O(n log n), queries O(log n) each.
+    fits at the test score with the test point added as label 0 and as label 1 (a test score
+    equal to calibration scores is pooled into their block). ``predict_proba`` returns the
+    merged ``p1 / (1 - p0 + p1)``. Fitting is O(n log n), queries O(log n) each.
 
     Attributes
     ----------
@@ -250,8 +251,10 @@ class VennAbersCalibrator(_BaseCalibrator):
         """Lower and upper probabilities ``(p0, p1)``, each of shape ``(n,)``, ``p0 <= p1``."""
         check_is_fitted(self, "n_samples_fit_")
         s = _check_scores(scores)
-        p0 = self.f0_[np.searchsorted(self.unique_scores_, s, side="left")]
-        p1 = self.f1_[np.searchsorted(self.unique_scores_, s, side="right")]
+        # a tied score pools into its block: p0 from the gap above it, p1 from the gap below
+        # (see credscore.calibration._venn_abers); untied scores: both sides give one gap
+        p0 = self.f0_[np.searchsorted(self.unique_scores_, s, side="right")]
+        p1 = self.f1_[np.searchsorted(self.unique_scores_, s, side="left")]
         return p0, p1
 
     def _predict(self, s: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["expit", "fit_logistic", "logit"]
+__all__ = ["expit", "fit_logistic", "logit", "profile_slope_interval", "separated"]
 
 _LOGIT_EPS = 1e-12
 
@@ -90,3 +90,56 @@ def fit_logistic(
     except np.linalg.LinAlgError:
         cov = np.full((k, k), np.nan)
     return coef, cov
+
+
+def separated(x: NDArray[np.floating], y: NDArray[np.floating]) -> int:
+    """+1 (or -1) when ``x`` separates the outcomes, ties allowed (every 1 at or above every 0,
+    or below): the logistic slope's maximum-likelihood estimate is then infinite. 0 otherwise."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if y.min() == y.max():
+        return 0
+    lo1, hi1, lo0, hi0 = x[y == 1].min(), x[y == 1].max(), x[y == 0].min(), x[y == 0].max()
+    return 1 if hi0 <= lo1 else (-1 if hi1 <= lo0 else 0)
+
+
+def _profile(x: NDArray[np.float64], y: NDArray[np.float64], b: float) -> float:
+    """Log-likelihood of ``expit(a + b x)`` at slope ``b`` with the intercept maximised."""
+    coef, _ = fit_logistic(None, y, offset=b * x)
+    eta = coef[0] + b * x
+    return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+
+
+def profile_slope_interval(
+    x: NDArray[np.floating], y: NDArray[np.floating], *, z: float = 1.96, b_max: float = 60.0
+) -> tuple[float, float]:
+    """Likelihood-ratio interval of the slope ``b`` of ``expit(a + b x)`` (``a`` profiled out).
+
+    Unlike the Wald interval it exists under separation, where the estimate is infinite: the
+    interval is then ``(lower, inf)`` (or ``(-inf, upper)``). Slopes are searched in
+    ``[-b_max, b_max]``.
+
+    Examples
+    --------
+    >>> lo, hi = profile_slope_interval(np.array([-1.0, -0.5, 0.5, 1.0]), np.array([0, 0, 1, 1.0]))
+    >>> bool(lo < 1.0), hi
+    (True, inf)
+    """
+    from scipy.optimize import brentq, minimize_scalar
+
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    sep = separated(xs, ys)
+    if sep:
+        peak_b, top = sep * b_max, _profile(xs, ys, sep * b_max)
+    else:
+        res = minimize_scalar(
+            lambda b: -_profile(xs, ys, b), bounds=(-b_max, b_max), method="bounded"
+        )
+        peak_b, top = float(res.x), -float(res.fun)
+    cut = top - z**2 / 2.0
+
+    def gap(b: float) -> float:
+        return _profile(xs, ys, b) - cut
+
+    lo = -np.inf if gap(-b_max) >= 0 else float(brentq(gap, -b_max, peak_b))
+    hi = np.inf if gap(b_max) >= 0 else float(brentq(gap, peak_b, b_max))
+    return float(lo), float(hi)

@@ -11,7 +11,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm, rankdata
 
-from credscore.calibration._logistic import fit_logistic, logit
+from credscore.calibration._logistic import (
+    fit_logistic,
+    logit,
+    profile_slope_interval,
+    separated,
+)
 
 __all__ = [
     "accuracy",
@@ -189,7 +194,10 @@ def calibration_slope_intercept(
       usual "calibration-in-the-large" intercept; 0 is ideal, positive means ``p`` is too low.
     * ``intercept_joint``: ``a`` of the two-parameter fit, reported for completeness.
 
-    Intervals use the inverse observed Fisher information at the maximum-likelihood fit.
+    Intervals use the inverse observed Fisher information at the maximum-likelihood fit. When
+    ``logit(p)`` separates the outcomes (every statement that held up scored at or above every
+    one that did not, common in small windows), the slope's estimate is infinite (``inf``) and
+    its interval is the likelihood-ratio one, ``(lower, inf)``.
     ``logit(p)`` is taken with ``p`` clipped to ``[1e-12, 1 - 1e-12]``. NaNs are returned when
     ``y`` has a single class.
 
@@ -225,10 +233,15 @@ def calibration_slope_intercept(
             "intercept_joint": nan,
         }
     coef, cov = fit_logistic(lp, y)
-    slope, se_slope = float(coef[1]), float(np.sqrt(cov[1, 1]))
+    sep = separated(lp, y)
+    if sep:  # no finite estimate: the slope is unbounded, its interval from the likelihood
+        slope, slope_ci = sep * float("inf"), profile_slope_interval(lp, y, z=z)
+    else:
+        slope, se_slope = float(coef[1]), float(np.sqrt(cov[1, 1]))
+        slope_ci = (float(slope - z * se_slope), float(slope + z * se_slope))
     return {
         "slope": slope,
-        "slope_ci": (float(slope - z * se_slope), float(slope + z * se_slope)),
+        "slope_ci": slope_ci,
         "intercept": icpt,
         "intercept_ci": (float(icpt - z * se_icpt), float(icpt + z * se_icpt)),
         "intercept_joint": float(coef[0]),

@@ -240,8 +240,9 @@ def calibration_report(
     """Every calibration and scoring figure for one set of predictions, JSON-serialisable.
 
     ``groups`` (one label per row, e.g. the source) makes the metric intervals resample whole
-    groups (see :func:`metric_intervals`). The calibration test and the slope's interval do
-    not use it: they still treat rows as independent.
+    groups (see :func:`metric_intervals`) and adds ``test_by_source``: the calibration test
+    with the by-source null and cluster-robust slope interval. ``test`` stays the test that
+    treats rows as independent.
 
     Returns
     -------
@@ -250,7 +251,8 @@ def calibration_report(
         calibration_in_the_large, ece, smece), ``intervals`` (see :func:`metric_intervals`),
         ``bootstrap`` (``unit``: ``"row"`` or ``"group"``, ``n_clusters`` resampled, ``n_boot``),
         ``brier_decomposition`` and ``test`` (:meth:`CalibrationTestResult.to_dict`, which holds
-        the calibration slope and intercept with their intervals and the verdict ``consistent``).
+        the calibration slope and intercept with their intervals and the verdict ``consistent``);
+        with ``groups`` also ``test_by_source``.
 
     Examples
     --------
@@ -267,7 +269,7 @@ def calibration_report(
     n_clusters = y.shape[0] if groups is None else check_groups(groups, y.shape[0])[1]
     test = calibration_test(y, q, n_sim=n_sim, n_bins=n_bins, random_state=random_state)
     intervals = metric_intervals(y, q, n_boot=n_boot, random_state=random_state, groups=groups)
-    return {
+    out: dict[str, Any] = {
         "n": int(y.shape[0]),
         "base_rate": float(y.mean()),
         "metrics": {
@@ -288,3 +290,9 @@ def calibration_report(
         "brier_decomposition": brier_decomposition(y, q, n_bins=n_bins),
         "test": test.to_dict(),
     }
+    if groups is not None:
+        by_source = calibration_test(
+            y, q, n_sim=n_sim, n_bins=n_bins, random_state=random_state, groups=groups
+        )
+        out["test_by_source"] = by_source.to_dict()
+    return out

@@ -10,10 +10,15 @@ value with label 1 in every gap (Vovk et al. 2015, Algorithms 1-2); the label-0 
 symmetry (reverse the score order and flip the labels). Fitting is O(n log n) for the sort plus
 O(k) for the sweep; each query is a binary search.
 
-Ties between a test score and calibration scores are resolved conservatively: for ``p0`` the test
-point is placed just *below* the tied calibration scores and for ``p1`` just *above*. Compared with
-pooling the test point into the tie (an exact refit), this can only lower ``p0`` and raise ``p1``,
-so the interval contains the pooled one. Untied test scores get the exact values.
+Ties between a test score and calibration scores are pooled into the tied block, the usual
+definition (Vovk et al. 2015; the ``venn-abers`` package, MAPIE): the isotonic fit then forces
+the test point and the calibration points of its score to one value. No extra sweep is needed:
+a label-0 point placed just *above* the tied block always pools with it (a block that started at
+a label-0 point would have mean 0, below every block to its left), so its value is the gap value
+just above; symmetrically a label-1 tie takes the gap value just *below*. So ``p0`` is read in
+the gap above the tied score and ``p1`` in the gap below, and both equal exact refits with the
+test point pooled into the tie. (Before version 0.3 ties were resolved the other way round,
+which could only widen the interval.)
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from credscore._tables import Tables
+from credscore.datasets._drift import Drift
 
 __all__ = [
     "INTERCEPT",
@@ -45,6 +46,7 @@ __all__ = [
     "QUALIFIER_RATES",
     "RANK_EFFECT",
     "TITLES",
+    "Drift",
     "simulate",
 ]
 
@@ -251,6 +253,7 @@ def simulate(
     reliability_sd: float = 0.5,
     random_state: int | None = 0,
     return_latent: bool = False,
+    drift: Drift | None = None,
 ) -> tuple[Tables, pd.Series] | tuple[Tables, pd.Series, dict[str, pd.DataFrame]]:
     """Simulate a labelled corpus whose labels are drawn from a known probability.
 
@@ -271,6 +274,9 @@ def simulate(
         boolean column per qualifier flag, the true ``logit`` and ``observable_p``, the Bayes
         posterior predictive probability given everything observable before the statement;
         see the module docstring).
+    drift : Drift, optional
+        Move the base rate and the observable effects from a date on
+        (:class:`~credscore.datasets._drift.Drift`); without it nothing changes, draw for draw.
 
     Returns
     -------
@@ -330,6 +336,8 @@ def simulate(
     logit = INTERCEPT + effect[src]
     for q, b in QUALIFIER_EFFECT.items():
         logit = logit + b * flags[q]
+    if drift is not None:  # no random draw: without drift every later draw is unchanged
+        logit = drift.shift(logit, INTERCEPT + reliability_sd * reliability[src], made_at)
     true_p = 1.0 / (1.0 + np.exp(-logit))
     label = (rng.random(n) < true_p).astype(np.int64)
     label_at = made_at + pd.to_timedelta(1.0 + rng.exponential(30.0, n), unit="D")

@@ -10,7 +10,7 @@ import pandas as pd
 from credscore._tables import Tables
 from credscore.features import Extraction, merge_history
 from credscore.model._explain import reason_strings, reason_table
-from credscore.model._recalibration import apply_recalibration, fit_recalibration
+from credscore.model._recalibration import apply_recalibration
 
 __all__ = ["ScoringMixin"]
 
@@ -243,15 +243,29 @@ class ScoringMixin:
         *,
         history: Tables | None = None,
         since: Any = None,
+        form: str = "auto",
+        window: Any = "auto",
+        period_days: float = 30.0,
+        allow_overlap: bool = False,
     ) -> Self:
-        """Adapts the calibration to drift: refits slope and intercept on recent verdicts.
+        """Adapts the calibration to drift, with a map chosen by evidence on recent verdicts.
 
         The verdict mix changes over time (e.g. far more false viral posts after 2020 in
         PolitiFact data); a model fitted on the past then ranks well but is miscalibrated on the
-        present. This fits ``p' = expit(a + b * logit(p))`` on the labelled statements made at
-        or after ``since`` (default: all labelled ones given) and applies it to every later
-        prediction and interval. The map is increasing (``b > 0`` is required), so rankings and
-        the domain monotonicity are unchanged. Calling it again replaces the previous map.
+        present. The candidates are the identity, an intercept shift, slope + intercept and
+        isotonic regression, each on the last 90, 180, 365 or 730 days or on every verdict
+        given. They are compared by rolling-origin evaluation on the dated verdicts (fit on what
+        was known before each monthly origin, log loss on the month after); the simplest within
+        one standard error of the best is fitted on its latest window and applied to every later
+        prediction and interval. If the model passes the calibration test on that window and the
+        map would make it fail, the next candidate is taken, down to the identity. Every map is
+        non-decreasing, so rankings and the domain monotonicity are unchanged. ``recalibration_``
+        records what was chosen and why (``form``, ``window_days``, ``selection``); calling
+        again replaces the previous map.
+
+        Rows made inside the training period (where the model's scores are in-sample, sharper
+        than on new rows) warn with :class:`~credscore.model.TrainingOverlapWarning`; exactly the
+        training rows are refused (``SchemaError``) unless ``allow_overlap=True``.
 
         Parameters
         ----------
@@ -261,20 +275,30 @@ class ScoringMixin:
             As in :meth:`score`.
         since : timestamp-like, optional
             Only statements with ``made_at >= since`` are used.
+        form : {"auto", "none", "intercept", "logistic", "isotonic"}, default "auto"
+            A fixed form still has its window chosen by the same evaluation.
+        window : "auto", None or days, default "auto"
+            ``None``: every verdict given.
+        period_days : float, default 30
+            Spacing of the rolling origins and length of each evaluation period.
+        allow_overlap : bool, default False
+            Accept rows made inside the training period (no warning, no refusal).
 
         Returns
         -------
         self
         """
+        from credscore.model._recalibrate import recalibrate_model
+
         tables, ext = self._prepare(statements, sources, events, history, False)
-        st = tables.statements
-        keep = st["label"].notna().to_numpy()
-        if since is not None:
-            start = pd.Timestamp(since)
-            start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-            keep = keep & (st["made_at"] >= start).to_numpy()
-        y = st["label"].to_numpy()[keep]
-        self.recalibration_ = None
-        p = self._proba(ext.features.iloc[keep])
-        self.recalibration_ = fit_recalibration(p, y, since=since)
+        self.recalibration_ = recalibrate_model(
+            self,
+            tables.statements,
+            ext.features,
+            since=since,
+            form=form,
+            window=window,
+            period_days=period_days,
+            allow_overlap=allow_overlap,
+        )
         return self

@@ -38,6 +38,7 @@ def cli_evaluate(args: argparse.Namespace) -> int:
         n_sim=args.n_sim,
         random_state=args.seed,
         bootstrap_by=args.bootstrap_by,
+        by=args.by,
     )
     write_report(result, args.out, args.json, png=args.png)
     d, b = result["data"], result["bootstrap"]
@@ -49,6 +50,13 @@ def cli_evaluate(args: argparse.Namespace) -> int:
         f"wrote {args.out}" + (f" and {args.json}" if args.json else ""),
         file=sys.stderr,
     )
+    if result.get("drift"):  # drift monitor (credscore/report/_drift.py)
+        dr = result["drift"]
+        print(
+            f"drift monitor: {dr['n_flagged']} of {dr['n_tested']} tested {dr['by']}s fail the "
+            f"calibration test (first: {dr['first_flag'] or 'none'})",
+            file=sys.stderr,
+        )
     for w in result["warnings"]:
         print(f"credscore: warning: {w}", file=sys.stderr)
     return 0
@@ -121,6 +129,13 @@ def add_evaluate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
     )
     p.add_argument(
         "--seed", type=int_at_least(0), default=0, help="random seed of bootstrap and test"
+    )
+    p.add_argument(
+        "--by",
+        choices=("week", "month", "quarter", "year"),
+        default=None,
+        help="also run the drift monitor: the calibration test per period of the statements' "
+        "dates, flagging periods where it fails",
     )
     p.add_argument(
         "--png",

@@ -13,9 +13,11 @@ import pandas as pd
 from credscore._tables import Tables
 from credscore._version import __version__
 from credscore.calibration import calibration_report
+from credscore.calibration._drift import PERIODS
 from credscore.exceptions import NotFittedError, SchemaError
 from credscore.report._baselines import baselines as _baselines
 from credscore.report._baselines import verdict as _verdict
+from credscore.report._drift import drift_section
 from credscore.report._slices import (
     BUILTIN_SLICES,
     has_columns,
@@ -230,6 +232,7 @@ def evaluate(
     n_examples: int = 10,
     random_state: int = 0,
     bootstrap_by: str = "source",
+    by: str | None = None,
 ) -> dict[str, Any]:
     """Every figure of the offline evaluation report for ``model`` on labelled ``tables``.
 
@@ -264,6 +267,9 @@ def evaluate(
     n_examples : int, default=10
         How many of the largest errors (highest log loss) to list with their text; 0: none.
     random_state : int, default=0
+    by : {"week", "month", "quarter", "year"}, optional
+        Also run the drift monitor: the calibration test per period (``drift`` in the result,
+        see :mod:`credscore.report._drift`).
 
     Returns
     -------
@@ -306,6 +312,8 @@ def evaluate(
             "credscore.load_model(MODEL_DIR)."
         )
     names = validate_slices(slices)
+    if by is not None and by not in PERIODS:  # drift monitor option
+        raise ValueError(f"by must be one of {sorted(PERIODS)} or None, got {by!r}.")
     check_bootstrap_by(bootstrap_by)
     tabs = _as_tables(tables, "tables")
     hist = _as_tables(history, "history") if history is not None else None
@@ -357,4 +365,8 @@ def evaluate(
         "largest_errors": _largest_errors(scored, n_examples),
         "warnings": warnings,
     }
+    if by is not None:  # drift monitor (credscore/report/_drift.py)
+        src = st.loc[mask, "source_id"].to_numpy(dtype=object)
+        made = pd.DatetimeIndex(st["made_at"])[mask]
+        result["drift"] = drift_section(y, p, made, src, by=by, random_state=random_state)
     return jsonable(result)

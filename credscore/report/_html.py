@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from credscore._io import atomic_write_text
+from credscore.report._drift import drift_html
 from credscore.report._sections import errors, model, reliability, slices
 from credscore.report._words import baseline_text, baseline_title, ci, fig, outcome_words, table
 
@@ -259,6 +260,7 @@ SECTIONS: list[Callable[[dict[str, Any], str | None], str]] = [
     lambda r, png: _metrics(r),
     lambda r, png: _baselines(r),
     reliability,
+    lambda r, png: drift_html(r),  # the drift monitor, only with evaluate(..., by=...)
     lambda r, png: slices(r),
     lambda r, png: errors(r),
     lambda r, png: model(r),

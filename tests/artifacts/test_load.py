@@ -182,7 +182,12 @@ def test_recalibration_survives_save_and_load(sim_tables, tmp_path):
     tables, _ = sim_tables
     model = CredibilityModel(base_learners=("logistic",), cv=3).fit(tables)
     before = model.predict_proba(tables)[:, 1]
-    model.recalibrate(tables, since=tables.statements["made_at"].quantile(0.5))
+    model.recalibrate(
+        tables,
+        since=tables.statements["made_at"].quantile(0.5),
+        form="logistic",
+        allow_overlap=True,
+    )
     assert model.recalibration_["slope"] > 0 and model.recalibration_["n"] > 0
     after = model.predict_proba(tables)[:, 1]
     assert not np.allclose(before, after)

@@ -101,3 +101,33 @@ def test_constant_predictions_are_judged_by_smece_alone():
     assert right.consistent  # the observed base rate itself: calibrated in the large
     wrong = calibration_test(y, np.full(2000, 0.40), n_sim=300)
     assert wrong.smece.p_value < 0.05 and not wrong.consistent
+
+
+def test_separated_small_window_gets_a_likelihood_ratio_slope_interval():
+    """Small windows where every statement that held up scored above every one that did not:
+    the slope has no finite estimate (it came out as ~470 with a NaN interval, failing the test
+    whatever the data); now it is inf with a likelihood-ratio interval (lower, inf), and the
+    verdict follows that interval."""
+    y = (np.arange(16) >= 13).astype(float)
+    steep = calibration_test(y, np.linspace(0.05, 0.6, 16), n_sim=200)
+    assert steep.slope == np.inf and steep.slope_ci[1] == np.inf and steep.slope_ci[0] > 1
+    assert not steep.consistent  # this separation is too sharp for these probabilities
+    p = np.array([0.01, 0.05, 0.4, 0.6, 0.95, 0.99])
+    mild = calibration_test((p > 0.5).astype(float), p, n_sim=200)
+    assert mild.slope == np.inf and mild.slope_ci[0] < 1
+    assert mild.consistent == (mild.smece.p_value >= 0.05)
+    by_source = calibration_test(
+        y, np.linspace(0.05, 0.6, 16), n_sim=200, groups=np.arange(16) // 2
+    )
+    assert by_source.slope == np.inf and by_source.slope_ci[0] == steep.slope_ci[0]
+
+
+def test_profile_interval_agrees_with_wald_on_regular_data():
+    from credscore.calibration._logistic import profile_slope_interval
+
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=3000)
+    y = (rng.random(3000) < 1 / (1 + np.exp(-x))).astype(float)
+    wald = calibration_test(y, 1 / (1 + np.exp(-x)), n_sim=20).slope_ci
+    prof = profile_slope_interval(x, y)
+    assert prof == pytest.approx(wald, abs=0.02)

@@ -41,19 +41,52 @@ def test_agrees_with_brute_force_refit(seed):
         assert a1 == pytest.approx(b1, abs=1e-12)
 
 
-@pytest.mark.parametrize("seed", range(20))
-def test_ties_are_resolved_conservatively(seed):
-    """A test score tied with calibration scores gets p0 <= pooled p0 and p1 >= pooled p1."""
+@pytest.mark.parametrize("seed", range(60))
+def test_tied_test_scores_equal_pooled_refits(seed):
+    """A test score equal to calibration scores is pooled into their block: p0 and p1 equal
+    brute-force isotonic refits with the test point added at that very score."""
     rng = np.random.default_rng(seed)
-    scores = rng.integers(0, 5, 30).astype(float)
-    y = rng.integers(0, 2, 30)
+    n = int(rng.integers(2, 40))
+    scores = rng.integers(0, int(rng.integers(1, 7)), n).astype(float)
+    y = rng.integers(0, 2, n)
+    y[:2] = [0, 1]
     cal = VennAbersCalibrator().fit(scores, y)
     ties = np.unique(scores)
     p0, p1 = cal.predict_interval(ties)
     for t, a0, a1 in zip(ties, p0, p1, strict=True):
         b0, b1 = brute_force(scores, y, t)
-        assert a0 <= b0 + 1e-12
-        assert a1 >= b1 - 1e-12
+        assert a0 == pytest.approx(b0, abs=1e-12)
+        assert a1 == pytest.approx(b1, abs=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 8), st.integers(0, 1)), min_size=2, max_size=50),
+    st.lists(st.integers(-1, 9), min_size=1, max_size=10),
+)
+def test_every_test_score_equals_a_refit_ties_included(cal_points, tests):
+    """Invariant: for any calibration set with ties and any test score, tied or not, the
+    Venn-Abers pair is exactly the isotonic refit with the test point added as 0 and as 1."""
+    scores = np.array([s for s, _ in cal_points], dtype=float)
+    y = np.array([lab for _, lab in cal_points])
+    y[:2] = [0, 1]
+    cal = VennAbersCalibrator().fit(scores, y)
+    t = np.asarray(tests, dtype=float)
+    p0, p1 = cal.predict_interval(t)
+    for ti, a0, a1 in zip(t, p0, p1, strict=True):
+        b0, b1 = brute_force(scores, y, ti)
+        assert abs(a0 - b0) < 1e-12 and abs(a1 - b1) < 1e-12
+
+
+def test_pooling_ties_narrows_the_interval_on_heavily_tied_scores():
+    """Scores with few distinct values (a tree's leaves): the pooled pair is as narrow as one
+    more point in a large block allows (width about 1 / block size), not the gap-to-gap width."""
+    rng = np.random.default_rng(5)
+    s = rng.integers(0, 20, 20_000) / 20.0
+    y = rng.random(s.size) < s
+    cal = VennAbersCalibrator().fit(s, y)
+    p0, p1 = cal.predict_interval(np.unique(s))
+    assert np.max(p1 - p0) < 5.0 / 1000  # each block holds about 1,000 points
 
 
 @settings(max_examples=60, deadline=None)
