@@ -7,6 +7,7 @@ import pandas as pd
 
 from credscore._tables import ValidatedTables
 from credscore.features._family import Baseline, Column, FamilyOutput, FeatureFamily, Slice
+from credscore.features._history_words import record_words
 from credscore.features.history import (
     DEFAULT_HALF_LIFE_DAYS,
     DEFAULT_PRIOR_STRENGTH,
@@ -74,16 +75,6 @@ def _track_record_proba(frame: pd.DataFrame) -> np.ndarray:
     return np.clip(1.0 - frame["hist_false_rate"].to_numpy(dtype=float), 0.0, 1.0)
 
 
-def _counts(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
-    """Whole counts of ``column`` at ``rows`` (NaN read as 0)."""
-    v = frame[column].to_numpy(dtype=float)[rows]
-    return np.rint(np.nan_to_num(v)).astype(np.int64)
-
-
-def _of(k: int, n: int, noun: str) -> str:
-    return f"{k} of {n} {noun}" + ("" if n == 1 else "s")
-
-
 class HistoryFamily(FeatureFamily):
     """The source's point-in-time record (see the module docstring for every column).
 
@@ -103,7 +94,6 @@ class HistoryFamily(FeatureFamily):
     --------
     >>> from credscore import validate_tables
     >>> import pandas as pd, numpy as np
-    >>> import pandas as pd
     >>> t = validate_tables(pd.DataFrame({"statement_id": ["a", "b"], "source_id": ["s", "s"],
     ...     "text": ["", ""], "made_at": ["2024-01-01", "2024-02-01"], "label": [0, None]}))
     >>> fam = HistoryFamily().fit(t)
@@ -169,34 +159,7 @@ class HistoryFamily(FeatureFamily):
 
     def describe(self, group: str, output: FamilyOutput, rows: np.ndarray) -> list[str]:
         """Words for the record: walk-backs, the pooled record, or the verdicts."""
-        f = output.frame
-        if group == "retractions":
-            n, k = _counts(f, "hist_n_prior", rows), _counts(f, "hist_n_retracted", rows)
-            conf = _counts(f, "hist_n_confirmed", rows)
-            return [
-                "no earlier statements on record"
-                if ni == 0
-                else f"walked back {ki} of its {ni} earlier statement"
-                + ("" if ni == 1 else "s")
-                + (f"; {ci} confirmed" if ci > 0 else "")
-                for ni, ki, ci in zip(n.tolist(), k.tolist(), conf.tolist(), strict=True)
-            ]
-        if group == "record":
-            n, k = _counts(f, "hist_n_known", rows), _counts(f, "hist_n_failed", rows)
-            return [
-                "no earlier statement with a known outcome"
-                if ni == 0
-                else _of(ki, ni, "earlier statement")
-                + " with a known outcome did not hold up (found false or walked back)"
-                for ni, ki in zip(n.tolist(), k.tolist(), strict=True)
-            ]
-        n, k = _counts(f, "hist_n_verdicts", rows), _counts(f, "hist_n_false", rows)
-        return [
-            "no earlier verdicts on record"
-            if ni == 0
-            else _of(ki, ni, "earlier verdict") + " found it false"
-            for ni, ki in zip(n.tolist(), k.tolist(), strict=True)
-        ]
+        return record_words(output.frame, group, rows)
 
     def get_state(self) -> dict[str, float]:
         return {"retraction_prior_": self.retraction_prior_, "false_prior_": self.false_prior_}

@@ -69,7 +69,6 @@ corpus without dates (LIAR) give the training rows pseudo-times in a seeded rand
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -78,6 +77,7 @@ from credscore._schema_check import validate_frames
 from credscore._tables import ValidatedTables
 from credscore.features._history_arrays import HistoryArrays, history_arrays
 from credscore.features._history_compute import COLUMNS, RET_IDX, compute_history
+from credscore.features._history_words import describe_history
 
 __all__ = [
     "DEFAULT_HALF_LIFE_DAYS",
@@ -251,7 +251,7 @@ def history_features(
     1           1.0               1.0                   0.4              1.0
     2           2.0               1.0                   0.3              2.0
     >>> describe_history(f.iloc[2])
-    'retracted 1 of its 2 earlier statements; 1 of 2 earlier verdicts false; latest retraction 46 days earlier'
+    'walked back 1 of its 2 earlier statements; 1 of 2 earlier verdicts found it false; latest walk-back 46 days earlier'
     """  # noqa: E501
     _check_params(retraction_prior, false_prior, prior_strength, half_life_days)
     tables = _validated(statements, events)
@@ -265,47 +265,3 @@ def history_features(
     )
     index = tables.statements.index if isinstance(statements, ValidatedTables) else statements.index
     return pd.DataFrame(values, index=index, columns=list(HISTORY_COLUMNS), copy=False)
-
-
-def _plural(k: float, word: str) -> str:
-    k = int(k)
-    return f"{k} {word}" + ("" if k == 1 else "s")
-
-
-def describe_history(row: Mapping | pd.Series) -> str:
-    """Plain-language summary of one row of :func:`history_features`.
-
-    Examples
-    --------
-    >>> describe_history({"hist_n_prior": 0.0})
-    'no track record'
-    >>> describe_history({"hist_n_prior": 6, "hist_n_retracted": 2, "hist_n_verdicts": 10,
-    ...     "hist_n_false": 3, "hist_n_confirmed": 1})
-    'retracted 2 of its 6 earlier statements; 3 of 10 earlier verdicts false; 1 earlier statement confirmed'
-    """  # noqa: E501
-    n_prior = int(row.get("hist_n_prior", 0) or 0)
-    if n_prior == 0:
-        return "no track record"
-    parts = []
-    k = int(row.get("hist_n_retracted", 0) or 0)
-    noun = "earlier statement" + ("" if n_prior == 1 else "s")
-    parts.append(
-        f"retracted {k} of its {n_prior} {noun}" if k else f"no retractions in {n_prior} {noun}"
-    )
-    nv = int(row.get("hist_n_verdicts", 0) or 0)
-    if nv and "hist_n_false" in row:
-        parts.append(
-            f"{int(row['hist_n_false'])} of {nv} earlier verdict{'s' if nv != 1 else ''} false"
-        )
-    elif not nv:
-        parts.append("no earlier verdicts")
-    pending = int(row.get("hist_n_failed", 0) or 0) - int(row.get("hist_n_false", 0) or 0)
-    if "hist_n_failed" in row and "hist_n_false" in row and pending > 0:
-        parts.append(_plural(pending, "walked-back statement") + " with no verdict yet")
-    c = int(row.get("hist_n_confirmed", 0) or 0)
-    if c:
-        parts.append(_plural(c, "earlier statement") + " confirmed")
-    d = row.get("hist_days_since_retraction", float("nan"))
-    if d is not None and not (isinstance(d, float) and math.isnan(d)):
-        parts.append(f"latest retraction {d:.0f} days earlier")
-    return "; ".join(parts)

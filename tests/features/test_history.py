@@ -157,7 +157,7 @@ def test_no_history_gets_the_prior_not_zero_or_nan():
     assert row.hist_retraction_rate == 0.1 and row.hist_false_rate == 0.5
     assert row.hist_false_decayed == 0.5 and row.hist_retracted_decayed == 0.0
     assert math.isnan(row.hist_days_since_retraction) and row.hist_has_retraction == 0.0
-    assert describe_history(row) == "no track record"
+    assert describe_history(row) == "no earlier statements on record"
 
 
 def test_output_shape_index_and_dtypes():
@@ -415,6 +415,7 @@ def test_population_rates_and_fallback():
 
 
 def test_describe_history():
+    """One wording of a record: the reasons' phrases, joined (plus the walk-back's age)."""
     row = {
         "hist_n_prior": 6,
         "hist_n_retracted": 2,
@@ -424,8 +425,8 @@ def test_describe_history():
         "hist_days_since_retraction": 45.2,
     }
     assert describe_history(row) == (
-        "retracted 2 of its 6 earlier statements; 3 of 10 earlier verdicts false; "
-        "latest retraction 45 days earlier"
+        "walked back 2 of its 6 earlier statements; 3 of 10 earlier verdicts found it false; "
+        "latest walk-back 45 days earlier"
     )
     one = {
         "hist_n_prior": 1,
@@ -434,8 +435,15 @@ def test_describe_history():
         "hist_n_false": 0,
         "hist_days_since_retraction": float("nan"),
     }
-    assert describe_history(one) == "no retractions in 1 earlier statement; no earlier verdicts"
-    assert describe_history(pd.Series({"hist_n_prior": 0.0})) == "no track record"
+    assert describe_history(one) == (
+        "walked back 0 of its 1 earlier statement; no earlier verdicts on record"
+    )
+    assert describe_history(pd.Series({"hist_n_prior": 0.0})) == "no earlier statements on record"
+    pending = {**row, "hist_n_known": 11, "hist_n_failed": 4}  # one walk-back without verdict
+    assert describe_history(pending).endswith(
+        "4 of 11 earlier statements with a known outcome did not hold up (found false or "
+        "walked back); latest walk-back 45 days earlier"
+    )
 
 
 def test_runs_on_the_validated_example_corpus():
