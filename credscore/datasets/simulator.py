@@ -39,6 +39,7 @@ import pandas as pd
 
 from credscore._tables import Tables
 from credscore.datasets._drift import Drift
+from credscore.datasets._posterior import observable_p
 
 __all__ = [
     "INTERCEPT",
@@ -203,49 +204,6 @@ def _texts(rng: np.random.Generator, flags: dict[str, np.ndarray]) -> np.ndarray
     return prefix + subject + " " + verb + " " + obj + scope + "."
 
 
-def _observable_p(
-    src: np.ndarray,
-    base: np.ndarray,
-    reliability_sd: float,
-    label: np.ndarray,
-    made_at: np.ndarray,
-    known_at: np.ndarray,
-    n_grid: int = 41,
-) -> np.ndarray:
-    """Bayes posterior predictive ``P(label = 1 | what is observable before made_at)``.
-
-    ``base`` is the log-odds without the latent term ``reliability_sd * z_s``. The posterior of
-    ``z_s ~ Normal(0, 1)`` (on a grid) is updated with every verdict of the same source that was
-    known strictly before the statement: known at ``known_at``, the earlier of its verdict and of
-    its first event (a walk-back reveals a failure, a confirmation a success).
-    """
-    if reliability_sd == 0:
-        return 1.0 / (1.0 + np.exp(-base))
-    n = base.shape[0]
-    z = np.linspace(-5.0, 5.0, n_grid)
-    eta = base[:, None] + reliability_sd * z[None, :]
-    loglik = -np.logaddexp(0.0, np.where(label[:, None] == 1, -eta, eta))
-    # one "known" row per statement (carries its log-likelihood) and one "query" row (carries
-    # nothing); sorted by source then time, queries first at equal times (strictly before)
-    source = np.r_[src, src]
-    time = np.r_[known_at, made_at]
-    is_query = np.r_[np.zeros(n, dtype=bool), np.ones(n, dtype=bool)]
-    order = np.lexsort((~is_query, time, source))
-    contrib = np.vstack([loglik, np.zeros_like(loglik)])[order]
-    cum = np.cumsum(contrib, axis=0)
-    first = np.r_[True, source[order][1:] != source[order][:-1]]
-    start = np.maximum.accumulate(np.where(first, np.arange(2 * n), 0))
-    before = np.where(start[:, None] > 0, cum[np.maximum(start - 1, 0)], 0.0)
-    post = (cum - before)[is_query[order]]  # query rows, in sorted order
-    query_id = order[is_query[order]] - n
-    post = post - 0.5 * z[None, :] ** 2
-    post = np.exp(post - post.max(axis=1, keepdims=True))
-    pred = 1.0 / (1.0 + np.exp(-eta[query_id]))
-    out = np.empty(n)
-    out[query_id] = (post * pred).sum(axis=1) / post.sum(axis=1)
-    return out
-
-
 def simulate(
     n_statements: int = 50_000,
     n_sources: int | None = None,
@@ -302,27 +260,9 @@ def simulate(
     rng = np.random.default_rng(random_state)
     n = int(n_statements)
 
-    # sources
-    title_idx = rng.integers(0, len(TITLES), n_src)
-    titles = np.array([t[0] for t in TITLES], dtype=object)[title_idx]
-    families = np.array([t[1] for t in TITLES], dtype=object)[title_idx]
-    orgs = np.array([t[2] for t in TITLES], dtype=object)[title_idx]
-    types = np.array([t[3] for t in TITLES], dtype=object)[title_idx]
-    authority = np.array([t[4] for t in TITLES])[title_idx]
-    reliability = rng.standard_normal(n_src)
-    effect = RANK_EFFECT * (authority - 0.6) + reliability_sd * reliability
-    names = _pick(rng, _FIRST, n_src) + " " + _pick(rng, _LAST, n_src)
-    names = np.where(types == "anonymous", "", names)
-    source_ids = np.array([f"src{i:05d}" for i in range(n_src)], dtype=object)
-    sources = pd.DataFrame(
-        {
-            "source_id": source_ids,
-            "name": names,
-            "title": titles,
-            "organization": orgs,
-            "source_type": types,
-        }
-    )
+    sources, latent_src = _sources(rng, n_src, reliability_sd)
+    source_ids = sources["source_id"].to_numpy(dtype=object)
+    effect, reliability = latent_src["effect"].to_numpy(), latent_src["reliability"].to_numpy()
 
     # statements, in time order
     activity = rng.gamma(2.0, size=n_src)
@@ -355,12 +295,36 @@ def simulate(
         }
     )
 
-    # events: walk-backs for statements that failed, confirmations for those that held
+    events, has, delay = _events(rng, label, statement_ids, made_at)
+
+    tables = Tables(statements=statements, sources=sources, events=events)
+    p = pd.Series(true_p, index=statements.index, name="true_p")
+    if not return_latent:
+        return tables, p
+    latent_sources = latent_src.set_index(pd.Index(source_ids, name="source_id"))
+    latent_statements = pd.DataFrame(flags, index=statements.index)
+    latent_statements["logit"] = logit
+    known_at = label_at.asi8.copy()
+    np.minimum.at(known_at, has, (made_at[has] + delay).asi8)
+    base = logit - reliability_sd * reliability[src]
+    latent_statements["observable_p"] = observable_p(
+        src, base, reliability_sd, label, made_at.asi8, known_at
+    )
+    return tables, p, {"sources": latent_sources, "statements": latent_statements}
+
+
+def _events(
+    rng: np.random.Generator, label: np.ndarray, statement_ids: np.ndarray, made_at: pd.Index
+) -> tuple[pd.DataFrame, np.ndarray, pd.TimedeltaIndex]:
+    """Walk-backs for statements that failed, confirmations for those that held.
+
+    Returns the events table, the positions of the statements that got one, and the delays.
+    """
     kinds = np.array(
         ["retraction", "correction", "scope_narrowing", "confirmation", "clarification"],
         dtype=object,
     )
-    u = rng.random(n)
+    u = rng.random(len(label))
     held = label == 1
     code = np.select(
         [
@@ -385,25 +349,32 @@ def simulate(
     events = events.sort_values("at", kind="stable").reset_index(drop=True)
     events.insert(0, "event_id", [f"ev{i:07d}" for i in range(len(events))])
     events["event_id"] = events["event_id"].astype(object)
+    return events, has, delay
 
-    tables = Tables(statements=statements, sources=sources, events=events)
-    p = pd.Series(true_p, index=statements.index, name="true_p")
-    if not return_latent:
-        return tables, p
-    latent_sources = pd.DataFrame(
-        {"family": families, "authority": authority, "reliability": reliability, "effect": effect},
-        index=pd.Index(source_ids, name="source_id"),
+
+def _sources(
+    rng: np.random.Generator, n_src: int, reliability_sd: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sources table and each source's latent family, authority, reliability and effect."""
+    title_idx = rng.integers(0, len(TITLES), n_src)
+    column = [np.array([t[k] for t in TITLES], dtype=object)[title_idx] for k in range(4)]
+    titles, families, orgs, types = column
+    authority = np.array([t[4] for t in TITLES])[title_idx]
+    reliability = rng.standard_normal(n_src)
+    effect = RANK_EFFECT * (authority - 0.6) + reliability_sd * reliability
+    names = _pick(rng, _FIRST, n_src) + " " + _pick(rng, _LAST, n_src)
+    names = np.where(types == "anonymous", "", names)
+    source_ids = np.array([f"src{i:05d}" for i in range(n_src)], dtype=object)
+    sources = pd.DataFrame(
+        {
+            "source_id": source_ids,
+            "name": names,
+            "title": titles,
+            "organization": orgs,
+            "source_type": types,
+        }
     )
-    latent_statements = pd.DataFrame(flags, index=statements.index)
-    latent_statements["logit"] = logit
-    known_at = label_at.asi8.copy()
-    np.minimum.at(known_at, has, (made_at[has] + delay).asi8)
-    latent_statements["observable_p"] = _observable_p(
-        src,
-        logit - reliability_sd * reliability[src],
-        reliability_sd,
-        label,
-        made_at.asi8,
-        known_at,
+    latent = pd.DataFrame(
+        {"family": families, "authority": authority, "reliability": reliability, "effect": effect}
     )
-    return tables, p, {"sources": latent_sources, "statements": latent_statements}
+    return sources, latent
