@@ -31,7 +31,7 @@ ROWS = {
     "leave-one-out history trap": ("liar_loo_trap_history.txt",),
     "simulated data, 25,000": ("simulated_recovery.txt",),
     "history features, 1,000,000": ("bench_history.txt",),
-    "qualifiers": ("bench_qualifiers.txt", "qualifiers_eval.txt"),
+    "qualifiers": ("bench_qualifiers.txt", "qualifiers_eval.md"),
     "rank's weight in the default model": ("rank_weight_review.json",),
     "rank": ("rank_coverage.txt", "bench_rank.txt"),
     "ingest (13 annotated": ("ingest_eval.txt",),
@@ -39,7 +39,7 @@ ROWS = {
 #: Numbers a row states as settings of the experiment rather than as results.
 SETTINGS = {
     # years and periods, sizes and settings of the experiments, counts of the README's wording
-    *("2007", "2016", "2020", "2023", "365"),
+    *("2007", "2010", "2016", "2020", "2023", "365"),
     *("100", "25,000", "1,000,000", "13", "309", "30", "80"),
     *("0", "1", "2", "4", "5"),
     "25",  # "runs vary about ±25%": an observation about the machine
