@@ -35,6 +35,9 @@ ROWS = {
     "rank's weight in the default model": ("rank_weight_review.json",),
     "rank": ("rank_coverage.txt", "bench_rank.txt"),
     "ingest (13 annotated": ("ingest_eval.txt",),
+    "scoring, default model": ("bench_score.md",),
+    "one statement, warm process": ("bench_score.md",),
+    "training, `CredibilityModel().fit`": ("bench_train.md",),
 }
 #: Numbers a row states as settings of the experiment rather than as results.
 SETTINGS = {
