@@ -187,22 +187,36 @@ def _features(r: ScanResult, codes: np.ndarray, index: pd.Index) -> pd.DataFrame
 
 
 def _span_table(r: ScanResult, codes: np.ndarray) -> pd.DataFrame:
-    """The long spans table: each distinct text's spans repeated for every row holding it."""
+    """The long spans table: each distinct text's spans repeated for every row holding it.
+
+    Index arithmetic instead of a merge and a sort (a one-statement call paid 3.6 ms for
+    those): spans are ordered by (distinct text, start), stably, and each row takes its text's
+    block, so rows come in order and spans by ``start``, ties in scan order.
+    """
     assert r.cues is not None
-    spans = pd.DataFrame(
+    u = np.asarray(r.row, dtype=np.int64)
+    order = np.lexsort((np.asarray(r.start), u))  # stable: ties keep scan order
+    n_unique = int(codes.max()) + 1 if len(codes) else 0
+    per_unique = np.bincount(u, minlength=n_unique)
+    first = np.cumsum(per_unique) - per_unique
+    per_row = per_unique[codes]
+    total = int(per_row.sum())
+    row = np.repeat(np.arange(len(codes), dtype=np.int64), per_row)
+    row_start = np.cumsum(per_row) - per_row
+    within = np.arange(total, dtype=np.int64) - np.repeat(row_start, per_row)
+    take = order[first[codes][row] + within]
+    cues = np.asarray(r.cues, dtype=object)
+    return pd.DataFrame(
         {
-            "u": r.row,
-            "category": _CATEGORY_NAMES[r.category],
-            "cue": pd.Series(r.cues, dtype=object),
-            "start": r.start,
-            "end": r.end,
-            "learned": r.learned,
-        }
+            "row": row,
+            "category": _CATEGORY_NAMES[np.asarray(r.category)[take]],
+            "cue": pd.Series(cues[take], dtype=object),
+            "start": np.asarray(r.start, dtype=np.int64)[take],
+            "end": np.asarray(r.end, dtype=np.int64)[take],
+            "learned": np.asarray(r.learned, dtype=bool)[take],
+        },
+        columns=list(SPAN_COLUMNS),
     )
-    rows = pd.DataFrame({"u": codes, "row": np.arange(len(codes), dtype=np.int64)})
-    out = rows.merge(spans, on="u", how="inner", sort=False)
-    out = out.sort_values(["row", "start"], kind="stable", ignore_index=True)
-    return out[list(SPAN_COLUMNS)].astype({"row": np.int64, "start": np.int64, "end": np.int64})
 
 
 def scan_qualifiers(
