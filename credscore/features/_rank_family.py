@@ -20,6 +20,27 @@ from credscore.features.rank import (
 __all__ = ["RankFamily", "rank_hints", "source_titles"]
 
 
+def _given(values: np.ndarray) -> np.ndarray:
+    """Which values are present: not missing and not the empty string."""
+    return ~pd.isna(values) & (values != "")
+
+
+_strip = np.frompyfunc(str.strip, 1, 1)
+
+
+def _source_positions(tables: ValidatedTables) -> np.ndarray:
+    """Each statement's row in ``tables.sources`` (validation derives every source)."""
+    assert tables.sources is not None  # validated tables are full
+    return pd.Index(tables.sources["source_id"]).get_indexer(tables.statements["source_id"])
+
+
+def _per_statement(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    out = np.full(len(positions), None, dtype=object)
+    known = positions >= 0
+    out[known] = values[positions[known]]
+    return out
+
+
 def source_titles(tables: ValidatedTables) -> pd.Series:
     """Per-statement title: a statement's own ``title`` column wins, else its source's title.
 
@@ -27,14 +48,15 @@ def source_titles(tables: ValidatedTables) -> pd.Series:
     unnamed source is still read as anonymous. Aligned with ``tables.statements``.
     """
     assert tables.sources is not None  # validated tables are full
-    src = tables.sources.set_index("source_id")
-    text = src["title"].where(src["title"].notna() & (src["title"].astype(str) != ""))
-    text = text.fillna(src["source_type"])
-    titles = tables.statements["source_id"].map(text)
+    title = tables.sources["title"].to_numpy(dtype=object)
+    kind = tables.sources["source_type"].to_numpy(dtype=object)
+    text = np.where(_given(title), title, kind)
+    titles = _per_statement(text, _source_positions(tables))
     if "title" in tables.statements.columns:
-        own = tables.statements["title"]
-        titles = own.where(own.notna() & (own.astype(str) != ""), titles)
-    return titles
+        own = tables.statements["title"].to_numpy(dtype=object)
+        titles = np.where(_given(own), own, titles)
+    titles[pd.isna(titles)] = None
+    return pd.Series(titles, index=tables.statements.index, dtype=object)
 
 
 def rank_hints(tables: ValidatedTables) -> pd.Series:
@@ -44,11 +66,14 @@ def rank_hints(tables: ValidatedTables) -> pd.Series:
     rank scale (e.g. the navy's reading of "Captain"), never makes a rank by itself.
     """
     assert tables.sources is not None  # validated tables are full
-    org = tables.statements["source_id"].map(tables.sources.set_index("source_id")["organization"])
-    parts = [org, tables.statements["context"]]
-    clean = [p.where(p.notna(), "").astype(str) for p in parts]
-    joined = (clean[0] + " " + clean[1]).str.strip()
-    return joined.where(joined != "", None)
+    org = _per_statement(
+        tables.sources["organization"].to_numpy(dtype=object), _source_positions(tables)
+    )
+    ctx = tables.statements["context"].to_numpy(dtype=object)
+    a, b = (np.where(pd.isna(p), "", p).astype(object) for p in (org, ctx))
+    joined = _strip(a + " " + b)
+    joined[joined == ""] = None
+    return pd.Series(joined, index=tables.statements.index, dtype=object)
 
 
 def _rank_family_labels(frame: pd.DataFrame) -> np.ndarray:
