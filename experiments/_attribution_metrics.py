@@ -133,7 +133,7 @@ _NOT_NAMES = frozenset(
 
 def _person_head(text: str, spans: list[Span]) -> tuple[str, str]:
     """(surname, gender) of a gold source that names one person, else ("", "")."""
-    from credscore.ingest._registry import given_name_gender
+    from credscore.ingest._speakers_registry import given_name_gender
 
     s = re.split(r"[,(—–]| - ", " ".join(text[a:b] for a, b in spans), maxsplit=1)[0]
     names = _NAME_RE.findall(s)

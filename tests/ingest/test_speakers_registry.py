@@ -1,4 +1,4 @@
-"""Tests of credscore/ingest/_registry.py: stable ids, given-name gender, pronouns."""
+"""Tests of credscore/ingest/_speakers_registry.py: stable ids, given-name gender, pronouns."""
 
 from __future__ import annotations
 
