@@ -48,7 +48,7 @@ def _model(variant: str, cv: int) -> CredibilityModel:
 
 
 def _default_exclude() -> list[str]:
-    from credscore.model import RAW_COUNT_COLUMNS
+    from credscore.features import RAW_COUNT_COLUMNS
 
     return list(RAW_COUNT_COLUMNS)
 
