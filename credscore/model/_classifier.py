@@ -16,6 +16,7 @@ true probability.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any, ClassVar
@@ -89,6 +90,10 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation of the logistic learner.
     max_iter : int, default 200
         Boosting iterations.
+    selection_rows : int or None, default 200_000
+        Largest number of rows the choice of learner and calibrator is made on: above it the
+        selection uses that many rows (evenly spaced in time when ``time`` is given, else a
+        seeded random draw); the ensemble is always fitted on every row. ``None``: every row.
     random_state : int, default 0
     monotonic_cst : dict of str to {-1, 1}, optional
         Monotone direction per column name (DataFrame input); the feature families declare
@@ -127,6 +132,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         "cv": [Interval(Integral, 2, None, closed="left")],
         "C": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "selection_rows": [None, Interval(Integral, 100, None, closed="left")],
         "random_state": ["random_state"],
         "monotonic_cst": [None, dict],
         "n_jobs": [None, Integral],
@@ -140,6 +146,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         cv: int = 5,
         C: float = 1.0,
         max_iter: int = 200,
+        selection_rows: int | None = 200_000,
         random_state: int = 0,
         monotonic_cst: dict[str, int] | None = None,
         n_jobs: int | None = None,
@@ -150,10 +157,22 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.C = C
         self.max_iter = max_iter
+        self.selection_rows = selection_rows
         self.random_state = random_state
         self.monotonic_cst = monotonic_cst
         self.n_jobs = n_jobs
         self.verbose = verbose
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restores a saved classifier; parameters added since it was saved take the value
+        that reproduces what it did then (``selection_rows=None``: every row) or, for the
+        others, their default, so ``get_params``, ``clone`` and ``repr`` work on old models."""
+        defaults = {
+            name: p.default
+            for name, p in inspect.signature(type(self).__init__).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+        super().__setstate__({**defaults, "selection_rows": None, **state})
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -245,6 +264,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
                 n_splits=self.cv,
                 random_state=self.random_state,
                 n_jobs=self.n_jobs,
+                max_rows=self.selection_rows,
             )
             progress.step(f"selected {sel.base} + {sel.calibrator} calibrator")
             self._fit_members(frame, y01, sel)

@@ -55,8 +55,10 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
     text_features : bool, default False
         Also learn from the statement's wording (TF-IDF, logistic learner only). Off by default:
         vocabulary from the training data then ends up inside the artifact.
-    base_learners, calibrators, cv, C, max_iter, random_state
-        See :class:`CredibilityClassifier`.
+    base_learners, calibrators, cv, C, max_iter, selection_rows, random_state
+        See :class:`CredibilityClassifier` (``selection_rows``: above 200,000 labelled
+        statements the choice of learner and calibrator is made on 200,000 of them, evenly
+        spaced in time; the model itself is fitted on all).
     prior_strength, half_life_days, lexicon, rank_table
         See :class:`~credscore.features.FeatureExtractor`.
     exclude : sequence of str or None, default None
@@ -104,6 +106,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         "cv": [Interval(Integral, 2, None, closed="left")],
         "C": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "selection_rows": [None, Interval(Integral, 100, None, closed="left")],
         "prior_strength": [Interval(Real, 0, None, closed="neither")],
         "half_life_days": [Interval(Real, 0, None, closed="neither")],
         "lexicon": [None, str, os.PathLike],
@@ -123,6 +126,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         cv: int = 5,
         C: float = 1.0,
         max_iter: int = 200,
+        selection_rows: int | None = 200_000,
         prior_strength: float = DEFAULT_PRIOR_STRENGTH,
         half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
         lexicon: Any = None,
@@ -139,6 +143,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         self.cv = cv
         self.C = C
         self.max_iter = max_iter
+        self.selection_rows = selection_rows
         self.prior_strength = prior_strength
         self.half_life_days = half_life_days
         self.lexicon = lexicon
@@ -230,6 +235,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
                 cv=self.cv,
                 C=self.C,
                 max_iter=self.max_iter,
+                selection_rows=self.selection_rows,
                 random_state=self.random_state,
                 monotonic_cst=extractor.monotone_constraints(),
                 n_jobs=self.n_jobs,

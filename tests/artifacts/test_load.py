@@ -254,3 +254,17 @@ def test_default_model_weighs_walked_back_statements():
         "1 of 1 earlier statement with a known outcome did not hold up"
     )
     assert table.loc["record", "delta"] < -0.01
+
+
+def test_the_bundled_models_classifier_has_every_parameter():
+    """The bundled model was saved before n_jobs, verbose and selection_rows existed; its
+    classifier still answers get_params, clone and repr (they raised AttributeError)."""
+    from sklearn.base import clone
+
+    import credscore
+
+    clf = credscore.load_model().classifier_
+    params = clf.get_params()
+    assert params["selection_rows"] is None and params["n_jobs"] is None
+    assert type(clone(clf)).__name__ == "CredibilityClassifier"
+    assert repr(clf).startswith("CredibilityClassifier(")

@@ -49,6 +49,7 @@ def test_sklearn_compatible(estimator, check):
         ({"base_learners": ("svm",)}, "base learners from"),
         ({"base_learners": ()}, "base learners from"),
         ({"calibrators": ("beta",)}, "calibrators from"),
+        ({"selection_rows": 10}, "'selection_rows' parameter"),
     ],
 )
 def test_bad_parameters_are_refused_at_fit(params, match):
@@ -65,3 +66,59 @@ def test_cv_beyond_the_rarer_class_is_refused():
     y = np.r_[np.zeros(34), np.ones(6)].astype(int)
     with pytest.raises(ValueError, match=r"rarer class has 6 .* lower cv \(2 to 6\)"):
         CredibilityClassifier(cv=10).fit(X, y)
+
+
+def _timed_data(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    y = (rng.random(n) < 1 / (1 + np.exp(-1.5 * X[:, 0]))).astype(int)
+    return X, y, rng.permutation(n)  # times: a shuffled order
+
+
+def test_selection_on_a_subsample_is_the_selection_of_those_rows():
+    """Above selection_rows the choice is made on that many rows evenly spaced in time (the
+    same table as selecting on those rows alone); the ensemble still sees every row."""
+    from credscore.model._selection import selection_rows
+
+    X, y, t = _timed_data(900)
+    kw = {"base_learners": ("logistic", "hgb"), "cv": 3, "max_iter": 20}
+    sub = CredibilityClassifier(selection_rows=300, **kw).fit(X, y, time=t)
+    rows = selection_rows(900, t, 300, 0)
+    assert len(rows) == 300
+    alone = CredibilityClassifier(selection_rows=None, **kw).fit(X[rows], y[rows], time=t[rows])
+    assert sub.selection_["n_rows"] == 300
+    assert sub.selection_["cv_table"] == alone.selection_["cv_table"]
+    assert len(sub.members_) == 3
+    assert not np.allclose(sub.predict_proba(X), alone.predict_proba(X))  # fitted on all rows
+    full = CredibilityClassifier(selection_rows=None, **kw).fit(X, y, time=t)
+    # at or under the cap nothing changes
+    same = CredibilityClassifier(selection_rows=900, **kw).fit(X, y, time=t)
+    np.testing.assert_array_equal(same.predict_proba(X), full.predict_proba(X))
+
+
+def test_time_subsample_spans_the_whole_period():
+    from credscore.model._selection import selection_rows
+
+    t = np.random.default_rng(1).permutation(10_000)
+    rows = selection_rows(10_000, t, 1_000, 0)
+    picked = np.sort(t[rows])
+    assert picked[0] == 0 and picked[-1] == 9_999
+    assert np.ptp(np.diff(picked)) <= 1  # evenly spaced in time order
+
+
+def test_a_classifier_saved_before_newer_parameters_loads_with_them():
+    """Old artifacts hold classifiers without parameters added since (n_jobs, verbose,
+    selection_rows): get_params, clone and repr still work, and scores are unchanged."""
+    from sklearn.base import clone
+
+    X, y, t = _timed_data(300)
+    clf = CredibilityClassifier(base_learners=("logistic",), cv=3).fit(X, y, time=t)
+    state = clf.__getstate__()
+    for name in ("n_jobs", "verbose", "selection_rows"):
+        del state[name]
+    old = CredibilityClassifier.__new__(CredibilityClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["selection_rows"] is None  # what that fit did: every row
+    assert old.get_params()["verbose"] == 0
+    assert "CredibilityClassifier(" in repr(clone(old))
+    np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
