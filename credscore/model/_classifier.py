@@ -90,10 +90,14 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation of the logistic learner.
     max_iter : int, default 200
         Boosting iterations.
-    selection_rows : int or None, default 200_000
+    selection_rows : int or None, default None
         Largest number of rows the choice of learner and calibrator is made on: above it the
         selection uses that many rows (evenly spaced in time when ``time`` is given, else a
         seeded random draw); the ensemble is always fitted on every row. ``None``: every row.
+        A cap makes large fits faster but leans the choice toward the simpler learner, whose
+        rival gains more from rows: on 159,871 LIAR-built training statements a cap of 50,000
+        chose logistic regression over boosting and the held-out log loss went 0.6742 ->
+        0.6777 (``experiments/selection_subsample.py``).
     random_state : int, default 0
     monotonic_cst : dict of str to {-1, 1}, optional
         Monotone direction per column name (DataFrame input); the feature families declare
@@ -146,7 +150,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         cv: int = 5,
         C: float = 1.0,
         max_iter: int = 200,
-        selection_rows: int | None = 200_000,
+        selection_rows: int | None = None,
         random_state: int = 0,
         monotonic_cst: dict[str, int] | None = None,
         n_jobs: int | None = None,

@@ -56,9 +56,9 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         Also learn from the statement's wording (TF-IDF, logistic learner only). Off by default:
         vocabulary from the training data then ends up inside the artifact.
     base_learners, calibrators, cv, C, max_iter, selection_rows, random_state
-        See :class:`CredibilityClassifier` (``selection_rows``: above 200,000 labelled
-        statements the choice of learner and calibrator is made on 200,000 of them, evenly
-        spaced in time; the model itself is fitted on all).
+        See :class:`CredibilityClassifier` (``selection_rows``: an optional cap on the
+        labelled statements the choice of learner and calibrator is made on, evenly spaced in
+        time; the model itself is fitted on all).
     prior_strength, half_life_days, lexicon, rank_table
         See :class:`~credscore.features.FeatureExtractor`.
     exclude : sequence of str or None, default None
@@ -126,7 +126,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         cv: int = 5,
         C: float = 1.0,
         max_iter: int = 200,
-        selection_rows: int | None = 200_000,
+        selection_rows: int | None = None,
         prior_strength: float = DEFAULT_PRIOR_STRENGTH,
         half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
         lexicon: Any = None,

@@ -5,10 +5,10 @@ scored by a second cross-validation over those OOF scores (fit on the other fold
 predict this fold). The pair with the lowest mean log loss wins; the final model is then the
 cross-fitted ensemble of :mod:`credscore.model._classifier`.
 
-On large inputs the choice is made on a subsample of ``max_rows`` rows (evenly spaced in time
-when times are given, else a seeded random draw): the log-loss differences between the
-candidate pairs are measured precisely long before a million rows, and the selection's folds
-were most of the fit's time there. The final model is always fitted on every row.
+With ``max_rows`` the choice is made on a subsample of that many rows (evenly spaced in time
+when times are given, else a seeded random draw), which saves most of a large fit's selection
+time; the final model is always fitted on every row. Off by default: a subsample favours the
+learner that needs fewer rows (measured in ``experiments/selection_subsample.py``).
 
 Folds are time-ordered (expanding window: train on the past, validate on the next block) when
 statement times are given, and stratified-shuffled otherwise.
