@@ -87,8 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("CREDSCORE_DATASETS",
                                                                      DEFAULT_DATA)))  # fmt: skip
-    ap.add_argument("--show-unknown", action="store_true",
-                    help="also print the most frequent unknown titles (screen only)")
+    ap.add_argument(
+        "--show-unknown",
+        action="store_true",
+        help="also print the most frequent unknown titles (screen only)",
+    )
     args = ap.parse_args(argv)
     if not (args.data / "liar" / "train.tsv").exists():
         print(f"datasets not found under {args.data}; pass --data", file=sys.stderr)
