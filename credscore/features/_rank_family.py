@@ -21,10 +21,13 @@ __all__ = ["RankFamily", "rank_hints", "source_titles"]
 
 
 def _given(values: np.ndarray) -> np.ndarray:
-    """Which values are present: not missing and not the empty string."""
-    return ~pd.isna(values) & (values != "")
+    """Which values are present: not missing (None, NaN, ``pd.NA``) and not the empty string."""
+    given = ~pd.isna(values)
+    given[given] = values[given] != ""
+    return given
 
 
+_str = np.frompyfunc(str, 1, 1)
 _strip = np.frompyfunc(str.strip, 1, 1)
 
 
@@ -70,7 +73,7 @@ def rank_hints(tables: ValidatedTables) -> pd.Series:
         tables.sources["organization"].to_numpy(dtype=object), _source_positions(tables)
     )
     ctx = tables.statements["context"].to_numpy(dtype=object)
-    a, b = (np.where(pd.isna(p), "", p).astype(object) for p in (org, ctx))
+    a, b = (_str(np.where(pd.isna(p), "", p)).astype(object) for p in (org, ctx))
     joined = _strip(a + " " + b)
     joined[joined == ""] = None
     return pd.Series(joined, index=tables.statements.index, dtype=object)
