@@ -73,7 +73,7 @@ def rank_hints(tables: ValidatedTables) -> pd.Series:
         tables.sources["organization"].to_numpy(dtype=object), _source_positions(tables)
     )
     ctx = tables.statements["context"].to_numpy(dtype=object)
-    a, b = (_str(np.where(pd.isna(p), "", p)).astype(object) for p in (org, ctx))
+    a, b = (np.asarray(_str(np.where(pd.isna(p), "", p)), dtype=object) for p in (org, ctx))
     joined = _strip(a + " " + b)
     joined[joined == ""] = None
     return pd.Series(joined, index=tables.statements.index, dtype=object)
