@@ -31,10 +31,12 @@ _str = np.frompyfunc(str, 1, 1)
 _strip = np.frompyfunc(str.strip, 1, 1)
 
 
-def _source_positions(tables: ValidatedTables) -> np.ndarray:
-    """Each statement's row in ``tables.sources`` (validation derives every source)."""
+def _source_positions(tables: ValidatedTables, rows: np.ndarray) -> np.ndarray:
+    """Each statement's (of ``rows``) row in ``tables.sources`` (validation derives every
+    source)."""
     assert tables.sources is not None  # validated tables are full
-    return pd.Index(tables.sources["source_id"]).get_indexer(tables.statements["source_id"])
+    ids = tables.statements["source_id"].iloc[rows]
+    return pd.Index(tables.sources["source_id"]).get_indexer(ids)
 
 
 def _per_statement(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -44,21 +46,36 @@ def _per_statement(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return out
 
 
+def _titles(tables: ValidatedTables, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    assert tables.sources is not None
+    title = tables.sources["title"].to_numpy(dtype=object)
+    kind = tables.sources["source_type"].to_numpy(dtype=object)
+    titles = _per_statement(np.where(_given(title), title, kind), positions)
+    if "title" in tables.statements.columns:
+        own = tables.statements["title"].to_numpy(dtype=object)[rows]
+        titles = np.where(_given(own), own, titles)
+    titles[pd.isna(titles)] = None
+    return titles
+
+
+def _hints(tables: ValidatedTables, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    assert tables.sources is not None
+    org = _per_statement(tables.sources["organization"].to_numpy(dtype=object), positions)
+    ctx = tables.statements["context"].to_numpy(dtype=object)[rows]
+    a, b = (np.asarray(_str(np.where(pd.isna(p), "", p)), dtype=object) for p in (org, ctx))
+    joined = _strip(a + " " + b)
+    joined[joined == ""] = None
+    return joined
+
+
 def source_titles(tables: ValidatedTables) -> pd.Series:
     """Per-statement title: a statement's own ``title`` column wins, else its source's title.
 
     A source without a title falls back to its ``source_type`` (e.g. ``"anonymous"``), so an
     unnamed source is still read as anonymous. Aligned with ``tables.statements``.
     """
-    assert tables.sources is not None  # validated tables are full
-    title = tables.sources["title"].to_numpy(dtype=object)
-    kind = tables.sources["source_type"].to_numpy(dtype=object)
-    text = np.where(_given(title), title, kind)
-    titles = _per_statement(text, _source_positions(tables))
-    if "title" in tables.statements.columns:
-        own = tables.statements["title"].to_numpy(dtype=object)
-        titles = np.where(_given(own), own, titles)
-    titles[pd.isna(titles)] = None
+    every = np.arange(len(tables.statements))
+    titles = _titles(tables, every, _source_positions(tables, every))
     return pd.Series(titles, index=tables.statements.index, dtype=object)
 
 
@@ -68,15 +85,9 @@ def rank_hints(tables: ValidatedTables) -> pd.Series:
     The source's ``organization`` joined with the statement's ``context``; it only picks the
     rank scale (e.g. the navy's reading of "Captain"), never makes a rank by itself.
     """
-    assert tables.sources is not None  # validated tables are full
-    org = _per_statement(
-        tables.sources["organization"].to_numpy(dtype=object), _source_positions(tables)
-    )
-    ctx = tables.statements["context"].to_numpy(dtype=object)
-    a, b = (np.asarray(_str(np.where(pd.isna(p), "", p)), dtype=object) for p in (org, ctx))
-    joined = _strip(a + " " + b)
-    joined[joined == ""] = None
-    return pd.Series(joined, index=tables.statements.index, dtype=object)
+    every = np.arange(len(tables.statements))
+    hints = _hints(tables, every, _source_positions(tables, every))
+    return pd.Series(hints, index=tables.statements.index, dtype=object)
 
 
 def _rank_family_labels(frame: pd.DataFrame) -> np.ndarray:
@@ -129,8 +140,9 @@ class RankFamily(FeatureFamily):
         ]
 
     def _transform(self, tables: ValidatedTables, rows: np.ndarray, details: bool) -> FamilyOutput:
-        titles = source_titles(tables).iloc[rows].reset_index(drop=True)
-        hints = rank_hints(tables).iloc[rows].reset_index(drop=True)
+        positions = _source_positions(tables, rows)  # only the rows asked for
+        titles = pd.Series(_titles(tables, rows, positions), dtype=object)
+        hints = pd.Series(_hints(tables, rows, positions), dtype=object)
         codes, ranks = resolve_ranks(titles, self.rank_table_, hints=hints)
         frame = rank_frame(codes, ranks)
         return FamilyOutput(frame, (codes, ranks) if details else None)
