@@ -168,15 +168,15 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Restores a saved classifier; parameters added since it was saved take the value
-        that reproduces what it did then (``selection_rows=None``: every row) or, for the
-        others, their default, so ``get_params``, ``clone`` and ``repr`` work on old models."""
+        """Restores a saved classifier; parameters added since it was saved take their default
+        (each default reproduces what older versions did), so ``get_params``, ``clone`` and
+        ``repr`` work on old models."""
         defaults = {
             name: p.default
             for name, p in inspect.signature(type(self).__init__).parameters.items()
             if p.default is not inspect.Parameter.empty
         }
-        super().__setstate__({**defaults, "selection_rows": None, **state})
+        super().__setstate__({**defaults, **state})
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

@@ -78,8 +78,6 @@ class ModelStateMixin:
         if missing:
             raise ValueError(f"model state lacks {missing}")
         params = dict(state["params"])
-        # saved before selection_rows existed: the selection used every row
-        params.setdefault("selection_rows", None)
         for key in _TUPLE_PARAMS:
             if params.get(key) is not None and not isinstance(params[key], str):
                 params[key] = tuple(params[key])
