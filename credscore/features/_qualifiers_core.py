@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from credscore.features._qualifiers_compile import canonical_key, scan_text
+from credscore.features._qualifiers_compile import SplitPattern, canonical_key, scan_codepoints
 from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon
 
 __all__ = ["COUNT_CAP", "QUALIFYING", "ScanResult", "scan_unique"]
@@ -37,13 +37,11 @@ QUALIFYING: tuple[str, ...] = (
 _N_CAT = len(QUALIFIER_CATEGORIES)
 _HEDGE = QUALIFIER_CATEGORIES.index("hedge")
 _SEP = "\x00 "
-#: Bytes that end a word: NUL (separates texts) and ASCII whitespace as ``str.split`` sees it.
-_WHITESPACE = np.zeros(256, dtype=bool)
-_WHITESPACE[[0, *(c for c in range(128) if chr(c).isspace())]] = True
-#: Non-ASCII whitespace, replaced by a space before counting words on UTF-8 bytes.
-_UNICODE_SPACES = re.compile(
-    "[" + "".join(chr(c) for c in range(128, 0x3001) if chr(c).isspace()) + "]"
-)
+#: Code points that end a word: NUL (separates texts) and whitespace as ``str.split`` sees it
+#: (no code point above U+3000 is whitespace).
+_SPACE = np.zeros(0x110000, dtype=bool)
+_SPACE[[0, *(c for c in range(0x3001) if chr(c).isspace())]] = True
+_SPACE_ASCII = _SPACE[:256].copy()
 
 
 @dataclass(frozen=True)
@@ -70,48 +68,106 @@ class ScanResult:
 
 def lexicon_hits(scan: str, lex: Lexicon) -> np.ndarray:
     """``(m, 3)`` int64 ``start, end, category`` of every lexicon match (joined offsets)."""
-    groups, literals = lex.group_category, lex.literal_category
-    out: list[tuple[int, int, int]] = []
-    append = out.append
-    for m in lex.pattern.finditer(scan):
-        index = m.lastindex
-        if index is None:  # a phrase that its text classifies (most matches)
-            key = m.group()
-            cat = literals.get(key)
-            if cat is None:
-                cat = literals[canonical_key(key)]
-        else:
-            cat = groups[index]
-        start, end = m.span()
-        append((start, end - 1, cat))
+    if lex.split is not None:
+        out = _split_hits(scan, lex, lex.split)
+    else:
+        groups, literals = lex.group_category, lex.literal_category
+        out = [
+            (m.start(), m.end() - 1, _category(m, groups, literals))
+            for m in lex.pattern.finditer(scan)
+        ]
     if not out:
         return np.zeros((0, 3), dtype=np.int64)
     return np.array(out, dtype=np.int64)
 
 
-def _word_counts(joined: str, n: int) -> np.ndarray:
-    """Words per text as ``str.split`` counts them, on the UTF-8 bytes of the joined text."""
-    if not joined.isascii():
-        joined = _UNICODE_SPACES.sub(" ", joined)
-    raw = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    if not len(raw):
+def _category(m: re.Match[str], groups: tuple[int, ...], literals: dict[str, int]) -> int:
+    index = m.lastindex
+    if index is not None:
+        return groups[index]
+    key = m.group()  # a phrase that its text classifies (most matches)
+    cat = literals.get(key)
+    return literals[canonical_key(key)] if cat is None else cat
+
+
+def _split_hits(scan: str, lex: Lexicon, split: SplitPattern) -> list[tuple[int, int, int]]:
+    """The combined pattern's matches, from the trie scan and the gated raw attempts.
+
+    The combined pattern takes, from where the last match ended, the leftmost position where
+    the trie or a raw pattern matches, the trie first. The trie's own scan gives its leftmost
+    match; raw patterns are tried at the gate positions before it. A raw match that runs past
+    the trie's next match start restarts the trie scan at its end (rare), as the combined
+    scan would resume there.
+    """
+    groups, literals, raw_cat = lex.group_category, lex.literal_category, split.raw_category
+    gates = [m.start() for m in split.gate.finditer(scan)]
+    n_gates, gi, pos = len(gates), 0, 0
+    raw_match = split.raw.match
+    trie_iter = split.trie.finditer(scan)
+    t = next(trie_iter, None)
+    out: list[tuple[int, int, int]] = []
+    append = out.append
+    end_of_scan = len(scan) + 1
+    while True:
+        if t is not None and t.start() < pos:
+            trie_iter = split.trie.finditer(scan, pos)
+            t = next(trie_iter, None)
+        t_start = end_of_scan if t is None else t.start()
+        while gi < n_gates and gates[gi] < t_start:
+            g = gates[gi]
+            gi += 1
+            if g < pos:
+                continue
+            r = raw_match(scan, g)
+            if r is not None:
+                index = r.lastindex
+                assert index is not None  # every raw branch is a group
+                append((g, r.end() - 1, raw_cat[index - 1]))
+                pos = r.end()
+                break
+        else:
+            if t is None:
+                return out
+            pos = t.end()
+            index = t.lastindex
+            if index is not None:
+                append((t_start, pos - 1, groups[index]))
+            else:
+                key = t.group()  # a phrase that its text classifies (most matches)
+                cat = literals.get(key)
+                append((t_start, pos - 1, literals[canonical_key(key)] if cat is None else cat))
+            t = next(trie_iter, None)
+
+
+def _word_counts(points: np.ndarray, n: int) -> np.ndarray:
+    """Words per text as ``str.split`` counts them, from the code points of the joined text.
+
+    ``points`` start with the scan copy's leading space (lower-casing keeps whitespace as it
+    is); a word starts at a non-space after a space, and NULs end the texts.
+    """
+    if len(points) < 2:
         return np.zeros(n, dtype=np.int64)
-    space = _WHITESPACE[raw]
-    starts = np.cumsum(~space & np.concatenate(([True], space[:-1])), dtype=np.int64)
-    # Word starts up to each text's end (its NUL, or the end of the buffer), differenced.
-    upto = np.append(starts[np.flatnonzero(raw == 0)], starts[-1])
-    return np.diff(upto, prepend=0)
+    space = (_SPACE_ASCII if points.dtype == np.uint8 else _SPACE)[points]
+    word_starts = np.flatnonzero(space[:-1] & ~space[1:])
+    ends = np.append(np.flatnonzero(points == 0), len(points))
+    return np.diff(np.searchsorted(word_starts, ends), prepend=0)
 
 
 def _learned_spans(
-    lex: Lexicon, scan: str, ends: np.ndarray, hits: np.ndarray, n: int
+    lex: Lexicon,
+    scan: str,
+    ends: np.ndarray,
+    hits: np.ndarray,
+    n: int,
+    scan_points: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``q_uncertainty`` per text and ``(k, 3)`` learned spans (joined offsets, category)."""
     model = lex.model
     assert model is not None
-    cats = [QUALIFIER_CATEGORIES[c] for c in hits[:, 2]]
     # Scan offsets are joined offsets + 1 (the leading space of the scan copy).
-    words = model.word_logits(scan, ends + 1, hits[:, 0] + 1, cats)
+    words = model.word_logits(
+        scan, ends + 1, hits[:, 0] + 1, hits[:, 2], scan_points, QUALIFIER_CATEGORIES
+    )
     q = model.text_probability(words, n)
     cut = np.log(model.span_threshold / (1.0 - model.span_threshold))
     pick = np.flatnonzero(words.logit >= cut)
@@ -160,7 +216,7 @@ def scan_unique(texts: list[str], lex: Lexicon, *, cues: bool = False) -> ScanRe
         )
     safe = [t.replace("\x00", "\x01") if "\x00" in t else t for t in texts]
     joined = _SEP.join(safe)
-    scan = scan_text(joined)
+    scan, scan_points, low_points = scan_codepoints(joined)
     hits = lexicon_hits(scan, lex)
     lengths = np.fromiter(map(len, safe), dtype=np.int64, count=n)
     offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEP))[:-1])).astype(np.int64)
@@ -168,7 +224,7 @@ def scan_unique(texts: list[str], lex: Lexicon, *, cues: bool = False) -> ScanRe
     uncertainty = None
     learned = np.zeros((0, 3), dtype=np.int64)
     if lex.model is not None:
-        uncertainty, learned = _learned_spans(lex, scan, ends, hits, n)
+        uncertainty, learned = _learned_spans(lex, scan, ends, hits, n, scan_points)
     spans = np.concatenate([hits, learned]) if len(learned) else hits
     is_learned = np.zeros(len(spans), dtype=bool)
     is_learned[len(hits) :] = True
@@ -182,7 +238,7 @@ def scan_unique(texts: list[str], lex: Lexicon, *, cues: bool = False) -> ScanRe
         cue_list = [source[a:b] for a, b in spans[:, :2].tolist()]
     return ScanResult(
         counts=counts,
-        words=_word_counts(joined, n),
+        words=_word_counts(low_points, n),
         uncertainty=uncertainty,
         row=row,
         start=spans[:, 0] - offsets[row],

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from credscore.exceptions import LexiconError
-from credscore.features._qualifiers_compile import compile_lexicon
+from credscore.features._qualifiers_compile import SplitPattern, compile_lexicon
 from credscore.features._qualifiers_model import QualifierModel, load_model_file
 
 __all__ = ["DEFAULT_LEXICON_RESOURCE", "QUALIFIER_CATEGORIES", "Lexicon", "load_lexicon"]
@@ -110,6 +110,9 @@ class Lexicon:
         canonical match text (a leading space, then the phrase with single spaces).
     model : QualifierModel or None
         The learned component (``q_uncertainty`` and learned cue spans), or ``None``.
+    split : SplitPattern or None
+        The same pattern cut into its trie and raw parts, for a faster scan with the same
+        matches; ``None`` when the lexicon has no raw patterns or one lacks a ``first`` gate.
     """
 
     version: str
@@ -121,6 +124,7 @@ class Lexicon:
     literal_category: dict[str, int] = field(repr=False)
     lexicon_sha256: str = ""
     model: QualifierModel | None = field(default=None, repr=False)
+    split: SplitPattern | None = field(default=None, repr=False)
 
     def manifest_entry(self) -> dict[str, str]:
         """Return the ``{"name", "version", "sha256", "source"}`` record for a model manifest.
@@ -313,7 +317,7 @@ def load_lexicon(
                 raise _err(where, "'remove' only makes sense with extend=True.")
             content = user
             digest = hashlib.sha256(raw).hexdigest()
-    pattern, groups, literals = compile_lexicon(content, QUALIFIER_CATEGORIES, where)
+    pattern, groups, literals, split = compile_lexicon(content, QUALIFIER_CATEGORIES, where)
     version, combined = str(content["version"]), digest
     model = None
     if learned is not False:
@@ -331,4 +335,5 @@ def load_lexicon(
         literal_category=literals,
         lexicon_sha256=digest,
         model=model,
+        split=split,
     )

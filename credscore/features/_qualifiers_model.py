@@ -31,6 +31,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -39,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from credscore.exceptions import LexiconError
-from credscore.features._qualifiers_tokens import feature_indices, tokenize
+from credscore.features._qualifiers_tokens import feature_indices, tokenize, tokenize_codepoints
 
 __all__ = [
     "DEFAULT_MODEL_RESOURCE",
@@ -80,7 +81,11 @@ class WordFeatures:
 
 
 def word_features(
-    scan: str, text_ends: np.ndarray, lexicon_starts: np.ndarray, bits: int
+    scan: str,
+    text_ends: np.ndarray,
+    lexicon_starts: np.ndarray,
+    bits: int,
+    scan_points: np.ndarray | None = None,
 ) -> WordFeatures:
     """Words of a joined scan copy, their text, hashed features and lexicon links.
 
@@ -88,9 +93,10 @@ def word_features(
     first text ending after its start, and no feature reads across two texts.
     ``lexicon_starts`` are the scan offsets where lexicon cues begin: lexicon span
     ``lexicon_span[k]`` starts at word ``lexicon_word[k]`` (the first word at or after it).
+    ``scan_points`` are the scan copy's code points when the caller has them already.
     Training builds its design matrix from this same function.
     """
-    tok = tokenize(scan)
+    tok = tokenize(scan) if scan_points is None else tokenize_codepoints(scan_points)
     doc = np.searchsorted(text_ends, tok.starts, side="right")
     n = len(doc)
     first = np.ones(n, dtype=bool)
@@ -138,16 +144,42 @@ class QualifierModel:
         scan: str,
         text_ends: np.ndarray,
         lexicon_starts: np.ndarray,
-        lexicon_cats: list[str],
+        lexicon_cats: list[str] | np.ndarray,
+        scan_points: np.ndarray | None = None,
+        categories: tuple[str, ...] | None = None,
     ) -> WordScores:
-        """Cue log-odds of every word of a joined scan copy (see :func:`word_features`)."""
-        words = word_features(scan, text_ends, lexicon_starts, self.bits)
-        z = self.weights[words.features].sum(axis=1, dtype=np.float32).astype(np.float64)
+        """Cue log-odds of every word of a joined scan copy (see :func:`word_features`).
+
+        ``lexicon_cats`` names the category of each lexicon span, or, with ``categories``,
+        gives its index into ``categories``.
+        """
+        words = word_features(scan, text_ends, lexicon_starts, self.bits, scan_points)
+        # One contiguous gather per feature kind, summed in float32 in kind order (the same
+        # sums as a row-wise reduction, at half the time: measured).
+        table, kinds = self.weights32, words.features.T
+        total = table[kinds[0]]
+        for k in range(1, len(kinds)):
+            total += table[kinds[k]]
+        z = total.astype(np.float64)
         z += self.bias
         if len(words.lexicon_word):
-            w = np.array([self.lexicon_weights.get(c, 0.0) for c in lexicon_cats])
-            np.add.at(z, words.lexicon_word, w[words.lexicon_span])
+            if categories is None:
+                w = np.array([self.lexicon_weights.get(c, 0.0) for c in lexicon_cats])
+                span_w = w[words.lexicon_span]
+            else:
+                w = np.array([self.lexicon_weights.get(c, 0.0) for c in categories])
+                span_w = w[np.asarray(lexicon_cats)[words.lexicon_span]]
+            at = words.lexicon_word
+            if len(at) < 2 or bool((at[1:] > at[:-1]).all()):
+                z[at] += span_w  # each word starts at most one span (the usual case)
+            else:
+                np.add.at(z, at, span_w)
         return WordScores(words.starts, words.ends, words.doc, z)
+
+    @cached_property
+    def weights32(self) -> np.ndarray:
+        """The weight table as float32 (the float16 values, exactly): faster to gather."""
+        return self.weights.astype(np.float32)
 
     def text_probability(self, words: WordScores, n_texts: int) -> np.ndarray:
         """Noisy-OR of the word probabilities per text: ``1 - prod(1 - p_i)``."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["FEATURE_KINDS", "Tokens", "feature_indices", "tokenize"]
+__all__ = ["FEATURE_KINDS", "Tokens", "feature_indices", "tokenize", "tokenize_codepoints"]
 
 _P = 0x100000001B3  # FNV prime, odd, so invertible modulo 2**64
 _P_INV = pow(_P, -1, 2**64)
@@ -103,6 +103,11 @@ def tokenize(text: str) -> Tokens:
         cp = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
     else:
         cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return tokenize_codepoints(cp)
+
+
+def tokenize_codepoints(cp: np.ndarray) -> Tokens:
+    """:func:`tokenize` of a text given as its code points (``uint8`` or ``uint32``)."""
     n = len(cp)
     word = np.zeros(n + 2, dtype=bool)
     word[1:-1] = _WORD[cp]
@@ -144,9 +149,11 @@ def feature_indices(
     ((3, 7), True)
     """
     n = len(hashes)
-    out = np.empty((n, len(FEATURE_KINDS)), dtype=np.intp)
+    # Filled kind by kind (rows of the transposed array are contiguous); returned as the
+    # (n_words, n_kinds) view, whose columns the scorer gathers one at a time.
+    out = np.empty((len(FEATURE_KINDS), n), dtype=np.intp)
     if not n:
-        return out
+        return out.T
     shift = np.uint64(64 - bits)
     prev = _shift(hashes, 1, first, BOUNDARY)
     with np.errstate(over="ignore"):
@@ -165,5 +172,5 @@ def feature_indices(
             _shift(left3, -2, last | penult, BOUNDARY),
         )
         for k, key in enumerate(keys):
-            out[:, k] = (key * _MULT[k]) >> shift
-    return out
+            out[k] = (key * _MULT[k]) >> shift
+    return out.T

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -171,3 +173,87 @@ def test_repetition_never_lifts_a_count_above_the_cap(text, times):
     for cat in QUALIFIER_CATEGORIES:
         assert many[f"q_{cat}"] <= COUNT_CAP
         assert many[f"q_{cat}"] >= min(one[f"q_{cat}"], COUNT_CAP)
+
+
+def _combined_hits(scan: str, lex) -> list[tuple[int, int, int]]:
+    """The reference: every match of the single combined pattern, left to right."""
+    from credscore.features._qualifiers_core import lexicon_hits
+
+    return [tuple(row) for row in lexicon_hits(scan, dataclasses.replace(lex, split=None))]
+
+
+# More figures, currency and "us$" than PIECES, so raw matches meet and overlap trie matches.
+RAW_PIECES = [*PIECES, "us$", "u", "us", "5", "twenty", "five", "hundred", "~3", "£", "1,000,000"]
+raw_texts = st.one_of(
+    st.lists(st.sampled_from(RAW_PIECES), max_size=30).map(" ".join),
+    st.lists(st.sampled_from(RAW_PIECES), max_size=30).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(raw_texts, min_size=1, max_size=6))
+def test_split_scan_finds_exactly_the_combined_patterns_matches(batch):
+    """The trie scan merged with gated raw attempts gives the same spans, in the same order,
+    as the one combined pattern (the scan the split replaces for speed)."""
+    from credscore.features._qualifiers_compile import scan_text
+    from credscore.features._qualifiers_core import lexicon_hits
+
+    assert LEX.split is not None
+    scan = scan_text("\x00 ".join(batch))
+    got = [tuple(row) for row in lexicon_hits(scan, LEX)]
+    assert got == _combined_hits(scan, LEX)
+
+
+@FAST
+@given(st.lists(st.one_of(texts, raw_texts), max_size=6))
+def test_word_counts_are_str_split_counts(batch):
+    """The vectorised word count per text equals ``len(text.split())``."""
+    from credscore.features._qualifiers_compile import scan_codepoints
+    from credscore.features._qualifiers_core import _word_counts
+
+    joined = "\x00 ".join(t.replace("\x00", "\x01") for t in batch)
+    counts = _word_counts(scan_codepoints(joined)[2], len(batch)) if batch else []
+    assert list(counts) == [len(t.replace("\x00", "\x01").split()) for t in batch]
+
+
+def _user_lexicon(tmp_path, number_entry: dict):
+    import json
+
+    path = tmp_path / "lexicon.json"
+    content = {
+        "version": "t1",
+        "categories": {"hedge": ["apples are", "are"], "number": [number_entry]},
+    }
+    path.write_text(json.dumps(content), encoding="utf-8")
+    return load_lexicon(path, extend=False, learned=False)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["5", "apples", "are", "red", "5 apples", ","]), max_size=20))
+def test_split_scan_resumes_after_a_raw_match_that_covers_a_trie_match(tmp_path_factory, words):
+    """A raw pattern ("5 apples") can swallow the start of a trie phrase ("apples are"): the
+    trie scan then restarts where the raw match ends, as the combined pattern resumes there."""
+    from credscore.features._qualifiers_compile import scan_text
+    from credscore.features._qualifiers_core import lexicon_hits
+
+    lex = _user_lexicon(tmp_path_factory.mktemp("lex"), {"regex": r"\d+ apples", "first": "0-9"})
+    assert lex.split is not None
+    scan = scan_text(" ".join(words))
+    assert [tuple(r) for r in lexicon_hits(scan, lex)] == _combined_hits(scan, lex)
+
+
+def test_split_scan_restart_case(tmp_path):
+    """The worked case: "5 apples" is a number, and "apples are" after it is not re-read from
+    inside that match; the later "apples are" and the "are" after the number are found."""
+    lex = _user_lexicon(tmp_path, {"regex": r"\d+ apples", "first": "0-9"})
+    found = [(q.category, q.cue) for q in find_qualifiers("5 apples are red, apples are", lex)]
+    assert found == [("number", "5 apples"), ("hedge", "are"), ("hedge", "apples are")]
+
+
+def test_raw_pattern_without_a_gate_keeps_the_combined_scan(tmp_path):
+    """A raw pattern without ``first`` cannot be gated: the lexicon keeps the single pattern
+    (no split) and finds the same cues."""
+    lex = _user_lexicon(tmp_path, {"regex": r"\d+ apples"})
+    assert lex.split is None
+    found = [(q.category, q.cue) for q in find_qualifiers("5 apples are red, apples are", lex)]
+    assert found == [("number", "5 apples"), ("hedge", "are"), ("hedge", "apples are")]
