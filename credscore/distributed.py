@@ -1,26 +1,38 @@
 """Batch scoring on Dask, with the same numbers as the single-machine path.
 
-History features depend only on the statements and events of the same source, so the statements
-are shuffled by ``source_id`` (every source's record lands in one partition) and each partition
-is scored with :meth:`CredibilityModel.score`, events and sources broadcast to the partitions
-that need them. The model's population rates and data files are fixed at fit time, so a
-partition computes exactly what the whole table would. The output comes back in input order.
+Only the history family reads other statements than the one being scored, and it reads only
+their record: ``statement_id``, ``source_id``, ``made_at``, ``label``, ``label_at`` and the
+events. So the record of every statement (five small columns, no text) is gathered into one
+task that computes the history features of all statements at once, point in time, as the
+whole table would; each input partition is then scored where it lies, its history rows looked
+up by statement id (:meth:`CredibilityModel.score_given`). No shuffle moves the statements and
+none puts them back: the output partitions are the input partitions, in input order, with the
+input's index. The model's population rates and data files are fixed at fit time, so a
+partition computes exactly what the whole table would.
+
+A model without the :meth:`~CredibilityModel.score_given` hook (another object with a
+``score`` method) gets the record of its partition's sources as ``history`` instead: the same
+numbers, with more work per partition.
 
 Requires the ``dask`` extra: ``pip install "credscore[dask]"``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from credscore._tables import Tables
+from credscore.features import FamilyOutput
+from credscore.schema import validate_tables
 
 __all__ = ["score_dask", "score_parquet"]
 
-_ROW = "__credscore_row__"
+#: The statement columns the history family reads (the record); the rest stay in place.
+_RECORD_COLUMNS = ("statement_id", "source_id", "made_at", "label", "label_at")
 _META = pd.DataFrame(
     {
         "statement_id": pd.Series(dtype="string"),
@@ -28,7 +40,6 @@ _META = pd.DataFrame(
         "p_low": pd.Series(dtype=float),
         "p_high": pd.Series(dtype=float),
         "reasons": pd.Series(dtype="string"),
-        _ROW: pd.Series(dtype="int64"),
     }
 )
 
@@ -41,23 +52,60 @@ def _dd():
     return dd
 
 
-def _with_rows(part: pd.DataFrame, offsets: np.ndarray, partition_info: Any = None):
-    start = int(offsets[partition_info["number"]]) if partition_info else 0
-    return part.assign(**{_ROW: np.arange(start, start + len(part), dtype="int64")})
+@dataclass(frozen=True)
+class _Record:
+    """What every partition receives: the history features of all statements (indexed by the
+    validated statement id) when the model could compute them, else the record itself (and
+    the events) to pass as ``history``; the sources in both cases."""
+
+    sources: pd.DataFrame
+    features: pd.DataFrame | None = None
+    statements: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+
+
+def _history_of(
+    parts: list[pd.DataFrame], model: Any, sources: pd.DataFrame, events: pd.DataFrame
+) -> _Record:
+    """The record of every statement and, for a model with a history family, its features."""
+    record = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    record = record.assign(text="")
+    extractor = getattr(model, "extractor_", None)
+    families = getattr(extractor, "families_", {})
+    if not hasattr(model, "score_given") or "history" not in families:
+        return _Record(sources, statements=record, events=events)
+    tables = validate_tables(record, sources, events)
+    rows = np.arange(len(tables.statements))
+    frame = families["history"].transform(tables, rows).frame
+    frame.index = pd.Index(tables.statements["statement_id"].to_numpy(dtype=object))
+    return _Record(sources, features=frame)
 
 
 def _score_partition(
-    part: pd.DataFrame, model: Any, sources: pd.DataFrame, events: pd.DataFrame, explain: bool
+    part: pd.DataFrame, model: Any, record: _Record, explain: bool
 ) -> pd.DataFrame:
+    """Scores one partition, its history from the whole table's record."""
     if part.empty:
-        return _META.copy()
-    rows = part[_ROW].to_numpy()
-    statements = part.drop(columns=_ROW)
-    ev = events[events["statement_id"].isin(statements["statement_id"])]
-    src = sources[sources["source_id"].isin(statements["source_id"])]
-    out = model.score(Tables(statements=statements, sources=src, events=ev), explain=explain)
+        return _META.copy().set_axis(part.index[:0])
+    src = record.sources[record.sources["source_id"].isin(part["source_id"])]
+    statements = part.reset_index(drop=True)
+    if record.features is None:
+        assert record.statements is not None and record.events is not None
+        history = record.statements[record.statements["source_id"].isin(part["source_id"])]
+        ev = record.events[record.events["statement_id"].isin(history["statement_id"])]
+        out = model.score(
+            Tables(statements=statements, sources=src),
+            history=Tables(statements=history, sources=src, events=ev),
+            explain=explain,
+        )
+    else:
+        tables = validate_tables(statements, src)
+        ids = tables.statements["statement_id"].to_numpy(dtype=object)
+        at = record.features.index.get_indexer(pd.Index(ids))
+        given = {"history": FamilyOutput(record.features.iloc[at].reset_index(drop=True))}
+        out = model.score_given(tables, given, explain=explain)
     out = out.astype({"statement_id": "string", "reasons": "string"})
-    return out.assign(**{_ROW: rows})
+    return out.set_axis(part.index)
 
 
 def score_dask(
@@ -70,12 +118,15 @@ def score_dask(
 ) -> Any:
     """Scores a Dask DataFrame of statements; returns a Dask DataFrame in input order.
 
+    Lazy: nothing is computed until the result is.
+
     Parameters
     ----------
     statements : dask.dataframe.DataFrame
         The statements table (all statements whose record matters must be in it).
     model : CredibilityModel
-        A fitted model (e.g. :func:`credscore.load_model`).
+        A fitted model (e.g. :func:`credscore.load_model`), or a Dask future of one
+        (``client.scatter(model, broadcast=True)`` sends it to each worker once).
     sources, events : pandas.DataFrame, optional
         Broadcast to the partitions (they are small next to the statements).
     explain : bool, default False
@@ -84,7 +135,8 @@ def score_dask(
     Returns
     -------
     dask.dataframe.DataFrame
-        ``statement_id, p_reliable, p_low, p_high, reasons``, indexed by input position.
+        ``statement_id, p_reliable, p_low, p_high, reasons``: the input's partitions, order
+        and index.
 
     Examples
     --------
@@ -97,6 +149,8 @@ def score_dask(
     True
     """
     _dd()
+    import dask
+
     sources = (
         sources if sources is not None else pd.DataFrame({"source_id": pd.Series(dtype=object)})
     )
@@ -104,14 +158,11 @@ def score_dask(
         events = pd.DataFrame(
             {c: pd.Series(dtype=object) for c in ("event_id", "statement_id", "kind", "at")}
         )
-    lengths = statements.map_partitions(len).compute().to_numpy()
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    numbered = statements.map_partitions(
-        _with_rows, offsets, meta=statements._meta.assign(**{_ROW: np.int64(0)})
-    )
-    by_source = numbered.shuffle(on="source_id")
-    scored = by_source.map_partitions(_score_partition, model, sources, events, explain, meta=_META)
-    return scored.set_index(_ROW, sorted=False)
+    columns = [c for c in _RECORD_COLUMNS if c in statements.columns]
+    parts = statements[columns].to_delayed()
+    record = dask.delayed(_history_of)(parts, model, sources, events)
+    meta = _META.set_axis(statements._meta.index[:0])
+    return statements.map_partitions(_score_partition, model, record, explain, meta=meta)
 
 
 def score_parquet(

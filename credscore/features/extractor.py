@@ -9,7 +9,7 @@ family by name: a new family is registered in :mod:`credscore.features._registry
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from typing import Any, ClassVar
@@ -230,18 +230,41 @@ class FeatureExtractor(NotAnEstimatorMixin, ParamsMixin):
             )
 
     # -- transforming ----------------------------------------------------------------------
-    def extract(self, tables: Tables, rows: np.ndarray, *, details: bool = False) -> Extraction:
+    def extract(
+        self,
+        tables: Tables,
+        rows: np.ndarray,
+        *,
+        details: bool = False,
+        given: Mapping[str, FamilyOutput] | None = None,
+    ) -> Extraction:
         """Every family's output for ``tables.statements.iloc[rows]``.
 
         ``tables`` holds the scored statements and their background history (see
-        :func:`merge_history`); validated tables are not checked again.
+        :func:`merge_history`); validated tables are not checked again. ``given`` holds
+        outputs computed elsewhere for the same rows (e.g. the history family on the whole
+        table, for Dask partitions), used instead of running those families.
         """
         self._check_fitted()
         tables = validate_tables(tables)
-        outputs = {
-            name: fam.transform(tables, rows, details=details)
-            for name, fam in self.families_.items()
-        }
+        given = given or {}
+        unknown = set(given) - set(self.families_)
+        if unknown:
+            raise KeyError(f"no {sorted(unknown)} family in this extractor: {list(self.families_)}")
+        outputs = {}
+        for name, fam in self.families_.items():
+            if name in given:
+                out = given[name]
+                want = [c.name for c in fam.columns_]
+                if list(out.frame.columns) != want or len(out.frame) != len(rows):
+                    raise ValueError(
+                        f"the given {name!r} output has columns {list(out.frame.columns)} and "
+                        f"{len(out.frame)} rows; the family declares {want} and {len(rows)} "
+                        "rows are scored."
+                    )
+                outputs[name] = out
+            else:
+                outputs[name] = fam.transform(tables, rows, details=details)
         parts = [o.frame for o in outputs.values()]
         frame = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=range(len(rows)))
         ids = tables.statements["statement_id"].to_numpy(dtype=object)[rows]

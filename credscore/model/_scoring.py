@@ -118,6 +118,10 @@ class ScoringMixin:
             ``statement_id``, ``p_reliable``, ``p_low``, ``p_high``, ``reasons``.
         """
         tables, ext = self._prepare(statements, sources, events, history, explain)
+        return self._scores(tables, ext, explain)
+
+    def _scores(self, tables: Tables, ext: Extraction, explain: bool) -> pd.DataFrame:
+        """The :meth:`score` frame of one extraction pass over ``tables``' statements."""
         p, low, high, deltas = self._predict_explained(ext.features, explain)
         out = pd.DataFrame(
             {
@@ -129,6 +133,22 @@ class ScoringMixin:
         )
         out["reasons"] = reason_strings(self.extractor_, ext, deltas) if explain else ""
         return out
+
+    def score_given(
+        self, tables: Tables, given: dict[str, Any], *, explain: bool = False
+    ) -> pd.DataFrame:
+        """:meth:`score` of ``tables`` (no history), with some families' outputs given.
+
+        For a caller that computed a family on a larger table than the one it scores (the
+        Dask path computes the history family once on every statement's record and scores
+        each partition with it). ``given`` maps a family name to its
+        :class:`~credscore.features.FamilyOutput` for exactly these statements, in order.
+        """
+        self._check_fitted()
+        tables = self._tables(tables, None, None)
+        rows = np.arange(len(tables.statements))
+        ext = self.extractor_.extract(tables, rows, details=explain, given=given)
+        return self._scores(tables, ext, explain)
 
     def score_one(
         self,
