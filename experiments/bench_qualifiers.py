@@ -2,7 +2,7 @@
 
 Run from the repository root (pin it to one core for a clean figure)::
 
-    taskset -c 0 python experiments/bench_qualifiers.py [--repeat 5]
+    taskset -c 0 python experiments/bench_qualifiers.py [--repeat 11]
 
 1. The whole qualifier family as the extractor runs it -- :func:`scan_qualifiers` (lexicon
    scan, learned model, counts), and with ``spans=True`` (the spans table the explanations
@@ -72,7 +72,7 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=11)
     args = ap.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
     texts = pd.Series(
