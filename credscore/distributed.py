@@ -10,6 +10,10 @@ none puts them back: the output partitions are the input partitions, in input or
 input's index. The model's population rates and data files are fixed at fit time, so a
 partition computes exactly what the whole table would.
 
+The record task holds the history features of every statement at once (128 bytes per
+statement, measured on 200,000: some 130 MB per million) and sends them to each worker once;
+beyond what one worker holds, score in slices of sources.
+
 A model without the :meth:`~CredibilityModel.score_given` hook (another object with a
 ``score`` method) gets the record of its partition's sources as ``history`` instead: the same
 numbers, with more work per partition.
