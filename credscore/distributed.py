@@ -85,12 +85,20 @@ def _history_of(
     return _Record(sources, features=frame)
 
 
+def _meta(model: Any, index: pd.Index) -> pd.DataFrame:
+    """The empty output frame: a group-calibrated model adds ``calibration_group``."""
+    meta = _META.set_axis(index[:0])
+    if hasattr(model, "groups_") and hasattr(model, "by"):  # GroupCalibratedModel
+        meta = meta.assign(calibration_group=pd.Series(dtype="string", index=index[:0]))
+    return meta
+
+
 def _score_partition(
-    part: pd.DataFrame, model: Any, record: _Record, explain: bool
+    part: pd.DataFrame, model: Any, record: _Record, explain: bool, meta: pd.DataFrame
 ) -> pd.DataFrame:
     """Scores one partition, its history from the whole table's record."""
     if part.empty:
-        return _META.copy().set_axis(part.index[:0])
+        return meta.set_axis(part.index[:0])
     src = record.sources[record.sources["source_id"].isin(part["source_id"])]
     statements = part.reset_index(drop=True)
     if record.features is None:
@@ -108,8 +116,9 @@ def _score_partition(
         at = record.features.index.get_indexer(pd.Index(ids))
         given = {"history": FamilyOutput(record.features.iloc[at].reset_index(drop=True))}
         out = model.score_given(tables, given, explain=explain)
-    out = out.astype({"statement_id": "string", "reasons": "string"})
-    return out.set_axis(part.index)
+    text = ("statement_id", "reasons", "calibration_group")
+    out = out.astype({c: "string" for c in text if c in out.columns})
+    return out[list(meta.columns)].set_axis(part.index)
 
 
 def score_dask(
@@ -128,9 +137,11 @@ def score_dask(
     ----------
     statements : dask.dataframe.DataFrame
         The statements table (all statements whose record matters must be in it).
-    model : CredibilityModel
-        A fitted model (e.g. :func:`credscore.load_model`), or a Dask future of one
-        (``client.scatter(model, broadcast=True)`` sends it to each worker once).
+    model : CredibilityModel or GroupCalibratedModel
+        A fitted model (e.g. :func:`credscore.load_model`), or a Dask future of a
+        ``CredibilityModel`` (``client.scatter(model, broadcast=True)`` sends it to each worker
+        once). A ``GroupCalibratedModel`` adds its ``calibration_group`` column; it takes the
+        slower path of the module docstring.
     sources, events : pandas.DataFrame, optional
         Broadcast to the partitions (they are small next to the statements).
     explain : bool, default False
@@ -165,8 +176,8 @@ def score_dask(
     columns = [c for c in _RECORD_COLUMNS if c in statements.columns]
     parts = statements[columns].to_delayed()
     record = dask.delayed(_history_of)(parts, model, sources, events)
-    meta = _META.set_axis(statements._meta.index[:0])
-    return statements.map_partitions(_score_partition, model, record, explain, meta=meta)
+    meta = _meta(model, statements._meta.index)
+    return statements.map_partitions(_score_partition, model, record, explain, meta, meta=meta)
 
 
 def score_parquet(

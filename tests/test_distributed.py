@@ -144,3 +144,21 @@ def test_scoring_is_lazy(fitted_model, sim_tables, monkeypatch):
     tables, _ = sim_tables
     score_dask(dd.from_pandas(tables.statements, npartitions=2), fitted_model)
     assert calls == []
+
+
+@pytest.mark.parametrize("by", ["source_type", "rank_family"])
+def test_group_calibrated_model(fitted_model, sim_tables, by):
+    """A GroupCalibratedModel (groups from a sources column, or from a feature column) gives
+    its single-machine numbers and calibration_group on Dask."""
+    from credscore import GroupCalibratedModel
+
+    tables, _ = sim_tables
+    gm = GroupCalibratedModel(fitted_model, by=by, min_group_size=30)
+    gm.fit(tables, allow_overlap=True)  # the numbers, not the calibration, are under test
+    st = tables.statements.sample(frac=1, random_state=3).reset_index(drop=True)
+    want = gm.score(st, sources=tables.sources, events=tables.events, explain=False)
+    ddf = dd.from_pandas(st, npartitions=3)
+    got = score_dask(ddf, gm, sources=tables.sources, events=tables.events).compute()
+    assert list(got.columns) == [*want.columns]
+    assert got["calibration_group"].tolist() == want["calibration_group"].tolist()
+    np.testing.assert_allclose(got["p_reliable"], want["p_reliable"], rtol=0, atol=1e-12)
