@@ -26,7 +26,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     check_array,
@@ -70,6 +70,11 @@ def _member(
     return (base, cal, VennAbersCalibrator().fit(scores, y_cal)), fell_back
 
 
+#: Values of parameters added after the first release, for classifiers saved without them:
+#: what those versions did (a new default may differ, e.g. early stopping on large fits).
+_LEGACY_PARAMS: dict[str, Any] = {"early_stopping": False}
+
+
 class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     """Calibrated binary classifier with cross-validated choice of learner and calibrator.
 
@@ -102,6 +107,10 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
     monotonic_cst : dict of str to {-1, 1}, optional
         Monotone direction per column name (DataFrame input); the feature families declare
         them and :class:`~credscore.CredibilityModel` passes them on.
+    early_stopping : bool or "auto", default "auto"
+        Boosting fits hold out a stratified, seeded 10% of their rows and stop after 10
+        iterations without a lower log loss there. ``"auto"``: fits of at least 100,000 rows
+        (smaller fits, and models saved before this parameter existed, run every iteration).
     n_jobs : int, optional
         Fold models fitted at once (joblib workers; ``-1`` for every core). The fits are
         deterministic, so the fitted model is the same; boosting fold models then use one
@@ -139,6 +148,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         "selection_rows": [None, Interval(Integral, 100, None, closed="left")],
         "random_state": ["random_state"],
         "monotonic_cst": [None, dict],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "n_jobs": [None, Integral],
         "verbose": ["verbose"],
     }
@@ -153,6 +163,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         selection_rows: int | None = None,
         random_state: int = 0,
         monotonic_cst: dict[str, int] | None = None,
+        early_stopping: bool | str = "auto",
         n_jobs: int | None = None,
         verbose: int = 0,
     ) -> None:
@@ -164,19 +175,21 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
         self.selection_rows = selection_rows
         self.random_state = random_state
         self.monotonic_cst = monotonic_cst
+        self.early_stopping = early_stopping
         self.n_jobs = n_jobs
         self.verbose = verbose
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Restores a saved classifier; parameters added since it was saved take their default
-        (each default reproduces what older versions did), so ``get_params``, ``clone`` and
-        ``repr`` work on old models."""
+        """Restores a saved classifier; parameters added since it was saved take the value that
+        reproduces what older versions did (their default, or the legacy value where the
+        default changed behaviour), so ``get_params``, ``clone`` and ``repr`` work on old
+        models and a refit does what the old version did."""
         defaults = {
             name: p.default
             for name, p in inspect.signature(type(self).__init__).parameters.items()
             if p.default is not inspect.Parameter.empty
         }
-        super().__setstate__({**defaults, **state})
+        super().__setstate__({**defaults, **_LEGACY_PARAMS, **state})
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -284,6 +297,7 @@ class CredibilityClassifier(ClassifierMixin, BaseEstimator):
             max_iter=self.max_iter,
             random_state=self.random_state,
             monotonic_cst=self.monotonic_cst,
+            early_stopping=self.early_stopping,
         )
 
     def _fit_members(self, X: pd.DataFrame, y: np.ndarray, sel: Any) -> None:

@@ -33,10 +33,18 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from credscore._params import ParamsMixin
 
-__all__ = ["BASE_LEARNERS", "BaseLearner"]
+__all__ = ["BASE_LEARNERS", "EARLY_STOPPING_ROWS", "BaseLearner"]
 
 #: Names accepted by :class:`BaseLearner`.
 BASE_LEARNERS: tuple[str, ...] = ("logistic", "hgb")
+#: With ``early_stopping="auto"``, boosting fits of at least this many rows stop early
+#: (``experiments/hgb_early_stopping.py``, results/hgb_early_stopping.txt): on 100,000
+#: LIAR-built statements (39,963 labelled for training, the later 20% held out) the fold
+#: models stopped after 58.6 of 200 iterations, the fit went from 19.8 to 9.8 CPU s and the
+#: held-out log loss from 0.6808 to 0.6809. Smaller fits keep every iteration so that the
+#: figures published for LIAR-sized data stay as measured; forced on for LIAR train -> valid,
+#: early stopping gave 0.6482 against 0.6498, so ``early_stopping=True`` may suit them too.
+EARLY_STOPPING_ROWS = 100_000
 
 
 def median_of_present(values: np.ndarray) -> float:
@@ -100,6 +108,10 @@ class BaseLearner(ParamsMixin):
     random_state : int, default 0
     monotonic_cst : dict of str to {-1, 1}, optional
         Monotone direction of constrained columns (columns absent from ``X`` are ignored).
+    early_stopping : bool or "auto", default "auto"
+        Boosting only: hold out a stratified, seeded 10% of the rows and stop after 10
+        iterations without a lower log loss on them. ``"auto"``: on fits of at least
+        :data:`EARLY_STOPPING_ROWS` rows.
     """
 
     def __init__(
@@ -109,12 +121,14 @@ class BaseLearner(ParamsMixin):
         max_iter: int = 200,
         random_state: int = 0,
         monotonic_cst: dict[str, int] | None = None,
+        early_stopping: bool | str = "auto",
     ) -> None:
         self.kind = kind
         self.C = C
         self.max_iter = max_iter
         self.random_state = random_state
         self.monotonic_cst = monotonic_cst
+        self.early_stopping = early_stopping
 
     def _directions(self) -> dict[str, int]:
         cst = getattr(self, "monotonic_cst", None) or {}
@@ -183,9 +197,17 @@ class BaseLearner(ParamsMixin):
             min_samples_leaf=40,
             l2_regularization=1.0,
             monotonic_cst=cst,
-            early_stopping=False,
+            early_stopping=self._stops_early(len(y)),
+            validation_fraction=0.1,
+            n_iter_no_change=10,
             random_state=self.random_state,
         ).fit(Z, y)
+
+    def _stops_early(self, n_rows: int) -> bool:
+        mode = getattr(self, "early_stopping", False)  # older pickles: the old behaviour
+        if mode == "auto":
+            return n_rows >= EARLY_STOPPING_ROWS
+        return bool(mode)
 
     def _fit_logistic(self, X: pd.DataFrame, y: np.ndarray) -> None:
         constrained = self._directions()

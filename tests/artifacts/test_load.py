@@ -263,8 +263,12 @@ def test_the_bundled_models_classifier_has_every_parameter():
 
     import credscore
 
-    clf = credscore.load_model().classifier_
+    model = credscore.load_model()
+    clf = model.classifier_
     params = clf.get_params()
     assert params["selection_rows"] is None and params["n_jobs"] is None
+    # saved before early stopping existed: a refit runs every iteration, as it was trained
+    assert params["early_stopping"] is False
+    assert model.get_params()["early_stopping"] is False
     assert type(clone(clf)).__name__ == "CredibilityClassifier"
     assert repr(clf).startswith("CredibilityClassifier(")
