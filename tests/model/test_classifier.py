@@ -126,7 +126,7 @@ def test_a_classifier_saved_before_newer_parameters_loads_with_them():
 
 
 def test_early_stopping_auto_waits_for_large_fits():
-    """"auto" runs every iteration below EARLY_STOPPING_ROWS rows and stops early above it;
+    """ "auto" runs every iteration below EARLY_STOPPING_ROWS rows and stops early above it;
     True stops early at any size, False never."""
     from credscore.model._learners import EARLY_STOPPING_ROWS, BaseLearner
 
