@@ -21,6 +21,7 @@ AUC, calibration slope and mean p - mean y. Results go to
 Usage::
 
     OMP_NUM_THREADS=1 python experiments/hgb_early_stopping.py [--rows 100000]
+    OMP_NUM_THREADS=1 python experiments/hgb_early_stopping.py --rows 1000000 --no-liar
 """
 
 from __future__ import annotations

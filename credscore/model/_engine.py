@@ -58,8 +58,8 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
     base_learners, calibrators, cv, C, max_iter, selection_rows, early_stopping, random_state
         See :class:`CredibilityClassifier` (``selection_rows``: an optional cap on the
         labelled statements the choice of learner and calibrator is made on, evenly spaced in
-        time; the model itself is fitted on all. ``early_stopping="auto"``: boosting fits of
-        at least 100,000 rows stop when 10% held out of them stops improving).
+        time; the model itself is fitted on all. ``early_stopping``: boosting fits stop when 10%
+        held out of their rows stops improving; off by default).
     prior_strength, half_life_days, lexicon, rank_table
         See :class:`~credscore.features.FeatureExtractor`.
     exclude : sequence of str or None, default None
@@ -129,7 +129,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         C: float = 1.0,
         max_iter: int = 200,
         selection_rows: int | None = None,
-        early_stopping: bool | str = "auto",
+        early_stopping: bool | str = False,
         prior_strength: float = DEFAULT_PRIOR_STRENGTH,
         half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
         lexicon: Any = None,

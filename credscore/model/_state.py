@@ -38,11 +38,6 @@ def fingerprint(statements: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-#: Constructor parameters added after the first release whose default changes what a fit
-#: does, with the value that reproduces the versions saved without them.
-_LEGACY_PARAMS: dict[str, Any] = {"early_stopping": False}
-
-
 class ModelStateMixin:
     """``to_state`` / ``from_state`` for :class:`~credscore.CredibilityModel`.
 
@@ -82,8 +77,7 @@ class ModelStateMixin:
         missing = sorted(set(STATE_KEYS) - set(state))
         if missing:
             raise ValueError(f"model state lacks {missing}")
-        # Parameters added later take the value that reproduces the version that saved it.
-        params = {**_LEGACY_PARAMS, **state["params"]}
+        params = dict(state["params"])
         for key in _TUPLE_PARAMS:
             if params.get(key) is not None and not isinstance(params[key], str):
                 params[key] = tuple(params[key])

@@ -120,18 +120,18 @@ def test_a_classifier_saved_before_newer_parameters_loads_with_them():
     old.__setstate__(state)
     assert old.get_params()["selection_rows"] is None  # what that fit did: every row
     assert old.get_params()["verbose"] == 0
-    assert old.get_params()["early_stopping"] is False  # every iteration, as that version did
+    assert old.get_params()["early_stopping"] is False  # every iteration, as that fit did
     assert "CredibilityClassifier(" in repr(clone(old))
     np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
 
 
 def test_early_stopping_auto_waits_for_large_fits():
-    """ "auto" runs every iteration below EARLY_STOPPING_ROWS rows and stops early above it;
-    True stops early at any size, False never."""
+    """Off by default; "auto" runs every iteration below EARLY_STOPPING_ROWS rows and stops
+    early above it; True stops early at any size, False never."""
     from credscore.model._learners import EARLY_STOPPING_ROWS, BaseLearner
 
-    auto = BaseLearner("hgb")
-    assert auto.early_stopping == "auto"
+    assert not BaseLearner("hgb")._stops_early(10 * EARLY_STOPPING_ROWS)
+    auto = BaseLearner("hgb", early_stopping="auto")
     assert not auto._stops_early(EARLY_STOPPING_ROWS - 1)
     assert auto._stops_early(EARLY_STOPPING_ROWS)
     assert BaseLearner("hgb", early_stopping=True)._stops_early(500)
@@ -142,7 +142,7 @@ def test_early_stopping_auto_waits_for_large_fits():
 
 def test_early_stopping_stops_the_boosting_fold_models():
     """Forced on, the boosting fold models stop before max_iter on data whose signal is
-    learned in a few iterations; left at "auto" on the same small data, they run every one."""
+    learned in a few iterations; by default they run every one."""
     X, y, t = _timed_data(3000)
     kw = {"base_learners": ("hgb",), "calibrators": ("sigmoid",), "cv": 3, "max_iter": 300}
     stopped = CredibilityClassifier(early_stopping=True, **kw).fit(X, y, time=t)
