@@ -129,13 +129,7 @@ def _split_hits(scan: str, lex: Lexicon, split: SplitPattern) -> list[tuple[int,
             if t is None:
                 return out
             pos = t.end()
-            index = t.lastindex
-            if index is not None:
-                append((t_start, pos - 1, groups[index]))
-            else:
-                key = t.group()  # a phrase that its text classifies (most matches)
-                cat = literals.get(key)
-                append((t_start, pos - 1, literals[canonical_key(key)] if cat is None else cat))
+            append((t_start, pos - 1, _category(t, groups, literals)))
             t = next(trie_iter, None)
 
 

@@ -144,14 +144,13 @@ class QualifierModel:
         scan: str,
         text_ends: np.ndarray,
         lexicon_starts: np.ndarray,
-        lexicon_cats: list[str] | np.ndarray,
-        scan_points: np.ndarray | None = None,
-        categories: tuple[str, ...] | None = None,
+        lexicon_cats: np.ndarray,
+        scan_points: np.ndarray | None,
+        categories: tuple[str, ...],
     ) -> WordScores:
         """Cue log-odds of every word of a joined scan copy (see :func:`word_features`).
 
-        ``lexicon_cats`` names the category of each lexicon span, or, with ``categories``,
-        gives its index into ``categories``.
+        ``lexicon_cats`` gives each lexicon span's category as an index into ``categories``.
         """
         words = word_features(scan, text_ends, lexicon_starts, self.bits, scan_points)
         # One contiguous gather per feature kind, summed in float32 in kind order (the same
@@ -163,12 +162,8 @@ class QualifierModel:
         z = total.astype(np.float64)
         z += self.bias
         if len(words.lexicon_word):
-            if categories is None:
-                w = np.array([self.lexicon_weights.get(c, 0.0) for c in lexicon_cats])
-                span_w = w[words.lexicon_span]
-            else:
-                w = np.array([self.lexicon_weights.get(c, 0.0) for c in categories])
-                span_w = w[np.asarray(lexicon_cats)[words.lexicon_span]]
+            w = np.array([self.lexicon_weights.get(c, 0.0) for c in categories])
+            span_w = w[np.asarray(lexicon_cats)[words.lexicon_span]]
             at = words.lexicon_word
             if len(at) < 2 or bool((at[1:] > at[:-1]).all()):
                 z[at] += span_w  # each word starts at most one span (the usual case)
