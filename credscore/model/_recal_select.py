@@ -15,6 +15,11 @@ After the choice, the map is fitted on the latest window and checked on it: when
 passes the calibration test there and the recalibrated one would not, the next candidate is
 taken, down to the identity. So recalibrating never turns a passing model into a failing one on
 its own window.
+
+Last, a change only the latest period shows: rolling origin cannot see it (every candidate was
+fitted before that period), and a long window dilutes it. When the chosen map fails the
+calibration test on the latest period's verdicts and the intercept map fitted on that period
+alone passes, that map is used (``window_days`` = ``period_days``) and the step is recorded.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ __all__ = ["DEFAULT_WINDOWS", "choose_recalibration"]
 #: Candidate windows in days (None: every verdict given).
 DEFAULT_WINDOWS: tuple[int | None, ...] = (90, 180, 365, 730, None)
 _DAY = 86_400 * 10**9
+#: How many standard errors the latest period's intercept shift must clear (a recent change).
+CHANGE_Z = 3.0
 _N_SIM = 300
 
 
@@ -114,6 +121,38 @@ def _keeps_passing(p: np.ndarray, y: np.ndarray, m: dict[str, Any]) -> bool:
     if not calibration_test(y, p, n_sim=_N_SIM).consistent:
         return True
     return calibration_test(y, apply_recalibration(p, m), n_sim=_N_SIM).consistent
+
+
+def _recent_change(
+    p: np.ndarray, y: np.ndarray, t: np.ndarray, period: int, m: dict[str, Any], forms: Any
+) -> dict[str, Any] | None:
+    """The intercept map of the latest period alone, when the chosen map fails the calibration
+    test there and that map passes it; else None.
+
+    Rolling origin cannot see a change that only the latest period's verdicts show (every
+    candidate was fitted before it), and a window reaching back before the change dilutes it.
+    """
+    if forms != "auto" and "intercept" not in forms:
+        return None
+    last = t >= int(t.max()) - period
+    yl, pl = y[last], p[last]
+    if len(yl) < MIN_ROWS["intercept"] or len(np.unique(yl)) < 2:
+        return None
+    if calibration_test(yl, apply_recalibration(pl, m), n_sim=_N_SIM).consistent:
+        return None
+    fresh = _fit_or_none(pl, yl, "intercept")
+    if fresh["form"] == "none":
+        return None
+    # The shift must be clear on its own (|z| >= CHANGE_Z against the chosen map), not one of
+    # the calibration test's false alarms.
+    base = np.log(np.clip(apply_recalibration(pl, m), 1e-6, 1 - 1e-6))
+    base -= np.log(np.clip(1 - apply_recalibration(pl, m), 1e-6, 1))
+    coef, cov = fit_logistic(None, yl, offset=base)
+    if abs(float(coef[0])) < CHANGE_Z * float(np.sqrt(cov[0, 0])):
+        return None
+    if not calibration_test(yl, apply_recalibration(pl, fresh), n_sim=_N_SIM).consistent:
+        return None
+    return fresh
 
 
 def _table(cands: list, losses: np.ndarray) -> list[dict[str, Any]]:
@@ -232,6 +271,14 @@ def choose_recalibration(
         m, window = {"form": "none"}, None
     if m["form"] == "none":
         m = fit_recalibration(p, y, form="none")
+    recent = _recent_change(p, y, t, period, m, forms)
+    if recent is not None:
+        steps.append(
+            f"{m['form']}/{window}: fails the calibration test on the latest "
+            f"{period_days:g} days; the intercept map on those days alone (a recent change)"
+        )
+        m, window = recent, int(round(period_days))
+        rows = t >= int(t.max()) - period
     m["n"], m["base_rate"] = int(rows.sum()), float(y[rows].mean())
     return m | {
         "window_days": window,

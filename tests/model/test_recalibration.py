@@ -139,3 +139,35 @@ def test_bad_options_and_too_few_rows_are_refused(drifted):
         m.recalibrate(tables, since="2030-01-01")
     with pytest.raises(Exception, match="needs at least 200 labelled"):
         fit_recalibration(np.full(50, 0.5), np.r_[np.zeros(25), np.ones(25)], form="isotonic")
+
+
+def _stream(shift_last: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """400 days of calibrated scores; the last 30 days' outcomes moved by ``shift_last``."""
+    rng = np.random.default_rng(seed)
+    days = np.sort(rng.integers(0, 400, 6000))
+    p = rng.uniform(0.15, 0.85, days.size)
+    shift = np.where(days >= 370, shift_last, 0.0)
+    y = (rng.random(days.size) < 1 / (1 + np.exp(-(np.log(p / (1 - p)) + shift)))).astype(float)
+    return p, y, days * 86_400 * 10**9
+
+
+def test_a_change_only_the_latest_period_shows_is_followed():
+    """Rolling origin cannot see a shift in the latest period (every candidate was fitted
+    before it): the intercept map of that period alone is taken, and the step recorded."""
+    p, y, t = _stream(-1.5, seed=3)
+    m = choose_recalibration(p, y, t)
+    assert m["window_days"] == 30 and m["form"] == "intercept"
+    assert any("recent change" in s for s in m["selection"]["guard"])
+    last = t >= t.max() - 30 * 86_400 * 10**9
+    assert m["base_rate"] == pytest.approx(y[last].mean())
+    assert calibration_test(y[last], apply_recalibration(p[last], m), n_sim=200).consistent
+    assert log_loss(y[last], apply_recalibration(p[last], m)) < log_loss(y[last], p[last])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_no_change_keeps_the_rolling_origin_choice(seed):
+    """Without a change the latest period never overrides the evidence."""
+    p, y, t = _stream(0.0, seed=seed)
+    m = choose_recalibration(p, y, t)
+    assert m["window_days"] != 30
+    assert not any("recent change" in s for s in m["selection"]["guard"])
