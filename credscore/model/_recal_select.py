@@ -277,7 +277,7 @@ def choose_recalibration(
             f"{m['form']}/{window}: fails the calibration test on the latest "
             f"{period_days:g} days; the intercept map on those days alone (a recent change)"
         )
-        m, window = recent, int(round(period_days))
+        m, window = recent, round(period_days)
         rows = t >= int(t.max()) - period
     m["n"], m["base_rate"] = int(rows.sum()), float(y[rows].mean())
     return m | {
