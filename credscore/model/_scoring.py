@@ -278,7 +278,10 @@ class ScoringMixin:
         was known before each monthly origin, log loss on the month after); the simplest within
         one standard error of the best is fitted on its latest window and applied to every later
         prediction and interval. If the model passes the calibration test on that window and the
-        map would make it fail, the next candidate is taken, down to the identity. Every map is
+        map would make it fail, the next candidate is taken, down to the identity. When the
+        chosen map fails the calibration test on the latest month (period) alone, with an
+        intercept shift of at least 3 standard errors, and that month's own intercept map
+        passes there, that map is used: a recent change rolling origin cannot see. Every map is
         non-decreasing, so rankings and the domain monotonicity are unchanged. ``recalibration_``
         records what was chosen and why (``form``, ``window_days``, ``selection``); calling
         again replaces the previous map.
