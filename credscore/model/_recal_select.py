@@ -18,8 +18,9 @@ its own window.
 
 Last, a change only the latest period shows: rolling origin cannot see it (every candidate was
 fitted before that period), and a long window dilutes it. When the chosen map fails the
-calibration test on the latest period's verdicts and the intercept map fitted on that period
-alone passes, that map is used (``window_days`` = ``period_days``) and the step is recorded.
+calibration test on the latest period's verdicts, the intercept shift there is at least
+``CHANGE_Z`` (3) standard errors and the intercept map fitted on that period alone passes, that
+map is used (``window_days`` = ``period_days``) and the step is recorded.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from credscore.calibration import calibration_test, fit_logistic
+from credscore.calibration import calibration_test, fit_logistic, logit
 from credscore.model._recalibration import FORMS, MIN_ROWS, apply_recalibration, fit_recalibration
 
 __all__ = ["DEFAULT_WINDOWS", "choose_recalibration"]
@@ -127,7 +128,8 @@ def _recent_change(
     p: np.ndarray, y: np.ndarray, t: np.ndarray, period: int, m: dict[str, Any], forms: Any
 ) -> dict[str, Any] | None:
     """The intercept map of the latest period alone, when the chosen map fails the calibration
-    test there and that map passes it; else None.
+    test there, the intercept shift against it is at least ``CHANGE_Z`` standard errors, and
+    the new map passes the test there; else None.
 
     Rolling origin cannot see a change that only the latest period's verdicts show (every
     candidate was fitted before it), and a window reaching back before the change dilutes it.
@@ -145,9 +147,7 @@ def _recent_change(
         return None
     # The shift must be clear on its own (|z| >= CHANGE_Z against the chosen map), not one of
     # the calibration test's false alarms.
-    base = np.log(np.clip(apply_recalibration(pl, m), 1e-6, 1 - 1e-6))
-    base -= np.log(np.clip(1 - apply_recalibration(pl, m), 1e-6, 1))
-    coef, cov = fit_logistic(None, yl, offset=base)
+    coef, cov = fit_logistic(None, yl, offset=logit(apply_recalibration(pl, m), eps=1e-6))
     if abs(float(coef[0])) < CHANGE_Z * float(np.sqrt(cov[0, 0])):
         return None
     if not calibration_test(yl, apply_recalibration(pl, fresh), n_sim=_N_SIM).consistent:
