@@ -126,10 +126,10 @@ def _keeps_passing(p: np.ndarray, y: np.ndarray, m: dict[str, Any]) -> bool:
 
 def _recent_change(
     p: np.ndarray, y: np.ndarray, t: np.ndarray, period: int, m: dict[str, Any], forms: Any
-) -> dict[str, Any] | None:
-    """The intercept map of the latest period alone, when the chosen map fails the calibration
-    test there, the intercept shift against it is at least ``CHANGE_Z`` standard errors, and
-    the new map passes the test there; else None.
+) -> tuple[dict[str, Any], np.ndarray] | None:
+    """``(map, rows)``: the intercept map of the latest period alone and that period's rows,
+    when the chosen map fails the calibration test there, the intercept shift against it is at
+    least ``CHANGE_Z`` standard errors, and the new map passes the test there; else None.
 
     Rolling origin cannot see a change that only the latest period's verdicts show (every
     candidate was fitted before it), and a window reaching back before the change dilutes it.
@@ -140,19 +140,20 @@ def _recent_change(
     yl, pl = y[last], p[last]
     if len(yl) < MIN_ROWS["intercept"] or len(np.unique(yl)) < 2:
         return None
-    if calibration_test(yl, apply_recalibration(pl, m), n_sim=_N_SIM).consistent:
+    q = apply_recalibration(pl, m)
+    if calibration_test(yl, q, n_sim=_N_SIM).consistent:
         return None
     fresh = _fit_or_none(pl, yl, "intercept")
     if fresh["form"] == "none":
         return None
     # The shift must be clear on its own (|z| >= CHANGE_Z against the chosen map), not one of
     # the calibration test's false alarms.
-    coef, cov = fit_logistic(None, yl, offset=logit(apply_recalibration(pl, m), eps=1e-6))
+    coef, cov = fit_logistic(None, yl, offset=logit(q, eps=1e-6))
     if abs(float(coef[0])) < CHANGE_Z * float(np.sqrt(cov[0, 0])):
         return None
     if not calibration_test(yl, apply_recalibration(pl, fresh), n_sim=_N_SIM).consistent:
         return None
-    return fresh
+    return fresh, last
 
 
 def _table(cands: list, losses: np.ndarray) -> list[dict[str, Any]]:
@@ -277,8 +278,7 @@ def choose_recalibration(
             f"{m['form']}/{window}: fails the calibration test on the latest "
             f"{period_days:g} days; the intercept map on those days alone (a recent change)"
         )
-        m, window = recent, round(period_days)
-        rows = t >= int(t.max()) - period
+        (m, rows), window = recent, round(period_days)
     m["n"], m["base_rate"] = int(rows.sum()), float(y[rows].mean())
     return m | {
         "window_days": window,
