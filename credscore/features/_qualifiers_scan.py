@@ -178,12 +178,10 @@ def _features(r: ScanResult, codes: np.ndarray, index: pd.Index) -> pd.DataFrame
     }
     data["q_any"] = (qual > 0).astype(np.int64)
     data["q_per_100_words"] = per100
-    columns = list(FEATURE_COLUMNS)
-    if r.uncertainty is None:
-        columns.remove("q_uncertainty")
-    else:
+    if r.uncertainty is not None:
         data["q_uncertainty"] = r.uncertainty[codes]
-    return pd.DataFrame(data, index=index, columns=columns)
+    # built in FEATURE_COLUMNS order: a ``columns=`` argument would cost a reindex
+    return pd.DataFrame(data, index=index)
 
 
 def _span_table(r: ScanResult, codes: np.ndarray) -> pd.DataFrame:
@@ -214,8 +212,7 @@ def _span_table(r: ScanResult, codes: np.ndarray) -> pd.DataFrame:
             "start": np.asarray(r.start, dtype=np.int64)[take],
             "end": np.asarray(r.end, dtype=np.int64)[take],
             "learned": np.asarray(r.learned, dtype=bool)[take],
-        },
-        columns=list(SPAN_COLUMNS),
+        },  # in SPAN_COLUMNS order
     )
 
 

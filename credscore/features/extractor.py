@@ -269,7 +269,9 @@ class FeatureExtractor(NotAnEstimatorMixin, ParamsMixin):
         frame = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=range(len(rows)))
         ids = tables.statements["statement_id"].to_numpy(dtype=object)[rows]
         frame.index = pd.Index(ids, name="statement_id")
-        return Extraction(frame, outputs, frame[list(self.feature_names_out_)])
+        at = {c.name: i for i, c in enumerate(self.columns_)}  # the frame's columns, in order
+        kept = [at[c] for c in self.feature_names_out_]
+        return Extraction(frame, outputs, frame.take(kept, axis=1))  # by position: no lookup
 
     def transform(self, X: Any, *, history: Tables | None = None) -> pd.DataFrame:
         """One feature row per statement of ``X``, in input order, indexed by ``statement_id``."""

@@ -200,14 +200,15 @@ class ScoringMixin:
         src = source
         if source is not None and not isinstance(source, pd.DataFrame):
             src = pd.DataFrame([dict(source)])
-        out = self.score(st, src, events, history=history, explain=explain)
-        row = out.iloc[0]
-        return {
-            "statement_id": row["statement_id"],
-            "p_reliable": float(row["p_reliable"]),
-            "p_low": float(row["p_low"]),
-            "p_high": float(row["p_high"]),
-            "reasons": str(row["reasons"]),
+        tables, ext = self._prepare(st, src, events, history, explain)
+        p, low, high, deltas = self._predict_explained(ext.features, explain)
+        reasons = reason_strings(self.extractor_, ext, deltas)[0] if explain else ""
+        return {  # the score() row, without building its frame
+            "statement_id": tables.statements["statement_id"].iat[0],
+            "p_reliable": float(p[0]),
+            "p_low": float(low[0]),
+            "p_high": float(high[0]),
+            "reasons": str(reasons),
         }
 
     def score_and_features(
