@@ -28,6 +28,8 @@ def _given(values: np.ndarray) -> np.ndarray:
 
 
 _str = np.frompyfunc(str, 1, 1)
+#: Up to this many statements and sources together, sources are found with a dict.
+_SMALL = 64
 _strip = np.frompyfunc(str.strip, 1, 1)
 
 
@@ -36,6 +38,9 @@ def _source_positions(tables: ValidatedTables, rows: np.ndarray) -> np.ndarray:
     source)."""
     assert tables.sources is not None  # validated tables are full
     ids = tables.statements["source_id"].iloc[rows]
+    if len(rows) + len(tables.sources) <= _SMALL:  # ids are unique: a dict finds the same rows
+        where = {s: i for i, s in enumerate(tables.sources["source_id"].tolist())}
+        return np.array([where.get(s, -1) for s in ids.tolist()], dtype=np.intp)
     return pd.Index(tables.sources["source_id"]).get_indexer(ids)
 
 

@@ -67,13 +67,26 @@ def _table(table: ContextTable | str | Path | None) -> ContextTable:
     return _DEFAULT["t"]
 
 
+#: Up to this many contexts, they are read in a Python loop.
+_SMALL = 64
+
+
 def _codes(
     contexts: pd.Series | Iterable[object], table: ContextTable
 ) -> tuple[pd.Index, np.ndarray]:
     s = contexts if isinstance(contexts, pd.Series) else pd.Series(list(contexts), dtype=object)
+    position = {c: i for i, c in enumerate(table.categories)}
+    if len(s) <= _SMALL:  # a few rows: the same keys in a loop, without pandas' fixed costs
+        seen: dict[str, int] = {}
+        codes = np.empty(len(s), dtype=np.intp)
+        for i, v in enumerate(s.tolist()):
+            key = normalise_context(v)  # "" for a missing value, as below
+            if key not in seen:
+                seen[key] = position[table.resolve(key)]
+            codes[i] = seen[key]
+        return s.index, codes
     norm = s.map(normalise_context, na_action="ignore").astype(object)
     keys, uniques = pd.factorize(norm.fillna(""), sort=False)
-    position = {c: i for i, c in enumerate(table.categories)}
     resolved = np.fromiter(
         (position[table.resolve(u)] for u in uniques), dtype=np.intp, count=len(uniques)
     )
