@@ -71,8 +71,9 @@ def history_arrays(tables: ValidatedTables) -> HistoryArrays:
     src, n_sources = known.get("source_codes") or id_codes(st["source_id"])
     made = _ns(st["made_at"])
     label_at = _ns(st["label_at"])
-    kind_codes, kind_uniques = pd.factorize(ev["kind"])
-    kind_idx = np.array([EVENT_KINDS.index(k) for k in kind_uniques], dtype=np.int64)
+    if len(ev):
+        kind_codes, kind_uniques = pd.factorize(ev["kind"])
+        kind_idx = np.array([EVENT_KINDS.index(k) for k in kind_uniques], dtype=np.int64)
     return HistoryArrays(
         src=src,
         n_sources=n_sources,
@@ -82,6 +83,6 @@ def history_arrays(tables: ValidatedTables) -> HistoryArrays:
         ev_stmt=known["event_statement"]
         if "event_statement" in known
         else _event_positions(st["statement_id"], ev["statement_id"]),
-        ev_kind=kind_idx[kind_codes] if len(ev) else np.zeros(0, np.int64),
+        ev_kind=kind_idx[kind_codes] if len(ev) else np.zeros(0, np.int64),  # no events: no codes
         ev_at=_ns(ev["at"]),
     )

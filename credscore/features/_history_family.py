@@ -12,7 +12,7 @@ from credscore.features.history import (
     DEFAULT_HALF_LIFE_DAYS,
     DEFAULT_PRIOR_STRENGTH,
     HISTORY_COLUMNS,
-    history_features,
+    history_values,
     population_rates,
 )
 
@@ -148,14 +148,14 @@ class HistoryFamily(FeatureFamily):
         ]
 
     def _transform(self, tables: ValidatedTables, rows: np.ndarray, details: bool) -> FamilyOutput:
-        hist = history_features(
+        values = history_values(
             tables,
             retraction_prior=self.retraction_prior_,
             false_prior=self.false_prior_,
             prior_strength=self.prior_strength,
             half_life_days=self.half_life_days,
-        )
-        return FamilyOutput(hist.iloc[rows].reset_index(drop=True))
+        )  # every row (the record), of which only ``rows`` become a frame
+        return FamilyOutput(pd.DataFrame(values[rows], columns=list(HISTORY_COLUMNS)))
 
     def describe(self, group: str, output: FamilyOutput, rows: np.ndarray) -> list[str]:
         """Words for the record: walk-backs, the pooled record, or the verdicts."""

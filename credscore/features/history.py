@@ -88,6 +88,7 @@ __all__ = [
     "describe_history",
     "history_arrays",
     "history_features",
+    "history_values",
     "population_rates",
 ]
 
@@ -255,13 +256,32 @@ def history_features(
     """  # noqa: E501
     _check_params(retraction_prior, false_prior, prior_strength, half_life_days)
     tables = _validated(statements, events)
-    arr = history_arrays(tables)
-    values = compute_history(
-        arr,
+    values = history_values(
+        tables,
+        retraction_prior=retraction_prior,
+        false_prior=false_prior,
+        prior_strength=prior_strength,
+        half_life_days=half_life_days,
+    )
+    index = tables.statements.index if isinstance(statements, ValidatedTables) else statements.index
+    return pd.DataFrame(values, index=index, columns=list(HISTORY_COLUMNS), copy=False)
+
+
+def history_values(
+    tables: ValidatedTables,
+    *,
+    retraction_prior: float,
+    false_prior: float,
+    prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+) -> np.ndarray:
+    """:func:`history_features` of validated tables as a float64 matrix (columns
+    :data:`HISTORY_COLUMNS`), for a caller that keeps only some rows of it."""
+    _check_params(retraction_prior, false_prior, prior_strength, half_life_days)
+    return compute_history(
+        history_arrays(tables),
         float(retraction_prior),
         float(false_prior),
         float(prior_strength),
         float(half_life_days),
     )
-    index = tables.statements.index if isinstance(statements, ValidatedTables) else statements.index
-    return pd.DataFrame(values, index=index, columns=list(HISTORY_COLUMNS), copy=False)
