@@ -17,7 +17,7 @@ from credscore.exceptions import NotFittedError, SchemaError
 from credscore.features import FAMILIES, FeatureExtractor, merge_history
 from credscore.features.history import DEFAULT_HALF_LIFE_DAYS, DEFAULT_PRIOR_STRENGTH
 from credscore.model._classifier import CALIBRATORS, CredibilityClassifier
-from credscore.model._learners import BASE_LEARNERS
+from credscore.model._learners import BASE_LEARNERS, BOOSTING_SCHEDULES
 from credscore.model._progress import current_progress, progress_scope
 from credscore.model._scoring import ScoringMixin
 from credscore.model._state import ModelStateMixin, fingerprint
@@ -55,11 +55,14 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
     text_features : bool, default False
         Also learn from the statement's wording (TF-IDF, logistic learner only). Off by default:
         vocabulary from the training data then ends up inside the artifact.
-    base_learners, calibrators, cv, C, max_iter, selection_rows, early_stopping, random_state
+    base_learners, calibrators, cv, C, max_iter, selection_rows, early_stopping, boosting
         See :class:`CredibilityClassifier` (``selection_rows``: an optional cap on the
         labelled statements the choice of learner and calibrator is made on, evenly spaced in
         time; the model itself is fitted on all. ``early_stopping``: boosting fits stop when 10%
-        held out of their rows stops improving; off by default).
+        held out of their rows stops improving; off by default. ``boosting``: fewer, larger
+        trees from 100,000 labelled statements on, by default).
+    random_state : int, default 0
+        Seed of the folds and of the boosting fits.
     prior_strength, half_life_days, lexicon, rank_table
         See :class:`~credscore.features.FeatureExtractor`.
     exclude : sequence of str or None, default None
@@ -109,6 +112,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "selection_rows": [None, Interval(Integral, 100, None, closed="left")],
         "early_stopping": ["boolean", StrOptions({"auto"})],
+        "boosting": [StrOptions({"auto", *BOOSTING_SCHEDULES})],
         "prior_strength": [Interval(Real, 0, None, closed="neither")],
         "half_life_days": [Interval(Real, 0, None, closed="neither")],
         "lexicon": [None, str, os.PathLike],
@@ -130,6 +134,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         max_iter: int = 200,
         selection_rows: int | None = None,
         early_stopping: bool | str = False,
+        boosting: str = "auto",
         prior_strength: float = DEFAULT_PRIOR_STRENGTH,
         half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
         lexicon: Any = None,
@@ -148,6 +153,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
         self.max_iter = max_iter
         self.selection_rows = selection_rows
         self.early_stopping = early_stopping
+        self.boosting = boosting
         self.prior_strength = prior_strength
         self.half_life_days = half_life_days
         self.lexicon = lexicon
@@ -241,6 +247,7 @@ class CredibilityModel(ScoringMixin, ModelStateMixin, NotAnEstimatorMixin, Param
                 max_iter=self.max_iter,
                 selection_rows=self.selection_rows,
                 early_stopping=self.early_stopping,
+                boosting=self.boosting,
                 random_state=self.random_state,
                 monotonic_cst=extractor.monotone_constraints(),
                 n_jobs=self.n_jobs,

@@ -78,6 +78,7 @@ class ModelStateMixin:
         if missing:
             raise ValueError(f"model state lacks {missing}")
         params = dict(state["params"])
+        params.setdefault("boosting", "fine")  # saved before schedules existed: all were fine
         for key in _TUPLE_PARAMS:
             if params.get(key) is not None and not isinstance(params[key], str):
                 params[key] = tuple(params[key])

@@ -270,5 +270,7 @@ def test_the_bundled_models_classifier_has_every_parameter():
     # saved before early stopping existed: a refit runs every iteration, as it was trained
     assert params["early_stopping"] is False
     assert model.get_params()["early_stopping"] is False
+    # and before boosting schedules: it was fitted with the fine one, which a refit keeps
+    assert params["boosting"] == "fine" and model.get_params()["boosting"] == "fine"
     assert type(clone(clf)).__name__ == "CredibilityClassifier"
     assert repr(clf).startswith("CredibilityClassifier(")

@@ -114,13 +114,14 @@ def test_a_classifier_saved_before_newer_parameters_loads_with_them():
     X, y, t = _timed_data(300)
     clf = CredibilityClassifier(base_learners=("logistic",), cv=3).fit(X, y, time=t)
     state = clf.__getstate__()
-    for name in ("n_jobs", "verbose", "selection_rows", "early_stopping"):
+    for name in ("n_jobs", "verbose", "selection_rows", "early_stopping", "boosting"):
         del state[name]
     old = CredibilityClassifier.__new__(CredibilityClassifier)
     old.__setstate__(state)
     assert old.get_params()["selection_rows"] is None  # what that fit did: every row
     assert old.get_params()["verbose"] == 0
     assert old.get_params()["early_stopping"] is False  # every iteration, as that fit did
+    assert old.get_params()["boosting"] == "fine"  # the one schedule there was
     assert "CredibilityClassifier(" in repr(clone(old))
     np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
 
@@ -157,3 +158,47 @@ def test_early_stopping_parameter_is_validated():
     X, y, t = _timed_data(300)
     with pytest.raises(ValueError, match="early_stopping"):
         CredibilityClassifier(early_stopping="sometimes").fit(X, y, time=t)
+
+
+def test_boosting_schedules_shape_the_fold_models():
+    """"coarse" fits 35% of max_iter iterations of 31-leaf trees at learning rate 0.15; "fine"
+    every iteration of 15-leaf trees at 0.05; the resolved schedule is recorded."""
+    X, y, t = _timed_data(1200)
+    kw = {"base_learners": ("hgb",), "calibrators": ("sigmoid",), "cv": 3, "max_iter": 40}
+    coarse = CredibilityClassifier(boosting="coarse", **kw).fit(X, y, time=t)
+    fine = CredibilityClassifier(boosting="fine", **kw).fit(X, y, time=t)
+    for clf, (rate, iters, leaves) in ((coarse, (0.15, 14, 31)), (fine, (0.05, 40, 15))):
+        for base, _, _ in clf.members_:
+            assert base.clf_.learning_rate == rate
+            assert base.clf_.max_iter == iters and base.clf_.n_iter_ == iters
+            assert base.clf_.max_leaf_nodes == leaves
+    assert coarse.selection_["boosting"] == "coarse"
+    assert fine.selection_["boosting"] == "fine"
+
+
+def test_boosting_auto_is_fine_below_the_threshold_and_coarse_from_it(monkeypatch):
+    """Below COARSE_ROWS, "auto" is exactly the fine fit (same probabilities); from it on,
+    the coarse one."""
+    import credscore.model._learners as learners
+
+    X, y, t = _timed_data(600)
+    kw = {"base_learners": ("hgb",), "calibrators": ("sigmoid",), "cv": 3, "max_iter": 30}
+    auto = CredibilityClassifier(**kw).fit(X, y, time=t)
+    fine = CredibilityClassifier(boosting="fine", **kw).fit(X, y, time=t)
+    assert auto.selection_["boosting"] == "fine"
+    np.testing.assert_array_equal(auto.predict_proba(X), fine.predict_proba(X))
+    monkeypatch.setattr(learners, "COARSE_ROWS", 600)
+    big = CredibilityClassifier(**kw).fit(X, y, time=t)
+    coarse = CredibilityClassifier(boosting="coarse", **kw).fit(X, y, time=t)
+    assert big.selection_["boosting"] == "coarse"
+    np.testing.assert_array_equal(big.predict_proba(X), coarse.predict_proba(X))
+
+
+def test_boosting_parameter_is_validated():
+    X, y, t = _timed_data(300)
+    with pytest.raises(ValueError, match="boosting"):
+        CredibilityClassifier(boosting="medium").fit(X, y, time=t)
+    with pytest.raises(ValueError, match="boosting must be"):
+        from credscore.model._learners import boosting_schedule
+
+        boosting_schedule("medium", 10)
