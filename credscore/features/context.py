@@ -85,12 +85,17 @@ def _codes(
                 seen[key] = position[table.resolve(key)]
             codes[i] = seen[key]
         return s.index, codes
-    norm = s.map(normalise_context, na_action="ignore").astype(object)
-    keys, uniques = pd.factorize(norm.fillna(""), sort=False)
-    resolved = np.fromiter(
-        (position[table.resolve(u)] for u in uniques), dtype=np.intp, count=len(uniques)
-    )
-    return s.index, resolved[keys] if len(keys) else np.zeros(0, dtype=np.intp)
+    # each distinct value normalised once (contexts repeat); missing ones read as ""
+    raw, uniques = pd.factorize(s, use_na_sentinel=True)
+    by_key: dict[str, int] = {}
+    resolved = np.zeros(len(uniques) + 1, dtype=np.intp)  # the last one: missing values (-1)
+    values = [*uniques.tolist(), None] if (raw < 0).any() else uniques.tolist()
+    for i, v in enumerate(values):
+        key = normalise_context(v)
+        if key not in by_key:
+            by_key[key] = position[table.resolve(key)]
+        resolved[i] = by_key[key]
+    return s.index, resolved[raw]
 
 
 def context_type(
