@@ -10,7 +10,9 @@ statements labelled). For each size, in a fresh process:
   fold models (from the fit's own progress lines);
 * the anchor on the same feature matrix: ``CalibratedClassifierCV(
   HistGradientBoostingClassifier(), cv=5)`` (default boosting, sigmoid), CPU and wall;
-* the ratio of our fit (everything, features included) to the anchor's fit.
+* the ratio of our fit (everything, features included) to the anchor's fit;
+* where ``boosting="auto"`` chose the coarse schedule (100,000+ labelled statements), the
+  same fit with ``boosting="fine"``, the schedule of every fit before.
 
 Also the 1,200-row example (``datasets/examples/simulated_newsroom``), and ``n_jobs=2``
 beside ``n_jobs=None`` at 10k (wall; the same model either way). OMP_NUM_THREADS=1 unless
@@ -77,13 +79,13 @@ def _phases(lines: list[str]) -> dict[str, float]:
     return out
 
 
-def fit_ours(tables: Any, n_jobs: int | None = None) -> dict[str, Any]:
-    """CredibilityModel().fit: CPU and wall seconds, phases, the chosen pair."""
+def fit_ours(tables: Any, n_jobs: int | None = None, **params: Any) -> dict[str, Any]:
+    """CredibilityModel(**params).fit: CPU and wall seconds, phases, the chosen pair."""
     import credscore
     from credscore.model._progress import Progress, progress_scope
 
     buf = io.StringIO()
-    model = credscore.CredibilityModel(n_jobs=n_jobs, verbose=0)
+    model = credscore.CredibilityModel(n_jobs=n_jobs, verbose=0, **params)
     progress = Progress(verbose=2, stream=buf)
     c, w = time.process_time(), time.perf_counter()
     with progress_scope(progress):
@@ -155,6 +157,11 @@ def child(n: int, with_jobs: bool) -> dict[str, Any]:
         "anchor": fit_anchor(X, y),
     }
     out["ratio_cpu"] = ours["cpu_s"] / out["anchor"]["cpu_s"]
+    if model.classifier_.selection_.get("boosting") == "coarse":
+        # the same fit with the schedule every fit had before boosting="auto"
+        fine = fit_ours(tables, boosting="fine")
+        fine.pop("model")
+        out["fine"] = fine
     if with_jobs:
         two = fit_ours(tables, n_jobs=2)
         same = bool(
@@ -203,6 +210,14 @@ def markdown(res: dict[str, Any]) -> str:
         ph = ", ".join(f"{k} {v:.1f}" for k, v in r["ours"]["phases_wall_s"].items())
         fam = ", ".join(f"{k} {v:.2f}" for k, v in r["families_cpu_s"].items())
         lines.append(f"- {name}: {ph}; families (CPU s): {fam}")
+        if "fine" in r:
+            f = r["fine"]
+            lines.append(
+                f'  - the same fit with `boosting="fine"` (the schedule of every fit before '
+                f'`"auto"`): {f["cpu_s"]:.1f} s CPU / {f["wall_s"]:.1f} s wall against '
+                f"{r['ours']['cpu_s']:.1f} / {r['ours']['wall_s']:.1f} ({f['selected']}, load "
+                f"{f['load']})"
+            )
         if "n_jobs_2" in r:
             j = r["n_jobs_2"]
             lines.append(
