@@ -54,7 +54,7 @@ class Problems:
     def name_rows_by(self, table: str, ids: pd.Series) -> None:
         """Name the rows of ``table`` by ``ids`` from now on (missing or empty ids: by
         position)."""
-        self._ids[table] = ids.reset_index(drop=True)
+        self._ids[table] = ids  # read by position (``iat``): its index does not matter
 
     def add(
         self,

@@ -4,13 +4,17 @@
 :class:`~credscore._problems.Problems` and returns :class:`~credscore._tables.ValidatedTables`.
 Columns go through vectorised paths for their usual dtypes (``str``/Arrow ids and text,
 ``datetime64`` times, numeric labels); joins on ids use the sort-based kernels of
-:mod:`credscore._ids`. The rules are in the docstring of
+:mod:`credscore._ids`. Tables of a few rows (a statement scored as it arrives) take
+value-by-value paths where pandas would cost more to set up than the work
+(:func:`~credscore._schema_values.is_small`). The rules are in the docstring of
 :mod:`credscore.schema`.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -20,6 +24,7 @@ from credscore._problems import Problems
 from credscore._schema_times import check_time_unit, parse_times
 from credscore._schema_values import (
     STR,
+    is_small,
     normalise_ids,
     normalise_kinds,
     normalise_labels,
@@ -32,6 +37,7 @@ __all__ = ["ID_COLUMN", "cache_holds", "id_arrays", "join_ids", "validate_frames
 
 ID_COLUMN = {"sources": "source_id", "statements": "statement_id", "events": "event_id"}
 _UTC_NS = "datetime64[ns, UTC]"
+_NAT = np.iinfo(np.int64).min
 
 
 def validate_frames(
@@ -57,12 +63,15 @@ def validate_frames(
         _check_column_names(name, df, problems, require_text)
     problems.raise_if_any()  # the checks below need the required columns, once each
     zones: dict[str, bool] = {}
-    st = _statements(frames["statements"], problems, zones, time_unit)
+    st, columns = _statements(frames["statements"], problems, zones, time_unit)
     known: dict = {}
     derived = "sources" not in frames
-    src = _derived_sources(st, known) if derived else _sources(frames["sources"], problems)
+    if derived:
+        src = _derived_sources(columns["source_id"], known)
+    else:
+        src = _sources(frames["sources"], problems)
     ev = _events(frames.get("events"), problems, zones, time_unit)
-    known["event_statement"] = _cross_checks(st, src, ev, problems, sources_derived=derived)
+    known["event_statement"] = _cross_checks(columns, src, ev, problems, sources_derived=derived)
     known["arrays"] = id_arrays(st, ev)
     _check_zones(zones, problems)
     problems.raise_if_any()
@@ -104,8 +113,9 @@ def _frame(obj: object, table: str, problems: Problems) -> pd.DataFrame | None:
 def _check_column_names(
     table: str, df: pd.DataFrame, problems: Problems, require_text: bool
 ) -> None:
-    names = list(df.columns)
-    for name, count in Counter(names).items():
+    names = df.columns
+    counts = {} if names.is_unique else Counter(names)  # is_unique: the cheaper test
+    for name, count in counts.items():
         if count > 1:
             problems.add(
                 table,
@@ -141,7 +151,7 @@ def _times(
     values, aware = parse_times(df[column], table, column, problems, time_unit=time_unit)
     if aware is not None:
         zones[f"{table}.{column}"] = aware
-    nat = values.isna().to_numpy()
+    nat = _ns(values) == _NAT
     if required and nat.any():  # missing or blank; values that are no time are named already
         raw = df[column]
         missing = nat & raw.isna().to_numpy()
@@ -162,7 +172,9 @@ def _times(
 
 def _statements(
     df: pd.DataFrame, problems: Problems, zones: dict[str, bool], time_unit: str | None
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """The statements table and its normalised columns (the checks across tables read them:
+    taking a column out of a frame costs more than checking it, on a few rows)."""
     out = {
         "statement_id": normalise_ids(df["statement_id"], "statements", "statement_id", problems)
     }
@@ -172,11 +184,11 @@ def _statements(
         out[column] = _times(
             df, "statements", column, problems, zones, time_unit, required=required
         )
-    out["label"] = pd.Series(normalise_labels(df.get("label"), len(df), problems))
+    out["label"] = pd.Series(normalise_labels(df.get("label"), len(df), problems), df.index)
     if "text" in df.columns:
         out["text"] = normalise_text(df["text"], problems)
     _optional_text(df, ("topic", "context"), out)
-    return _assemble(df, out)
+    return _assemble(df, out), out
 
 
 def _optional_text(df: pd.DataFrame, columns: tuple[str, ...], out: dict) -> None:
@@ -186,14 +198,18 @@ def _optional_text(df: pd.DataFrame, columns: tuple[str, ...], out: dict) -> Non
             out[column] = normalise_optional_text(df[column])
         else:
             if missing is None:
-                missing = pd.Series(np.full(len(df), np.nan, dtype=object), dtype=STR)
+                missing = _no_text(len(df))
             out[column] = missing
+
+
+def _no_text(n: int) -> pd.Series:
+    return pd.Series(np.full(n, np.nan, dtype=object), dtype=STR)
 
 
 def _assemble(df: pd.DataFrame, normalised: dict[str, pd.Series]) -> pd.DataFrame:
     """One frame: the input's columns in order (normalised ones replaced), then the
     columns added; built at once (setting columns one by one costs more than checking)."""
-    data = {c: normalised.get(c, df[c]) for c in df.columns}
+    data = {c: normalised[c] if c in normalised else df[c] for c in df.columns}
     data.update({c: v for c, v in normalised.items() if c not in data})
     return pd.DataFrame(data, index=df.index, copy=False)
 
@@ -205,39 +221,52 @@ def _sources(df: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     return _assemble(df, out)
 
 
-def _derived_sources(st: pd.DataFrame, known: dict) -> pd.DataFrame:
-    """One source without a title per distinct ``source_id`` of the statements, in order of
-    first appearance (the statements' source codes go to ``known``)."""
-    codes, k = id_codes(st["source_id"])  # codes in order of first appearance; -1: missing
+def _derived_sources(col: pd.Series, known: dict) -> pd.DataFrame:
+    """One source without a title per distinct ``source_id`` of the statements (``col``), in
+    order of first appearance (the statements' source codes go to ``known``)."""
+    if is_small(len(col)):
+        values = col.tolist()  # strings or NaN
+        first = dict.fromkeys(v for v in values if isinstance(v, str))  # in order of appearance
+        code = {v: i for i, v in enumerate(first)}
+        codes = np.array([code.get(v, -1) for v in values], dtype=np.int64)
+        k = len(code)
+        ids = pd.Series(list(code), dtype=STR)
+    else:
+        codes, k = id_codes(col)  # codes in order of first appearance; -1: missing
+        some_row = np.empty(k, dtype=np.int64)
+        present = codes >= 0
+        some_row[codes[present]] = np.flatnonzero(present)  # any row of each id will do
+        ids = col.take(some_row).reset_index(drop=True)
     known["source_codes"] = (codes, k)
-    some_row = np.empty(k, dtype=np.int64)
-    present = codes >= 0
-    some_row[codes[present]] = np.flatnonzero(present)  # any row of each id will do
-    ids = st["source_id"].take(some_row).reset_index(drop=True)
-    out = {"source_id": ids}
-    empty = pd.DataFrame(index=ids.index)
-    _optional_text(empty, TABLE_COLUMNS["sources"]["optional"], out)
-    return pd.DataFrame(out, copy=False)
+    missing = _no_text(k)  # shared by every optional column, read-only
+    out = {"source_id": ids, **dict.fromkeys(TABLE_COLUMNS["sources"]["optional"], missing)}
+    return pd.DataFrame(out, index=ids.index, copy=False)
 
 
 def _events(
     df: pd.DataFrame | None, problems: Problems, zones: dict[str, bool], time_unit: str | None
 ) -> pd.DataFrame:
-    if df is None:
-        return pd.DataFrame(
-            {
-                "event_id": pd.Series([], dtype=STR),
-                "statement_id": pd.Series([], dtype=STR),
-                "kind": pd.Series([], dtype=STR),
-                "at": pd.Series([], dtype=_UTC_NS),
-            }
-        )
+    if df is None:  # copy-on-write: a shallow copy cannot change the shared empty table
+        return _no_events().copy(deep=False)
     out = {"event_id": normalise_ids(df["event_id"], "events", "event_id", problems)}
     problems.name_rows_by("events", out["event_id"])
     out["statement_id"] = normalise_ids(df["statement_id"], "events", "statement_id", problems)
     out["kind"] = normalise_kinds(df["kind"], problems)
     out["at"] = _times(df, "events", "at", problems, zones, time_unit, required=True)
     return _assemble(df, out)
+
+
+@functools.cache
+def _no_events() -> pd.DataFrame:
+    """The events table of tables given none (built once: it costs more than the checks)."""
+    return pd.DataFrame(
+        {
+            "event_id": pd.Series([], dtype=STR),
+            "statement_id": pd.Series([], dtype=STR),
+            "kind": pd.Series([], dtype=STR),
+            "at": pd.Series([], dtype=_UTC_NS),
+        }
+    )
 
 
 #: Up to this many ids, a join is a Python dict (the array paths cost more to set up).
@@ -281,13 +310,13 @@ def join_ids(
         )
     first = np.flatnonzero(present & ~table_ids.duplicated().to_numpy())
     found = pd.Index(table_ids.iloc[first]).get_indexer(query_ids)
-    out = np.where(found >= 0, first[np.maximum(found, 0)], -1)
+    out = np.append(first, -1)[found]  # the last entry: ids not found (-1)
     out[query_ids.isna().to_numpy()] = -1
     return out.astype(np.int64)
 
 
 def _cross_checks(
-    st: pd.DataFrame,
+    st: Mapping[str, pd.Series],
     src: pd.DataFrame,
     ev: pd.DataFrame,
     problems: Problems,
@@ -296,22 +325,50 @@ def _cross_checks(
 ) -> np.ndarray:
     """Uniqueness of ids, references between tables and the order of dates; returns the
     position of each event's statement (-1: unknown)."""
-    join_ids(ev["event_id"], ev["event_id"].iloc[:0], "events", problems)
+    if len(ev):  # duplicated event ids
+        join_ids(ev["event_id"], ev["event_id"].iloc[:0], "events", problems)
     if not sources_derived:
-        src_pos = join_ids(src["source_id"], st["source_id"], "sources", problems)
-        unknown = (src_pos < 0) & st["source_id"].notna().to_numpy()
-        if unknown.any():
-            names = sorted(set(st["source_id"][unknown].tolist()))
-            problems.add(
-                "statements",
-                "source_id",
-                "unknown_source",
-                f"names sources that are not in the sources table ({names[:10]})",
-                "add these sources to the sources table, or correct the ids",
-                rows=unknown,
-            )
+        _check_sources(st["source_id"], src["source_id"], problems)
+    # also the check of duplicated statement ids, with events or without
     ev_pos = join_ids(st["statement_id"], ev["statement_id"], "statements", problems)
-    unknown = (ev_pos < 0) & ev["statement_id"].notna().to_numpy()
+    made = _ns(st["made_at"])
+    if len(ev):
+        _check_events(ev, ev_pos, made, problems)
+    label_at = _ns(st["label_at"])
+    early_label = (label_at < made) & _present(label_at, made)
+    if early_label.any():
+        problems.add(
+            "statements",
+            "label_at",
+            "label_before_statement",
+            "is earlier than made_at (a verdict before the statement was made)",
+            "check the dates, or leave label_at empty (the verdict is then dated at made_at)",
+            rows=early_label,
+        )
+    return ev_pos
+
+
+def _check_sources(sources: pd.Series, src_ids: pd.Series, problems: Problems) -> None:
+    """Duplicated ids of the sources table, and statements naming sources it lacks."""
+    src_pos = join_ids(src_ids, sources, "sources", problems)
+    unknown = (src_pos < 0) & ~sources.array.isna()
+    if unknown.any():
+        names = sorted(set(sources[unknown].tolist()))
+        problems.add(
+            "statements",
+            "source_id",
+            "unknown_source",
+            f"names sources that are not in the sources table ({names[:10]})",
+            "add these sources to the sources table, or correct the ids",
+            rows=unknown,
+        )
+
+
+def _check_events(
+    ev: pd.DataFrame, ev_pos: np.ndarray, made: np.ndarray, problems: Problems
+) -> None:
+    """Events naming statements that are not there, and events before their statement."""
+    unknown = (ev_pos < 0) & ~ev["statement_id"].array.isna()
     if unknown.any():
         problems.add(
             "events",
@@ -322,7 +379,6 @@ def _cross_checks(
             "or remove these events",
             rows=unknown,
         )
-    made = _ns(st["made_at"])
     known = ev_pos >= 0
     at = _ns(ev["at"])
     early = np.zeros(len(ev), dtype=bool)
@@ -336,18 +392,6 @@ def _cross_checks(
             "check the dates: an event (retraction, correction...) cannot precede its statement",
             rows=early,
         )
-    label_at = _ns(st["label_at"])
-    early_label = (label_at < made) & _present(label_at, made)
-    if early_label.any():
-        problems.add(
-            "statements",
-            "label_at",
-            "label_before_statement",
-            "is earlier than made_at (a verdict before the statement was made)",
-            "check the dates, or leave label_at empty (the verdict is then dated at made_at)",
-            rows=early_label,
-        )
-    return ev_pos
 
 
 def _ns(col: pd.Series) -> np.ndarray:

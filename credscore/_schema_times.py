@@ -3,7 +3,9 @@
 Private to :mod:`credscore.schema`, whose docstring states the rules. Each parser returns the
 column as ``datetime64[ns, UTC]`` (missing values ``NaT``) and whether its values carried a
 timezone (``True``), did not (``False``) or say nothing either way (``None``: no values, or
-epoch numbers, which are UTC by definition), and records every problem it finds.
+epoch numbers, which are UTC by definition), and records every problem it finds. Columns of
+a few strings (:func:`~credscore._schema_values.is_small`) that all read as ISO 8601 skip the
+vectorised string operations; any other value sends them down the vectorised path.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import numpy as np
 import pandas as pd
 
 from credscore._problems import Problems
+from credscore._schema_values import fresh_index, is_small
 
 __all__ = ["SUPPORTED_RANGE", "TIME_UNITS", "check_time_unit", "parse_times"]
 
 #: Units accepted for epoch numbers (``time_unit``): days, seconds, milli-, micro-, nanoseconds.
 TIME_UNITS: tuple[str, ...] = ("D", "s", "ms", "us", "ns")
 _NS_PER = {"D": 86_400 * 10**9, "s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
-_I8_MAX = np.iinfo(np.int64).max  # int64 min is NaT
+_I8_MAX = np.iinfo(np.int64).max
+_NAT = np.iinfo(np.int64).min  # NaT, in every unit
 #: The instants a nanosecond timestamp can hold (what every table column is stored as).
 SUPPORTED_RANGE = (pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC"))
 _RANGE_TEXT = (
@@ -48,8 +52,10 @@ def check_time_unit(time_unit: str | None) -> None:
 class _Column:
     """Where the values of one column go while they are parsed, and their problems."""
 
-    def __init__(self, n: int, table: str, column: str, problems: Problems) -> None:
-        self.ns = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    def __init__(self, index: pd.Index, table: str, column: str, problems: Problems) -> None:
+        self.index = index  # the result's: a frame built of columns sharing it need not align
+        n = len(index)
+        self.ns = np.full(n, _NAT, dtype=np.int64)
         self.aware = np.zeros(n, dtype=bool)
         self.naive = np.zeros(n, dtype=bool)
         self.table, self.column, self.problems = table, column, problems
@@ -60,15 +66,13 @@ class _Column:
 
     def put_datetimes(self, where: np.ndarray, values: pd.Series | pd.DatetimeIndex) -> None:
         """Store tz-aware or naive datetimes of any unit (naive ones are read as UTC)."""
-        index = pd.DatetimeIndex(values)
-        if index.tz is not None:
-            index = index.tz_convert("UTC").tz_localize(None)
-        unit = str(index.unit)
-        raw = index.asi8
+        array = values.array  # integers since the epoch in UTC if tz-aware, else wall time
+        unit = str(array.unit)  # type: ignore[union-attr]
+        raw = array.asi8  # type: ignore[union-attr]
         lo_hi = _I8_MAX // _NS_PER[unit] if unit in _NS_PER else _I8_MAX
-        missing = np.asarray(index.isna(), dtype=bool)
+        missing = raw == _NAT
         ok = ~missing & (raw >= -lo_hi) & (raw <= lo_hi)
-        out = np.full(len(raw), np.iinfo(np.int64).min, dtype=np.int64)
+        out = np.full(len(raw), _NAT, dtype=np.int64)
         out[ok] = raw[ok] * _NS_PER.get(unit, 1)
         self.ns[where] = out
         rows = np.zeros(len(self.ns), dtype=bool)
@@ -124,7 +128,8 @@ class _Column:
             self.naive if mixed else np.zeros(0, dtype=bool),
         )
         aware = True if self.aware.any() else (False if self.naive.any() else None)
-        out = pd.Series(pd.DatetimeIndex(self.ns.view("M8[ns]")).tz_localize("UTC"))
+        stamps = pd.DatetimeIndex(self.ns.view("M8[ns]")).tz_localize("UTC")
+        out = pd.Series(stamps, index=self.index)
         return out, aware
 
 
@@ -144,11 +149,11 @@ def parse_times(
     >>> parse_times(pd.Series([1714557600]), "events", "at", p, time_unit="s")[0].iloc[0]
     Timestamp('2024-05-01 10:00:00+0000', tz='UTC')
     """
-    col = col.reset_index(drop=True)
+    col = fresh_index(col)
     dtype = col.dtype
     if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
         return _datetime_column(col, table, column, problems)
-    out = _Column(len(col), table, column, problems)
+    out = _Column(col.index, table, column, problems)
     everything = np.arange(len(col))
     if pd.api.types.is_bool_dtype(dtype):
         _not_timestamps(out, col.notna().to_numpy())
@@ -166,17 +171,18 @@ def _datetime_column(
     col: pd.Series, table: str, column: str, problems: Problems
 ) -> tuple[pd.Series, bool | None]:
     """The fast path: a datetime64 column of any unit and zone (naive ones are read as UTC)."""
-    aware = None if col.isna().all() else isinstance(col.dtype, pd.DatetimeTZDtype)
+    nat = col.array.asi8 == _NAT  # type: ignore[attr-defined]
+    aware = None if nat.all() else isinstance(col.dtype, pd.DatetimeTZDtype)
     if col.dtype == _UTC_NS:
         return col, aware
-    out = _Column(len(col), table, column, problems)
+    out = _Column(col.index, table, column, problems)
     out.put_datetimes(np.arange(len(col)), col)
     return out.result()[0], aware
 
 
 def _all_strings(col: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(col.dtype) and (
-        pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
+        pd.api.types.infer_dtype(col.to_numpy(), skipna=True) in ("string", "empty")
     )
 
 
@@ -186,6 +192,8 @@ def _not_timestamps(out: _Column, rows: np.ndarray) -> None:
 
 def _strings(out: _Column, col: pd.Series, where: np.ndarray, time_unit: str | None) -> None:
     """Parse strings (rows ``where`` of the column): ISO 8601 at C speed, others one by one."""
+    if time_unit is None and is_small(len(col)) and _few_iso_strings(out, col.tolist(), where):
+        return
     text = col if isinstance(col.dtype, pd.StringDtype) else col.astype("str")
     present = text.notna().to_numpy().copy()
     if time_unit is not None:  # numbers written as text are epoch numbers in that unit
@@ -202,6 +210,27 @@ def _strings(out: _Column, col: pd.Series, where: np.ndarray, time_unit: str | N
     failed = present & ~ok
     if failed.any():
         _retry(out, text, failed, where, time_unit)
+
+
+def _few_iso_strings(out: _Column, values: list, where: np.ndarray) -> bool:
+    """``_strings`` of a few values without epoch numbers, done if every string reads as
+    ISO 8601 (else False, ``out`` untouched: blanks, other spellings and numbers need the
+    vectorised path's rules)."""
+    present = np.array([isinstance(v, str) for v in values], dtype=bool)
+    strings = [v for v in values if isinstance(v, str)]
+    if not strings:
+        return True
+    parsed = pd.to_datetime(
+        np.array(strings, dtype=object), format="ISO8601", utc=True, errors="coerce"
+    )
+    if parsed.hasnans:
+        return False
+    zone = np.array([_TZ_SUFFIX.search(v) is not None for v in strings], dtype=bool)
+    rows = where[present]
+    out.aware[rows[zone]] = True
+    out.naive[rows[~zone]] = True
+    out.put_datetimes(rows, parsed)
+    return True
 
 
 def _store_parsed(
