@@ -99,6 +99,8 @@ class LinearEnsemble:
     """Every logistic fold model of an ensemble, evaluated at once (see the module doc)."""
 
     def __init__(self, learners: Sequence[Any], columns: Sequence[str]) -> None:
+        #: (reference inputs, groups, their terms, the groups' term positions), see substituted
+        self._constant: tuple[Any, ...] | None = None
         blocks = [_Blocks(b) for b in learners]
         used = set().union(*(set(b.numeric) | set(b.categorical) for b in blocks))
         self.terms_of = [c for c in columns if c in used]  # one term each, after the intercept
@@ -169,9 +171,10 @@ class LinearEnsemble:
 
     def group_terms(self, groups: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """Term positions of each group's columns (sorted)."""
+        sets = [set(g) for g in groups]
         return [
-            np.asarray(sorted(k + 1 for k, c in enumerate(self.terms_of) if c in set(g)), np.intp)
-            for g in groups
+            np.asarray(sorted(k + 1 for k, c in enumerate(self.terms_of) if c in g), np.intp)
+            for g in sets
         ]
 
     def substituted(
@@ -179,11 +182,17 @@ class LinearEnsemble:
     ) -> np.ndarray:
         """``(K, 1 + G, n)``: decision values as given, then with each group's columns at the
         reference statement's values."""
-        T, ref = self.terms(inputs), self.terms(reference)[:, :, 0]
+        T = self.terms(inputs)
+        key = tuple(tuple(g) for g in groups)
+        hit = self._constant
+        if hit is None or hit[0] is not reference or hit[1] != key:
+            hit = (reference, key, self.terms(reference)[:, :, 0], self.group_terms(groups))
+            self._constant = hit  # the same for every call with this reference (one per model)
+        ref, positions = hit[2], hit[3]
         P = _left_sum(T, prefixes=True)
         out = np.empty((T.shape[1], len(groups) + 1, T.shape[2]))
         out[:, 0] = P[-1]
-        for g, pos in enumerate(self.group_terms(groups), start=1):
+        for g, pos in enumerate(positions, start=1):
             if not len(pos):
                 out[:, g] = P[-1]
                 continue

@@ -73,8 +73,9 @@ class Inputs:
         Raises ``ValueError`` on an infinite value, as scikit-learn's input check does.
         """
         cats = set(categorical)
-        at = [i for i, c in enumerate(frame.columns) if c not in cats]
-        num = [frame.columns[i] for i in at]
+        names = frame.columns.tolist()
+        at = [i for i, c in enumerate(names) if c not in cats]
+        num = [names[i] for i in at]
         numeric = (  # columns taken by position: a label lookup costs more on small frames
             frame.take(at, axis=1).to_numpy(dtype=np.float64, na_value=np.nan)
             if num
@@ -84,7 +85,7 @@ class Inputs:
             bad = [num[j] for j in np.flatnonzero(np.isinf(numeric).any(axis=0))]
             raise ValueError(f"Input X contains infinity (columns {bad}).")
         codes, values, firsts = {}, {}, {}
-        for c in frame.columns:
+        for c in names:
             if c in cats:
                 codes[c], values[c], firsts[c] = _factorize(frame[c])
         return cls(numeric, num, codes, values, firsts, frame)
