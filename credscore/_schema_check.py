@@ -3,8 +3,7 @@
 :func:`validate_frames` runs every check of the three tables, collects all problems in one
 :class:`~credscore._problems.Problems` and returns :class:`~credscore._tables.ValidatedTables`.
 Columns go through vectorised paths for their usual dtypes (``str``/Arrow ids and text,
-``datetime64`` times, numeric labels); joins on ids use the sort-based kernels of
-:mod:`credscore._ids`. Tables of a few rows (a statement scored as it arrives) take
+``datetime64`` times, numeric labels); joins on ids are in :mod:`credscore._schema_joins`. Tables of a few rows (a statement scored as it arrives) take
 value-by-value paths where pandas would cost more to set up than the work
 (:func:`~credscore._schema_values.is_small`). The rules are in the docstring of
 :mod:`credscore.schema`.
@@ -19,8 +18,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from credscore._ids import dictionary_positions, event_positions_fast, id_codes
+from credscore._ids import id_codes
 from credscore._problems import Problems
+from credscore._schema_joins import join_ids
 from credscore._schema_times import check_time_unit, parse_times
 from credscore._schema_values import (
     STR,
@@ -33,9 +33,8 @@ from credscore._schema_values import (
 )
 from credscore._tables import _VALIDATOR_TOKEN, TABLE_COLUMNS, ValidatedTables
 
-__all__ = ["ID_COLUMN", "cache_holds", "id_arrays", "join_ids", "validate_frames"]
+__all__ = ["cache_holds", "id_arrays", "validate_frames"]
 
-ID_COLUMN = {"sources": "source_id", "statements": "statement_id", "events": "event_id"}
 _UTC_NS = "datetime64[ns, UTC]"
 _NAT = np.iinfo(np.int64).min
 
@@ -267,52 +266,6 @@ def _no_events() -> pd.DataFrame:
             "at": pd.Series([], dtype=_UTC_NS),
         }
     )
-
-
-#: Up to this many ids, a join is a Python dict (the array paths cost more to set up).
-_SMALL = 256
-
-
-def _dict_positions(table_ids: pd.Series, query_ids: pd.Series) -> np.ndarray | None:
-    """``join_ids``'s path for a few ids: ``None`` on missing or duplicated table ids."""
-    keys = table_ids.tolist()
-    if any(not isinstance(k, str) for k in keys):
-        return None
-    where = {k: i for i, k in enumerate(keys)}
-    if len(where) < len(keys):
-        return None
-    return np.array([where.get(q, -1) for q in query_ids.tolist()], dtype=np.int64)
-
-
-def join_ids(
-    table_ids: pd.Series, query_ids: pd.Series, table: str, problems: Problems
-) -> np.ndarray:
-    """Position in ``table_ids`` of each query id (-1: absent or missing); duplicated table
-    ids are recorded as problems of ``table``. Fast paths (Arrow's hash table when the
-    queries outnumber the table, else sorting), exact fallback."""
-    if len(table_ids) + len(query_ids) <= _SMALL:
-        pos = _dict_positions(table_ids, query_ids)
-    else:
-        fast = dictionary_positions if len(query_ids) > len(table_ids) else event_positions_fast
-        pos = fast(table_ids, query_ids)
-    if pos is not None:
-        return pos
-    present = table_ids.notna().to_numpy()
-    dup = table_ids.duplicated(keep=False).to_numpy() & present
-    if dup.any():
-        problems.add(
-            table,
-            ID_COLUMN[table],
-            "duplicate_id",
-            "has duplicate ids",
-            "give every row its own id",
-            rows=dup,
-        )
-    first = np.flatnonzero(present & ~table_ids.duplicated().to_numpy())
-    found = pd.Index(table_ids.iloc[first]).get_indexer(query_ids)
-    out = np.append(first, -1)[found]  # the last entry: ids not found (-1)
-    out[query_ids.isna().to_numpy()] = -1
-    return out.astype(np.int64)
 
 
 def _cross_checks(

@@ -47,7 +47,8 @@ import numpy as np
 import pandas as pd
 
 from credscore._problems import Problems
-from credscore._schema_check import cache_holds, id_arrays, join_ids, validate_frames
+from credscore._schema_check import cache_holds, id_arrays, validate_frames
+from credscore._schema_joins import join_ids
 from credscore._schema_times import TIME_UNITS
 from credscore._tables import _VALIDATOR_TOKEN, TABLE_COLUMNS, Tables, ValidatedTables
 
