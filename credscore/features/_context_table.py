@@ -38,6 +38,10 @@ def normalise_context(text: object) -> str:
     return _SPACE.sub(" ", text.lower()).strip(_TRAILING)
 
 
+#: Most normalised contexts a table remembers the type of.
+MEMO_SIZE = 100_000
+
+
 @dataclass(frozen=True)
 class ContextTable:
     """A loaded, validated and compiled context-type table; build it with ``load_context_table``.
@@ -63,6 +67,9 @@ class ContextTable:
     fallback: str
     missing: str
     patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(repr=False)
+    #: Normalised contexts already resolved (contexts repeat from batch to batch), at most
+    #: :data:`MEMO_SIZE` of them; not part of the table's identity.
+    _memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -81,6 +88,9 @@ class ContextTable:
         norm = normalise_context(text)
         if not norm:
             return self.missing
+        known = self._memo.get(norm)
+        if known is not None:
+            return known
         best: tuple[int, int, int] | None = None
         best_name = self.fallback
         for rank, (name, pattern) in enumerate(self.patterns):
@@ -90,6 +100,8 @@ class ContextTable:
             key = (m.start(), m.start() - m.end(), rank)
             if best is None or key < best:
                 best, best_name = key, name
+        if len(self._memo) < MEMO_SIZE:
+            self._memo[norm] = best_name
         return best_name
 
     def manifest_entry(self) -> dict[str, str]:

@@ -169,3 +169,20 @@ def test_unreadable_table(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(LexiconError, match="JSON"):
         load_context_table(bad)
+
+
+def test_resolved_contexts_are_remembered_up_to_the_memo_size(monkeypatch):
+    """A table remembers the type of each normalised context it resolved (the same answer as
+    a fresh table), and never more than MEMO_SIZE of them."""
+    import credscore.features._context_table as ctx_table
+
+    monkeypatch.setattr(ctx_table, "MEMO_SIZE", 2)
+    table = load_context_table()
+    texts = ["a TV interview", "A TV interview.", "a tweet", "a campaign ad", "Denver"]
+    first = [table.resolve(t) for t in texts]
+    assert len(table._memo) == 2  # "a tv interview" and "a tweet"; then full
+    assert table._memo == {"a tv interview": "interview", "a tweet": "social_media"}
+    again = [table.resolve(t) for t in texts]
+    fresh = [load_context_table().resolve(t) for t in texts]
+    assert first == again == fresh == ["interview", "interview", "social_media", "ad", "other"]
+    assert table == load_context_table()  # the memo is not part of the table's identity
