@@ -3,10 +3,10 @@
 :func:`validate_frames` runs every check of the three tables, collects all problems in one
 :class:`~credscore._problems.Problems` and returns :class:`~credscore._tables.ValidatedTables`.
 Columns go through vectorised paths for their usual dtypes (``str``/Arrow ids and text,
-``datetime64`` times, numeric labels); joins on ids are in :mod:`credscore._schema_joins`. Tables of a few rows (a statement scored as it arrives) take
-value-by-value paths where pandas would cost more to set up than the work
-(:func:`~credscore._schema_values.is_small`). The rules are in the docstring of
-:mod:`credscore.schema`.
+``datetime64`` times, numeric labels); joins on ids are in :mod:`credscore._schema_joins`.
+Tables of a few rows (a statement scored as it arrives) take value-by-value paths where
+pandas would cost more to set up than the work (:func:`~credscore._schema_values.is_small`).
+The rules are in the docstring of :mod:`credscore.schema`.
 """
 
 from __future__ import annotations

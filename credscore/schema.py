@@ -52,7 +52,14 @@ from credscore._schema_joins import join_ids
 from credscore._schema_times import TIME_UNITS
 from credscore._tables import _VALIDATOR_TOKEN, TABLE_COLUMNS, Tables, ValidatedTables
 
-__all__ = ["TABLE_COLUMNS", "TIME_UNITS", "ValidatedTables", "combine_tables", "validate_tables"]
+__all__ = [
+    "TABLE_COLUMNS",
+    "TIME_UNITS",
+    "ValidatedTables",
+    "combine_tables",
+    "history_for",
+    "validate_tables",
+]
 
 
 def validate_tables(
@@ -184,6 +191,54 @@ def combine_tables(
         _known=known,
     )
     return combined, np.arange(len(kept), len(combined.statements))
+
+
+#: ``history_for`` keeps the whole history when the scored sources hold more of it than this.
+_SUBSET_SHARE = 0.5
+
+
+def history_for(scored: Tables, history: ValidatedTables | Tables | None) -> ValidatedTables | None:
+    """The part of ``history`` that can change the features of ``scored``'s statements.
+
+    A statement's features read only its own source's record and that source's row, so the
+    history's statements of other sources (and their events) are left out; statements that
+    share an id with a scored one, and every event of the statements kept, stay. Scoring
+    with the result gives exactly the features the whole history gives, with work in
+    proportion to the scored sources' record (a service scoring one statement against a
+    large archive). When the scored sources hold most of the history, it is returned whole.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> old = validate_tables(pd.DataFrame({"statement_id": ["s1", "s2"], "source_id": ["a",
+    ...     "b"], "text": "", "made_at": ["2024-01-01", "2024-01-02"]}))
+    >>> new = validate_tables(pd.DataFrame({"statement_id": ["s3"], "source_id": ["a"],
+    ...     "text": "", "made_at": ["2024-02-01"]}))
+    >>> history_for(new, old).statements["statement_id"].tolist()
+    ['s1']
+    """
+    if history is None:
+        return None
+    scored, history = validate_tables(scored), validate_tables(history)  # no-ops once validated
+    st = history.statements
+    sources = pd.unique(scored.statements["source_id"].to_numpy(dtype=object))
+    keep = (
+        st["source_id"].isin(sources).to_numpy()
+        | st["statement_id"].isin(scored.statements["statement_id"]).to_numpy()
+    )
+    if keep.mean() > _SUBSET_SHARE:
+        return history
+    statements = st[keep].reset_index(drop=True)
+    ev = history.events
+    events = ev[ev["statement_id"].isin(statements["statement_id"]).to_numpy()]
+    src = history.sources
+    return ValidatedTables(  # rows of validated tables whose references stay inside them
+        statements=statements,
+        sources=src[src["source_id"].isin(sources).to_numpy()].reset_index(drop=True),
+        events=events.reset_index(drop=True),
+        _token=_VALIDATOR_TOKEN,
+        _known={},
+    )
 
 
 def _positions(table_ids: pd.Series, query_ids: pd.Series) -> np.ndarray:

@@ -11,6 +11,7 @@ from credscore._tables import Tables
 from credscore.features import Extraction, merge_history
 from credscore.model._explain import reason_strings, reason_table
 from credscore.model._recalibration import apply_recalibration
+from credscore.schema import history_for
 
 __all__ = ["ScoringMixin"]
 
@@ -36,7 +37,8 @@ class ScoringMixin:
         """Validated tables and one extraction pass over them (history merged behind)."""
         self._check_fitted()
         tables = self._tables(statements, sources, events)
-        combined, rows = merge_history(tables, history)
+        # only the scored sources' record can change these features (the same numbers)
+        combined, rows = merge_history(tables, history_for(tables, history))
         return tables, self.extractor_.extract(combined, rows, details=details)
 
     def _predict(self, feats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -161,7 +161,7 @@ def test_early_stopping_parameter_is_validated():
 
 
 def test_boosting_schedules_shape_the_fold_models():
-    """"coarse" fits 35% of max_iter iterations of 31-leaf trees at learning rate 0.15; "fine"
+    """ "coarse" fits 35% of max_iter iterations of 31-leaf trees at learning rate 0.15; "fine"
     every iteration of 15-leaf trees at 0.05; the resolved schedule is recorded."""
     X, y, t = _timed_data(1200)
     kw = {"base_learners": ("hgb",), "calibrators": ("sigmoid",), "cv": 3, "max_iter": 40}

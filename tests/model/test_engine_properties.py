@@ -78,3 +78,40 @@ def test_score_one_is_the_batch_row(fitted_model, sim_tables, data):
     for col in ("p_reliable", "p_low", "p_high"):
         assert one[col] == want[col]
     assert one["reasons"] == want["reasons"]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_the_scored_sources_history_gives_what_the_whole_history_gives(
+    fitted_model, sim_tables, data, monkeypatch
+):
+    """Scoring reads only the scored sources' part of ``history`` (history_for): the
+    features, scores and reasons are those of the whole history, bit for bit, whether the
+    scored statements are in the history too or not."""
+    import credscore.model._scoring as scoring
+
+    tables, _ = sim_tables
+    st_ = tables.statements
+    sources = sorted(st_["source_id"].unique())
+    few = data.draw(st.lists(st.sampled_from(sources), min_size=1, max_size=3, unique=True))
+    pick = st_[st_["source_id"].isin(few)]
+    rows = data.draw(st.lists(st.integers(0, len(pick) - 1), min_size=1, max_size=8, unique=True))
+    scored = pick.iloc[rows]
+    if data.draw(st.booleans()):  # the scored statements are not in the history
+        others = ~st_["statement_id"].isin(scored["statement_id"])
+        keep = st_[others]["statement_id"]
+        history = Tables(
+            statements=st_[others],
+            sources=tables.sources,
+            events=tables.events[tables.events["statement_id"].isin(keep)],
+        )
+    else:
+        history = tables
+    sub = fitted_model.score(scored, tables.sources, history=history)
+    f_sub = fitted_model.features(scored, tables.sources, history=history)
+    with monkeypatch.context() as m:
+        m.setattr(scoring, "history_for", lambda scored, history: history)
+        whole = fitted_model.score(scored, tables.sources, history=history)
+        f_whole = fitted_model.features(scored, tables.sources, history=history)
+    pd.testing.assert_frame_equal(f_sub, f_whole)
+    pd.testing.assert_frame_equal(sub, whole)
