@@ -219,14 +219,20 @@ def history_for(scored: Tables, history: ValidatedTables | Tables | None) -> Val
     """
     if history is None:
         return None
+    reused = isinstance(history, ValidatedTables)  # validated once by the caller: indexed
     scored, history = validate_tables(scored), validate_tables(history)  # no-ops once validated
     st = history.statements
-    sources = pd.unique(scored.statements["source_id"].to_numpy(dtype=object))
-    keep = (
-        st["source_id"].isin(sources).to_numpy()
-        | st["statement_id"].isin(scored.statements["statement_id"]).to_numpy()
-    )
-    if keep.mean() > _SUBSET_SHARE:
+    sources = pd.unique(scored.statements["source_id"].to_numpy(dtype=object)).tolist()
+    ids = scored.statements["statement_id"]
+    if reused:
+        by_source, by_id = _history_index(history)
+        keep = np.zeros(len(st), dtype=bool)
+        for rows in (by_source[s] for s in sources if s in by_source):
+            keep[rows] = True
+        keep[[by_id[i] for i in ids.tolist() if i in by_id]] = True
+    else:
+        keep = st["source_id"].isin(sources).to_numpy() | st["statement_id"].isin(ids).to_numpy()
+    if not len(st) or keep.mean() > _SUBSET_SHARE:
         return history
     statements = st[keep].reset_index(drop=True)
     ev = history.events
@@ -239,6 +245,23 @@ def history_for(scored: Tables, history: ValidatedTables | Tables | None) -> Val
         _token=_VALIDATOR_TOKEN,
         _known={},
     )
+
+
+def _history_index(history: ValidatedTables) -> tuple[dict, dict]:
+    """``({source id: its statements' rows}, {statement id: row})`` of validated history,
+    built once per history (a service passes the same archive with every statement)."""
+    st = history.statements
+    arrays = (st["statement_id"].array, st["source_id"].array)
+    hit = history._known.get("history_index")
+    if hit is not None and all(a is b for a, b in zip(hit[0], arrays, strict=True)):
+        return hit[1], hit[2]
+    codes, uniques = pd.factorize(st["source_id"])
+    order = np.argsort(codes, kind="stable")
+    cuts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    by_source = {u: order[cuts[k] : cuts[k + 1]] for k, u in enumerate(uniques.tolist())}
+    by_id = {i: k for k, i in enumerate(st["statement_id"].tolist())}  # validated: unique
+    history._known["history_index"] = (arrays, by_source, by_id)
+    return by_source, by_id
 
 
 def _positions(table_ids: pd.Series, query_ids: pd.Series) -> np.ndarray:

@@ -219,3 +219,41 @@ def test_a_frame_sorted_in_place_after_validation_is_not_misread():
     assert history_arrays(t).ev_stmt.tolist() == [2]
     t.statements.sort_values("statement_id", inplace=True, ignore_index=True)
     assert history_arrays(t).ev_stmt.tolist() == [0]
+
+
+@pytest.mark.parametrize("validated", [False, True])
+def test_history_for_keeps_the_scored_sources_record_and_shared_ids(validated):
+    """Only the scored sources' statements (with their events) and the statements sharing an
+    id with a scored one stay; other sources' rows go. Both the indexed path (a validated
+    history, reused) and the plain one."""
+    from credscore import Tables
+    from credscore.schema import history_for
+
+    st = pd.DataFrame(
+        {
+            "statement_id": ["h1", "h2", "s1", "h3", "h4", "h5"],
+            "source_id": ["a", "b", "b", "b", "c", "c"],
+            "text": "",
+            "made_at": [f"2024-01-0{d}" for d in range(1, 7)],
+        }
+    )
+    ev = pd.DataFrame(
+        {
+            "event_id": ["e1", "e2", "e3"],
+            "statement_id": ["h1", "s1", "h4"],
+            "kind": ["retraction", "correction", "retraction"],
+            "at": ["2024-02-01"] * 3,
+        }
+    )
+    src = pd.DataFrame({"source_id": ["a", "b", "c"], "title": ["Colonel", "Mayor", None]})
+    history = validate_tables(st, src, ev) if validated else Tables(st, src, ev)
+    scored = validate_tables(
+        pd.DataFrame(
+            {"statement_id": ["s1"], "source_id": ["a"], "text": "", "made_at": ["2024-03-01"]}
+        )
+    )
+    kept = history_for(scored, history)
+    assert kept.statements["statement_id"].tolist() == ["h1", "s1"]
+    assert kept.events["event_id"].tolist() == ["e1", "e2"]
+    assert kept.sources["source_id"].tolist() == ["a"]
+    assert history_for(scored, None) is None

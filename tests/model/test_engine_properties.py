@@ -18,7 +18,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credscore import Tables
+from credscore import Tables, validate_tables
 
 SETTINGS = settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -107,6 +107,8 @@ def test_the_scored_sources_history_gives_what_the_whole_history_gives(
         )
     else:
         history = tables
+    if data.draw(st.booleans()):  # validated once, as a service would: the indexed path
+        history = validate_tables(history)
     sub = fitted_model.score(scored, tables.sources, history=history)
     f_sub = fitted_model.features(scored, tables.sources, history=history)
     with monkeypatch.context() as m:
