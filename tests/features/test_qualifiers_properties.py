@@ -257,3 +257,27 @@ def test_raw_pattern_without_a_gate_keeps_the_combined_scan(tmp_path):
     assert lex.split is None
     found = [(q.category, q.cue) for q in find_qualifiers("5 apples are red, apples are", lex)]
     assert found == [("number", "5 apples"), ("hedge", "are"), ("hedge", "apples are")]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(texts, raw_texts, st.just(""), st.just("a\x00b may")), max_size=9))
+def test_chunked_scan_is_the_one_joined_scan(batch):
+    """Texts scanned in chunks (large inputs) give exactly the features, spans and cue texts
+    of one joined scan, with the learned model and without."""
+    import credscore.features._qualifiers_core as core
+
+    distinct = list(dict.fromkeys(batch))
+    for lex in (LEX, load_lexicon()):
+        whole = core.scan_unique(distinct, lex, cues=True)
+        saved = core.CHUNK_TEXTS
+        core.CHUNK_TEXTS = 2
+        try:
+            chunked = core.scan_unique(distinct, lex, cues=True)
+        finally:
+            core.CHUNK_TEXTS = saved
+        for field in dataclasses.fields(whole):
+            a, b = getattr(whole, field.name), getattr(chunked, field.name)
+            if a is None or isinstance(a, list):
+                assert a == b, field.name
+            else:
+                assert a.dtype == b.dtype and a.tolist() == b.tolist(), field.name
