@@ -11,6 +11,7 @@ from credscore._tables import Tables
 from credscore.ingest._eventlink import EVENT_LEAD, link_events, retracted_content, sentence_cues
 from credscore.ingest._learned import combine, rule_kind, tagged_statements
 from credscore.ingest._link import ASSERTION_KINDS, KINDS
+from credscore.ingest._linker import SpeakerLinker, default_linker
 from credscore.ingest._prepass import prepass
 from credscore.ingest._quotes import Raw
 from credscore.ingest._rules import rule_statements
@@ -119,6 +120,7 @@ def extract(
     kinds: str | Iterable[str] | None = None,
     tagger: TaggerModel | str | None = None,
     min_confidence: float | None = None,
+    linker: SpeakerLinker | str | None = None,
 ) -> Tables:
     """Read a news article and return its sources, statements and events.
 
@@ -148,6 +150,10 @@ def extract(
         "outside" on the statement's words) is lower are left out. Default: the threshold
         stored with the tagger (chosen on PolNeAR cross-validation folds); ``float("-inf")``
         keeps everything.
+    linker : 'default', 'none' or SpeakerLinker, optional
+        The speaker linker that picks each statement's speaker among candidate mentions
+        (``credscore.ingest._linker``): the bundled one trained on PolNeAR (default, used
+        with a tagger), none (the extractor's first reading), or a model of your own.
 
     Returns
     -------
@@ -180,6 +186,7 @@ def extract(
     reg = SpeakerRegistry(aid)
     oid = _known_sources(text, sents, reg, outlet)
     rules = rule_statements(text, sents)
+    chooser = _linker_of(linker, model is not None)
     if model is not None:
         raws = tagged_statements(text, tag_doc(text, sents), model, rules)
         floor = model.threshold if min_confidence is None else float(min_confidence)
@@ -188,11 +195,21 @@ def extract(
         floor = float("-inf")
     cues = sentence_cues(text, sents)
     raws = [r for r in raws if not retracted_content(text, cues, r.sentence, r.start)]
-    rows = _rows(text, raws, reg, (keep, floor), made_at, aid, oid)
+    rows = _rows(text, raws, reg, (keep, floor), made_at, aid, oid, (sents, chooser))
     events = link_events(text, sents, reg, rows, made_at, aid, cues)
     for r in rows:
         r.pop("_sentence")
     return _tables(rows, events, reg)
+
+
+def _linker_of(linker: SpeakerLinker | str | None, tagged: bool) -> SpeakerLinker | None:
+    if linker is None or linker == "default":
+        return default_linker() if tagged else None
+    if linker == "none":
+        return None
+    if isinstance(linker, SpeakerLinker):
+        return linker
+    raise ValueError(f"linker={linker!r}: pass 'default', 'none' or a SpeakerLinker")
 
 
 def _known_sources(text: str, sents: list, reg: SpeakerRegistry, outlet: str | None) -> str:
@@ -216,13 +233,19 @@ def _rows(
     made_at: pd.Timestamp,
     aid: str,
     outlet_id: str,
+    linking: tuple[list, SpeakerLinker | None] = ([], None),
 ) -> list[dict]:
     rows: list[dict] = []
+    sents, chooser = linking
     for raw in sorted(raws, key=lambda r: (r.start, r.end)):
         src = reg.resolve(raw.attribution.speaker)
         if src is None:
             continue
         sp = raw.attribution.speaker
+        if chooser is not None:
+            src, near = chooser.choose(text, sents, reg, raw, src)
+            if near is not None:
+                raw.extra["source_span"] = near
         if src.source_type == "person" and sp is not None:
             reg.note_person(Mention("person", src.name, "", "", sp.start, sp.end, src.gender))
             reg.note_speaker(raw.end, src)

@@ -195,6 +195,7 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
             speaker = _subject_before(text, doc, att.source[0], sa)
         else:
             speaker = mention_of_span(text, sa, sb)
+    alts = _alternatives(text, doc, att, speaker, rule)
     via = None
     if rule is not None and (speaker is None or _same(rule.attribution.speaker, speaker)):
         speaker = speaker or rule.attribution.speaker
@@ -217,8 +218,40 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
         "kind": att.kind,
         "cue_spans": cue,
         "source_span": (speaker.start, speaker.end),
+        "alts": alts,
     }
     return raw
+
+
+def _alternatives(
+    text: str, doc: TagDoc, att: TagAttribution, tagged: Mention | None, rule: Raw | None
+) -> list[tuple[str, Mention]]:
+    """Other readings of who speaks, for the speaker linker: the tagger's source span, the
+    rules' speaker, the cue's subject and the object of "according to"."""
+    out: list[tuple[str, Mention]] = []
+    if tagged is not None:
+        out.append(("tagsrc", tagged))
+    if rule is not None and rule.attribution.speaker is not None:
+        out.append(("rule", rule.attribution.speaker))
+    if att.cue:
+        c = att.cue[0][0]
+        subj = _subject_before(text, doc, c, int(doc.starts[c]))
+        if subj is not None:
+            out.append(("subject", subj))
+        if att.kind == "according_to":
+            k = att.cue[-1][1]
+            j = k
+            while (
+                j < min(doc.n, k + 10)
+                and doc.words[j] not in ',.;:“”"()'
+                and (not doc.sent_first[j] or j == k)
+            ):
+                j += 1
+            if j > k:
+                m = mention_of_span(text, int(doc.starts[k]), int(doc.ends[j - 1]))
+                if m is not None and m.kind != "pronoun":
+                    out.append(("according", m))
+    return out
 
 
 _RELATIVE = frozenset(("who", "which", "that", "whom"))

@@ -36,6 +36,7 @@ N_LABELS = len(LABELS)
 FORMAT_VERSION = 1
 _WEIGHTS = "data/attribution_tagger.npz"
 _META = "data/attribution_tagger.json"
+_LINKER = "data/speaker_linker.json"
 _NEG = -1e9
 
 
@@ -200,7 +201,7 @@ def data_file_hashes() -> dict[str, str]:
     True
     """
     out = {}
-    for name in ("data/lexicon.json", "data/cues.json", _WEIGHTS, _META):
+    for name in ("data/lexicon.json", "data/cues.json", _WEIGHTS, _META, _LINKER):
         try:
             out[name] = _sha256(_data(name))
         except FileNotFoundError:

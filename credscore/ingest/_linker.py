@@ -1,0 +1,331 @@
+"""The speaker linker: which source said a statement, chosen among candidate mentions.
+
+For every statement the extractor's own reading (the tagger's source span or the rules'
+speaker, pronouns resolved by :class:`~credscore.ingest._speakers_registry.SpeakerRegistry`)
+is one candidate; the others are the cue's grammatical subject, the tagger's source span, the
+rules' speaker, the object of "according to", the people and organisations named in the
+statement's sentence and the two before it (for a he/she pronoun, within
+:data:`PRONOUN_REACH` characters) and the last speakers. A logistic model scores each
+candidate (features: :data:`FEATURES`) and the best one is the speaker.
+
+Weights are trained on PolNeAR by ``experiments/train_attribution_model.py`` and ship as
+``data/speaker_linker.json`` (feature names, weights, training fingerprint) with the SHA-256
+of its weights; loading checks the hash and the feature list.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from credscore.exceptions import ArtifactError
+from credscore.ingest._quotes import Raw
+from credscore.ingest._speakers import Mention
+from credscore.ingest._speakers_registry import Source, SpeakerRegistry
+from credscore.ingest._text import Sentence
+
+__all__ = [
+    "FEATURES",
+    "Candidate",
+    "SpeakerLinker",
+    "candidates",
+    "default_linker",
+    "featurize",
+    "load_linker",
+    "weights_sha256",
+]
+
+FORMAT_VERSION = 1
+_FILE = "data/speaker_linker.json"
+#: How far back (characters) a he/she statement looks for people it may refer to.
+PRONOUN_REACH = 1500
+_ORIGINS = ("default", "tagsrc", "subject", "rule", "according", "window", "prev1", "prev2")
+_TYPES = ("person", "organization", "outlet", "anonymous")
+_DEFAULT_KINDS = ("pronoun", "person", "organization", "anonymous")
+_STATEMENT_KINDS = ("direct", "according_to", "indirect")
+
+FEATURES: tuple[str, ...] = (
+    *(f"origin_{o}" for o in _ORIGINS),
+    *(f"type_{t}" for t in _TYPES),
+    *(f"default_x_{k}" for k in _DEFAULT_KINDS),
+    *(f"default_x_{k}" for k in _STATEMENT_KINDS),
+    *(f"according_x_{k}" for k in _STATEMENT_KINDS),
+    *(f"subject_x_{k}" for k in _STATEMENT_KINDS),
+    *(f"tagsrc_x_{k}" for k in _STATEMENT_KINDS),
+    "pron_agree",
+    "pron_disagree",
+    "pron_unknown",
+    "pron_not_person",
+    "pron_prev1",
+    "pron_prev2",
+    "pron_log_distance",
+    "pron_rank",
+    "no_mention",
+    "log_distance",
+    "before_cue",
+    "in_content",
+    "same_sentence",
+    "sentence_back",
+    "sentence_initial",
+    "n_mentions",
+    "one_word",
+    "in_content_x_person",
+    "window_only",
+    "default_anon_x_person",
+)
+
+
+@dataclass
+class Candidate:
+    """One possible speaker: a resolved source, where it is mentioned, and how it was found."""
+
+    source: Source
+    origins: set[str] = field(default_factory=set)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    #: 1-based rank among the people mentioned before a he/she statement (0: not one of them)
+    pron_rank: int = 0
+
+
+@dataclass
+class Context:
+    """What the features need to know about the statement."""
+
+    start: int
+    end: int
+    cue: int
+    spans: list[tuple[int, int]]
+    kind: str
+    default_kind: str
+    pronoun: str
+    sent_starts: list[int]
+    sentence: int
+
+
+def _sentence_of(starts: list[int], pos: int) -> int:
+    return max(0, bisect.bisect_right(starts, pos) - 1)
+
+
+def _add(out: dict[str, Candidate], src: Source | None, origin: str, span=None) -> None:
+    if src is None:
+        return
+    c = out.setdefault(src.source_id, Candidate(src))
+    c.origins.add(origin)
+    if span is not None and span[1] > span[0] and span not in c.spans:
+        c.spans.append(span)
+
+
+def _default_kind(m: Mention | None) -> str:
+    if m is None:
+        return "anonymous"
+    if m.kind == "pronoun":
+        return "pronoun"
+    if m.kind in ("outlet", "organization"):
+        return "organization"
+    return "person" if m.kind == "person" else "anonymous"
+
+
+def candidates(
+    text: str,
+    sents: Sequence[Sentence],
+    reg: SpeakerRegistry,
+    raw: Raw,
+    default: Source,
+) -> tuple[list[Candidate], Context]:
+    """The candidate speakers of ``raw`` (the extractor's reading first) and its context."""
+    sp = raw.attribution.speaker
+    out: dict[str, Candidate] = {}
+    _add(out, default, "default", (sp.start, sp.end) if sp is not None else None)
+    for origin, m in raw.extra.get("alts", ()):
+        if m is None:
+            continue
+        _add(out, reg.resolve(m), origin, (m.start, m.end))
+    cue_spans = raw.extra.get("cue_spans") or []
+    cue = cue_spans[0][0] if cue_spans else raw.start
+    k = raw.sentence if raw.sentence >= 0 else 0
+    lo = sents[max(0, k - 2)].start if sents else 0
+    hi = sents[k].end if sents and k < len(sents) else raw.end
+    hi = max(hi, raw.end)
+    pronoun = sp.name.lower() if sp is not None and sp.kind == "pronoun" else ""
+    reach = min(lo, cue - PRONOUN_REACH) if pronoun in ("he", "she") else lo
+    i = bisect.bisect_left(reg._mention_pos, max(0, reach))
+    j = bisect.bisect_right(reg._mention_pos, hi)
+    ranked: list[str] = []
+    for m in reversed(reg._mention_src[i:j]):
+        if m.kind != "person":
+            continue
+        src = reg._person(m)
+        if m.start >= lo:
+            _add(out, src, "window", (m.start, m.end))
+        elif src.source_id in out:
+            out[src.source_id].spans.append((m.start, m.end))
+        else:
+            _add(out, src, "window", (m.start, m.end))
+        if m.start < cue and src.source_id not in ranked:
+            ranked.append(src.source_id)
+    i = bisect.bisect_left(reg._org_pos, lo)
+    j = bisect.bisect_right(reg._org_pos, hi)
+    for m in reg._org_src[i:j]:
+        _add(out, reg.resolve(m), "window", (m.start, m.end))
+    n = bisect.bisect_left(reg._speaker_pos, raw.start)
+    prev: list[Source] = []
+    for s in reversed(reg._speaker_src[max(0, n - 6) : n]):
+        if all(s.source_id != p.source_id for p in prev):
+            prev.append(s)
+    for r, s in enumerate(prev[:3]):
+        _add(out, s, "prev1" if r == 0 else "prev2")
+    for r, sid in enumerate(ranked, start=1):
+        if sid in out:
+            out[sid].pron_rank = r
+    ctx = Context(
+        raw.start,
+        raw.end,
+        cue,
+        list(raw.spans),
+        raw.extra.get("kind", "indirect"),
+        _default_kind(sp),
+        pronoun,
+        [s.start for s in sents],
+        k,
+    )
+    return list(out.values()), ctx
+
+
+def featurize(cands: Sequence[Candidate], ctx: Context) -> np.ndarray:
+    """``(len(cands), len(FEATURES))`` feature matrix."""
+    x = np.zeros((len(cands), len(FEATURES)))
+    col = {f: i for i, f in enumerate(FEATURES)}
+    gender = {"he": "m", "she": "f"}.get(ctx.pronoun, "")
+    for r, c in enumerate(cands):
+        row = x[r]
+        for o in c.origins:
+            row[col[f"origin_{o}"]] = 1.0
+        t = c.source.source_type
+        if t in _TYPES:
+            row[col[f"type_{t}"]] = 1.0
+        if "default" in c.origins:
+            row[col[f"default_x_{ctx.default_kind}"]] = 1.0
+            if ctx.kind in _STATEMENT_KINDS:
+                row[col[f"default_x_{ctx.kind}"]] = 1.0
+        for o, name in (("according", "according"), ("subject", "subject"), ("tagsrc", "tagsrc")):
+            if o in c.origins and ctx.kind in _STATEMENT_KINDS:
+                row[col[f"{name}_x_{ctx.kind}"]] = 1.0
+        if gender:
+            if t != "person":
+                row[col["pron_not_person"]] = 1.0
+            elif not c.source.gender:
+                row[col["pron_unknown"]] = 1.0
+            elif c.source.gender == gender:
+                row[col["pron_agree"]] = 1.0
+            else:
+                row[col["pron_disagree"]] = 1.0
+            row[col["pron_prev1"]] = float("prev1" in c.origins)
+            row[col["pron_prev2"]] = float("prev2" in c.origins)
+            row[col["pron_rank"]] = min(c.pron_rank, 6) / 6 if c.pron_rank else 1.5
+        before = [s for s in c.spans if s[1] <= ctx.cue]
+        near = min(c.spans, key=lambda s: abs(s[0] - ctx.cue)) if c.spans else None
+        if near is None:
+            row[col["no_mention"]] = 1.0
+        else:
+            d = abs(near[0] - ctx.cue)
+            row[col["log_distance"]] = math.log1p(d) / 8
+            if gender:
+                row[col["pron_log_distance"]] = math.log1p(d) / 8
+            row[col["before_cue"]] = float(bool(before))
+            inside = any(a <= s[0] < b for s in c.spans for a, b in ctx.spans)
+            outside = any(not any(a <= s[0] < b for a, b in ctx.spans) for s in c.spans)
+            row[col["in_content"]] = float(inside and not outside)
+            row[col["in_content_x_person"]] = float(inside and not outside and t == "person")
+            k = _sentence_of(ctx.sent_starts, near[0]) if ctx.sent_starts else ctx.sentence
+            row[col["same_sentence"]] = float(k == ctx.sentence)
+            row[col["sentence_back"]] = min(3, max(0, ctx.sentence - k)) / 3
+            s0 = ctx.sent_starts[k] if ctx.sent_starts else 0
+            row[col["sentence_initial"]] = float(near[0] - s0 <= 4)
+        row[col["n_mentions"]] = min(len(c.spans), 5) / 5
+        row[col["one_word"]] = float(len(c.source.name.split()) == 1)
+        row[col["window_only"]] = float(c.origins <= {"window"})
+        row[col["default_anon_x_person"]] = float(ctx.default_kind == "anonymous" and t == "person")
+    return x
+
+
+def weights_sha256(coef: Sequence[float], intercept: float) -> str:
+    """SHA-256 of the weights as written in the data file."""
+    body = json.dumps({"coef": [float(c) for c in coef], "intercept": float(intercept)})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SpeakerLinker:
+    """A linear scorer of candidates (``coef`` over :data:`FEATURES`, plus ``intercept``)."""
+
+    coef: np.ndarray
+    intercept: float
+    meta: dict = field(default_factory=dict)
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """Score of every candidate row of ``x``."""
+        return x @ self.coef + self.intercept
+
+    def choose(
+        self,
+        text: str,
+        sents: Sequence[Sentence],
+        reg: SpeakerRegistry,
+        raw: Raw,
+        default: Source,
+    ) -> tuple[Source, tuple[int, int] | None]:
+        """The chosen speaker of ``raw`` and the span of its mention nearest the cue."""
+        cands, ctx = candidates(text, sents, reg, raw, default)
+        if len(cands) == 1:
+            return default, None
+        best = cands[int(np.argmax(self.scores(featurize(cands, ctx))))]
+        if best.source is default:
+            return default, None
+        near = min(best.spans, key=lambda s: abs(s[0] - ctx.cue)) if best.spans else None
+        return best.source, near
+
+    def to_json(self, extra_meta: dict | None = None) -> bytes:
+        """The data file: metadata, features, weights and their SHA-256."""
+        meta = dict(self.meta)
+        meta.update(extra_meta or {})
+        meta["format_version"] = FORMAT_VERSION
+        meta["features"] = list(FEATURES)
+        meta["coef"] = [float(c) for c in self.coef]
+        meta["intercept"] = float(self.intercept)
+        meta["weights_sha256"] = weights_sha256(meta["coef"], meta["intercept"])
+        return (json.dumps(meta, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def load_linker(meta: dict, where: str = _FILE) -> SpeakerLinker:
+    """A linker from its parsed data file; refuses a file whose hash or features differ."""
+    if meta.get("format_version") != FORMAT_VERSION or meta.get("features") != list(FEATURES):
+        raise ArtifactError(
+            f"{where}: format version {meta.get('format_version')!r} or feature list differs "
+            f"from this credscore's (version {FORMAT_VERSION}); reinstall credscore or retrain "
+            "with experiments/train_attribution_model.py"
+        )
+    coef, intercept = meta.get("coef", []), meta.get("intercept", 0.0)
+    if weights_sha256(coef, intercept) != meta.get("weights_sha256"):
+        raise ArtifactError(
+            f"{where}: SHA-256 of the weights differs from the one recorded in the file; it "
+            "was changed or damaged. Reinstall credscore or retrain with "
+            "experiments/train_attribution_model.py"
+        )
+    return SpeakerLinker(np.asarray(coef, dtype=np.float64), float(intercept), meta)
+
+
+@cache
+def default_linker() -> SpeakerLinker | None:
+    """The bundled linker, or None when the package ships none."""
+    try:
+        body = resources.files("credscore.ingest").joinpath(_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+    return load_linker(json.loads(body), _FILE)

@@ -1,0 +1,86 @@
+"""Tests of credscore/ingest/_linker.py and _linklearn.py: candidates, choice, the data file."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from credscore.exceptions import ArtifactError
+from credscore.ingest import extract
+from credscore.ingest._linker import (
+    FEATURES,
+    SpeakerLinker,
+    default_linker,
+    load_linker,
+)
+from credscore.ingest._linklearn import RecordingLinker, fit_linker
+
+_ARTICLE = (
+    "The budget fight went on in the capital on Tuesday.\n"
+    "Governor Anna Reed said on Tuesday that Mayor Tom Baker had failed the city and its "
+    "schools for years."
+)
+
+
+def _speaker(tables) -> list[str]:
+    src = tables.sources.set_index("source_id")["name"]
+    return [src[s] for s in tables.statements["source_id"]]
+
+
+def test_bundled_linker_loads_and_its_hash_is_checked():
+    lk = default_linker()
+    assert lk is not None and lk.coef.shape == (len(FEATURES),)
+    meta = json.loads(lk.to_json())
+    assert load_linker(meta).intercept == pytest.approx(lk.intercept)
+    tampered = {**meta, "coef": [c + (1.0 if k == 0 else 0.0) for k, c in enumerate(meta["coef"])]}
+    with pytest.raises(ArtifactError, match="SHA-256"):
+        load_linker(tampered)
+    with pytest.raises(ArtifactError, match="feature list"):
+        load_linker({**meta, "features": meta["features"][:-1]})
+
+
+def test_candidates_include_the_cue_subject_and_the_name_in_the_content():
+    rec = RecordingLinker()
+    extract(_ARTICLE, kinds="all", linker=rec)
+    names = {c.source.name for r in rec.records for c in r.candidates}
+    assert {"Anna Reed", "Tom Baker"} <= names
+    assert all(r.x.shape == (len(r.candidates), len(FEATURES)) for r in rec.records)
+    assert all("default" in r.candidates[0].origins for r in rec.records)
+
+
+def test_bundled_linker_picks_the_cue_subject_over_a_name_in_the_content():
+    assert _speaker(extract(_ARTICLE)) == ["Anna Reed"]
+
+
+def test_a_linker_that_prefers_names_inside_the_content_follows_its_weights():
+    """The choice is the arg-max of the weights: one that rewards a person named only inside
+    the content credits the quote to that person (so the bundled choice above is learned,
+    not fixed)."""
+    coef = np.zeros(len(FEATURES))
+    coef[FEATURES.index("in_content_x_person")] = 10.0
+    assert _speaker(extract(_ARTICLE, linker=SpeakerLinker(coef, 0.0))) == ["Tom Baker"]
+
+
+def test_linker_argument_is_checked():
+    with pytest.raises(ValueError, match="linker="):
+        extract(_ARTICLE, linker="best")
+    assert _speaker(extract(_ARTICLE, linker="none")) == ["Anna Reed"]
+
+
+def test_fit_linker_learns_which_candidate_is_right():
+    """With the right candidate always the one that is the cue's subject, the fitted linker
+    ranks it first on a group it has not seen."""
+    rng = np.random.default_rng(0)
+    col = FEATURES.index("origin_subject")
+    groups = []
+    for _ in range(40):
+        x = rng.random((3, len(FEATURES))) * 0.1
+        right = int(rng.integers(3))
+        x[right, col] = 1.0
+        groups.append((x, [k == right for k in range(3)]))
+    lk = fit_linker(groups)
+    x = rng.random((4, len(FEATURES))) * 0.1
+    x[2, col] = 1.0
+    assert int(np.argmax(lk.scores(x))) == 2
