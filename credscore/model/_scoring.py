@@ -178,7 +178,7 @@ class ScoringMixin:
             The source's earlier record (as in :meth:`score`). Only the scored source's part
             is read; a service passing its whole archive with every statement should
             validate it once (:func:`credscore.validate_tables`) and pass that object, which
-            is then indexed by source once: 7.7 ms p50 against a 100,000-statement archive
+            is then indexed by source once: 7.07 ms p50 against a 100,000-statement archive
             (``experiments/bench_score.py``).
         explain : bool, default True
 
