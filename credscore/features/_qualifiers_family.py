@@ -116,10 +116,16 @@ class QualifierFamily(FeatureFamily):
         cues = spans["cue"].to_numpy(dtype=object)
         lo = np.searchsorted(span_rows, rows, side="left")
         hi = np.searchsorted(span_rows, rows, side="right")
-        return [
-            _describe_spans(cats[a:b].tolist(), cues[a:b].tolist())
-            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
-        ]
+        cat_list, cue_list = cats.tolist(), cues.tolist()
+        words: dict[tuple, str] = {}  # statements with the same spans (many) worded once
+        out = []
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            key = (*cat_list[a:b], *cue_list[a:b])
+            text = words.get(key)
+            if text is None:
+                text = words[key] = _describe_spans(cat_list[a:b], cue_list[a:b])
+            out.append(text)
+        return out
 
     def data_files(self) -> dict[str, dict[str, str]]:
         return {"qualifier_lexicon": data_entry(self.lexicon_)}
