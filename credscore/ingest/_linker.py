@@ -5,8 +5,11 @@ speaker, pronouns resolved by :class:`~credscore.ingest._speakers_registry.Speak
 is one candidate; the others are the cue's grammatical subject, the tagger's source span, the
 rules' speaker, the object of "according to", the people and organisations named in the
 statement's sentence and the two before it (for a he/she pronoun, within
-:data:`PRONOUN_REACH` characters) and the last speakers. A logistic model scores each
-candidate (features: :data:`FEATURES`) and the best one is the speaker.
+:data:`PRONOUN_REACH` characters) and the last speakers. A linear score over
+:data:`FEATURES` (``credscore.ingest._linkfeatures``: what each candidate is and how it
+compares with the statement's other candidates, one weight block per statement class) is
+fitted as a conditional logit (softmax over each statement's candidates) and the
+best-scoring candidate is the speaker.
 
 Weights are trained on PolNeAR by ``experiments/train_attribution_model.py`` and ship as
 ``data/speaker_linker.json`` (feature names, weights, training fingerprint) with the SHA-256
@@ -18,7 +21,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,90 +29,40 @@ from importlib import resources
 import numpy as np
 
 from credscore.exceptions import ArtifactError
+from credscore.ingest._linkfeatures import (
+    CANDIDATE_FEATURES,
+    FEATURES,
+    STATEMENT_CLASSES,
+    Candidate,
+    Context,
+    candidate_features,
+    featurize,
+    statement_class,
+)
 from credscore.ingest._quotes import Raw
 from credscore.ingest._speakers import Mention
 from credscore.ingest._speakers_registry import Source, SpeakerRegistry
 from credscore.ingest._text import Sentence
 
 __all__ = [
+    "CANDIDATE_FEATURES",
     "FEATURES",
+    "STATEMENT_CLASSES",
     "Candidate",
     "SpeakerLinker",
+    "candidate_features",
     "candidates",
     "default_linker",
     "featurize",
     "load_linker",
+    "statement_class",
     "weights_sha256",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _FILE = "data/speaker_linker.json"
 #: How far back (characters) a he/she statement looks for people it may refer to.
 PRONOUN_REACH = 1500
-_ORIGINS = ("default", "tagsrc", "subject", "rule", "according", "window", "prev1", "prev2")
-_TYPES = ("person", "organization", "outlet", "anonymous")
-_DEFAULT_KINDS = ("pronoun", "person", "organization", "anonymous")
-_STATEMENT_KINDS = ("direct", "according_to", "indirect")
-
-FEATURES: tuple[str, ...] = (
-    *(f"origin_{o}" for o in _ORIGINS),
-    *(f"type_{t}" for t in _TYPES),
-    *(f"default_x_{k}" for k in _DEFAULT_KINDS),
-    *(f"default_x_{k}" for k in _STATEMENT_KINDS),
-    *(f"according_x_{k}" for k in _STATEMENT_KINDS),
-    *(f"subject_x_{k}" for k in _STATEMENT_KINDS),
-    *(f"tagsrc_x_{k}" for k in _STATEMENT_KINDS),
-    "pron_agree",
-    "pron_disagree",
-    "pron_unknown",
-    "pron_not_person",
-    "pron_prev1",
-    "pron_prev2",
-    "pron_log_distance",
-    "pron_rank",
-    "no_mention",
-    "log_distance",
-    "before_cue",
-    "in_content",
-    "same_sentence",
-    "sentence_back",
-    "sentence_initial",
-    "n_mentions",
-    "one_word",
-    "in_content_x_person",
-    "window_only",
-    "default_anon_x_person",
-)
-
-
-@dataclass
-class Candidate:
-    """One possible speaker: a resolved source, where it is mentioned, and how it was found."""
-
-    source: Source
-    origins: set[str] = field(default_factory=set)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    #: 1-based rank among the people mentioned before a he/she statement (0: not one of them)
-    pron_rank: int = 0
-
-
-@dataclass
-class Context:
-    """What the features need to know about the statement."""
-
-    start: int
-    end: int
-    cue: int
-    spans: list[tuple[int, int]]
-    kind: str
-    default_kind: str
-    pronoun: str
-    sent_starts: list[int]
-    sentence: int
-
-
-def _sentence_of(starts: list[int], pos: int) -> int:
-    return max(0, bisect.bisect_right(starts, pos) - 1)
 
 
 def _add(out: dict[str, Candidate], src: Source | None, origin: str, span=None) -> None:
@@ -181,6 +133,7 @@ def candidates(
             prev.append(s)
     for r, s in enumerate(prev[:3]):
         _add(out, s, "prev1" if r == 0 else "prev2")
+        out[s.source_id].prev_rank = r + 1
     for r, sid in enumerate(ranked, start=1):
         if sid in out:
             out[sid].pron_rank = r
@@ -194,65 +147,10 @@ def candidates(
         pronoun,
         [s.start for s in sents],
         k,
+        cue_spans[-1][1] if cue_spans else cue,
+        text,
     )
     return list(out.values()), ctx
-
-
-def featurize(cands: Sequence[Candidate], ctx: Context) -> np.ndarray:
-    """``(len(cands), len(FEATURES))`` feature matrix."""
-    x = np.zeros((len(cands), len(FEATURES)))
-    col = {f: i for i, f in enumerate(FEATURES)}
-    gender = {"he": "m", "she": "f"}.get(ctx.pronoun, "")
-    for r, c in enumerate(cands):
-        row = x[r]
-        for o in c.origins:
-            row[col[f"origin_{o}"]] = 1.0
-        t = c.source.source_type
-        if t in _TYPES:
-            row[col[f"type_{t}"]] = 1.0
-        if "default" in c.origins:
-            row[col[f"default_x_{ctx.default_kind}"]] = 1.0
-            if ctx.kind in _STATEMENT_KINDS:
-                row[col[f"default_x_{ctx.kind}"]] = 1.0
-        for o, name in (("according", "according"), ("subject", "subject"), ("tagsrc", "tagsrc")):
-            if o in c.origins and ctx.kind in _STATEMENT_KINDS:
-                row[col[f"{name}_x_{ctx.kind}"]] = 1.0
-        if gender:
-            if t != "person":
-                row[col["pron_not_person"]] = 1.0
-            elif not c.source.gender:
-                row[col["pron_unknown"]] = 1.0
-            elif c.source.gender == gender:
-                row[col["pron_agree"]] = 1.0
-            else:
-                row[col["pron_disagree"]] = 1.0
-            row[col["pron_prev1"]] = float("prev1" in c.origins)
-            row[col["pron_prev2"]] = float("prev2" in c.origins)
-            row[col["pron_rank"]] = min(c.pron_rank, 6) / 6 if c.pron_rank else 1.5
-        before = [s for s in c.spans if s[1] <= ctx.cue]
-        near = min(c.spans, key=lambda s: abs(s[0] - ctx.cue)) if c.spans else None
-        if near is None:
-            row[col["no_mention"]] = 1.0
-        else:
-            d = abs(near[0] - ctx.cue)
-            row[col["log_distance"]] = math.log1p(d) / 8
-            if gender:
-                row[col["pron_log_distance"]] = math.log1p(d) / 8
-            row[col["before_cue"]] = float(bool(before))
-            inside = any(a <= s[0] < b for s in c.spans for a, b in ctx.spans)
-            outside = any(not any(a <= s[0] < b for a, b in ctx.spans) for s in c.spans)
-            row[col["in_content"]] = float(inside and not outside)
-            row[col["in_content_x_person"]] = float(inside and not outside and t == "person")
-            k = _sentence_of(ctx.sent_starts, near[0]) if ctx.sent_starts else ctx.sentence
-            row[col["same_sentence"]] = float(k == ctx.sentence)
-            row[col["sentence_back"]] = min(3, max(0, ctx.sentence - k)) / 3
-            s0 = ctx.sent_starts[k] if ctx.sent_starts else 0
-            row[col["sentence_initial"]] = float(near[0] - s0 <= 4)
-        row[col["n_mentions"]] = min(len(c.spans), 5) / 5
-        row[col["one_word"]] = float(len(c.source.name.split()) == 1)
-        row[col["window_only"]] = float(c.origins <= {"window"})
-        row[col["default_anon_x_person"]] = float(ctx.default_kind == "anonymous" and t == "person")
-    return x
 
 
 def weights_sha256(coef: Sequence[float], intercept: float) -> str:

@@ -11,6 +11,7 @@ from credscore.exceptions import ArtifactError
 from credscore.ingest import extract
 from credscore.ingest._linker import (
     FEATURES,
+    STATEMENT_CLASSES,
     SpeakerLinker,
     default_linker,
     load_linker,
@@ -59,7 +60,8 @@ def test_a_linker_that_prefers_names_inside_the_content_follows_its_weights():
     the content credits the quote to that person (so the bundled choice above is learned,
     not fixed)."""
     coef = np.zeros(len(FEATURES))
-    coef[FEATURES.index("in_content_x_person")] = 10.0
+    for k in STATEMENT_CLASSES:
+        coef[FEATURES.index(f"{k}:in_content_x_person")] = 10.0
     assert _speaker(extract(_ARTICLE, linker=SpeakerLinker(coef, 0.0))) == ["Tom Baker"]
 
 
@@ -73,7 +75,7 @@ def test_fit_linker_learns_which_candidate_is_right():
     """With the right candidate always the one that is the cue's subject, the fitted linker
     ranks it first on a group it has not seen."""
     rng = np.random.default_rng(0)
-    col = FEATURES.index("origin_subject")
+    col = FEATURES.index("direct:origin_subject")
     groups = []
     for _ in range(40):
         x = rng.random((3, len(FEATURES))) * 0.1
@@ -84,3 +86,54 @@ def test_fit_linker_learns_which_candidate_is_right():
     x = rng.random((4, len(FEATURES))) * 0.1
     x[2, col] = 1.0
     assert int(np.argmax(lk.scores(x))) == 2
+
+
+def test_conditional_logit_gradient_matches_finite_differences():
+    from credscore.ingest._linklearn import _neg_log_likelihood
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(9, 4))
+    right = np.array([1, 0, 0, 0, 1, 1, 0, 0, 1], dtype=float)
+    group = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
+    w = rng.normal(size=4)
+    loss, grad = _neg_log_likelihood(w, x, right, group, 3, 0.5)
+    eps = 1e-6
+    num = [
+        (
+            _neg_log_likelihood(w + eps * e, x, right, group, 3, 0.5)[0]
+            - _neg_log_likelihood(w - eps * e, x, right, group, 3, 0.5)[0]
+        )
+        / (2 * eps)
+        for e in np.eye(4)
+    ]
+    assert np.allclose(grad, num, atol=1e-5)
+    assert loss > 0
+
+
+def test_fit_linker_ranks_within_statements_not_across_them():
+    """The right candidate has the larger value of feature 0 within its statement, but the
+    level of feature 0 differs between statements, and feature 1 is high on every candidate
+    of the statements that have a right candidate at all: a per-statement ranking fit puts
+    weight on feature 0 only, and picks the right one everywhere."""
+    rng = np.random.default_rng(2)
+    groups = []
+    for _ in range(60):
+        level = rng.uniform(-3, 3)
+        x = np.zeros((3, len(FEATURES)))
+        x[:, 0] = level + rng.normal(0, 0.05, 3)
+        right = int(rng.integers(3))
+        x[right, 0] += 1.0
+        x[:, 1] = 1.0
+        groups.append((x, [k == right for k in range(3)]))
+    lk = fit_linker(groups)
+    assert lk.coef[0] > 0 and abs(lk.coef[1]) < 1e-6 and lk.intercept == 0.0
+    assert lk.meta["objective"] == "conditional_logit"
+    assert all(int(np.argmax(lk.scores(x))) == y.index(True) for x, y in groups)
+    with pytest.raises(ValueError, match="inverse L2"):
+        fit_linker(groups, c=0.0)
+
+
+def test_a_file_of_an_older_format_is_refused():
+    meta = json.loads(default_linker().to_json())
+    with pytest.raises(ArtifactError, match="format version"):
+        load_linker({**meta, "format_version": 1})
