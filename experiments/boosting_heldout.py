@@ -34,6 +34,7 @@ from bench_score import load, machine, realistic_tables  # noqa: E402
 from hgb_early_stopping import _slope, _time_split  # noqa: E402
 
 import credscore  # noqa: E402
+from credscore._io import atomic_write_text  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,9 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(lines[-1], flush=True)
     out_file = HERE / "results" / f"boosting_heldout_{args.rows}.txt"
-    tmp = out_file.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n")
-    tmp.replace(out_file)
+    atomic_write_text(out_file, "\n".join(lines) + "\n")
     return 0
 
 

@@ -39,6 +39,7 @@ from bench_score import load, machine, realistic_tables  # noqa: E402
 from hgb_early_stopping import _time_split  # noqa: E402
 
 from credscore import FeatureExtractor  # noqa: E402
+from credscore._io import atomic_write_text  # noqa: E402
 from credscore.model._learners import BaseLearner, fit_median_imputers  # noqa: E402
 
 #: (learning rate, iterations, leaves): the current schedule first.
@@ -100,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
         lines.append(line)
     out = HERE / "results" / f"hgb_schedule_{args.rows}.txt"
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n")
-    tmp.replace(out)
+    atomic_write_text(out, "\n".join(lines) + "\n")
     return 0
 
 
