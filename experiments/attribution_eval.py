@@ -240,17 +240,33 @@ def link_groups(text: str, records: list, golds: list[am.Gold]) -> list[tuple]:
     return out
 
 
-def recorded_groups(art, tagger, golds: list[am.Gold]) -> list[tuple]:
-    """:func:`link_groups` of one article read with ``tagger``."""
-    rec = RecordingLinker()
-    extract(
+def read_all(art, tagger, linker) -> object:
+    """Every attribution ``extract`` finds in one article (all kinds, no confidence cut)."""
+    return extract(
         art.text,
         published_at=art.published,
         kinds="all",
         tagger=tagger,
         min_confidence=float("-inf"),
-        linker=rec,
+        linker=linker,
     )
+
+
+def tagger_on(rows: list[int], docs, labels, codes, args) -> object:
+    """The attribution tagger trained on the articles at ``rows``."""
+    return train_tagger(
+        [docs[i] for i in rows],
+        [labels[i] for i in rows],
+        [codes[i] for i in rows],
+        bits=args.bits,
+        epochs=args.epochs,
+    )
+
+
+def recorded_groups(art, tagger, golds: list[am.Gold]) -> list[tuple]:
+    """:func:`link_groups` of one article read with ``tagger``."""
+    rec = RecordingLinker()
+    read_all(art, tagger, rec)
     return link_groups(art.text, rec.records, golds)
 
 
@@ -262,13 +278,7 @@ def _pair_taggers(docs, labels, codes, folds, args) -> dict[tuple[int, int], obj
     for f in range(args.folds):
         for g in range(f + 1, args.folds):
             tr = [i for i in range(len(docs)) if folds[i] not in (f, g)]
-            out[(f, g)] = train_tagger(
-                [docs[i] for i in tr],
-                [labels[i] for i in tr],
-                [codes[i] for i in tr],
-                bits=args.bits,
-                epochs=args.epochs,
-            )
+            out[(f, g)] = tagger_on(tr, docs, labels, codes, args)
     return out
 
 
@@ -326,13 +336,7 @@ def run(args) -> dict:
         tr = [i for i in range(len(arts)) if folds[i] != f]
         te = [i for i in range(len(arts)) if folds[i] == f]
         t0 = time.perf_counter()
-        model = train_tagger(
-            [docs[i] for i in tr],
-            [labels[i] for i in tr],
-            [codes[i] for i in tr],
-            bits=args.bits,
-            epochs=args.epochs,
-        )
+        model = tagger_on(tr, docs, labels, codes, args)
         linker = "none"
         if args.linker:
             groups = []
@@ -347,14 +351,7 @@ def run(args) -> dict:
         for i in te:
             a = arts[i]
             t0 = time.perf_counter()
-            tabs = extract(
-                a.text,
-                published_at=a.published,
-                kinds="all",
-                tagger=model,
-                min_confidence=float("-inf"),
-                linker=linker,
-            )
+            tabs = read_all(a, model, linker)
             seconds["learned"] += time.perf_counter() - t0
             oof[i] = preds_of(tabs)
             t0 = time.perf_counter()

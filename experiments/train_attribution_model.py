@@ -22,17 +22,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _polnear import load_train
-from attribution_eval import folds_of, gold_of, recorded_groups
+from attribution_eval import folds_of, gold_of, recorded_groups, tagger_on
 
+from credscore._io import atomic_write_bytes
 from credscore.ingest._learn import gold_labels, save_tagger, train_tagger
 from credscore.ingest._linklearn import fit_linker
 from credscore.ingest._rules import rule_statements
@@ -44,27 +43,13 @@ DATA = ROOT / "credscore" / "ingest" / "data"
 EVAL = ROOT / "experiments" / "results" / "attribution_eval.json"
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
 def train_linker(arts, docs, labels, codes, args, fingerprint: str) -> bytes:
     """The linker's data file, fitted on out-of-fold readings of every article."""
     golds = [gold_of(a.text, d, a.attributions) for a, d in zip(arts, docs, strict=True)]
     folds = folds_of([a.name for a in arts], [a.publisher for a in arts], args.folds)
     groups = []
     for f in range(args.folds):
-        tr = [i for i in range(len(arts)) if folds[i] != f]
-        model = train_tagger(
-            [docs[i] for i in tr],
-            [labels[i] for i in tr],
-            [codes[i] for i in tr],
-            bits=args.bits,
-            epochs=args.epochs,
-        )
+        model = tagger_on([i for i in range(len(arts)) if folds[i] != f], docs, labels, codes, args)
         for i in (i for i in range(len(arts)) if folds[i] == f):
             groups += recorded_groups(arts[i], model, golds[i])
     linker = fit_linker(groups, c=args.linker_c)
@@ -108,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         fingerprint.update(f"{a.name}_{a.annotator}\n".encode())
     linker = train_linker(arts, docs, labels, codes, args, fingerprint.hexdigest())
-    _atomic_write(DATA / "speaker_linker.json", linker)
+    atomic_write_bytes(DATA / "speaker_linker.json", linker)
     print(f"speaker linker written in {time.perf_counter() - t0:.0f} s", flush=True)
     if args.linker_only:
         return 0
@@ -122,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             "figures": "experiments/results/attribution_eval.md (cross-validated)",
         },
     )
-    _atomic_write(DATA / "attribution_tagger.npz", weights)
-    _atomic_write(DATA / "attribution_tagger.json", meta)
+    atomic_write_bytes(DATA / "attribution_tagger.npz", weights)
+    atomic_write_bytes(DATA / "attribution_tagger.json", meta)
     print(
         f"trained on {len(arts)} articles in {time.perf_counter() - t0:.0f} s; "
         f"threshold {threshold:.4f}; weights {len(weights):,} bytes"
