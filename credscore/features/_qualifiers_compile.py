@@ -18,7 +18,7 @@ Design, driven by how CPython's ``re`` spends its time (measured, see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -238,6 +238,10 @@ class SplitPattern:
     raw: re.Pattern[str]
     raw_category: tuple[int, ...]
     gate: re.Pattern[str]
+    #: ``gate_class.fullmatch(chr(c))`` for ``c < 256``, and the class alone (for the rare
+    #: code points above): the scan finds gates from its code points with these.
+    gate_ascii: np.ndarray = field(repr=False, compare=False)
+    gate_class: re.Pattern[str] = field(repr=False)
 
 
 def compile_lexicon(
@@ -316,11 +320,14 @@ def compile_lexicon(
         pattern = re.compile(" (?:" + "|".join(branches) + ")")
         split = None
         if trie and raw_branches and gate_class:
+            cls = re.compile(gate_class)
             split = SplitPattern(
                 trie=re.compile(" (?:" + branches[0] + ")"),
                 raw=re.compile(" " + branches[1]),
                 raw_category=tuple(groups[n_trie_groups:]),
                 gate=re.compile(" " + gate_class),
+                gate_ascii=np.array([cls.fullmatch(chr(c)) is not None for c in range(256)]),
+                gate_class=cls,
             )
     except re.error as exc:  # pragma: no cover - every part was checked on its own
         raise _err(where, f"the combined pattern does not compile ({exc}).") from exc

@@ -68,10 +68,14 @@ class ScanResult:
     cues: list[str] | None
 
 
-def lexicon_hits(scan: str, lex: Lexicon) -> np.ndarray:
-    """``(m, 3)`` int64 ``start, end, category`` of every lexicon match (joined offsets)."""
+def lexicon_hits(scan: str, lex: Lexicon, points: np.ndarray | None = None) -> np.ndarray:
+    """``(m, 3)`` int64 ``start, end, category`` of every lexicon match (joined offsets).
+
+    ``points`` are the code points of ``scan`` when the caller has them (the gates of the
+    split pattern are then found with numpy instead of a regex scan: the same positions).
+    """
     if lex.split is not None:
-        out = _split_hits(scan, lex, lex.split)
+        out = _split_hits(scan, lex, lex.split, points)
     else:
         groups, literals = lex.group_category, lex.literal_category
         out = [
@@ -92,7 +96,31 @@ def _category(m: re.Match[str], groups: tuple[int, ...], literals: dict[str, int
     return literals[canonical_key(key)] if cat is None else cat
 
 
-def _split_hits(scan: str, lex: Lexicon, split: SplitPattern) -> list[tuple[int, int, int]]:
+def _gates(scan: str, split: SplitPattern, points: np.ndarray | None) -> list[int]:
+    """Start of every match of ``split.gate`` (a space, then a gate character) in ``scan``.
+
+    From the code points when given: every space followed by a gate character (the matches
+    are two characters long and cannot overlap unless the class holds the space, which takes
+    the regex path). Code points from 256 up are rare and tested once each.
+    """
+    if points is None or split.gate_ascii[32] or len(points) < 2:
+        return [m.start() for m in split.gate.finditer(scan)]
+    at = np.flatnonzero(points[:-1] == 32)
+    nxt = points[at + 1]
+    if points.dtype == np.uint8:
+        return at[split.gate_ascii[nxt]].tolist()
+    high = nxt >= 256
+    ok = split.gate_ascii[np.where(high, 0, nxt)]
+    if high.any():
+        codes, inverse = np.unique(nxt[high], return_inverse=True)
+        member = np.array([split.gate_class.fullmatch(chr(c)) is not None for c in codes])
+        ok[high] = member[inverse]
+    return at[ok].tolist()
+
+
+def _split_hits(
+    scan: str, lex: Lexicon, split: SplitPattern, points: np.ndarray | None = None
+) -> list[tuple[int, int, int]]:
     """The combined pattern's matches, from the trie scan and the gated raw attempts.
 
     The combined pattern takes, from where the last match ended, the leftmost position where
@@ -102,7 +130,7 @@ def _split_hits(scan: str, lex: Lexicon, split: SplitPattern) -> list[tuple[int,
     scan would resume there.
     """
     groups, literals, raw_cat = lex.group_category, lex.literal_category, split.raw_category
-    gates = [m.start() for m in split.gate.finditer(scan)]
+    gates = _gates(scan, split, points)
     n_gates, gi, pos = len(gates), 0, 0
     raw_match = split.raw.match
     trie_iter = split.trie.finditer(scan)
@@ -241,7 +269,7 @@ def _scan_chunk(texts: list[str], lex: Lexicon, cues: bool) -> ScanResult:
     safe = [t.replace("\x00", "\x01") if "\x00" in t else t for t in texts]
     joined = _SEP.join(safe)
     scan, scan_points, low_points = scan_codepoints(joined)
-    hits = lexicon_hits(scan, lex)
+    hits = lexicon_hits(scan, lex, scan_points)
     lengths = np.fromiter(map(len, safe), dtype=np.int64, count=n)
     offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEP))[:-1])).astype(np.int64)
     ends = offsets + lengths

@@ -117,7 +117,9 @@ def tokenize_codepoints(cp: np.ndarray) -> Tokens:
     with np.errstate(over="ignore"):
         cum = np.empty(n + 1, dtype=np.uint64)
         cum[0] = 0
-        np.cumsum(cp.astype(np.uint64) * pw[:n], dtype=np.uint64, out=cum[1:])
+        terms = cp.astype(np.uint64)
+        terms *= pw[:n]
+        np.cumsum(terms, dtype=np.uint64, out=cum[1:])
         hashes = (cum[ends] - cum[starts]) * inv[starts]
     return Tokens(starts, ends, hashes)
 

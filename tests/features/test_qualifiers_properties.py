@@ -204,6 +204,41 @@ def test_split_scan_finds_exactly_the_combined_patterns_matches(batch):
     assert got == _combined_hits(scan, LEX)
 
 
+# Spaces before gate characters, ASCII and not: currency signs, "u", digits, accented letters.
+gate_texts = st.one_of(
+    raw_texts,
+    st.text(alphabet=" u5$~€£¥üéЖ　	-x", max_size=40),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(gate_texts, min_size=1, max_size=6))
+def test_gates_from_code_points_are_the_gate_regexs_matches(batch):
+    """The split scan finds its raw-pattern gates from the scan's code points: the same
+    positions as the gate regex, and then the same spans as the combined pattern."""
+    from credscore.features._qualifiers_compile import scan_codepoints
+    from credscore.features._qualifiers_core import _gates, lexicon_hits
+
+    assert LEX.split is not None
+    scan, points, _ = scan_codepoints("\x00 ".join(batch))
+    assert _gates(scan, LEX.split, points) == [m.start() for m in LEX.split.gate.finditer(scan)]
+    got = [tuple(row) for row in lexicon_hits(scan, LEX, points)]
+    assert got == _combined_hits(scan, LEX)
+
+
+def test_gates_with_a_non_ascii_gate_class(tmp_path):
+    """A user gate class with a letter above U+00FF ("ж") is tested from the class itself."""
+    from credscore.features._qualifiers_compile import scan_codepoints
+    from credscore.features._qualifiers_core import _gates
+
+    lex = _user_lexicon(tmp_path, {"regex": "(?:ж|\\d)\\d*", "first": "0-9ж"})
+    assert lex.split is not None
+    scan, points, _ = scan_codepoints("ж 5 жж Ж ü7 xж ж5")
+    expected = [m.start() for m in lex.split.gate.finditer(scan)]
+    assert len(expected) == 5
+    assert _gates(scan, lex.split, points) == expected
+
+
 @FAST
 @given(st.lists(st.one_of(texts, raw_texts), max_size=6))
 def test_word_counts_are_str_split_counts(batch):
