@@ -37,6 +37,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from credscore import Tables
+from credscore._io import atomic_write_text
 from credscore.calibration import calibration_report
 from credscore.features.extractor import FeatureExtractor
 
@@ -207,8 +208,10 @@ def markdown_table(rows: dict[str, dict[str, Any]]) -> str:
 def write_results(stem: str, payload: dict[str, Any], markdown: str) -> None:
     """Writes ``results/<stem>.json`` and ``results/<stem>.md``."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{stem}.json").write_text(json.dumps(payload, indent=2, default=_default) + "\n")
-    (RESULTS / f"{stem}.md").write_text(markdown.rstrip() + "\n")
+    atomic_write_text(
+        RESULTS / f"{stem}.json", json.dumps(payload, indent=2, default=_default) + "\n"
+    )
+    atomic_write_text(RESULTS / f"{stem}.md", markdown.rstrip() + "\n")
 
 
 def _default(obj: Any) -> Any:

@@ -32,6 +32,7 @@ import _attribution_metrics as am
 from _attribution_report import agreement, report
 from _polnear import load_all_annotators
 
+from credscore._io import atomic_write_text
 from credscore.ingest import extract
 from credscore.ingest._learn import gold_labels, train_tagger
 from credscore.ingest._link import TagAttribution, attribution_kind, cue_kind
@@ -435,8 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "attribution_eval.json").write_text(json.dumps(out, indent=1) + "\n")
-        (RESULTS / "attribution_eval.md").write_text(text)
+        atomic_write_text(RESULTS / "attribution_eval.json", json.dumps(out, indent=1) + "\n")
+        atomic_write_text(RESULTS / "attribution_eval.md", text)
     return 0
 
 

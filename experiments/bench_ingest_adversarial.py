@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--extract", action="store_true")
     args = ap.parse_args(argv)
+    from credscore._io import atomic_write_text
     from credscore.ingest import extract
     from credscore.ingest._tagdoc import tag_doc
     from credscore.ingest._text import segment
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"worst pattern/splitter/tokeniser: {worst[1]} on {worst[0]}: {worst[2]:.2f} s")
     print(lines[-1])
     out = Path(__file__).resolve().parent / "results" / "bench_ingest_adversarial.txt"
-    out.write_text("\n".join(lines) + "\n")
+    atomic_write_text(out, "\n".join(lines) + "\n")
     return 0
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from credscore._io import atomic_write_text
 from credscore.features._rank_fuzzy import FuzzyIndex
 from credscore.features._rank_model import normalize_title
 from credscore.features._rank_read import fuzzy_index
@@ -204,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    tmp = OUT.with_suffix(".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(OUT)
+    atomic_write_text(OUT, text + "\n")
     return 0
 
 

@@ -156,9 +156,11 @@ def machine() -> str:
 
 def write_results(stem: str, res: dict[str, Any], md: str) -> None:
     """``results/<stem>.json`` and ``results/<stem>.md``."""
+    from credscore._io import atomic_write_text
+
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{stem}.json").write_text(json.dumps(res, indent=1) + "\n")
-    (RESULTS / f"{stem}.md").write_text(md)
+    atomic_write_text(RESULTS / f"{stem}.json", json.dumps(res, indent=1) + "\n")
+    atomic_write_text(RESULTS / f"{stem}.md", md)
 
 
 def cpu_best(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from credscore import validate_tables
+from credscore._io import atomic_write_text
 from credscore._tables import EVENT_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,7 +214,7 @@ def main() -> None:
         f"# python {' '.join(sys.argv)}; best of {args.repeat}; load average "
         f"{os.getloadavg()[0]:.1f} at the end"
     )
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write_text(RESULTS, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

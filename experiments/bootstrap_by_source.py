@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bench_common as bc
 
 import credscore
+from credscore._io import atomic_write_text
 from credscore.calibration import metric_intervals
 from credscore.calibration._logistic import expit
 from credscore.exceptions import CorpusNotFoundError
@@ -179,7 +180,7 @@ def main() -> None:
     ]
     text = "\n".join(lines) + "\n"
     print(text, end="")
-    OUT.write_text(text, encoding="utf-8")
+    atomic_write_text(OUT, text)
 
 
 if __name__ == "__main__":

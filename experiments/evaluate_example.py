@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="exit 1 if the doc's block is stale")
     args = ap.parse_args(argv)
+    from credscore._io import atomic_write_text
+
     res, seconds = run()
     text = DOC.read_text(encoding="utf-8")
     new = replace_block(text, block(res))
@@ -132,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{DOC}: the example is stale; run {Path(__file__).name}", file=sys.stderr)
             return 1
         return 0
-    DOC.write_text(new, encoding="utf-8")
+    atomic_write_text(DOC, new)
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     payload = {"evaluate_seconds": round(seconds, 2), "report": res}
-    RESULT.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    atomic_write_text(RESULT, json.dumps(payload, indent=2) + "\n")
     print(block(res))
     print(f"evaluate took {seconds:.1f} s")
     return 0

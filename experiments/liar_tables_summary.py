@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from credscore._io import atomic_write_text
 from credscore.datasets import corpus_available, default_data_dir, load_liar, load_liar2
 from credscore.features.context import context_type
 
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text)
+        atomic_write_text(args.out, text)
     return 0
 
 

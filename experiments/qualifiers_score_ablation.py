@@ -35,6 +35,7 @@ import numpy as np
 
 import credscore.features.qualifiers as qmod
 from credscore import CredibilityModel
+from credscore._io import atomic_write_text
 
 VARIANTS = ("shipped", "without learned model", "without q_peacock", "no qualifier family")
 
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             print(lines[-1], flush=True)
     lines += ["", "Regenerate: `python experiments/qualifiers_score_ablation.py`."]
     bc.RESULTS.mkdir(exist_ok=True)
-    (bc.RESULTS / "qualifiers_score_ablation.md").write_text("\n".join(lines) + "\n")
+    atomic_write_text(bc.RESULTS / "qualifiers_score_ablation.md", "\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from credscore._io import atomic_write_text
 from credscore.features.rank import default_rank_table, rank_features, resolve_ranks
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
@@ -110,9 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     out.append(f"elapsed: {time.perf_counter() - t0:.2f} s")
     print("\n".join([out[0], *shown, out[-1]]))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    tmp = RESULTS.with_suffix(".tmp")
-    tmp.write_text("\n".join(out) + "\n", encoding="utf-8")
-    tmp.replace(RESULTS)
+    atomic_write_text(RESULTS, "\n".join(out) + "\n")
     return 0
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from scipy.stats import spearmanr
 
+from credscore._io import atomic_write_text
 from credscore.features import rank as rank_mod
 from credscore.features.rank import default_rank_table, resolve_rank
 
@@ -182,9 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(out)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(args.out)
+    atomic_write_text(args.out, text + "\n")
     return 0
 
 

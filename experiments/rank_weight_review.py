@@ -42,6 +42,7 @@ import pandas as pd
 import train_default_model as tdm
 
 from credscore import CredibilityModel, Tables
+from credscore._io import atomic_write_text
 from credscore.calibration import log_loss, roc_auc
 from credscore.datasets import load_liar
 from credscore.features.extractor import FeatureExtractor
@@ -278,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.render:
         payload = json.loads((bc.RESULTS / "rank_weight_review.json").read_text())
-        (bc.RESULTS / "rank_weight_review.md").write_text(_md(payload))
+        atomic_write_text(bc.RESULTS / "rank_weight_review.md", _md(payload))
         print(_md(payload))
         return 0
     bc.quiet()

@@ -27,6 +27,7 @@ import liar_resplit_calibration as lr
 import numpy as np
 
 from credscore import CredibilityModel
+from credscore._io import atomic_write_text
 from credscore.datasets import load_liar
 from credscore.features import RAW_COUNT_COLUMNS
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
         lines.append(line)
     bc.RESULTS.mkdir(parents=True, exist_ok=True)
-    (bc.RESULTS / "raw_counts_ablation.txt").write_text("\n".join(lines) + "\n")
+    atomic_write_text(bc.RESULTS / "raw_counts_ablation.txt", "\n".join(lines) + "\n")
     return 0
 
 

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from credscore import CredibilityModel, Tables, save_model
+from credscore._io import atomic_write_text
 from credscore.datasets import load_liar, load_liar2
 
 REPO = Path(__file__).resolve().parents[1]
@@ -322,8 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     size = sum(f.stat().st_size for f in Path(path).iterdir())
     metrics["artifact_bytes"] = size
     bc.RESULTS.mkdir(parents=True, exist_ok=True)
-    (bc.RESULTS / "default_model.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    (bc.RESULTS / "default_model.md").write_text(card(model, metrics))
+    atomic_write_text(bc.RESULTS / "default_model.json", json.dumps(metrics, indent=2) + "\n")
+    atomic_write_text(bc.RESULTS / "default_model.md", card(model, metrics))
     print(card(model, metrics))
     print(f"saved {path} ({size / 1e6:.2f} MB)")
     return 0
