@@ -41,6 +41,7 @@ import _qualifier_training as qt
 import numpy as np
 import pandas as pd
 
+from credscore._io import atomic_write_text
 from credscore.features._qualifiers_model import save_model_file
 from credscore.features.qualifiers import (
     QUALIFIER_CATEGORIES,
@@ -63,6 +64,15 @@ NAIVE = (
 ).split()
 NAIVE_RE = re.compile(r"\b(?:" + "|".join(NAIVE) + r")\b", re.IGNORECASE)
 GRID = np.round(np.arange(0.10, 0.81, 0.025), 3)
+#: Sentence-level systems, in table order. "credscore" decides on ``q_uncertainty``; "credscore
+#: spans" on any uncertainty span the shipped scan reports (lexicon and learned spans).
+SYSTEMS = (
+    "credscore",
+    "credscore spans",
+    "credscore q or a lexicon span",
+    "lexicon alone",
+    "naive 39-word list",
+)
 
 
 def match(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> tuple[int, int]:
@@ -191,6 +201,11 @@ def corpus_figures(data: pd.DataFrame, pred: dict[str, Any]) -> dict[str, Any]:
     naive_spans = [[m.span() for m in NAIVE_RE.finditer(t)] for t in data["text"]]
     systems = {
         "credscore": (decide, pred["spans"]),
+        "credscore spans": (np.array([bool(s) for s in pred["spans"]]), pred["spans"]),
+        "credscore q or a lexicon span": (
+            decide | np.array([bool(s) for s in pred["lexicon_spans"]]),
+            pred["spans"],
+        ),
         "lexicon alone": (
             np.array([bool(s) for s in pred["lexicon_spans"]]),
             pred["lexicon_spans"],
@@ -223,8 +238,10 @@ def render(fig: dict[str, Any]) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for corpus, rows in fig["corpora"].items():
-        for name in ("credscore", "lexicon alone", "naive 39-word list"):
+        for name in SYSTEMS:
             s, c = rows[name]["sentence"], rows[name].get("cue")
+            if name == "credscore q or a lexicon span":
+                c = None  # its spans are the "credscore spans" row's
             cue = f"{c['P']:.3f} | {c['R']:.3f}" if c else "n/a | n/a"
             lines.append(
                 f"| {corpus} ({rows['n']:,} sentences, {rows['positive']:,} uncertain) | {name} "
@@ -263,10 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_write and not args.own_only:  # --own-only never overwrites the record
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "qualifiers_eval.md").write_text(text + "\n", encoding="utf-8")
+        atomic_write_text(RESULTS / "qualifiers_eval.md", text + "\n")
         if payload:
-            (RESULTS / "qualifiers_eval.json").write_text(
-                json.dumps(payload, indent=2) + "\n", encoding="utf-8"
+            atomic_write_text(
+                RESULTS / "qualifiers_eval.json", json.dumps(payload, indent=2) + "\n"
             )
     return 1 if failed else 0
 

@@ -281,6 +281,12 @@ def qualifier_features(
     probability that the text carries an uncertainty cue (hedge, weasel or peacock wording,
     speculation), in [0, 1].
 
+    To call a text uncertain, ``q_uncertainty >= lexicon.model.threshold`` is the rule the
+    folds of the training corpora picked. On a domain the model never saw it falls behind the
+    lexicon (measured by fitting on one corpus and testing on the other,
+    ``experiments/results/qualifiers_transfer.md``); there, also counting any span of
+    ``hedge, hearsay, weasel, peacock`` keeps most of the lexicon's recall.
+
     Parameters
     ----------
     texts : pandas.Series or sequence of str

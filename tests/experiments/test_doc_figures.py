@@ -31,7 +31,7 @@ ROWS = {
     "leave-one-out history trap": ("liar_loo_trap_history.txt",),
     "simulated data, 25,000": ("simulated_recovery.txt",),
     "history features, 1,000,000": ("bench_history.txt",),
-    "qualifiers": ("bench_qualifiers.txt", "qualifiers_eval.md"),
+    "qualifiers": ("bench_qualifiers.txt", "qualifiers_eval.md", "qualifiers_transfer.md"),
     "rank's weight in the default model": ("rank_weight_review.json",),
     "rank": ("rank_coverage.txt", "bench_rank.txt"),
     "ingest (13 annotated": ("ingest_eval.txt",),
