@@ -178,9 +178,11 @@ class QualifierModel:
 
     def text_probability(self, words: WordScores, n_texts: int) -> np.ndarray:
         """Noisy-OR of the word probabilities per text: ``1 - prod(1 - p_i)``."""
-        # softplus(z) = log(1 + e^z), in place (a third of ``np.logaddexp(0, z)``'s time);
-        # word log-odds are sums of a few O(1) weights, far from exp's overflow.
-        soft = np.exp(words.logit)
+        # softplus(z) = log(1 + e^z), in place (a third of ``np.logaddexp(0, z)``'s time).
+        # A word log-odds above 709 (only a user's model with huge weights) overflows to inf,
+        # which gives q = 1, as the exact softplus does.
+        with np.errstate(over="ignore"):
+            soft = np.exp(words.logit)
         np.log1p(soft, out=soft)
         total = np.bincount(words.doc, weights=soft, minlength=n_texts)
         return -np.expm1(-total[:n_texts])

@@ -562,3 +562,26 @@ def test_nul_inside_a_text_keeps_rows_apart():
     feats, table = scan_qualifiers(["probably\x00 all", "never"], spans=True)
     assert feats["q_hedge"].tolist()[0] == 1 and feats["q_absolute"].tolist() == [1, 1]
     assert table.loc[table["row"] == 1, "cue"].tolist() == ["never"]
+
+
+def test_noisy_or_of_huge_word_log_odds_is_one_without_a_warning():
+    """A user's model with huge weights: a word log-odds past exp's range gives q = 1 (the
+    exact softplus's limit), and no overflow warning reaches the caller."""
+    import warnings
+
+    import numpy as np
+
+    from credscore.features._qualifiers_model import WordScores, load_model_file
+
+    words = WordScores(
+        starts=np.array([0, 1, 2]),
+        ends=np.array([1, 2, 3]),
+        doc=np.array([0, 1, 1]),
+        logit=np.array([800.0, -3.0, -2.0]),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        q = load_model_file().text_probability(words, 3)
+    expected = 1.0 - 1.0 / ((1.0 + np.exp(-3.0)) * (1.0 + np.exp(-2.0)))
+    assert q[0] == 1.0 and q[2] == 0.0
+    assert abs(q[1] - expected) < 1e-15
