@@ -45,6 +45,7 @@ from credscore._io import atomic_write_text
 from credscore.features._qualifiers_model import save_model_file
 from credscore.features.qualifiers import (
     QUALIFIER_CATEGORIES,
+    Lexicon,
     find_qualifiers,
     load_lexicon,
     scan_qualifiers,
@@ -131,6 +132,21 @@ def own_set_table(learned: bool) -> tuple[list[str], bool]:
 # --------------------------------------------------------------------------- folds
 
 
+def shipped_lexicon(fitted: qt.Fitted, path: Path) -> Lexicon:
+    """The bundled lexicon with ``fitted`` as its learned model, saved to ``path`` and loaded
+    back as the shipped model is (the model's version is the file's stem)."""
+    meta = {
+        "format": 1,
+        "version": path.stem,
+        "bits": BITS,
+        "threshold": 0.5,
+        "span_threshold": 0.5,
+        "lexicon_categories": list(QUALIFIER_CATEGORIES),
+    }
+    save_model_file(path, meta, fitted.hashed, fitted.lexicon, fitted.bias)
+    return load_lexicon(learned=path)
+
+
 def fold_predictions(data: pd.DataFrame) -> dict[str, Any]:
     """Out-of-fold ``q_uncertainty`` and spans of every sentence, from the fold models."""
     lex_only = load_lexicon(learned=False)
@@ -150,17 +166,7 @@ def fold_predictions(data: pd.DataFrame) -> dict[str, Any]:
         for k in range(hc.N_FOLDS):
             t0 = time.process_time()
             f = qt.fit(d, np.flatnonzero(folds != k), **FIT)
-            path = Path(tmp) / f"fold{k}.npz"
-            meta = {
-                "format": 1,
-                "version": f"fold{k}",
-                "bits": BITS,
-                "threshold": 0.5,
-                "span_threshold": 0.5,
-                "lexicon_categories": list(QUALIFIER_CATEGORIES),
-            }
-            save_model_file(path, meta, f.hashed, f.lexicon, f.bias)
-            lex = load_lexicon(learned=path)
+            lex = shipped_lexicon(f, Path(tmp) / f"fold{k}.npz")
             test = np.flatnonzero(folds == k)
             feats, table = scan_qualifiers(
                 data["text"].iloc[test].reset_index(drop=True), lex, spans=True
@@ -199,17 +205,13 @@ def corpus_figures(data: pd.DataFrame, pred: dict[str, Any]) -> dict[str, Any]:
     for k, t in enumerate(thresholds):
         decide[folds == k] = q[folds == k] >= t
     naive_spans = [[m.span() for m in NAIVE_RE.finditer(t)] for t in data["text"]]
-    systems = {
+    lexicon_says = np.array([bool(s) for s in pred["lexicon_spans"]])
+    # (sentence decisions, cue spans or None when the system has no spans of its own)
+    systems: dict[str, tuple[np.ndarray, list | None]] = {
         "credscore": (decide, pred["spans"]),
         "credscore spans": (np.array([bool(s) for s in pred["spans"]]), pred["spans"]),
-        "credscore q or a lexicon span": (
-            decide | np.array([bool(s) for s in pred["lexicon_spans"]]),
-            pred["spans"],
-        ),
-        "lexicon alone": (
-            np.array([bool(s) for s in pred["lexicon_spans"]]),
-            pred["lexicon_spans"],
-        ),
+        "credscore q or a lexicon span": (decide | lexicon_says, None),
+        "lexicon alone": (lexicon_says, pred["lexicon_spans"]),
         "naive 39-word list": (np.array([bool(s) for s in naive_spans]), naive_spans),
     }
     out: dict[str, Any] = {"fold_thresholds": thresholds, "corpora": {}}
@@ -219,7 +221,7 @@ def corpus_figures(data: pd.DataFrame, pred: dict[str, Any]) -> dict[str, Any]:
         rows: dict[str, Any] = {"n": int(m.sum()), "positive": int(y.sum())}
         for name, (yhat, sp) in systems.items():
             fig: dict[str, Any] = {"sentence": sentence_prf(y, yhat[m])}
-            if corpus != "wikipedia":
+            if corpus != "wikipedia" and sp is not None:
                 tp = n_pred = n_gold = 0
                 for i in np.flatnonzero(m):
                     gold = data["cues"].iat[i] or []
@@ -240,8 +242,6 @@ def render(fig: dict[str, Any]) -> list[str]:
     for corpus, rows in fig["corpora"].items():
         for name in SYSTEMS:
             s, c = rows[name]["sentence"], rows[name].get("cue")
-            if name == "credscore q or a lexicon span":
-                c = None  # its spans are the "credscore spans" row's
             cue = f"{c['P']:.3f} | {c['R']:.3f}" if c else "n/a | n/a"
             lines.append(
                 f"| {corpus} ({rows['n']:,} sentences, {rows['positive']:,} uncertain) | {name} "

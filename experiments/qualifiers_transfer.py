@@ -38,11 +38,10 @@ import _hedge_corpora as hc
 import _qualifier_training as qt
 import numpy as np
 import pandas as pd
-from qualifiers_eval import BITS, FIT, GRID, NAIVE_RE, RESULTS, sentence_prf
+from qualifiers_eval import BITS, FIT, GRID, NAIVE_RE, RESULTS, sentence_prf, shipped_lexicon
 
 from credscore._io import atomic_write_text
-from credscore.features._qualifiers_model import save_model_file
-from credscore.features.qualifiers import QUALIFIER_CATEGORIES, load_lexicon, scan_qualifiers
+from credscore.features.qualifiers import load_lexicon, scan_qualifiers
 
 CORPORA = ("wikipedia", "bioscope")
 
@@ -68,18 +67,8 @@ def _shipped_path(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``q_uncertainty`` of ``texts`` from ``fitted`` saved, loaded and scanned as shipped,
     and whether each text has an uncertainty span (lexicon or learned)."""
-    meta = {
-        "format": 1,
-        "version": where.stem,
-        "bits": BITS,
-        "threshold": 0.5,
-        "span_threshold": 0.5,
-        "lexicon_categories": list(QUALIFIER_CATEGORIES),
-    }
-    save_model_file(where, meta, fitted.hashed, fitted.lexicon, fitted.bias)
-    feats, table = scan_qualifiers(
-        texts.reset_index(drop=True), load_lexicon(learned=where), spans=True
-    )
+    lex = shipped_lexicon(fitted, where)
+    feats, table = scan_qualifiers(texts.reset_index(drop=True), lex, spans=True)
     return feats["q_uncertainty"].to_numpy(), _uncertain_rows(table, len(texts))
 
 
