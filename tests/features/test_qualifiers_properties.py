@@ -316,3 +316,43 @@ def test_chunked_scan_is_the_one_joined_scan(batch):
                 assert a == b, field.name
             else:
                 assert a.dtype == b.dtype and a.tolist() == b.tolist(), field.name
+
+
+def _assert_same_scan(a_scan, b_scan):
+    for field in dataclasses.fields(a_scan):
+        a, b = getattr(a_scan, field.name), getattr(b_scan, field.name)
+        if a is None or isinstance(a, list):
+            assert a == b, field.name
+        else:
+            assert a.dtype == b.dtype and a.tolist() == b.tolist(), field.name
+
+
+ascii_texts = st.lists(st.sampled_from([p for p in PIECES if p.isascii()]), max_size=20).map(
+    " ".join
+)
+wide_texts = st.one_of(
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=20)
+    .map(" ".join)
+    .map(lambda t: t + " İ"),
+    st.text(min_size=1, max_size=40).map(lambda t: "“" + t),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(ascii_texts, wide_texts, st.just("a\x00b may ”")), max_size=10))
+def test_ascii_and_wide_groups_give_the_one_joined_scan(batch):
+    """A batch mixing ASCII and non-ASCII texts, scanned in the two groups (and in chunks of
+    two), gives exactly the counts, words, q_uncertainty, spans, their order and the cue texts
+    of the whole batch scanned as one joined copy."""
+    import credscore.features._qualifiers_core as core
+
+    distinct = list(dict.fromkeys(batch))
+    for lex in (LEX, load_lexicon()):
+        joined = core._scan_chunk(distinct, lex, True)
+        _assert_same_scan(joined, core.scan_unique(distinct, lex, cues=True))
+        saved = core.CHUNK_TEXTS
+        core.CHUNK_TEXTS = 2
+        try:
+            _assert_same_scan(joined, core.scan_unique(distinct, lex, cues=True))
+        finally:
+            core.CHUNK_TEXTS = saved
