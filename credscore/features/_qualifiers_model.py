@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from credscore._io import atomic_write_bytes
 from credscore.exceptions import LexiconError
 from credscore.features._qualifiers_tokens import feature_indices, tokenize, tokenize_codepoints
 
@@ -321,7 +322,4 @@ def save_model_file(
         lexicon=np.asarray(lexicon, dtype=np.float32),
         bias=np.array([bias], dtype=np.float64),
     )
-    out = Path(path)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(buf.getvalue())
-    tmp.replace(out)
+    atomic_write_bytes(path, buf.getvalue())

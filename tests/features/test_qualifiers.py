@@ -585,3 +585,32 @@ def test_noisy_or_of_huge_word_log_odds_is_one_without_a_warning():
     expected = 1.0 - 1.0 / ((1.0 + np.exp(-3.0)) * (1.0 + np.exp(-2.0)))
     assert q[0] == 1.0 and q[2] == 0.0
     assert abs(q[1] - expected) < 1e-15
+
+
+def test_a_saved_model_file_loads_back_and_a_failed_save_keeps_the_old_one(tmp_path, monkeypatch):
+    """save_model_file writes atomically: the file loads back with the same weights, and a
+    crash at the rename leaves the earlier file whole and no temporary file behind."""
+    import os
+
+    import numpy as np
+
+    from credscore.features._qualifiers_model import load_model_file, save_model_file
+
+    shipped = load_model_file()
+    meta = dict(shipped.meta)
+    table = shipped.weights.astype(np.float32)
+    lexicon = np.array([shipped.lexicon_weights[c] for c in meta["lexicon_categories"]])
+    target = tmp_path / "model.npz"
+    save_model_file(target, meta, table, lexicon, shipped.bias)
+    again = load_model_file(target)
+    assert np.array_equal(again.weights, shipped.weights) and again.bias == shipped.bias
+    before = target.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        save_model_file(target, meta | {"version": "other"}, table * 2, lexicon, 0.0)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]
