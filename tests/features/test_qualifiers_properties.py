@@ -310,15 +310,11 @@ def test_chunked_scan_is_the_one_joined_scan(batch):
             chunked = core.scan_unique(distinct, lex, cues=True)
         finally:
             core.CHUNK_TEXTS = saved
-        for field in dataclasses.fields(whole):
-            a, b = getattr(whole, field.name), getattr(chunked, field.name)
-            if a is None or isinstance(a, list):
-                assert a == b, field.name
-            else:
-                assert a.dtype == b.dtype and a.tolist() == b.tolist(), field.name
+        _assert_same_scan(whole, chunked)
 
 
 def _assert_same_scan(a_scan, b_scan):
+    """Two ScanResults hold the same values field by field, with the same dtypes."""
     for field in dataclasses.fields(a_scan):
         a, b = getattr(a_scan, field.name), getattr(b_scan, field.name)
         if a is None or isinstance(a, list):
