@@ -214,6 +214,12 @@ def test_never_raises_and_offsets_slice(text):
         pieces = [text[int(a) : int(b)] for a, b in (p.split(":") for p in row.spans.split(";"))]
         assert " ".join(pieces) == row.text
         assert row.start <= row.end
+        # content_spans: the same pieces, the first one perhaps from a "that" just before it
+        content = [tuple(map(int, p.split(":"))) for p in row.content_spans.split(";")]
+        claim = [tuple(map(int, p.split(":"))) for p in row.spans.split(";")]
+        assert content[1:] == claim[1:] and content[0][1] == claim[0][1]
+        lead = text[content[0][0] : claim[0][0]]
+        assert lead == "" or re.fullmatch(r"that\s+", lead, re.IGNORECASE), lead
     again = extract(text)
     pd.testing.assert_frame_equal(t.statements, again.statements)
     pd.testing.assert_frame_equal(t.sources, again.sources)
@@ -262,3 +268,14 @@ def test_extract_files_merges_sources(tmp_path):
     t = extract_files([tmp_path])
     assert t.sources["source_id"].tolist().count("ann-lee") == 1
     assert len(t.statements) == 2 and t.statements["statement_id"].is_unique
+
+
+def test_content_spans_take_the_complementiser_back():
+    """The claim leaves out "that"; content_spans (the corpus's convention) starts at it, and
+    a claim without one keeps its spans."""
+    text = "Sen. Ann Lee said that the bridge was held. Mr. Holm said prices would fall."
+    st = extract(text).statements
+    assert st["text"].tolist() == ["the bridge was held", "prices would fall"]
+    first = [tuple(map(int, p.split(":"))) for p in st.loc[0, "content_spans"].split(";")]
+    assert text[first[0][0] : first[-1][1]] == "that the bridge was held"
+    assert st.loc[1, "content_spans"] == st.loc[1, "spans"]
