@@ -122,7 +122,9 @@ def preds_of(tables) -> list[am.Pred]:
         conf = r.get("confidence")
         out.append(
             am.Pred(
-                _pairs(r["spans"]),
+                # the content as the corpus annotates it ("that" included); older extractors
+                # (the baseline) have only the claim's spans
+                _pairs(r.get("content_spans") or r["spans"]),
                 _pairs(r.get("cue_spans", "")),
                 span[0] if span else None,
                 kind,
