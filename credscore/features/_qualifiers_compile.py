@@ -293,7 +293,8 @@ def compile_lexicon(
     for cat_idx, tokens, leaf, extends in leaves:
         marker = extends or len(cats_of[tokens]) > 1
         if not marker:
-            literal_category[" " + "".join(tokens)] = cat_idx
+            # keyed as canonical_key reads a match ("-ish" is " ish", not "  ish")
+            literal_category[canonical_key(" " + "".join(tokens))] = cat_idx
         node = trie
         for tok in tokens:
             node = node.setdefault(tok, {})

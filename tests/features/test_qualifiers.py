@@ -614,3 +614,14 @@ def test_a_saved_model_file_loads_back_and_a_failed_save_keeps_the_old_one(tmp_p
         save_model_file(target, meta | {"version": "other"}, table * 2, lexicon, 0.0)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]
+
+
+def test_a_user_cue_that_starts_or_ends_with_a_hyphen_is_found(tmp_path):
+    """A cue written with a leading or trailing hyphen ("-ish", "so-") is found with its
+    category (its lookup key was "  ish" while a match reads " ish": a KeyError)."""
+    path = tmp_path / "lexicon.json"
+    content = {"version": "t", "categories": {"hedge": ["-ish", "kind of-"]}}
+    path.write_text(json.dumps(content), encoding="utf-8")
+    lex = load_lexicon(path, extend=False, learned=False)
+    found = [(q.category, q.cue) for q in find_qualifiers("wrong -ish and kind of- odd", lex)]
+    assert found == [("hedge", "-ish"), ("hedge", "kind of-")]
