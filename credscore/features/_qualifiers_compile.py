@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from credscore.exceptions import LexiconError
+from credscore.features._qualifiers_gate import WordGate
 
 __all__ = [
     "SplitPattern",
@@ -242,6 +243,8 @@ class SplitPattern:
     #: code points above): the scan finds gates from its code points with these.
     gate_ascii: np.ndarray = field(repr=False, compare=False)
     gate_class: re.Pattern[str] = field(repr=False)
+    #: Where the trie may match in an ASCII scan copy, from its words (the tokenizer's).
+    words: WordGate | None = field(default=None, repr=False, compare=False)
 
 
 def compile_lexicon(
@@ -264,6 +267,7 @@ def compile_lexicon(
     """
     macros = content.get("macros", {})
     leaves: list[tuple[int, tuple[str, ...], str, bool]] = []
+    gate_leaves: list[tuple[tuple[str, ...], bool]] = []
     raw: list[list[str]] = [[] for _ in categories]
     raw_firsts: list[str | None] = []
     for cat_idx, cat in enumerate(categories):
@@ -285,6 +289,8 @@ def compile_lexicon(
                 tokens = _literal_tokens(cue)
                 leaf = _leaf_regex(entry, tokens, macros, here)
                 leaves.append((cat_idx, tokens, leaf, "then" in entry))
+                open_end = "then" in entry or not entry.get("boundary", True)
+                gate_leaves.append((tokens, open_end))
     cats_of: dict[tuple[str, ...], set[int]] = {}
     for cat_idx, tokens, _, _ in leaves:
         cats_of.setdefault(tokens, set()).add(cat_idx)
@@ -329,6 +335,7 @@ def compile_lexicon(
                 gate=re.compile(" " + gate_class),
                 gate_ascii=np.array([cls.fullmatch(chr(c)) is not None for c in range(256)]),
                 gate_class=cls,
+                words=WordGate(gate_leaves),
             )
     except re.error as exc:  # pragma: no cover - every part was checked on its own
         raise _err(where, f"the combined pattern does not compile ({exc}).") from exc

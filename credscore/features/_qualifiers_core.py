@@ -4,7 +4,9 @@ All distinct texts are joined with ``"\\x00 "`` and scanned once by the lexicon'
 (:mod:`._qualifiers_compile`) and once by the learned model's tokenizer
 (:mod:`._qualifiers_model`); spans and words are mapped back to their text with
 ``searchsorted``. No Python loop runs over texts or words; the only per-item Python work is one
-short step per lexicon match. A NUL inside a text becomes ``"\\x01"`` in the scan (both are
+short step per lexicon match. In ASCII texts scanned with the learned model, the trie is tried
+only before the words that may start one of its phrases (:mod:`._qualifiers_gate`), from the
+words the model's tokenizer finds anyway. A NUL inside a text becomes ``"\\x01"`` in the scan (both are
 neither word characters nor whitespace to every pattern), so the join stays unambiguous.
 """
 
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress, repeat
 
 import numpy as np
 
 from credscore.features._qualifiers_compile import SplitPattern, canonical_key, scan_codepoints
 from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon
+from credscore.features._qualifiers_tokens import Tokens, tokenize_codepoints
 
 __all__ = ["COUNT_CAP", "QUALIFYING", "ScanResult", "scan_unique"]
 
@@ -68,14 +72,23 @@ class ScanResult:
     cues: list[str] | None
 
 
-def lexicon_hits(scan: str, lex: Lexicon, points: np.ndarray | None = None) -> np.ndarray:
+def lexicon_hits(
+    scan: str, lex: Lexicon, points: np.ndarray | None = None, tokens: Tokens | None = None
+) -> np.ndarray:
     """``(m, 3)`` int64 ``start, end, category`` of every lexicon match (joined offsets).
 
     ``points`` are the code points of ``scan`` when the caller has them (the gates of the
-    split pattern are then found with numpy instead of a regex scan: the same positions).
+    split pattern are then found with numpy instead of a regex scan: the same positions);
+    ``tokens`` its words, with which an ASCII scan tries the trie only where a match may
+    start (:mod:`._qualifiers_gate`: the same matches).
     """
-    if lex.split is not None:
-        out = _split_hits(scan, lex, lex.split, points)
+    split = lex.split
+    if split is not None:
+        if split.words is not None and tokens is not None and _is_ascii(points):
+            assert points is not None
+            return _gated_hits(scan, lex, split, points, tokens)
+        else:
+            out = _split_hits(scan, lex, split, points)
     else:
         groups, literals = lex.group_category, lex.literal_category
         out = [
@@ -85,6 +98,10 @@ def lexicon_hits(scan: str, lex: Lexicon, points: np.ndarray | None = None) -> n
     if not out:
         return np.zeros((0, 3), dtype=np.int64)
     return np.array(out, dtype=np.int64)
+
+
+def _is_ascii(points: np.ndarray | None) -> bool:
+    return points is not None and points.dtype == np.uint8
 
 
 def _category(m: re.Match[str], groups: tuple[int, ...], literals: dict[str, int]) -> int:
@@ -116,6 +133,47 @@ def _gates(scan: str, split: SplitPattern, points: np.ndarray | None) -> list[in
         member = np.array([split.gate_class.fullmatch(chr(c)) is not None for c in codes])
         ok[high] = member[inverse]
     return at[ok].tolist()
+
+
+def _gated_hits(
+    scan: str, lex: Lexicon, split: SplitPattern, points: np.ndarray, tokens: Tokens
+) -> np.ndarray:
+    """:func:`_split_hits` of an ASCII scan, trying the trie only where its word gate lets it.
+
+    The trie is tried at every candidate and the raw patterns at every gate, each position on
+    its own (a match does not depend on where the last one ended); the matches are then taken
+    in the combined pattern's order: leftmost from where the last one ended, the trie first.
+    Returns the ``(m, 3)`` array of :func:`lexicon_hits`.
+    """
+    assert split.words is not None
+    at = split.words.candidates(tokens, points).tolist()
+    found = list(map(split.trie.match, repeat(scan), at))
+    trie_at, trie_m = list(compress(at, found)), list(filter(None, found))
+    gates = _gates(scan, split, points)
+    found = list(map(split.raw.match, repeat(scan), gates))
+    raw_at, raw_m = list(compress(gates, found)), list(filter(None, found))
+    groups, literals = lex.group_category, lex.literal_category
+    cats = list(map(literals.get, map(re.Match.group, trie_m)))
+    for k, index in enumerate(m.lastindex for m in trie_m):
+        if index is not None:
+            cats[k] = groups[index]  # a phrase that its context classifies
+        elif cats[k] is None:
+            cats[k] = literals[canonical_key(trie_m[k].group())]
+    raw_cats = [split.raw_category[m.lastindex - 1] for m in raw_m]  # type: ignore[operator]
+    n_trie = len(trie_at)
+    begin = np.array(trie_at + raw_at, dtype=np.int64)
+    stop = np.fromiter(map(re.Match.end, trie_m + raw_m), dtype=np.int64, count=len(begin))
+    order = np.lexsort((np.arange(len(begin)) >= n_trie, begin))  # the trie first at a tie
+    begin, stop = begin[order], stop[order]
+    cat = np.array(cats + raw_cats, dtype=np.int64)[order]
+    if len(begin) > 1 and not bool((begin[1:] >= stop[:-1]).all()):
+        keep = np.zeros(len(begin), dtype=bool)
+        pos = 0
+        for k, (x, e) in enumerate(zip(begin.tolist(), stop.tolist(), strict=True)):
+            if x >= pos:
+                keep[k], pos = True, e
+        begin, stop, cat = begin[keep], stop[keep], cat[keep]
+    return np.column_stack([begin, stop - 1, cat]).reshape(-1, 3)
 
 
 def _split_hits(
@@ -163,18 +221,18 @@ def _split_hits(
             t = next(trie_iter, None)
 
 
-def _word_counts(points: np.ndarray, n: int) -> np.ndarray:
+def _word_counts(points: np.ndarray, n: int, nuls: np.ndarray) -> np.ndarray:
     """Words per text as ``str.split`` counts them, from the code points of the joined text.
 
     ``points`` start with the scan copy's leading space (lower-casing keeps whitespace as it
-    is); a word starts at a non-space after a space, and NULs end the texts.
+    is); a word starts at a non-space after a space, and the NULs at ``nuls`` (the last is
+    ``len(points)``) end the texts.
     """
     if len(points) < 2:
         return np.zeros(n, dtype=np.int64)
     space = (_SPACE_ASCII if points.dtype == np.uint8 else _SPACE)[points]
     word_starts = np.flatnonzero(space[:-1] & ~space[1:])
-    ends = np.append(np.flatnonzero(points == 0), len(points))
-    return np.diff(np.searchsorted(word_starts, ends), prepend=0)
+    return np.diff(np.searchsorted(word_starts, nuls), prepend=0)
 
 
 def _learned_spans(
@@ -184,13 +242,14 @@ def _learned_spans(
     hits: np.ndarray,
     n: int,
     scan_points: np.ndarray | None = None,
+    tokens: Tokens | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``q_uncertainty`` per text and ``(k, 3)`` learned spans (joined offsets, category)."""
     model = lex.model
     assert model is not None
     # Scan offsets are joined offsets + 1 (the leading space of the scan copy).
     words = model.word_logits(
-        scan, ends + 1, hits[:, 0] + 1, hits[:, 2], scan_points, QUALIFIER_CATEGORIES
+        scan, ends + 1, hits[:, 0] + 1, hits[:, 2], scan_points, QUALIFIER_CATEGORIES, tokens
     )
     q = model.text_probability(words, n)
     cut = np.log(model.span_threshold / (1.0 - model.span_threshold))
@@ -235,7 +294,7 @@ def scan_unique(texts: list[str], lex: Lexicon, *, cues: bool = False) -> ScanRe
     ([1, 0, 1], [0, 2], [0, 3])
     """
     n = len(texts)
-    wide = np.fromiter((not t.isascii() for t in texts), dtype=bool, count=n)
+    wide = ~np.fromiter(map(str.isascii, texts), dtype=bool, count=n)
     if n <= CHUNK_TEXTS and not (wide.any() and not wide.all()):
         return _scan_chunk(texts, lex, cues)
     parts = []
@@ -302,14 +361,16 @@ def _scan_chunk(texts: list[str], lex: Lexicon, cues: bool) -> ScanResult:
     safe = [t.replace("\x00", "\x01") if "\x00" in t else t for t in texts]
     joined = _SEP.join(safe)
     scan, scan_points, low_points = scan_codepoints(joined)
-    hits = lexicon_hits(scan, lex, scan_points)
+    # The learned model's words; an ASCII scan's lexicon pass reuses them (its word gate).
+    tokens = tokenize_codepoints(scan_points) if lex.model is not None else None
+    hits = lexicon_hits(scan, lex, scan_points, tokens)
     lengths = np.fromiter(map(len, safe), dtype=np.int64, count=n)
     offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEP))[:-1])).astype(np.int64)
     ends = offsets + lengths
     uncertainty = None
     learned = np.zeros((0, 3), dtype=np.int64)
     if lex.model is not None:
-        uncertainty, learned = _learned_spans(lex, scan, ends, hits, n, scan_points)
+        uncertainty, learned = _learned_spans(lex, scan, ends, hits, n, scan_points, tokens)
     spans = np.concatenate([hits, learned]) if len(learned) else hits
     is_learned = np.zeros(len(spans), dtype=bool)
     is_learned[len(hits) :] = True
@@ -323,7 +384,7 @@ def _scan_chunk(texts: list[str], lex: Lexicon, cues: bool) -> ScanResult:
         cue_list = [source[a:b] for a, b in spans[:, :2].tolist()]
     return ScanResult(
         counts=counts,
-        words=_word_counts(low_points, n),
+        words=_word_counts(low_points, n, np.append(ends[:-1] + 1, len(low_points))),
         uncertainty=uncertainty,
         row=row,
         start=spans[:, 0] - offsets[row],

@@ -41,7 +41,12 @@ import numpy as np
 
 from credscore._io import atomic_write_bytes
 from credscore.exceptions import LexiconError
-from credscore.features._qualifiers_tokens import feature_indices, tokenize, tokenize_codepoints
+from credscore.features._qualifiers_tokens import (
+    Tokens,
+    feature_indices,
+    tokenize,
+    tokenize_codepoints,
+)
 
 __all__ = [
     "DEFAULT_MODEL_RESOURCE",
@@ -87,6 +92,7 @@ def word_features(
     lexicon_starts: np.ndarray,
     bits: int,
     scan_points: np.ndarray | None = None,
+    tokens: Tokens | None = None,
 ) -> WordFeatures:
     """Words of a joined scan copy, their text, hashed features and lexicon links.
 
@@ -94,10 +100,13 @@ def word_features(
     first text ending after its start, and no feature reads across two texts.
     ``lexicon_starts`` are the scan offsets where lexicon cues begin: lexicon span
     ``lexicon_span[k]`` starts at word ``lexicon_word[k]`` (the first word at or after it).
-    ``scan_points`` are the scan copy's code points when the caller has them already.
-    Training builds its design matrix from this same function.
+    ``scan_points`` are the scan copy's code points, and ``tokens`` its words, when the
+    caller has them already. Training builds its design matrix from this same function.
     """
-    tok = tokenize(scan) if scan_points is None else tokenize_codepoints(scan_points)
+    if tokens is not None:
+        tok = tokens
+    else:
+        tok = tokenize(scan) if scan_points is None else tokenize_codepoints(scan_points)
     doc = np.searchsorted(text_ends, tok.starts, side="right")
     n = len(doc)
     first = np.ones(n, dtype=bool)
@@ -148,12 +157,13 @@ class QualifierModel:
         lexicon_cats: np.ndarray,
         scan_points: np.ndarray | None,
         categories: tuple[str, ...],
+        tokens: Tokens | None = None,
     ) -> WordScores:
         """Cue log-odds of every word of a joined scan copy (see :func:`word_features`).
 
         ``lexicon_cats`` gives each lexicon span's category as an index into ``categories``.
         """
-        words = word_features(scan, text_ends, lexicon_starts, self.bits, scan_points)
+        words = word_features(scan, text_ends, lexicon_starts, self.bits, scan_points, tokens)
         # One contiguous gather per feature kind, summed in float32 in kind order (the same
         # sums as a row-wise reduction, at half the time: measured).
         table, kinds = self.weights32, words.features.T

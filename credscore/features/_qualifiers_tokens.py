@@ -62,6 +62,7 @@ def _word_table() -> np.ndarray:
 
 
 _WORD = _word_table()
+_WORD_ASCII = _WORD[:256].copy()  # a small table for uint8 code points: stays in cache
 _POW = np.ones(1, dtype=np.uint64)
 _POW_INV = np.ones(1, dtype=np.uint64)
 
@@ -110,7 +111,7 @@ def tokenize_codepoints(cp: np.ndarray) -> Tokens:
     """:func:`tokenize` of a text given as its code points (``uint8`` or ``uint32``)."""
     n = len(cp)
     word = np.zeros(n + 2, dtype=bool)
-    word[1:-1] = _WORD[cp]
+    word[1:-1] = (_WORD_ASCII if cp.dtype == np.uint8 else _WORD)[cp]
     edges = np.flatnonzero(word[1:] != word[:-1])
     starts, ends = edges[0::2], edges[1::2]
     pw, inv = _powers(n + 1)

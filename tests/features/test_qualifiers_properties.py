@@ -243,11 +243,16 @@ def test_gates_with_a_non_ascii_gate_class(tmp_path):
 @given(st.lists(st.one_of(texts, raw_texts), max_size=6))
 def test_word_counts_are_str_split_counts(batch):
     """The vectorised word count per text equals ``len(text.split())``."""
+    import numpy as np
+
     from credscore.features._qualifiers_compile import scan_codepoints
     from credscore.features._qualifiers_core import _word_counts
 
     joined = "\x00 ".join(t.replace("\x00", "\x01") for t in batch)
-    counts = _word_counts(scan_codepoints(joined)[2], len(batch)) if batch else []
+    points = scan_codepoints(joined)[2]
+    # the NUL after each text but the last (scan offsets: one leading space), then the end
+    nuls = np.cumsum([len(t) + 2 for t in batch])[:-1] - 1
+    counts = _word_counts(points, len(batch), np.append(nuls, len(points))) if batch else []
     assert list(counts) == [len(t.replace("\x00", "\x01").split()) for t in batch]
 
 
