@@ -75,6 +75,7 @@ _OPENER_CHARS = (
 _OPENERS = re.compile("[" + re.escape(_OPENER_CHARS) + "]")
 _IS_OPENER = np.zeros(0x110000, dtype=bool)
 _IS_OPENER[[ord(c) for c in _OPENER_CHARS]] = True
+_IS_OPENER_ASCII = _IS_OPENER[:256].copy()
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -93,7 +94,8 @@ def scan_codepoints(text: str) -> tuple[str, np.ndarray, np.ndarray]:
     """
     low = codepoints(" " + lower_text(text))
     scan = low.copy()
-    scan[_IS_OPENER[low]] = 32
+    # np.take on a 256-entry table: uint8 indices through [] are converted first (2x slower)
+    scan[np.take(_IS_OPENER_ASCII, low) if low.dtype == np.uint8 else _IS_OPENER[low]] = 32
     if scan.dtype == np.uint8:
         return scan.tobytes().decode("ascii"), scan, low
     return scan.tobytes().decode("utf-32-le", "surrogatepass"), scan, low

@@ -6,8 +6,9 @@ All distinct texts are joined with ``"\\x00 "`` and scanned once by the lexicon'
 ``searchsorted``. No Python loop runs over texts or words; the only per-item Python work is one
 short step per lexicon match. In ASCII texts scanned with the learned model, the trie is tried
 only before the words that may start one of its phrases (:mod:`._qualifiers_gate`), from the
-words the model's tokenizer finds anyway. A NUL inside a text becomes ``"\\x01"`` in the scan (both are
-neither word characters nor whitespace to every pattern), so the join stays unambiguous.
+words the model's tokenizer finds anyway. A NUL inside a text becomes ``"\\x01"`` in the scan
+(both are neither word characters nor whitespace to every pattern), so the join stays
+unambiguous.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def _gates(scan: str, split: SplitPattern, points: np.ndarray | None) -> list[in
     at = np.flatnonzero(points[:-1] == 32)
     nxt = points[at + 1]
     if points.dtype == np.uint8:
-        return at[split.gate_ascii[nxt]].tolist()
+        return at[np.take(split.gate_ascii, nxt)].tolist()
     high = nxt >= 256
     ok = split.gate_ascii[np.where(high, 0, nxt)]
     if high.any():
@@ -230,7 +231,7 @@ def _word_counts(points: np.ndarray, n: int, nuls: np.ndarray) -> np.ndarray:
     """
     if len(points) < 2:
         return np.zeros(n, dtype=np.int64)
-    space = (_SPACE_ASCII if points.dtype == np.uint8 else _SPACE)[points]
+    space = np.take(_SPACE_ASCII, points) if points.dtype == np.uint8 else _SPACE[points]
     word_starts = np.flatnonzero(space[:-1] & ~space[1:])
     return np.diff(np.searchsorted(word_starts, nuls), prepend=0)
 

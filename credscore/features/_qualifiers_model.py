@@ -167,9 +167,9 @@ class QualifierModel:
         # One contiguous gather per feature kind, summed in float32 in kind order (the same
         # sums as a row-wise reduction, at half the time: measured).
         table, kinds = self.weights32, words.features.T
-        total = table[kinds[0]]
+        total = np.take(table, kinds[0])
         for k in range(1, len(kinds)):
-            total += table[kinds[k]]
+            total += np.take(table, kinds[k])
         z = total.astype(np.float64)
         z += self.bias
         if len(words.lexicon_word):
