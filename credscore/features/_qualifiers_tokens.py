@@ -119,9 +119,9 @@ def tokenize_codepoints(cp: np.ndarray) -> Tokens:
     with np.errstate(over="ignore"):
         cum = np.empty(n + 1, dtype=np.uint64)
         cum[0] = 0
-        terms = cp.astype(np.uint64)
-        terms *= pw[:n]
-        np.cumsum(terms, dtype=np.uint64, out=cum[1:])
+        # the terms cp[i] * P**i written straight into cum, then summed in place
+        np.multiply(cp, pw[:n], out=cum[1:])
+        np.cumsum(cum[1:], dtype=np.uint64, out=cum[1:])
         hashes = (cum[ends] - cum[starts]) * inv[starts]
     return Tokens(starts, ends, hashes)
 
