@@ -362,8 +362,10 @@ def _scan_chunk(texts: list[str], lex: Lexicon, cues: bool) -> ScanResult:
     safe = [t.replace("\x00", "\x01") if "\x00" in t else t for t in texts]
     joined = _SEP.join(safe)
     scan, scan_points, low_points = scan_codepoints(joined)
-    # The learned model's words; an ASCII scan's lexicon pass reuses them (its word gate).
-    tokens = tokenize_codepoints(scan_points) if lex.model is not None else None
+    # The learned model's words, which an ASCII scan's lexicon pass reuses for its word gate
+    # (worth tokenizing for alone: LIAR's lexicon hits 58 -> 37 ms for 9.5 ms of tokenizing).
+    gated = lex.split is not None and lex.split.words is not None and _is_ascii(scan_points)
+    tokens = tokenize_codepoints(scan_points) if lex.model is not None or gated else None
     hits = lexicon_hits(scan, lex, scan_points, tokens)
     lengths = np.fromiter(map(len, safe), dtype=np.int64, count=n)
     offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEP))[:-1])).astype(np.int64)
