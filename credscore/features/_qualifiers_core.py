@@ -389,7 +389,8 @@ def _scan_chunk(texts: list[str], lex: Lexicon, cues: bool) -> ScanResult:
     cue_list = None
     if cues:
         source = _SEP.join(texts) if any("\x00" in t for t in texts) else joined
-        cue_list = [source[a:b] for a, b in spans[:, :2].tolist()]
+        slices = map(slice, spans[:, 0].tolist(), spans[:, 1].tolist())
+        cue_list = list(map(source.__getitem__, slices))
     return ScanResult(
         counts=counts,
         words=_word_counts(low_points, n, np.append(ends[:-1] + 1, len(low_points))),

@@ -193,7 +193,7 @@ def _span_table(r: ScanResult, codes: np.ndarray) -> pd.DataFrame:
     """
     assert r.cues is not None
     u = np.asarray(r.row, dtype=np.int64)
-    order = np.lexsort((np.asarray(r.start), u))  # stable: ties keep scan order
+    start = np.asarray(r.start, dtype=np.int64)
     n_unique = int(codes.max()) + 1 if len(codes) else 0
     per_unique = np.bincount(u, minlength=n_unique)
     first = np.cumsum(per_unique) - per_unique
@@ -202,14 +202,21 @@ def _span_table(r: ScanResult, codes: np.ndarray) -> pd.DataFrame:
     row = np.repeat(np.arange(len(codes), dtype=np.int64), per_row)
     row_start = np.cumsum(per_row) - per_row
     within = np.arange(total, dtype=np.int64) - np.repeat(row_start, per_row)
-    take = order[first[codes][row] + within]
-    cues = np.asarray(r.cues, dtype=object)
+    pick = first[codes][row] + within
+    # The scan gives spans sorted by (text, start) already (ScanResult); sort only if not.
+    ordered = len(u) < 2 or bool(
+        ((u[1:] > u[:-1]) | ((u[1:] == u[:-1]) & (start[1:] >= start[:-1]))).all()
+    )
+    take = pick if ordered else np.lexsort((start, u))[pick]  # stable: ties keep scan order
+    if len(take) == len(u) and bool((take == np.arange(len(u))).all()):
+        take = slice(None)  # every text once, in order (distinct texts): no gathers
+    cues = r.cues if isinstance(take, slice) else [r.cues[i] for i in take.tolist()]
     return pd.DataFrame(
         {
             "row": row,
             "category": _CATEGORY_NAMES[np.asarray(r.category)[take]],
-            "cue": pd.Series(cues[take], dtype=object),
-            "start": np.asarray(r.start, dtype=np.int64)[take],
+            "cue": pd.Series(cues, dtype=object),
+            "start": start[take],
             "end": np.asarray(r.end, dtype=np.int64)[take],
             "learned": np.asarray(r.learned, dtype=bool)[take],
         },  # in SPAN_COLUMNS order
