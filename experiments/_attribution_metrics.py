@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 Span = tuple[int, int]
 _WORD_RE = re.compile(r"\w+")
-_PRONOUNS = frozenset("he she they we i you it him her them us".split())
+_PRONOUNS = frozenset("he she they we i you it him her his them us".split())
+_GENDERED = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 _PLURAL = frozenset("they we them us".split())
 
 
@@ -131,8 +133,60 @@ _NOT_NAMES = frozenset(
 )
 
 
+#: Demonyms and group words that a gold source may hold capitalised ("Americans", "Latino
+#: voters"): never one person.
+_GROUP_WORDS = frozenset(
+    """american americans latino latinos latina latinas hispanic hispanics russian russians
+    chinese english british french german germans mexican mexicans african africans asian
+    asians european europeans cuban cubans jewish muslim muslims christian christians
+    catholic catholics evangelical evangelicals iraqi iraqis iranian iranians syrian syrians
+    israeli israelis palestinian palestinians turkish ukrainian ukrainians japanese korean
+    koreans canadian canadians indian indians arab arabs kurdish kurds black white""".split()
+)
+_HONORIFIC_RE = re.compile(
+    r"\b(?:mr|mrs|ms|dr|sen|rep|gov|gen|sec|pres|president|senator|governor|secretary|"
+    r"judge|justice|mayor|speaker|chairman|chairwoman)\b\.?\s+[A-Z]",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Lower-case place names and their last words ("new york", "york")."""
+    from credscore.ingest._lexicon import lexicon
+
+    out: set[str] = set()
+    for name in lexicon().collective_names:
+        out.add(name.lower())
+        out.add(name.split()[-1].lower())
+    return frozenset(out)
+
+
+@cache
+def _org_words() -> frozenset[str]:
+    """Head words of organisations, outlets and polls ("Project", "Times", "Institute"), and
+    the function words a sentence may start with ("Some", "But")."""
+    from credscore.ingest._lexicon import lexicon
+
+    extra = """project institute center centre partnership press watch times post globe journal
+    group foundation association network news poll survey fund coalition alliance council
+    campaign committee party people allies""".split()
+    return frozenset(lexicon().organization_nouns) | lexicon().non_names | frozenset(extra)
+
+
+def _common_word(text: str, word: str) -> bool:
+    """Whether ``word`` also appears in lower case in ``text`` (a common noun or function
+    word written with a capital at a sentence start: "But", "Street", "Party")."""
+    return re.search(r"(?<![\w.])" + re.escape(word.lower()) + r"(?!\w)", text) is not None
+
+
 def _person_head(text: str, spans: list[Span]) -> tuple[str, str]:
-    """(surname, gender) of a gold source that names one person, else ("", "")."""
+    """(surname, gender) of a gold source that names one person, else ("", "").
+
+    A lone capitalised word names a person only if it is no place, demonym or group word
+    and does not also appear in lower case in the article ("Florida", "Americans", "But",
+    "Street" are not people); a given name or an honorific before it ("Jeb Bush", "Mr.
+    King") makes it a person regardless."""
     from credscore.ingest._speakers_registry import given_name_gender
 
     s = re.split(r"[,(—–]| - ", " ".join(text[a:b] for a, b in spans), maxsplit=1)[0]
@@ -141,7 +195,8 @@ def _person_head(text: str, spans: list[Span]) -> tuple[str, str]:
         return "", ""
     name = re.sub(r"['’]s$", "", names[-1].strip())
     parts = [w.rstrip(".") for w in name.split()]
-    if parts[-1].lower() in _NOT_NAMES or parts[-1].isupper():
+    head = parts[-1].lower()
+    if head in _NOT_NAMES or parts[-1].isupper():
         return "", ""
     gender = ""
     for k in range(len(parts) - 1):
@@ -153,14 +208,48 @@ def _person_head(text: str, spans: list[Span]) -> tuple[str, str]:
         gender = "m" if low[0].startswith("mr") else ""
     if any(w in ("ms", "ms.", "mrs", "mrs.") for w in low[:1]):
         gender = "f"
-    return parts[-1].lower(), gender
+    # a given name or an honorific just before the head vouches for a person
+    first = len(names) == 1 and bool(re.match(r"(?:mr|ms|mrs)\b", low[0] if low else ""))
+    vouched = (
+        (len(parts) >= 2 and bool(given_name_gender(" ".join(parts[-2:]))))
+        or _HONORIFIC_RE.search(" ".join(parts[-3:])) is not None
+        or first
+    )
+    if head in _org_words() or head.split("-")[-1] in _GROUP_WORDS:
+        return "", ""
+    if not vouched and (
+        head in _places() or " ".join(parts[-2:]).lower() in _places() or _common_word(text, head)
+    ):
+        return "", ""
+    return head, gender
+
+
+_FULL_NAME_RE = re.compile(r"\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][\w\-]+)")
+_MR_RE = re.compile(r"\b(Mr|Mrs|Ms)\.?\s+([A-Z][\w\-]+)")
+
+
+def article_genders(text: str) -> dict[str, str]:
+    """Surname -> gender from the whole article: "<given name> <surname>" (given-name list)
+    and "Mr./Mrs./Ms. <surname>"; a surname seen with both genders maps to ""."""
+    from credscore.ingest._speakers_registry import given_name_gender
+
+    seen: dict[str, set[str]] = {}
+    for m in _FULL_NAME_RE.finditer(text):
+        g = given_name_gender(f"{m.group(1)} {m.group(2)}")
+        if g:
+            seen.setdefault(m.group(2).lower(), set()).add(g)
+    for m in _MR_RE.finditer(text):
+        seen.setdefault(m.group(2).lower(), set()).add("m" if m.group(1) == "Mr" else "f")
+    return {k: next(iter(v)) if len(v) == 1 else "" for k, v in seen.items()}
 
 
 def antecedents(text: str, golds: list[Gold]) -> None:
-    """Resolve each gold he/she source to the nearest earlier gold source naming a person of
-    a compatible gender (given-name list, Mr/Ms), within 2,000 characters; otherwise the
-    pair is not judged."""
+    """Resolve each gold he/she/him/his/her source to the nearest earlier gold source naming
+    a person whose gender does not contradict the pronoun's (its given name or Mr/Ms, in the
+    source or anywhere in the article), within 2,000 characters; otherwise the pair is not
+    judged."""
     named: list[tuple[int, str, str]] = []
+    genders = article_genders(text)
     for g in sorted(golds, key=lambda x: x.source[0][0] if x.source else -1):
         if not g.source:
             continue
@@ -172,8 +261,8 @@ def antecedents(text: str, golds: list[Gold]) -> None:
             if head and head in before.lower():
                 g.antecedent = head
             continue
-        if src in ("he", "she"):
-            want = "m" if src == "he" else "f"
+        if src in _GENDERED:
+            want = _GENDERED[src]
             for p, head, gender in reversed(named):
                 if pos - p > 2000:
                     break
@@ -183,7 +272,7 @@ def antecedents(text: str, golds: list[Gold]) -> None:
             continue
         head, gender = _person_head(text, g.source)
         if head:
-            named.append((pos, head, gender))
+            named.append((pos, head, gender or genders.get(head, "")))
 
 
 def speaker_right(text: str, p: Pred, g: Gold) -> bool | None:

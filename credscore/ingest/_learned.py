@@ -27,7 +27,16 @@ from credscore.ingest._tokens import runs, tokens
 
 __all__ = ["combine", "confidence", "mention_of_span", "tagged_statements"]
 
-_PRONOUN_GENDER = {"he": "m", "she": "f", "they": "p", "we": "p", "him": "m", "her": "f"}
+_PRONOUN_GENDER = {
+    "he": "m",
+    "she": "f",
+    "they": "p",
+    "we": "p",
+    "him": "m",
+    "her": "f",
+    "his": "m",
+}
+_TRAILING = frozenset("while whereas but although though and or".split())
 _EDGE = " \t\n,;:.“”\"‘’'«»()[]—–-…!?"
 _QUOTE_TYPE = {"direct": "direct", "according_to": "according_to"}
 
@@ -133,6 +142,13 @@ def _char_spans(doc: TagDoc, pieces: list[tuple[int, int]]) -> list[tuple[int, i
     out = []
     if pieces and doc.words[pieces[0][0]].lower() == "that" and pieces[0][1] - pieces[0][0] > 2:
         pieces = [(pieces[0][0] + 1, pieces[0][1]), *pieces[1:]]  # "said that X": the claim is X
+    if pieces:
+        ta, tb = pieces[-1]
+        # "X said the bill would fail, while Y argued...": the conjunction after the comma
+        # opens the next clause, it is not part of the claim
+        while tb - ta > 2 and doc.words[tb - 1].lower() in _TRAILING and doc.words[tb - 2] == ",":
+            tb -= 2
+        pieces = [*pieces[:-1], (ta, tb)]
     for ta, tb in pieces:
         a, b = int(doc.starts[ta]), int(doc.ends[tb - 1])
         while a < b and doc.text[a] in _EDGE:

@@ -41,7 +41,11 @@ from credscore.ingest._linkfeatures import (
 )
 from credscore.ingest._quotes import Raw
 from credscore.ingest._speakers import Mention
-from credscore.ingest._speakers_registry import Source, SpeakerRegistry
+from credscore.ingest._speakers_registry import (
+    Source,
+    SpeakerRegistry,
+    given_name_gender,
+)
 from credscore.ingest._text import Sentence
 
 __all__ = [
@@ -106,12 +110,12 @@ def candidates(
     hi = sents[k].end if sents and k < len(sents) else raw.end
     hi = max(hi, raw.end)
     pronoun = sp.name.lower() if sp is not None and sp.kind == "pronoun" else ""
-    reach = min(lo, cue - PRONOUN_REACH) if pronoun in ("he", "she") else lo
+    reach = min(lo, cue - PRONOUN_REACH) if pronoun in _PRONOUN_GENDER else lo
     i = bisect.bisect_left(reg._mention_pos, max(0, reach))
     j = bisect.bisect_right(reg._mention_pos, hi)
     ranked: list[str] = []
     for m in reversed(reg._mention_src[i:j]):
-        if m.kind != "person":
+        if m.kind != "person" or reg.names_no_one(m):
             continue
         src = reg._person(m)
         if m.start >= lo:
@@ -153,6 +157,18 @@ def candidates(
     return list(out.values()), ctx
 
 
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+
+
+def _gender_of(src: Source) -> str:
+    """A person's known gender (from the given name, else as recorded: a title or an earlier
+    pronoun); "" when unknown or not a person. The given name comes first: a recorded gender
+    may come from a pronoun that was resolved to the wrong Clinton."""
+    if src.source_type != "person":
+        return ""
+    return given_name_gender(src.name) or src.gender
+
+
 def weights_sha256(coef: Sequence[float], intercept: float) -> str:
     """SHA-256 of the weights as written in the data file."""
     body = json.dumps({"coef": [float(c) for c in coef], "intercept": float(intercept)})
@@ -183,7 +199,14 @@ class SpeakerLinker:
         cands, ctx = candidates(text, sents, reg, raw, default)
         if len(cands) == 1:
             return default, None
-        best = cands[int(np.argmax(self.scores(featurize(cands, ctx))))]
+        scores = self.scores(featurize(cands, ctx))
+        want = _PRONOUN_GENDER.get(ctx.pronoun, "")
+        if want:
+            # "she said" is never a man known as one, whatever the other features say
+            clash = np.array([_gender_of(c.source) not in ("", want) for c in cands])
+            if not clash.all():
+                scores = np.where(clash, -np.inf, scores)
+        best = cands[int(np.argmax(scores))]
         if best.source is default:
             return default, None
         near = min(best.spans, key=lambda s: abs(s[0] - ctx.cue)) if best.spans else None

@@ -7,7 +7,7 @@ import re
 
 from credscore.ingest._lexicon import lexicon
 from credscore.ingest._speakers import Mention, person_or_org
-from credscore.ingest._speakers_registry import Source, SpeakerRegistry
+from credscore.ingest._speakers_registry import Source, SpeakerRegistry, implausible_person
 from credscore.ingest._text import Sentence
 from credscore.ingest._titles import organization_of
 from credscore.ingest._tokens import runs, tokens
@@ -65,7 +65,7 @@ def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Sour
                 if m is None:
                     continue
                 if m.kind == "person":
-                    if _adjectival(toks, i, j, m):
+                    if _adjectival(toks, i, j, m) or implausible_person(m.name):
                         continue
                     if len(m.name.split()) >= 2:
                         reg.add_fullname(m.name)

@@ -148,6 +148,9 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
         if add:
             ends.append((add.end(), b))
         for x, y in ends:
+            contrast = _CONTRAST_RE.search(text, x, y)
+            if contrast is not None:
+                y = contrast.start()  # ", while Y argued...": another clause, not the claim
             x, y = _trim(text, x, y)
             if len(text[x:y].split()) >= 3:
                 out.append(
@@ -169,6 +172,7 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
     return _trailing(text, s, index)
 
 
+_CONTRAST_RE = re.compile(r",\s+(?:while|whereas)\b")
 _NOUN_BEFORE = frozenset(
     "a an the of these those this that media news press his her their its our new such".split()
 )

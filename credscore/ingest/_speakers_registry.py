@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from credscore.ingest._lexicon import lexicon
@@ -91,6 +91,65 @@ def _name_key(name: str) -> str:
 
 
 _NOT_NAME_RE = re.compile(r"(?:ly|ing|ian|ican|ean|ese|ish|ic|one|body|ers)$|^(?:anti|pro|non)-")
+
+#: Last words that make a capitalised run a group or a people, unless a given name comes
+#: first ("Wisconsin Republican", "African Americans"; "Mark Cuban" is a person).
+_GROUP_HEADS = frozenset(
+    """republican republicans democrat democrats american americans eastern western northern
+    southern cuban cubans latino latinos hispanic hispanics""".split()
+)
+#: Last words of laws, bodies and places: never a person's name ("Affordable Care Act",
+#: "Islamic State", "Myrtle Beach").
+_BODY_HEADS = frozenset("act acts state states project institute center centre party beach".split())
+_REGION_WORDS = frozenset("north south east west central northern southern upper lower".split())
+#: US state abbreviations written after a party letter ("R-Calif.", "D-Mass.").
+_STATE_ABBREVIATIONS = frozenset(
+    """ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo
+    mont neb nev okla ore pa tenn tex va vt wash wis wyo""".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def implausible_person(name: str) -> bool:
+    """A run typed as a person that names no one: a dateline in capitals ("MYRTLE BEACH"), a
+    headline (more than four words), a group, law or body ("Hispanic Republican", "Islamic
+    State", "Affordable Care Act"), a region ("South Florida"), an "-based" modifier or a
+    state abbreviation ("Calif"). A known given name first keeps a person ("Mark Cuban",
+    "JOEL BENENSON").
+
+    Examples
+    --------
+    >>> implausible_person("Affordable Care Act"), implausible_person("Jeb Bush")
+    (True, False)
+    >>> implausible_person("George Washington"), implausible_person("South Florida")
+    (False, True)
+    >>> implausible_person("Mark Cuban"), implausible_person("Wisconsin Republican")
+    (False, True)
+    """
+    words = name.replace(".", " ").split()
+    if not words:
+        return True
+    low = [w.lower() for w in words]
+    if low[-1] in _BODY_HEADS or len(words) > 4:
+        return True
+    if len(words) >= 2 and given_name_gender(" ".join(w.capitalize() for w in words)):
+        return False
+    return (
+        (len(words) >= 2 and all(w.isupper() and len(w) > 1 for w in words))
+        or low[-1] in _GROUP_HEADS
+        or low[-1].endswith("-based")
+        or (len(words) == 1 and low[0] in _STATE_ABBREVIATIONS)
+        or (len(words) == 2 and low[0] in _REGION_WORDS and name in _place_names())
+        or (len(words) == 2 and low[0] in _REGION_WORDS and words[1] in _place_names())
+    )
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    return frozenset(lexicon().collective_names) | frozenset(
+        w for n in lexicon().collective_names for w in n.split()[-1:]
+    )
+
 
 #: A he/she within this many characters after a person's statement refers to that person
 #: (when the gender agrees) before any other recently mentioned person.
@@ -202,11 +261,18 @@ class SpeakerRegistry:
             return None
         if m.kind == "pronoun":
             return self._pronoun(m)
-        if m.kind == "person" and self._not_a_name(m):
+        if m.kind == "person" and self.not_a_name(m):
             low = m.name.lower()
             if not (low.endswith("s") and not low.endswith("ss")):
                 return None
-            m = Mention("anonymous", low, low, "", m.start, m.end)  # "Voters", "Pollsters"
+            # "Voters", "Pollsters" are common nouns at a sentence start; "Democrats" is
+            # the proper name of a group and keeps its capital
+            name = m.name if low in _GROUP_HEADS else low
+            m = Mention("anonymous", name, low, "", m.start, m.end)
+        elif m.kind == "person" and self.names_no_one(m):
+            # "Wisconsin Republican", "Islamic State": the statement keeps an unnamed
+            # source under that name, never a person of that name
+            m = Mention("anonymous", m.name, m.name.lower(), "", m.start, m.end)
         elif m.kind == "person":
             return self._person(m)
         if m.kind in ("outlet", "organization"):
@@ -225,7 +291,18 @@ class SpeakerRegistry:
         sid = f"{self.article_id}-anon-{_name_key(m.name)}"
         return self._get(sid, m.name, m.title, m.organization, "anonymous", "")
 
-    def _not_a_name(self, m: Mention) -> bool:
+    def names_no_one(self, m: Mention) -> bool:
+        """A person mention that names no one: :meth:`not_a_name`, a state abbreviation, or a
+        multi-word name that :func:`implausible_person` rejects. A lone word is otherwise
+        left to :meth:`not_a_name` and the article's full names and organisations ("Cuban"
+        after "Mark Cuban" is a person, "State" after "State Department" the department)."""
+        if self.not_a_name(m):
+            return True
+        if " " not in m.name.strip():
+            return m.name.lower().rstrip(".") in _STATE_ABBREVIATIONS
+        return implausible_person(m.name)
+
+    def not_a_name(self, m: Mention) -> bool:
         """A lone capitalised word that is no known surname and looks like a sentence-initial
         common word: one letter, an adverb or gerund ("Realistically", "Leading"), a demonym
         ("American"), a plural ("Voters"), or a listed non-name. "Mr. King" is a name."""

@@ -68,3 +68,28 @@ def test_speaker_right_judges_the_named_person_and_the_pronoun_antecedent():
     assert am.speaker_right(TEXT, wrong, holt) is False
     assert am.speaker_right(TEXT, am.Pred([], speaker="Pavel Brandt"), he) is True
     assert am.speaker_right(TEXT, am.Pred([], speaker="Mary Holt"), he) is False
+
+
+def test_pronouns_skip_sources_that_name_no_person():
+    text = (
+        "Mr. Pavel King said the king was gone. Americans said the bridge was fine. "
+        "Florida said the roads were shut. Street said the fee was too high on the street. "
+        "He said the vote was close."
+    )
+
+    def gold(source: str, content: str) -> am.Gold:
+        a, c = text.index(source), text.index(content)
+        return am.Gold([(c, c + len(content))], [], [(a, a + len(source))], "indirect", True)
+
+    he = gold("He", "the vote was close")
+    golds = [
+        gold("Mr. Pavel King", "the king was gone"),
+        gold("Americans", "the bridge was fine"),
+        gold("Florida", "the roads were shut"),
+        gold("Street", "the fee was too high"),
+        he,
+    ]
+    am.antecedents(text, golds)
+    # a demonym, a place and a word also written in lower case are no one; "Mr. King" is
+    # a person although "king" also appears in lower case
+    assert he.antecedent == "king"

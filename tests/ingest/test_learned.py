@@ -58,3 +58,25 @@ def test_kinds_default_and_all():
     assert {"indirect", "belief"} <= set(every["kind"])
     with pytest.raises(ValueError, match="kinds"):
         extract(text, kinds=["gossip"])
+
+
+@pytest.mark.parametrize("tagger", ["rules", "default"])
+def test_a_conjunction_after_a_comma_ends_the_claim(tagger):
+    text = "Ann Lee said the bill would hurt families, while Tom Reed argued it would help."
+    t = extract(text, tagger=tagger)
+    first = t.statements.iloc[0]
+    assert first["text"] == "the bill would hurt families"
+    assert not first["text"].endswith(("while", ","))
+
+
+def test_possessive_pronouns_are_pronoun_mentions():
+    for span, gender in (("his", "m"), ("His", "m"), ("her", "f")):
+        m = mention_of_span(span, 0, len(span))
+        assert (m.kind, m.gender) == ("pronoun", gender)
+
+
+def test_party_groups_keep_their_capitals_and_common_nouns_do_not():
+    text = "Democrats said the bill would hurt families. Voters said the tax was too high."
+    t = extract(text, kinds="all")
+    names = t.sources.set_index("source_id").loc[t.statements["source_id"], "name"].tolist()
+    assert names == ["Democrats", "voters"]

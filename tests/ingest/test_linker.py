@@ -137,3 +137,29 @@ def test_a_file_of_an_older_format_is_refused():
     meta = json.loads(default_linker().to_json())
     with pytest.raises(ArtifactError, match="format version"):
         load_linker({**meta, "format_version": 1})
+
+
+def test_a_she_statement_never_goes_to_a_man_while_a_woman_is_a_candidate():
+    """Weights that reward the nearest mention whatever its gender still cannot give "she
+    said" to Tom Baker: a candidate whose given name contradicts the pronoun is excluded."""
+    text = (
+        "Governor Anna Reed met Mayor Tom Baker on Tuesday.\n"
+        "Tom Baker spoke first. The schools would close, she said."
+    )
+    coef = np.zeros(len(FEATURES))
+    for k in STATEMENT_CLASSES:
+        coef[FEATURES.index(f"{k}:pron_disagree")] = 50.0
+    got = _speaker(extract(text, kinds="all", linker=SpeakerLinker(coef, 0.0)))
+    assert "Anna Reed" in got and "Tom Baker" not in got
+
+
+def test_groups_places_and_laws_are_no_candidate_speakers():
+    text = (
+        "The Affordable Care Act came up again in South Florida on Tuesday.\n"
+        "Wisconsin Republican leaders met. Mayor Tom Baker said the plan would fail."
+    )
+    rec = RecordingLinker()
+    extract(text, kinds="all", linker=rec)
+    names = {c.source.name for r in rec.records for c in r.candidates}
+    assert "Tom Baker" in names
+    assert not names & {"Affordable Care Act", "South Florida", "Wisconsin Republican"}
