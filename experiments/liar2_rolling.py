@@ -23,6 +23,9 @@ Protocol
 * Chance alone: the number of months in which a model calibrated by construction fails the
   same test (outcomes drawn from the frozen model's own probabilities), the false alarms that
   no adaptation from earlier verdicts can foresee.
+* ``--quarters`` runs the same protocol over calendar quarters (3 to 10 times the statements
+  of a month: 14-70) and writes ``results/liar2_rolling_quarters.{md,json}``: on 2026-12-03 the
+  frozen model failed in 3 of 15 quarters (chance alone: 1.3) and the adapted one in the same 3.
 * ``--unguarded`` applies label shift to every month (no batch-size or stability guard) and
   writes nothing: on 2026-12-03 it rescued 1 of 5 failing months, broke 12 passing ones and
   cost +0.164 log loss, which is what the guard is for.
@@ -97,14 +100,19 @@ def _test(y: np.ndarray, p: np.ndarray, src: np.ndarray, n_sim: int) -> dict[str
 
 
 def run(
-    *, cv: int = 5, n_sim: int = 1000, verbose: bool = True, guard: dict | None = None
+    *,
+    cv: int = 5,
+    n_sim: int = 1000,
+    verbose: bool = True,
+    guard: dict | None = None,
+    period: str = "M",
 ) -> dict[str, Any]:
     tables = load_sorted()
     st = tables.statements
     train_rows = (st["made_at"] < Y2020).to_numpy()
     frozen = CredibilityModel(cv=cv).fit(bc.subset(tables, st[train_rows]))
     train_end = st["made_at"][train_rows].max() + pd.Timedelta(seconds=1)
-    months = st["made_at"][~train_rows].dt.tz_convert(None).dt.to_period("M")
+    months = st["made_at"][~train_rows].dt.tz_convert(None).dt.to_period(period)
     out: dict[str, list] = {"months": []}
     preds: dict[str, list[np.ndarray]] = {"frozen": [], "adapted": [], "fixed365": []}
     ys, srcs = [], []
@@ -156,10 +164,12 @@ def run(
     }
     out["chance"] = _chance_fails(preds["frozen"], n_draws=10 if n_sim < 1000 else 40)
     out["summary"] = _summary(out, y_all)
+    ns = [r["n"] for r in out["months"]]
     out["settings"] = {"cv": cv, "n_sim": n_sim, "train_rows": int(train_rows.sum()),
+                       "min_n": min(ns), "max_n": max(ns),
                        "scored_rows": int(y_all.size), "train_base_rate": float(base[0]),
                        "selection": frozen.selection_["base"] + " + "
-                       + frozen.selection_["calibrator"]}  # fmt: skip
+                       + frozen.selection_["calibrator"], "period": period}  # fmt: skip
     return out
 
 
@@ -210,22 +220,24 @@ def _summary(out: dict[str, Any], y_all: np.ndarray) -> dict[str, Any]:
 
 def render(res: dict[str, Any]) -> str:
     s, sm = res["settings"], res["summary"]
+    q = s.get("period", "M") == "Q"
+    unit, units, ly = ("quarter", "quarters", "quarterly") if q else ("month", "months", "monthly")
     lines = [
-        "# LIAR2 monthly rolling origin (issue 17)",
+        f"# LIAR2 {ly} rolling origin (issue 17)" + (", the months pooled by three" if q else ""),
         "",
         f"Frozen model: `CredibilityModel(cv={s['cv']})` ({s['selection']}) trained on the "
         f"{s['train_rows']:,} LIAR2 valid statements made before 2020 (base rate "
-        f"{s['train_base_rate']:.3f}); {s['scored_rows']:,} statements scored month by month "
-        "from 2020-01, each month's verdicts hidden and every earlier verdict known. Adapted: "
+        f"{s['train_base_rate']:.3f}); {s['scored_rows']:,} statements scored {unit} by {unit} "
+        f"from 2020-01, each {unit}'s verdicts hidden and every earlier verdict known. Adapted: "
         "`recalibrate` (form and window chosen by rolling-origin evaluation) on the verdicts "
-        "after the training period, then the guarded label-shift adjustment of the month's "
+        f"after the training period, then the guarded label-shift adjustment of the {unit}'s "
         "batch. Fixed 365: slope + intercept on the last 365 days, training rows included. "
         f"Calibration test: smECE null ({s['n_sim']} draws) and slope interval; `by source` "
         "uses the by-source null.",
         "",
         "## Floors",
         "",
-        f"- months where the frozen model fails: {sm['frozen_fails']} of {sm['months']}; the "
+        f"- {units} where the frozen model fails: {sm['frozen_fails']} of {sm['months']}; the "
         f"adapted model passes in {sm['adapted_passes_where_frozen_fails']} of them "
         f"(**{sm['share']:.0%}**, floor 80%: {'met' if sm['floor_share_met'] else 'not met'});"
         f" it fails where the frozen one passes in {sm['adapted_fails_where_frozen_passes']}",
@@ -234,14 +246,14 @@ def render(res: dict[str, Any]) -> str:
         f"- aim, whole period: adapted passes the test: {sm['aim_pooled_pass']}; log loss "
         f"{res['pooled']['adapted']['log_loss']:.3f} (aim 0.38: "
         f"{'met' if sm['aim_loss_met'] else 'not met'})",
-        f"- label-shift adjustment applied in {sm['label_shift_applied']} months (the guard "
-        "needs 50 statements; months hold 7-33)",
-        f"- chance alone: a model calibrated by construction (each month's outcomes drawn "
+        f"- label-shift adjustment applied in {sm['label_shift_applied']} {units} (the guard "
+        f"needs 50 statements; {units} hold {s.get('min_n', 7)}-{s.get('max_n', 33)})",
+        f"- chance alone: a model calibrated by construction (each {unit}'s outcomes drawn "
         f"{res['chance']['n_draws']} times from the frozen model's own probabilities) fails "
-        f"the monthly test in **{sm['chance_fails']:.1f}** of the {sm['months']} months on "
+        f"the {ly} test in **{sm['chance_fails']:.1f}** of the {sm['months']} {units} on "
         f"average (the frozen model fails in {sm['frozen_fails']})",
         "",
-        "## Whole period from 2020 (pooled monthly predictions)",
+        f"## Whole period from 2020 (pooled {ly} predictions)",
         "",
         "| predictions | log loss | AUC | mean p | slope [95% CI] | smECE p | Spiegelhalter z "
         "| passes | passes by source |",
@@ -254,8 +266,8 @@ def render(res: dict[str, Any]) -> str:
             f"{r['smece']['p_value']:.3f} | {r['spiegelhalter_z']:.2f} | {r['consistent']} | "
             f"{r['passes_by_source']} |"
         )
-    lines += ["", "## Months", "",
-              "| month | n | held up | frozen p / pass | adapted p / pass | map | fixed 365 pass |",
+    head = "| n | held up | frozen p / pass | adapted p / pass | map | fixed 365 pass |"
+    lines += ["", f"## {units.capitalize()}", "", f"| {unit} {head}",
               "|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in res["months"]:
         f, a, x = r["frozen"], r["adapted"], r["fixed365"]
@@ -266,13 +278,21 @@ def render(res: dict[str, Any]) -> str:
             f"{'yes' if a['passes'] else '**no**'} | {rc.get('form')} "
             f"{rc.get('window_days') or ''} | {'yes' if x['passes'] else 'no'} |"
         )
-    lines += ["", "Regenerate: `python experiments/liar2_rolling.py`."]
+    lines += [
+        "",
+        "Regenerate: `python experiments/liar2_rolling.py" + (" --quarters" if q else "") + "`.",
+    ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="cv=3, 200 null draws, write nothing")
+    ap.add_argument(
+        "--quarters",
+        action="store_true",
+        help="calendar quarters instead of months (results/liar2_rolling_quarters.*)",
+    )
     ap.add_argument(
         "--unguarded",
         action="store_true",
@@ -281,11 +301,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     guard = {"min_batch": 5, "max_se": 1.0, "min_z": 0.0, "min_separation": 0.0}
     kw: dict[str, Any] = {"guard": guard} if args.unguarded else {}
+    kw["period"] = "Q" if args.quarters else "M"
     res = run(cv=3, n_sim=200, **kw) if args.quick else run(**kw)
     text = render(res)
     print(text)
     if not (args.quick or args.unguarded):
-        bc.write_results("liar2_rolling", res, text)
+        bc.write_results("liar2_rolling_quarters" if args.quarters else "liar2_rolling", res, text)
     return 0
 
 
