@@ -178,7 +178,9 @@ def test_one_megabyte_linear():
     out = extract(big)
     t_big = time.perf_counter() - t0
     assert len(out.statements) >= 400 * 6
-    assert t_big < 25 * t_small + 2.0  # 20x the text: roughly linear, generous bound
+    # 20x the text: a quadratic extractor takes about 400x as long; the bound leaves room for
+    # a machine whose load changes between the two runs (25x + 2 s failed once under load)
+    assert t_big < 60 * t_small + 5.0
 
 
 def test_adversarial_megabyte():
