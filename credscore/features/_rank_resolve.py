@@ -317,6 +317,22 @@ def _anonymous_applies(a: _Item, toks: list[str], has_role: bool, has_any: bool)
     return True
 
 
+#: A graded military rank wins over an occupation this close to it in level: "Army pilot
+#: Staff Sergeant" and "Sergeant Pilot" are sergeants, not pilots.
+_GRADE_MARGIN = 0.05
+
+
+def _outranks(rd: tuple, best: tuple) -> bool:
+    """Whether reading ``rd`` beats ``best``: a higher level, where a military reading with
+    a NATO code counts :data:`_GRADE_MARGIN` more than an organisation-family one."""
+
+    def key(r: tuple, other: tuple) -> float:
+        graded = r[0] == "military" and r[2] is not None and other[0] == "organization"
+        return r[1] + (_GRADE_MARGIN if graded else 0.0)
+
+    return key(rd, best) > key(best, rd) + 1e-9
+
+
 def resolve_tokens(
     toks: list[str], table: RankTable, hint: tuple[str | None, str | None] = (None, None)
 ) -> tuple[Rank, list[_Item]]:
@@ -358,7 +374,7 @@ def resolve_tokens(
     for _, rd in readings:
         any_head |= rd[3]
         any_spokes |= rd[4]
-        if best is None or rd[1] > best[1] + 1e-9:
+        if best is None or _outranks(rd, best):
             best = rd
     for m in leftovers:
         alone = m.ent["mod"]["alone"]

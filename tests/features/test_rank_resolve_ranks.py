@@ -82,3 +82,22 @@ def test_rank_frame_is_rank_features() -> None:
     codes, ranks = resolve_ranks(titles, hints=hints)
     expected = rank_features(titles, hints=hints)
     pd.testing.assert_frame_equal(rank_frame(codes, ranks, index=titles.index), expected)
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Army pilot Staff Sergeant", "OR-6"),
+        ("Sergeant Pilot", "OR-5"),
+        ("Army Air Corps pilot Staff Sergeant", "OR-6"),
+        ("Navy mechanic Petty Officer Second Class", "OR-5"),
+    ],
+)
+def test_a_graded_rank_wins_over_an_occupation_of_the_same_level(title, code):
+    r = resolve_rank(title)
+    assert (r.family, r.code) == ("military", code)
+
+
+def test_an_occupation_alone_stays_an_occupation():
+    assert resolve_rank("airline pilot").family == "organization"
+    assert resolve_rank("General Motors executive").family == "organization"
