@@ -41,11 +41,7 @@ from credscore.ingest._linkfeatures import (
 )
 from credscore.ingest._quotes import Raw
 from credscore.ingest._speakers import Mention
-from credscore.ingest._speakers_registry import (
-    Source,
-    SpeakerRegistry,
-    given_name_gender,
-)
+from credscore.ingest._speakers_registry import Source, SpeakerRegistry, given_name_gender
 from credscore.ingest._text import Sentence
 
 __all__ = [
@@ -110,12 +106,12 @@ def candidates(
     hi = sents[k].end if sents and k < len(sents) else raw.end
     hi = max(hi, raw.end)
     pronoun = sp.name.lower() if sp is not None and sp.kind == "pronoun" else ""
-    reach = min(lo, cue - PRONOUN_REACH) if pronoun in _PRONOUN_GENDER else lo
+    reach = min(lo, cue - PRONOUN_REACH) if _pronoun_gender(raw) else lo
     i = bisect.bisect_left(reg._mention_pos, max(0, reach))
     j = bisect.bisect_right(reg._mention_pos, hi)
     ranked: list[str] = []
     for m in reversed(reg._mention_src[i:j]):
-        if m.kind != "person" or reg.names_no_one(m):
+        if m.kind != "person":
             continue
         src = reg._person(m)
         if m.start >= lo:
@@ -157,7 +153,12 @@ def candidates(
     return list(out.values()), ctx
 
 
-_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+def _pronoun_gender(raw: Raw) -> str:
+    """``m``/``f`` when the statement's own speaker is a he/him/his/she/her pronoun."""
+    sp = raw.attribution.speaker
+    if sp is None or sp.kind != "pronoun" or sp.gender not in ("m", "f"):
+        return ""
+    return sp.gender
 
 
 def _gender_of(src: Source) -> str:
@@ -200,7 +201,7 @@ class SpeakerLinker:
         if len(cands) == 1:
             return default, None
         scores = self.scores(featurize(cands, ctx))
-        want = _PRONOUN_GENDER.get(ctx.pronoun, "")
+        want = _pronoun_gender(raw)
         if want:
             # "she said" is never a man known as one, whatever the other features say
             clash = np.array([_gender_of(c.source) not in ("", want) for c in cands])

@@ -132,23 +132,21 @@ def implausible_person(name: str) -> bool:
     low = [w.lower() for w in words]
     if low[-1] in _BODY_HEADS or len(words) > 4:
         return True
-    if len(words) >= 2 and given_name_gender(" ".join(w.capitalize() for w in words)):
+    if len(words) >= 2 and given_name_gender(" ".join(words)):
         return False
     return (
         (len(words) >= 2 and all(w.isupper() and len(w) > 1 for w in words))
         or low[-1] in _GROUP_HEADS
         or low[-1].endswith("-based")
         or (len(words) == 1 and low[0] in _STATE_ABBREVIATIONS)
-        or (len(words) == 2 and low[0] in _REGION_WORDS and name in _place_names())
         or (len(words) == 2 and low[0] in _REGION_WORDS and words[1] in _place_names())
     )
 
 
 @cache
 def _place_names() -> frozenset[str]:
-    return frozenset(lexicon().collective_names) | frozenset(
-        w for n in lexicon().collective_names for w in n.split()[-1:]
-    )
+    """The last words of the lexicon's place names ("Florida", "Carolina")."""
+    return frozenset(n.split()[-1] for n in lexicon().collective_names if n.split())
 
 
 #: A he/she within this many characters after a person's statement refers to that person
@@ -261,7 +259,7 @@ class SpeakerRegistry:
             return None
         if m.kind == "pronoun":
             return self._pronoun(m)
-        if m.kind == "person" and self.not_a_name(m):
+        if m.kind == "person" and self._not_a_name(m):
             low = m.name.lower()
             if not (low.endswith("s") and not low.endswith("ss")):
                 return None
@@ -269,7 +267,7 @@ class SpeakerRegistry:
             # the proper name of a group and keeps its capital
             name = m.name if low in _GROUP_HEADS else low
             m = Mention("anonymous", name, low, "", m.start, m.end)
-        elif m.kind == "person" and self.names_no_one(m):
+        elif m.kind == "person" and self._names_no_one(m):
             # "Wisconsin Republican", "Islamic State": the statement keeps an unnamed
             # source under that name, never a person of that name
             m = Mention("anonymous", m.name, m.name.lower(), "", m.start, m.end)
@@ -291,18 +289,16 @@ class SpeakerRegistry:
         sid = f"{self.article_id}-anon-{_name_key(m.name)}"
         return self._get(sid, m.name, m.title, m.organization, "anonymous", "")
 
-    def names_no_one(self, m: Mention) -> bool:
-        """A person mention that names no one: :meth:`not_a_name`, a state abbreviation, or a
-        multi-word name that :func:`implausible_person` rejects. A lone word is otherwise
-        left to :meth:`not_a_name` and the article's full names and organisations ("Cuban"
-        after "Mark Cuban" is a person, "State" after "State Department" the department)."""
-        if self.not_a_name(m):
-            return True
+    def _names_no_one(self, m: Mention) -> bool:
+        """A person mention that names no one: a state abbreviation, or a multi-word name
+        that :func:`implausible_person` rejects. A lone word is otherwise left to
+        :meth:`_not_a_name` and the article's full names and organisations ("Cuban" after
+        "Mark Cuban" is a person, "State" after "State Department" the department)."""
         if " " not in m.name.strip():
             return m.name.lower().rstrip(".") in _STATE_ABBREVIATIONS
         return implausible_person(m.name)
 
-    def not_a_name(self, m: Mention) -> bool:
+    def _not_a_name(self, m: Mention) -> bool:
         """A lone capitalised word that is no known surname and looks like a sentence-initial
         common word: one letter, an adverb or gerund ("Realistically", "Leading"), a demonym
         ("American"), a plural ("Voters"), or a listed non-name. "Mr. King" is a name."""
