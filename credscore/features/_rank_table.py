@@ -334,6 +334,10 @@ def load_rank_table(
                 seen.add(p)
                 phrases[p] = ent
     military = ServiceScales.build(acc)
+    for word, abbrevs in acc.aliases.items():  # an abbreviation reads bare like its word
+        if phrases.get(word, {}).get("family") == "military":
+            for a in abbrevs:
+                phrases.setdefault(a, phrases[word])
     for p, code in military.first_codes().items():  # scale words no entry defines
         phrases.setdefault(p, {"family": "military", "kind": "title", "code": code,
                                "level": scale[code], "phrases": [p]})  # fmt: skip

@@ -256,21 +256,29 @@ def test_default_model_weighs_walked_back_statements():
     assert table.loc["record", "delta"] < -0.01
 
 
-def test_the_bundled_models_classifier_has_every_parameter():
-    """The bundled model was saved before n_jobs, verbose and selection_rows existed; its
-    classifier still answers get_params, clone and repr (they raised AttributeError)."""
+def test_a_classifier_saved_before_newer_parameters_still_has_every_parameter():
+    """A classifier saved before n_jobs, verbose, selection_rows, early_stopping and boosting
+    existed (as the bundled model was until rank tables 2026.2) still answers get_params,
+    clone and repr (they raised AttributeError), with the defaults that reproduce its fit."""
     from sklearn.base import clone
 
     import credscore
+    from credscore.model import CredibilityClassifier
 
     model = credscore.load_model()
-    clf = model.classifier_
+    added = ("n_jobs", "verbose", "selection_rows", "early_stopping", "boosting")
+    state = {k: v for k, v in model.classifier_.__getstate__().items() if k not in added}
+    clf = CredibilityClassifier.__new__(CredibilityClassifier)
+    clf.__setstate__(state)
     params = clf.get_params()
     assert params["selection_rows"] is None and params["n_jobs"] is None
     # saved before early stopping existed: a refit runs every iteration, as it was trained
     assert params["early_stopping"] is False
-    assert model.get_params()["early_stopping"] is False
     # and before boosting schedules: it was fitted with the fine one, which a refit keeps
-    assert params["boosting"] == "fine" and model.get_params()["boosting"] == "fine"
+    assert params["boosting"] == "fine"
     assert type(clone(clf)).__name__ == "CredibilityClassifier"
     assert repr(clf).startswith("CredibilityClassifier(")
+    # the model's own parameters: a state saved without 'boosting' reads the fine schedule
+    mstate = model.to_state()
+    mstate["params"] = {k: v for k, v in mstate["params"].items() if k != "boosting"}
+    assert type(model).from_state(mstate).get_params()["boosting"] == "fine"

@@ -112,6 +112,33 @@ def test_pay_grades_and_codes(title: str, code: str) -> None:
     assert (r.family, r.code) == ("military", code)
 
 
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [("WO2", "OR-8"), ("WO-2", "WO-2"), ("WO1", "WO-1"), ("British Army WO1", "OR-9"),
+     ("RAF WO1", "OR-9"), ("Australian Army WO2", "OR-8"), ("Warrant Officer Class Two", "OR-8"),
+     ("Warrant Officer Class One", "OR-9"), ("Warrant Officer 1st Class", "OR-9"),
+     ("WO Class 2", "OR-8")],
+)  # fmt: skip
+def test_british_warrant_officers_are_other_ranks(title: str, code: str) -> None:
+    """"WO2" (no hyphen) is the Commonwealth warrant officer class 2, not the code WO-2; a
+    British or Australian service reads WO1 as OR-9; bare "WO1" keeps the US grade W-1."""
+    assert resolve_rank(title).code == code
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [("SAC", "OR-2"), ("LAC", "OR-2"), ("RAF MAcr", "OR-9"), ("RSM", "OR-9"), ("Bdr", "OR-4"),
+     ("LBdr", "OR-3"), ("Mne", "OR-2"), ("SLt", "OF-1"), ("ACM", "OF-9"),
+     ("RAF Chief Tech", "OR-7"), ("Leading Aircraftwoman", "OR-2"), ("RAF Aircraftwoman", "OR-1"),
+     ("Royal Australian Air Force LAC", "OR-3")],
+)  # fmt: skip
+def test_commonwealth_abbreviations(title: str, code: str) -> None:
+    """An abbreviation reads bare like its full word (not like the first country's scale that
+    lists it: bare "LAC" is the British OR-2, the Australian air force's OR-3 only with it)."""
+    r = resolve_rank(title)
+    assert (r.family, r.code, r.is_head) == ("military", code, False)
+
+
 @pytest.mark.parametrize("title", ["mother of 3", "E-3 Sentry pilot", "U.S. Senator (O-1 visa)"])
 def test_grades_do_not_make_ranks_of_other_titles(title: str) -> None:
     assert resolve_rank(title).family != "military"
