@@ -120,7 +120,7 @@ def test_pay_grades_and_codes(title: str, code: str) -> None:
      ("WO Class 2", "OR-8")],
 )  # fmt: skip
 def test_british_warrant_officers_are_other_ranks(title: str, code: str) -> None:
-    """"WO2" (no hyphen) is the Commonwealth warrant officer class 2, not the code WO-2; a
+    """Bare "WO2" (no hyphen) is the Commonwealth warrant officer class 2, not the code WO-2; a
     British or Australian service reads WO1 as OR-9; bare "WO1" keeps the US grade W-1."""
     assert resolve_rank(title).code == code
 
