@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,14 @@ from credscore.features.qualifiers import (
 )
 
 LEX = load_lexicon(learned=False)
+
+
+@functools.cache
+def _learned_lex():
+    """The bundled lexicon with its learned model, loaded once (a load takes ~0.2 s, which
+    the property tests below would otherwise pay on every example)."""
+    return load_lexicon()
+
 
 # Text made of cue fragments, ordinary words, figures, punctuation and odd whitespace, so that
 # generated strings hit cues, near-misses and boundaries far more often than random unicode.
@@ -307,7 +316,7 @@ def test_chunked_scan_is_the_one_joined_scan(batch):
     import credscore.features._qualifiers_core as core
 
     distinct = list(dict.fromkeys(batch))
-    for lex in (LEX, load_lexicon()):
+    for lex in (LEX, _learned_lex()):
         whole = core.scan_unique(distinct, lex, cues=True)
         saved = core.CHUNK_TEXTS
         core.CHUNK_TEXTS = 2
@@ -348,7 +357,7 @@ def test_ascii_and_wide_groups_give_the_one_joined_scan(batch):
     import credscore.features._qualifiers_core as core
 
     distinct = list(dict.fromkeys(batch))
-    for lex in (LEX, load_lexicon()):
+    for lex in (LEX, _learned_lex()):
         joined = core._scan_chunk(distinct, lex, True)
         _assert_same_scan(joined, core.scan_unique(distinct, lex, cues=True))
         saved = core.CHUNK_TEXTS
