@@ -20,6 +20,7 @@ from credscore.ingest._speakers import (
     person_or_org,
     role_np,
 )
+from credscore.ingest._speakers_registry import implausible_person
 from credscore.ingest._stack import rule_codes
 from credscore.ingest._tagdoc import TagDoc
 from credscore.ingest._tagger import TaggerModel
@@ -79,6 +80,13 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
         return None
     cut = next((k for k, t in enumerate(toks) if t.text in ",(—–" and k > 0), len(toks))
     head = _before_pp(toks[:cut])
+    if cut < len(toks) and toks[cut].text == "," and _last_named(head, text) is None:
+        # "France's National Front party leader, Marine Le Pen,": the apposed name
+        rest = toks[cut + 1 :]
+        stop = next((k for k, t in enumerate(rest) if t.text in ",(—–"), len(rest))
+        named = _last_named(rest[:stop], text) if stop else None
+        if named is not None and named.kind == "person" and rest[0].cap:
+            return named
     if head and (not head[0].cap or head[0].low in lexicon().non_names):
         if len(head) > 1 and head[0].low in ("the", "this", "that") and head[1].cap:
             m = parse_np_at_start(text, head[0].start, head[-1].end)
@@ -207,10 +215,16 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
             gap = doc.words[att.source[1] : att.cue[0][0]]
             if all((w[:1].isalnum() and w[:1].isupper()) or w in (".", "-") for w in gap):
                 sb = int(doc.ends[att.cue[0][0] - 1])
-        if text[sa:sb].lower() in _RELATIVE:
+        first = text[sa:sb].split(maxsplit=1)[:1]
+        if first and first[0].lower() in _RELATIVE:
+            # "who" or "who worked for both Clintons for decades": whom the clause is about
             speaker = _subject_before(text, doc, att.source[0], sa)
         else:
             speaker = mention_of_span(text, sa, sb)
+        if speaker is not None and att.cue:
+            # "Mark Penn, the Democratic pollster, argued": the name the role is apposed to
+            s0 = doc.sents[int(doc.sentence[att.source[0]])].start
+            speaker = _apposed(text, s0, speaker, int(doc.starts[att.cue[0][0]]))
     alts = _alternatives(text, doc, att, speaker, rule)
     via = None
     if rule is not None and (speaker is None or _same(rule.attribution.speaker, speaker)):
@@ -271,6 +285,71 @@ def _alternatives(
 
 
 _RELATIVE = frozenset(("who", "which", "that", "whom"))
+_DETERMINERS = frozenset(("the", "a", "an"))
+
+
+def _unnamed(text: str, m: Mention) -> bool:
+    """A mention that names no person: a role, an unnamed source, an organisation, a
+    "person" that :func:`implausible_person` rejects ("Tennessee Republican") or a
+    capitalised word after an article ("the Democratic pollster")."""
+    if m.kind in ("anonymous", "role", "organization"):
+        return True
+    if m.kind != "person":
+        return False
+    if text[max(0, m.start - 4) : m.start].lower().split()[-1:] in (["the"], ["a"], ["an"]):
+        return True
+    return " " in m.name.strip() and implausible_person(m.name)
+
+
+def _apposed(text: str, sent_start: int, m: Mention, pos: int) -> Mention:
+    """``m``, or the person it is apposed to when ``m`` names no one and is followed by a
+    comma or a relative pronoun before ``pos`` (the cue or the relative): "Sen. Bob Corker,
+    a Tennessee Republican who ..." is Corker, but in "Clinton, aides said, ..." the aides
+    speak."""
+    if not _unnamed(text, m) or m.end > pos:
+        return m
+    relative = text[pos : pos + 6].split()[:1]
+    if "," not in text[m.end : pos] and not (relative and relative[0].lower() in _RELATIVE):
+        return m
+    return apposed_person(text, sent_start, m.start) or m
+
+
+def apposed_person(text: str, sent_start: int, pos: int) -> Mention | None:
+    """The person named right before ``, <the/a> ...`` at ``pos``, when the name opens its
+    clause: "Mark Penn, the Democratic pollster", "Sen. Bob Corker, a Tennessee
+    Republican", "Evans, the Georgia committeeman". ``None`` otherwise ("Asked about
+    Clinton, the senator said" names no one in apposition).
+
+    Examples
+    --------
+    >>> t = "Mark Penn, the Democratic pollster who worked for both Clintons, argued"
+    >>> apposed_person(t, 0, t.index("the Dem")).name
+    'Mark Penn'
+    >>> t = "Asked about Clinton, the senator said"
+    >>> apposed_person(t, 0, t.index("the sen")) is None
+    True
+    """
+    k = pos
+    while k > sent_start and text[k - 1] == " ":
+        k -= 1
+    back = text[max(sent_start, k - 40) : k].split()
+    if back and back[-1].lower() in _DETERMINERS:  # pos is the role's head, after "a"
+        k = text.rfind(back[-1], sent_start, k)
+        while k > sent_start and text[k - 1] == " ":
+            k -= 1
+    if k <= sent_start or text[k - 1] != ",":
+        return None
+    end = k - 1
+    cs = clause_start(text, sent_start, end)
+    m = parse_subject(text, cs, end)
+    if m is None or m.kind != "person" or m.end != end or implausible_person(m.name):
+        return None
+    lead = text[cs : m.start].split()
+    if any(w[:1].islower() and w.lower() not in _DETERMINERS for w in lead):
+        return None
+    return m
+
+
 #: Added to the confidence of a tagged statement that the rule-based reading finds too, with
 #: a speaker mention at the same place.
 RULES_AGREE = 0.25
@@ -304,7 +383,7 @@ def _subject_before(text: str, doc: TagDoc, tok: int, pos: int) -> Mention | Non
         m = sentence_subject(text, s.start, end)
     if m is not None and m.kind == "pronoun" and m.gender == "p":
         return None
-    return m
+    return _apposed(text, s.start, m, pos) if m is not None else None
 
 
 def _same(x: Mention | None, y: Mention) -> bool:

@@ -41,7 +41,12 @@ from credscore.ingest._linkfeatures import (
 )
 from credscore.ingest._quotes import Raw
 from credscore.ingest._speakers import Mention
-from credscore.ingest._speakers_registry import Source, SpeakerRegistry, given_name_gender
+from credscore.ingest._speakers_registry import (
+    Source,
+    SpeakerRegistry,
+    can_be_he_or_she,
+    given_name_gender,
+)
 from credscore.ingest._text import Sentence
 
 __all__ = [
@@ -203,8 +208,14 @@ class SpeakerLinker:
         scores = self.scores(featurize(cands, ctx))
         want = _pronoun_gender(raw)
         if want:
-            # "she said" is never a man known as one, whatever the other features say
-            clash = np.array([_gender_of(c.source) not in ("", want) for c in cands])
+            # "she said" is never a man known as one, nor an organisation or a group,
+            # whatever the other features say
+            clash = np.array(
+                [
+                    not can_be_he_or_she(c.source) or _gender_of(c.source) not in ("", want)
+                    for c in cands
+                ]
+            )
             if not clash.all():
                 scores = np.where(clash, -np.inf, scores)
         best = cands[int(np.argmax(scores))]

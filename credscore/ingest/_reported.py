@@ -30,7 +30,6 @@ __all__ = ["according_to", "reported", "sentence_subject"]
 _ACCORDING_RE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 _THAT_RE = re.compile(r"\bthat\b")
 _ADDING_RE = re.compile(r",?\s+(?:adding|and\s+added|saying|noting|warning|insisting)\s+that\s+")
-_DATELINE_RE = re.compile(r"[A-Z][A-Z .,'\-]{1,40}(?:\s*\([^()]{1,40}\))?\s*[-–—]+\s+")
 _AUX_RE = re.compile(
     r"\b(?:could|would|will|should|may|might|must|can|is|are|was|were|has|have|had)\b"
 )
@@ -242,8 +241,20 @@ def _participle(text: str, s: Sentence, index: int) -> list[Raw]:
     ]
 
 
+#: A dateline opening a sentence: a place in capitals, then at most 40 characters after a
+#: comma (state, date) and an agency in parentheses, and a dash ("PARIS (Reuters) - ").
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'\- ]{1,30}[A-Z.](?:,[^—–\n.]{0,40}?(?:\.[^—–\n]{0,20}?)?)?\s*"
+    r"(?:\([^)\n]{1,30}\)\s*)?[—–-]{1,2}\s+"
+)
+
+
 def sentence_subject(text: str, a: int, b: int) -> Mention | None:
-    """The grammatical subject at the start of a sentence (first name, pronoun or role)."""
+    """The grammatical subject at the start of a sentence (first name, pronoun or role); a
+    dateline ("LA CROSSE, Wisc. —") is not the subject."""
+    d = _DATELINE.match(text, a, b)
+    if d is not None:
+        a = d.end()
     toks = tokens(text, a, min(b, a + WINDOW))
     if not toks:
         return None
@@ -289,7 +300,7 @@ def _trailing(text: str, s: Sentence, index: int) -> list[Raw]:
     if subj is None or len(text[last.end() : s.end].split()) > 14:
         return []
     a, b = _trim(text, s.start, comma)
-    d = _DATELINE_RE.match(text, a, b)
+    d = _DATELINE.match(text, a, b)
     if d is not None:
         a = d.end()
     if len(text[a:b].split()) < 4:

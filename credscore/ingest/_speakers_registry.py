@@ -65,19 +65,25 @@ def slug(name: str) -> str:
 
 
 def given_name_gender(name: str) -> str:
-    """``m``/``f`` from the first word of a multi-word person name, else ``""``.
+    """``m``/``f`` from the given name of a multi-word person name, else ``""``: the first
+    word, or the second of three or more words when the first is no given name ("Democrat
+    Hillary Clinton").
 
     Examples
     --------
     >>> given_name_gender("Hillary Clinton"), given_name_gender("Clinton")
     ('f', '')
+    >>> given_name_gender("Democrat Hillary Clinton"), given_name_gender("Democrat Clinton")
+    ('f', '')
     """
     parts = name.split()
     if len(parts) < 2:
         return ""
-    first = parts[0].lower()
     names = _given_names()
-    return names.get(first, "")
+    first = names.get(parts[0].lower(), "")
+    if first or len(parts) < 3:
+        return first
+    return names.get(parts[1].lower(), "")
 
 
 @cache
@@ -90,6 +96,8 @@ def _name_key(name: str) -> str:
     return slug(re.sub(r"(?:'s|’s)$", "", name))
 
 
+#: "PACs", "CEOs": a plural of an acronym, never a person.
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
 _NOT_NAME_RE = re.compile(r"(?:ly|ing|ian|ican|ean|ese|ish|ic|one|body|ers)$|^(?:anti|pro|non)-")
 
 #: Last words that make a capitalised run a group or a people, unless a given name comes
@@ -101,6 +109,8 @@ _GROUP_HEADS = frozenset(
 #: Last words of laws, bodies and places: never a person's name ("Affordable Care Act",
 #: "Islamic State", "Myrtle Beach").
 _BODY_HEADS = frozenset("act acts state states project institute center centre party beach".split())
+#: Capitalised words that a headline holds and a person's name never does.
+_HEADLINE_WORDS = frozenset("On For With And To In At Is Are Was Says Said The".split())
 _REGION_WORDS = frozenset("north south east west central northern southern upper lower".split())
 #: US state abbreviations written after a party letter ("R-Calif.", "D-Mass.").
 _STATE_ABBREVIATIONS = frozenset(
@@ -132,6 +142,8 @@ def implausible_person(name: str) -> bool:
     low = [w.lower() for w in words]
     if low[-1] in _BODY_HEADS or len(words) > 4:
         return True
+    if any(w in _HEADLINE_WORDS for w in words[1:]):
+        return True  # "Attacks On Donald Trump", "Hollande Says Trump": a headline
     if len(words) >= 2 and given_name_gender(" ".join(words)):
         return False
     return (
@@ -157,6 +169,17 @@ _GENERIC_ORG = frozenset(
     "company firm group carmaker steelmaker maker manufacturer bank lender insurer retailer "
     "airline start-up startup business conglomerate developer producer operator chain".split()
 )
+
+
+def can_be_he_or_she(src: Source) -> bool:
+    """A person or a singular unnamed source ("a spokesman"); not an organisation, an outlet
+    or a group ("Democrats", "officials")."""
+    if src.source_type == "person":
+        return True
+    if src.source_type != "anonymous":
+        return False
+    last = src.name.lower().split()[-1:] or [""]
+    return not (last[0].endswith("s") and not last[0].endswith("ss"))
 
 
 class SpeakerRegistry:
@@ -305,6 +328,8 @@ class SpeakerRegistry:
         if m.title or m.gender or " " in m.name.strip():
             return False
         low = m.name.lower()
+        if low in _GROUP_HEADS and low.endswith("s"):
+            return True  # "the Democrats" is capitalised mid-sentence, yet names no person
         if low in self.fullnames or any(
             s.source_type == "person" and s.name.split()[-1:] == [m.name]
             for s in self._recent_people()
@@ -312,6 +337,7 @@ class SpeakerRegistry:
             return False
         return (
             len(low) < 2
+            or bool(_ACRONYM_PLURAL.fullmatch(m.name.strip()))
             or low in lexicon().non_names
             or bool(_NOT_NAME_RE.search(low))
             or (low.endswith("s") and not low.endswith("ss") and low not in self.midcaps)
@@ -346,6 +372,8 @@ class SpeakerRegistry:
         if i < 0 or m.start - self._speaker_pos[i] > SPEAKER_REACH:
             return None
         src = self._speaker_src[i]
+        if not can_be_he_or_she(src):
+            return None
         gender = src.gender or given_name_gender(src.name)
         return src if gender in ("", m.gender) else None
 

@@ -73,3 +73,45 @@ def test_sentence_initial_common_words_are_no_people():
     assert reg.resolve(Mention("person", "King", "", "", 4, 8, "m")).source_id == "king"
     voters = reg.resolve(Mention("person", "Voters", "", "", 0, 6))
     assert voters.source_type == "anonymous"
+
+
+def test_a_party_group_seen_mid_sentence_is_still_no_person():
+    """ "the Democrats" is capitalised mid-sentence (as surnames ending in s are), yet it is
+    a group: an unnamed source under its own name, never a person."""
+    reg = SpeakerRegistry("a")
+    reg.midcaps.add("democrats")
+    dems = reg.resolve(Mention("person", "Democrats", "", "", 30, 39))
+    assert (dems.source_type, dems.name) == ("anonymous", "Democrats")
+    reg.midcaps.add("williams")
+    assert reg.resolve(Mention("person", "Williams", "", "", 50, 58)).source_type == "person"
+
+
+def test_he_or_she_never_goes_to_a_group_or_an_organisation_that_spoke_last():
+    reg = SpeakerRegistry("a")
+    reg.note_person(Mention("person", "Angel Mendoza", "", "", 0, 13, "m"))
+    mendoza = reg.resolve(Mention("person", "Angel Mendoza", "", "", 0, 13))
+    reg.note_speaker(20, mendoza)
+    dems = reg.resolve(Mention("anonymous", "Democrats", "democrats", "", 60, 69))
+    reg.note_speaker(70, dems)
+    he = reg.resolve(Mention("pronoun", "he", "", "", 120, 122, "m"))
+    assert he is mendoza
+    spokesman = reg.resolve(Mention("anonymous", "a spokesman", "spokesman", "", 130, 141))
+    reg.note_speaker(150, spokesman)
+    assert reg.resolve(Mention("pronoun", "he", "", "", 170, 172, "m")) is spokesman
+
+
+def test_given_name_gender_skips_a_leading_party_word():
+    assert given_name_gender("Democrat Hillary Clinton") == "f"
+    assert given_name_gender("Republican Donald Trump") == "m"
+    assert given_name_gender("Democrat Clinton") == ""
+
+
+def test_headlines_and_acronym_plurals_are_no_people():
+    from credscore.ingest._speakers_registry import implausible_person
+
+    assert implausible_person("Attacks On Donald Trump")
+    assert implausible_person("Hollande Says Trump")
+    assert not implausible_person("Roberta A Kaplan")
+    assert not implausible_person("Juan De La Cruz")
+    reg = SpeakerRegistry("a")
+    assert reg.resolve(Mention("person", "PACs", "", "", 0, 4)).source_type == "anonymous"
