@@ -136,3 +136,33 @@ def test_a_parenthetical_source_is_not_an_apposition():
     assert apposed_person(t, 0, t.index("the senator")) is None
     t = "Ann Lee, the mayor, said the bridge would reopen."
     assert apposed_person(t, 0, t.index("the mayor")).name == "Ann Lee"
+
+
+@pytest.mark.parametrize("tagger", ["rules", "default"])
+def test_an_inverted_said_after_a_list_of_names_gives_the_speaker_after_it(tagger):
+    """Read forward, "... both Trump and Sanders, said Brad Bannon, a pollster" made
+    Sanders say "Brad Bannon, a pollster"; "..., said Jane Doe" is Jane Doe's claim."""
+    text = (
+        "The plan would create a summer of agony for Clinton leading up to the convention, "
+        "forcing her to fend off both Trump and Sanders, said Brad Bannon, a Democratic "
+        "pollster and consultant."
+    )
+    st = extract(text, tagger=tagger, kinds="all").statements
+    assert st["source_id"].tolist() == ["brad-bannon"]
+    assert st["text"].iloc[0].startswith("The plan would create")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Craig Morris, an environmental blogger, wrote in German Energy Transition that "
+        "the plan had failed.",
+        "The senator, who opposed the plan, said Congress would act.",
+        "Ann Lee, a law professor, wrote an assessment of the cases before the Supreme Court.",
+    ],
+)
+def test_a_subject_before_the_verb_is_not_an_inversion(text):
+    from credscore.ingest._reported import _inverted
+    from credscore.ingest._text import segment
+
+    assert not _inverted(text, segment(text)[0])
