@@ -339,9 +339,14 @@ class SpeakerRegistry:
             len(low) < 2
             or bool(_ACRONYM_PLURAL.fullmatch(m.name.strip()))
             or low in lexicon().non_names
-            or bool(_NOT_NAME_RE.search(low))
+            or (bool(_NOT_NAME_RE.search(low)) and not self._surname_in_ers(low))
             or (low.endswith("s") and not low.endswith("ss") and low not in self.midcaps)
         )
+
+    def _surname_in_ers(self, low: str) -> bool:
+        """ "Sanders", "Rogers": a word in "-ers" that the article capitalises mid-sentence
+        is a surname ("Voters" and "Pollsters" are lower case there)."""
+        return low.endswith("ers") and "-" not in low and low in self.midcaps
 
     def _recent_people(self) -> list[Source]:
         return self._speaker_src[-50:]

@@ -84,6 +84,10 @@ def test_a_party_group_seen_mid_sentence_is_still_no_person():
     assert (dems.source_type, dems.name) == ("anonymous", "Democrats")
     reg.midcaps.add("williams")
     assert reg.resolve(Mention("person", "Williams", "", "", 50, 58)).source_type == "person"
+    # a surname in "-ers" the article capitalises mid-sentence; "Voters" is lower case there
+    reg.midcaps.add("sanders")
+    assert reg.resolve(Mention("person", "Sanders", "", "", 60, 67)).source_type == "person"
+    assert reg.resolve(Mention("person", "Voters", "", "", 70, 76)).source_type == "anonymous"
 
 
 def test_he_or_she_never_goes_to_a_group_or_an_organisation_that_spoke_last():
