@@ -296,7 +296,8 @@ def _unnamed(text: str, m: Mention) -> bool:
         return True
     if m.kind != "person":
         return False
-    if text[max(0, m.start - 4) : m.start].lower().split()[-1:] in (["the"], ["a"], ["an"]):
+    before = text[max(0, m.start - 4) : m.start].lower().split()
+    if before and before[-1] in _DETERMINERS:
         return True
     return " " in m.name.strip() and implausible_person(m.name)
 

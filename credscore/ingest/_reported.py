@@ -131,8 +131,9 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
     ('prices would fall', 'minister')
     """
     lex = lexicon()
-    if _inverted(text, s):
-        trail = _trailing(text, s, index)
+    last = _last_verb(text, s)
+    if _inverted(text, s, last):
+        trail = _trailing(text, s, index, last)
         if trail:
             return trail
     for v in lex.verb_re.finditer(text, s.start, s.end):
@@ -172,7 +173,7 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
     part = _participle(text, s, index)
     if part:
         return part
-    return _trailing(text, s, index)
+    return _trailing(text, s, index, last)
 
 
 _CONTRAST_RE = re.compile(r",\s+(?:while|whereas)\b")
@@ -299,7 +300,15 @@ _NOT_A_SPEAKER_START = frozenset(
 )
 
 
-def _inverted(text: str, s: Sentence) -> bool:
+def _last_verb(text: str, s: Sentence) -> re.Match[str] | None:
+    """The sentence's last reporting verb (within :data:`WINDOW` of its end)."""
+    last = None
+    for v in lexicon().verb_re.finditer(text, max(s.start, s.end - WINDOW), s.end):
+        last = v
+    return last
+
+
+def _inverted(text: str, s: Sentence, last: re.Match[str] | None) -> bool:
     """Whether the sentence ends "..., said Jane Doe." or "..., said Jane Doe, a pollster.":
     its last verb follows a comma and is followed by a speaker and at most an apposition.
     Read forward, "... Trump and Sanders, said Brad Bannon, a pollster" made Sanders say
@@ -309,15 +318,14 @@ def _inverted(text: str, s: Sentence) -> bool:
     --------
     >>> from credscore.ingest._text import segment
     >>> t = "It would hurt both Trump and Sanders, said Brad Bannon, a Democratic pollster."
-    >>> _inverted(t, segment(t)[0])
+    >>> s = segment(t)[0]
+    >>> _inverted(t, s, _last_verb(t, s))
     True
     >>> t = "The senator, who opposed the plan, said Congress would act."
-    >>> _inverted(t, segment(t)[0])
+    >>> s = segment(t)[0]
+    >>> _inverted(t, s, _last_verb(t, s))
     False
     """
-    last = None
-    for v in lexicon().verb_re.finditer(text, max(s.start, s.end - WINDOW), s.end):
-        last = v
     if last is None or last.group().lower() not in _INVERTING:
         return False
     if not text[s.start : last.start()].rstrip().endswith(","):
@@ -335,11 +343,9 @@ def _inverted(text: str, s: Sentence) -> bool:
     return after == "" or after[0] in ",.;!?"
 
 
-def _trailing(text: str, s: Sentence, index: int) -> list[Raw]:
-    """``Prices will rise, the minister said.`` / ``..., said Jane Doe.``"""
-    last = None
-    for v in lexicon().verb_re.finditer(text, max(s.start, s.end - WINDOW), s.end):
-        last = v
+def _trailing(text: str, s: Sentence, index: int, last: re.Match[str] | None) -> list[Raw]:
+    """``Prices will rise, the minister said.`` / ``..., said Jane Doe.`` (``last``: the
+    sentence's :func:`_last_verb`)."""
     if last is None:
         return []
     comma = text.rfind(",", max(s.start, last.start() - 150), last.start())

@@ -171,6 +171,11 @@ _GENERIC_ORG = frozenset(
 )
 
 
+def _plural(low: str) -> bool:
+    """A lower-case word that reads as a plural ("voters", not "boss")."""
+    return low.endswith("s") and not low.endswith("ss")
+
+
 def can_be_he_or_she(src: Source) -> bool:
     """A person or a singular unnamed source ("a spokesman"); not an organisation, an outlet
     or a group ("Democrats", "officials")."""
@@ -178,8 +183,7 @@ def can_be_he_or_she(src: Source) -> bool:
         return True
     if src.source_type != "anonymous":
         return False
-    last = src.name.lower().split()[-1:] or [""]
-    return not (last[0].endswith("s") and not last[0].endswith("ss"))
+    return not _plural((src.name.split() or [""])[-1].lower())
 
 
 class SpeakerRegistry:
@@ -284,7 +288,7 @@ class SpeakerRegistry:
             return self._pronoun(m)
         if m.kind == "person" and self._not_a_name(m):
             low = m.name.lower()
-            if not (low.endswith("s") and not low.endswith("ss")):
+            if not _plural(low):
                 return None
             # "Voters", "Pollsters" are common nouns at a sentence start; "Democrats" is
             # the proper name of a group and keeps its capital
@@ -340,7 +344,7 @@ class SpeakerRegistry:
             or bool(_ACRONYM_PLURAL.fullmatch(m.name.strip()))
             or low in lexicon().non_names
             or (bool(_NOT_NAME_RE.search(low)) and not self._surname_in_ers(low))
-            or (low.endswith("s") and not low.endswith("ss") and low not in self.midcaps)
+            or (_plural(low) and low not in self.midcaps)
         )
 
     def _surname_in_ers(self, low: str) -> bool:

@@ -162,7 +162,8 @@ def test_an_inverted_said_after_a_list_of_names_gives_the_speaker_after_it(tagge
     ],
 )
 def test_a_subject_before_the_verb_is_not_an_inversion(text):
-    from credscore.ingest._reported import _inverted
+    from credscore.ingest._reported import _inverted, _last_verb
     from credscore.ingest._text import segment
 
-    assert not _inverted(text, segment(text)[0])
+    s = segment(text)[0]
+    assert not _inverted(text, s, _last_verb(text, s))
