@@ -23,8 +23,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _GRADE = re.compile(
     r"(?<![A-Za-z0-9-])(?:"
-    r"(?P<nato>OR|OF)-?\s?(?P<n1>\d{1,2})"  # NATO codes: OR-4, OF-3
-    r"|(?P<natow>WO)-(?P<n5>\d)"  # WO-2 with its hyphen: "WO2" is the British warrant officer
+    # NATO codes: OR-4, OF-3, and WO-2 only with its hyphen ("WO2" is the British warrant
+    # officer class 2)
+    r"(?P<nato>OR-?\s?|OF-?\s?|WO-)(?P<n1>\d{1,2})"
     r"|(?P<pay>[EOW])-?(?P<n2>\d{1,2})"  # US pay grades: E-7, O5, W-2 (upper case)
     r"|(?P<payl>[eow])-(?P<n3>\d{1,2})"  # lower case only with the hyphen: e-7
     r"|(?P<cw>CWO?|cwo?)-?\s?(?P<n4>[2-5])"  # chief warrant officers: CW4, CWO-3
@@ -44,9 +45,8 @@ def grade_code(raw: str) -> tuple[str, str] | None:
     (('OF-3', 'O-4'), ('OF-3', 'OF-3'), None)
     """
     for m in _GRADE.finditer(raw):
-        if m.group("nato") or m.group("natow"):
-            kind = m.group("nato") or m.group("natow")
-            n = int(m.group("n1") or m.group("n5"))
+        if m.group("nato"):
+            kind, n = m.group("nato")[:2], int(m.group("n1"))
             top = {"OR": 9, "OF": 10, "WO": 5}[kind]
             if 1 <= n <= top:
                 return f"{kind}-{n}", m.group(0)
