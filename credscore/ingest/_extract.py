@@ -272,13 +272,14 @@ def _rows(
 ) -> list[dict]:
     rows: list[dict] = []
     sents, chooser = linking
+    starts = [s.start for s in sents]  # once per article, not once per statement
     for raw in sorted(raws, key=lambda r: (r.start, r.end)):
         src = reg.resolve(raw.attribution.speaker)
         if src is None:
             continue
         sp = raw.attribution.speaker
         if chooser is not None:
-            src, near = chooser.choose(text, sents, reg, raw, src)
+            src, near = chooser.choose(text, sents, reg, raw, src, starts)
             if near is not None:
                 raw.extra["source_span"] = near
         if src.source_type == "person" and sp is not None:

@@ -95,8 +95,11 @@ def candidates(
     reg: SpeakerRegistry,
     raw: Raw,
     default: Source,
+    starts: list[int] | None = None,
 ) -> tuple[list[Candidate], Context]:
-    """The candidate speakers of ``raw`` (the extractor's reading first) and its context."""
+    """The candidate speakers of ``raw`` (the extractor's reading first) and its context.
+    ``starts``: the sentences' start offsets, when the caller has them for the article
+    (computed from ``sents`` otherwise)."""
     sp = raw.attribution.speaker
     out: dict[str, Candidate] = {}
     _add(out, default, "default", (sp.start, sp.end) if sp is not None else None)
@@ -150,7 +153,7 @@ def candidates(
         raw.extra.get("kind", "indirect"),
         _default_kind(sp),
         pronoun,
-        [s.start for s in sents],
+        [s.start for s in sents] if starts is None else starts,
         k,
         cue_spans[-1][1] if cue_spans else cue,
         text,
@@ -200,9 +203,11 @@ class SpeakerLinker:
         reg: SpeakerRegistry,
         raw: Raw,
         default: Source,
+        starts: list[int] | None = None,
     ) -> tuple[Source, tuple[int, int] | None]:
-        """The chosen speaker of ``raw`` and the span of its mention nearest the cue."""
-        cands, ctx = candidates(text, sents, reg, raw, default)
+        """The chosen speaker of ``raw`` and the span of its mention nearest the cue
+        (``starts`` as in :func:`candidates`)."""
+        cands, ctx = candidates(text, sents, reg, raw, default, starts)
         if len(cands) == 1:
             return default, None
         scores = self.scores(featurize(cands, ctx))

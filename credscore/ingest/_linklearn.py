@@ -39,9 +39,9 @@ class RecordingLinker(SpeakerLinker):
     intercept: float = 0.0
     records: list[LinkRecord] = field(default_factory=list)
 
-    def choose(self, text, sents, reg, raw, default):  # type: ignore[no-untyped-def]
+    def choose(self, text, sents, reg, raw, default, starts=None):  # type: ignore[no-untyped-def]
         """Record the candidates; keep ``default``."""
-        cands, ctx = candidates(text, sents, reg, raw, default)
+        cands, ctx = candidates(text, sents, reg, raw, default, starts)
         span = raw.extra.get("source_span")
         self.records.append(
             LinkRecord(
