@@ -40,6 +40,7 @@ def _translit() -> dict[int, str]:
     return str.maketrans(_data("data/transliteration.json")["letters"])
 
 
+@lru_cache(maxsize=65536)
 def slug(name: str) -> str:
     """ASCII identifier of a name, the same in every process and on every machine.
 
@@ -92,6 +93,7 @@ def _given_names() -> dict[str, str]:
     return {**{w: "m" for w in raw["m"]}, **{w: "f" for w in raw["f"]}}
 
 
+@lru_cache(maxsize=65536)
 def _name_key(name: str) -> str:
     return slug(re.sub(r"(?:'s|’s)$", "", name))
 
