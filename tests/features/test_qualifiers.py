@@ -381,6 +381,22 @@ def test_user_file_extends_the_default(tmp_path):
     ]
 
 
+def test_a_changed_user_file_is_compiled_again(tmp_path):
+    # compiled lexicons are reused by content: the same file twice shares its pattern, an
+    # edited file at the same path gets its own
+    first = write(tmp_path, {"version": "c1", "categories": {"hedge": ["grapevine"]}})
+    a = load_lexicon(first, extend=False, learned=False)
+    b = load_lexicon(first, extend=False, learned=False)
+    assert a.pattern is b.pattern and a.sha256 == b.sha256
+    write(tmp_path, {"version": "c1", "categories": {"hedge": ["rumour mill"]}})
+    c = load_lexicon(first, extend=False, learned=False)
+    assert c.sha256 != a.sha256
+    assert spans("It came from the rumour mill, not the grapevine.", c) == [
+        ("hedge", "rumour mill")
+    ]
+    assert spans("It came from the rumour mill, not the grapevine.", a) == [("hedge", "grapevine")]
+
+
 def test_user_file_replaces_the_default(tmp_path):
     path = write(tmp_path, {"version": "r1", "categories": {"hearsay": [{"cue": "grapevine"}]}})
     lex = load_lexicon(path, extend=False, learned=False)
