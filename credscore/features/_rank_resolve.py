@@ -333,6 +333,24 @@ def _outranks(rd: tuple, best: tuple) -> bool:
     return key(rd, best) > key(best, rd) + 1e-9
 
 
+def _military_code(it: _Item) -> bool:
+    return it.ent.get("family") == "military" and bool(it.ent.get("code"))
+
+
+def _without_service_words(cores: list[_Item], table: RankTable) -> list[_Item]:
+    """Drop a rank that also names a service when another rank is written: in "Marine Pvt."
+    the word "Marine" names the service, and the private is the rank (alone, "Marine" is a
+    rank of the Royal Marines)."""
+    ranks = [c for c in cores if _military_code(c)]
+    if len(ranks) < 2:
+        return cores
+    names = table.military.markers
+    service = [c for c in ranks if c.phrase in names]
+    if not service or len(service) == len(ranks):
+        return cores
+    return [c for c in cores if not any(c is s for s in service)]
+
+
 def resolve_tokens(
     toks: list[str], table: RankTable, hint: tuple[str | None, str | None] = (None, None)
 ) -> tuple[Rank, list[_Item]]:
@@ -341,7 +359,7 @@ def resolve_tokens(
     ``hint`` is the (service, country) named outside the title (organisation, context)."""
     items, markers = _items(toks, table)
     mil = MilitaryContext(table, toks, hint)
-    cores = [i for i in items if i.kind in _CORES]
+    cores = _without_service_words([i for i in items if i.kind in _CORES], table)
     anon = [i for i in items if i.kind == "anonymous"]
     covered = {k for i in items for k in range(i.i0, i.i1)}
     _attach(toks, cores)

@@ -11,6 +11,11 @@ A rank table file may carry, besides its entries:
     The country whose scale is read when a service is named but no country ("Navy Captain").
 ``aliases``
     ``{word: [abbreviations]}``: every scale key is also read in these forms.
+``word_aliases``
+    ``{word: [abbreviations]}``: abbreviations of single words, read inside every military
+    phrase and scale key ("master sergeant" is also "master sgt", "lieutenant commander"
+    "lt cmdr"), as news copy writes them ("Master Sgt.", "Sgt. 1st Class"). A form that
+    the tables define otherwise keeps its own reading.
 ``scales``
     ``[{"country": ..., "service": ..., "like": other service, "ranks": {word: code}}]``: the
     code a rank word has in that service of that country. ``like`` copies another scale of the
@@ -46,6 +51,29 @@ class Mark(NamedTuple):
     country: str | None
 
 
+#: At most this many abbreviated forms of one phrase (the product of its words' forms).
+MAX_VARIANTS = 64
+
+
+def word_variants(phrase: str, word_aliases: dict[str, list[str]]) -> list[str]:
+    """Forms of ``phrase`` with some of its words abbreviated, the phrase itself excluded.
+
+    Examples
+    --------
+    >>> word_variants("lieutenant commander", {"lieutenant": ["lt"], "commander": ["cmdr"]})
+    ['lieutenant cmdr', 'lt commander', 'lt cmdr']
+    >>> word_variants("general", {"major": ["maj"]})
+    []
+    """
+    if not word_aliases:
+        return []
+    forms = [""]
+    for w in phrase.split(" "):
+        alts = [w, *word_aliases.get(w, ())]
+        forms = [f"{f} {a}" if f else a for f in forms for a in alts][:MAX_VARIANTS]
+    return [f for f in forms if f != phrase]
+
+
 @dataclass
 class ScaleAcc:
     """What the files declared, before :meth:`ServiceScales.build`."""
@@ -54,6 +82,7 @@ class ScaleAcc:
     services: dict[str, list[str]] = field(default_factory=dict)
     countries: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    word_aliases: dict[str, list[str]] = field(default_factory=dict)
     scales: list[tuple[str, str, str | None, dict[str, str]]] = field(default_factory=list)
 
     def add(self, doc: dict[str, Any], fail: Fail, norm: Normalize, codes: Iterable[str]) -> None:
@@ -79,6 +108,13 @@ class ScaleAcc:
         for word, abbrevs in (doc.get("aliases") or {}).items():
             (w,) = norm(word, f"aliases {word!r}")[:1]
             self.aliases.setdefault(w, []).extend(norm(abbrevs, f"aliases {word!r}"))
+        for word, abbrevs in (doc.get("word_aliases") or {}).items():
+            full = norm(word, f"word_aliases {word!r}")
+            forms = norm(abbrevs, f"word_aliases {word!r}")
+            if len(full) != 1 or " " in full[0] or any(" " in a for a in forms):
+                why = "a word and its abbreviations must be single words"
+                raise fail(f"word_aliases {word!r}", why)
+            self.word_aliases.setdefault(full[0], []).extend(forms)
         for i, sc in enumerate(doc.get("scales") or []):
             self._add_scale(i, sc, fail, norm, known)
 
@@ -133,6 +169,9 @@ class ServiceScales:
                 if word in merged:
                     for a in abbrevs:
                         merged.setdefault(a, merged[word])
+            for key in list(merged):
+                for form in word_variants(key, acc.word_aliases):
+                    merged.setdefault(form, merged[key])
             out.scales[(cc, svc)] = merged
             if svc not in out.order.setdefault(cc, []):
                 out.order[cc].append(svc)

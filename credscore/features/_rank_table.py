@@ -17,7 +17,7 @@ A rank table is one or more JSON files (format ``credscore-ranks/1``). Each file
 ``entries``
     A list of ``{"phrases": [...], "family": ..., "kind": ..., "level" or "code": ...}``.
 
-``services``, ``countries``, ``default_country``, ``aliases``, ``scales``
+``services``, ``countries``, ``default_country``, ``aliases``, ``word_aliases``, ``scales``
     Military services and countries, and the code a rank word has in each service of each
     country (see :mod:`credscore.features._rank_scales`).
 ``fuzzy``
@@ -41,7 +41,7 @@ from typing import Any
 
 from credscore.exceptions import LexiconError
 from credscore.features._rank_model import Rank, normalize_title
-from credscore.features._rank_scales import ScaleAcc, ServiceScales
+from credscore.features._rank_scales import ScaleAcc, ServiceScales, word_variants
 
 __all__ = ["RANK_FAMILIES", "Rank", "RankTable", "load_rank_table", "normalize_title"]
 
@@ -338,6 +338,9 @@ def load_rank_table(
         if phrases.get(word, {}).get("family") == "military":
             for a in abbrevs:
                 phrases.setdefault(a, phrases[word])
+    for p, ent in [(p, e) for p, e in phrases.items() if e.get("family") == "military"]:
+        for form in word_variants(p, acc.word_aliases):  # "master sgt", "lt cmdr"
+            phrases.setdefault(form, ent)
     for p, code in military.first_codes().items():  # scale words no entry defines
         phrases.setdefault(p, {"family": "military", "kind": "title", "code": code,
                                "level": scale[code], "phrases": [p]})  # fmt: skip

@@ -155,6 +155,53 @@ def test_abbreviations(title: str, code: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("title", "code"),
+    [("Master Sgt.", "OR-8"), ("Sgt. 1st Class", "OR-7"), ("1st Sgt.", "OR-8"),
+     ("Staff Sgt.", "OR-6"), ("Air Force Staff Sgt.", "OR-5"), ("Air Force Tech. Sgt.", "OR-6"),
+     ("Army Staff Sgt.", "OR-6"), ("Marine Lance Cpl.", "OR-3"), ("Sgt. Major", "OR-9"),
+     ("Command Sgt. Maj.", "OR-9"), ("Marine Gunnery Sgt.", "OR-7"), ("Army Spec.", "OR-4"),
+     ("Navy Lt. Cmdr.", "OF-3"), ("Flt. Lt.", "OF-2"), ("Wg. Cdr.", "OF-4"), ("Pvt. 2", "OR-2"),
+     ("Sgt.", "OR-5"), ("Lt.", "OF-1"), ("Gen.", "OF-9")],
+)  # fmt: skip
+def test_ranks_abbreviated_word_by_word(title: str, code: str) -> None:
+    # news copy abbreviates the words of a rank ("Master Sgt.", not "MSgt"); each used to
+    # read as the bare "Sgt." (OR-5), "Air Force Staff Sgt." as nothing
+    r = resolve_rank(title)
+    assert (r.code, r.is_head) == (code, False)
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [("Marine Pvt.", "OR-1"), ("Marine Private", "OR-1"), ("Marine", "OR-2"),
+     ("Royal Marines Marine", "OR-2"), ("Marine Cpl.", "OR-4")],
+)  # fmt: skip
+def test_marine_before_a_rank_names_the_service(title: str, code: str) -> None:
+    r = resolve_rank(title)
+    assert (r.code, r.service) == (code, "marines")
+
+
+def test_chief_master_sergeant_is_no_head_of_the_air_force() -> None:
+    for title in ("Air Force Chief Master Sgt.", "Chief Master Sgt. of the Air Force"):
+        r = resolve_rank(title)
+        assert (r.code, r.is_head) == ("OR-9", False), title
+
+
+def test_user_word_aliases_and_explicit_phrases(tmp_path: Path) -> None:
+    ext = tmp_path / "ranks_words.json"
+    ext.write_text(json.dumps({
+        "format": "credscore-ranks/1",
+        "word_aliases": {"sergeant": ["sgnt"]},
+        # an explicit phrase keeps its own reading against a generated form
+        "entries": [{"family": "military", "code": "OR-2", "phrases": ["master sgnt"]}],
+    }), encoding="utf-8")  # fmt: skip
+    table = load_rank_table(ext)
+    assert resolve_rank("Staff Sgnt.", table).code == "OR-6"
+    assert resolve_rank("Air Force Staff Sgnt.", table).code == "OR-5"  # scale keys too
+    assert resolve_rank("Master Sgnt.", table).code == "OR-2"
+    assert resolve_rank("Staff Sgnt.").code is None  # the bundled table knows no "sgnt"
+
+
+@pytest.mark.parametrize(
     ("title", "head", "code"),
     [
         ("Navy Commander", False, "OF-4"),
@@ -247,6 +294,7 @@ BAD = [
     ({"scales": [{"country": "zz", "service": "navy", "like": "army", "ranks": {}}]}, "like"),
     ({"services": {"horse": ["cavalry"]}}, "horse"),
     ({"fuzzy": {"exclude": "marshall"}}, "fuzzy"),
+    ({"word_aliases": {"staff sergeant": ["ssgt"]}}, "word_aliases"),
 ]
 
 
