@@ -14,8 +14,12 @@ Run from the repository root::
    learned model is fitted on the other folds of every corpus plus our set, saved, loaded and
    run through :func:`scan_qualifiers` (the shipped code path) on the held-out fold. Sentence
    level "does it carry an uncertainty cue": credscore = ``q_uncertainty >= threshold``, the
-   threshold picked on the other folds' predictions; lexicon alone = any span of
-   ``hedge, hearsay, weasel, peacock``; naive = any word of a 39-word list. Cue level (BioScope
+   threshold picked on the other folds' predictions (the fold model's fallback spans use
+   it too); "credscore q >= 0.5" the same at 0.5; "credscore counts" the issue's rule on
+   the count columns, ``q_hedge + q_hearsay + q_approximator > 0`` (``q_hearsay`` includes
+   the weasel spans); "credscore spans" any span of ``hedge, hearsay, weasel, peacock``;
+   lexicon alone = the same spans without the learned model; naive = any word of a 39-word
+   list. Cue level (BioScope
    speculation cues, our set's uncertainty spans): a predicted span is correct when it overlaps
    a gold cue (one-to-one).
 
@@ -69,11 +73,16 @@ GRID = np.round(np.arange(0.10, 0.81, 0.025), 3)
 #: spans" on any uncertainty span the shipped scan reports (lexicon and learned spans).
 SYSTEMS = (
     "credscore",
+    "credscore q >= 0.5",
+    "credscore counts (hedge, hearsay, approximator)",
     "credscore spans",
     "credscore q or a lexicon span",
     "lexicon alone",
+    "lexicon counts (hedge, hearsay, approximator)",
     "naive 39-word list",
 )
+#: The count columns of the issue's sentence rule (``q_hearsay`` includes weasel spans).
+COUNTED = ("q_hedge", "q_hearsay", "q_approximator")
 
 
 def match(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> tuple[int, int]:
@@ -132,10 +141,12 @@ def own_set_table(learned: bool) -> tuple[list[str], bool]:
 # --------------------------------------------------------------------------- folds
 
 
-def shipped_lexicon(fitted: qt.Fitted, path: Path) -> Lexicon:
+def shipped_lexicon(
+    fitted: qt.Fitted, path: Path, fallback_threshold: float | None = None
+) -> Lexicon:
     """The bundled lexicon with ``fitted`` as its learned model, saved to ``path`` and loaded
     back as the shipped model is (the model's version is the file's stem)."""
-    meta = {
+    meta: dict[str, Any] = {
         "format": 1,
         "version": path.stem,
         "bits": BITS,
@@ -143,44 +154,87 @@ def shipped_lexicon(fitted: qt.Fitted, path: Path) -> Lexicon:
         "span_threshold": 0.5,
         "lexicon_categories": list(QUALIFIER_CATEGORIES),
     }
+    if fallback_threshold is not None:
+        meta["fallback_threshold"] = fallback_threshold
     save_model_file(path, meta, fitted.hashed, fitted.lexicon, fitted.bias)
     return load_lexicon(learned=path)
 
 
-def fold_predictions(data: pd.DataFrame) -> dict[str, Any]:
-    """Out-of-fold ``q_uncertainty`` and spans of every sentence, from the fold models."""
+def _uncertain_spans(table: pd.DataFrame, n: int) -> list[list[tuple[int, int]]]:
+    """Per text, the spans of the uncertainty categories (``hc.UNCERTAIN_CATEGORIES``)."""
+    out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for r, s, e, c in table[["row", "start", "end", "category"]].itertuples(index=False):
+        if c in hc.UNCERTAIN_CATEGORIES:
+            out[r].append((s, e))
+    return out
+
+
+def fold_predictions(data: pd.DataFrame, tmp: Path) -> dict[str, Any]:
+    """Out-of-fold ``q_uncertainty``, counts and spans of every sentence, from the fold
+    models (saved in ``tmp``; kept for :func:`with_fallback`); no fallback spans yet."""
     lex_only = load_lexicon(learned=False)
     t0 = time.process_time()
     d = qt.design(data, lex_only, BITS)
     print(f"design matrix {d.X.shape[0]:,} words ({time.process_time() - t0:.1f} s CPU)")
     q = np.zeros(len(data))
+    counts = pd.DataFrame(index=range(len(data)), columns=list(COUNTED), dtype=float)
     spans: list[list[tuple[int, int]]] = [[] for _ in range(len(data))]
-    lexicon_spans: list[list[tuple[int, int]]] = [[] for _ in range(len(data))]
-    _, lex_table = scan_qualifiers(data["text"], lex_only, spans=True)
+    lex_feats, lex_table = scan_qualifiers(data["text"], lex_only, spans=True)
     assert lex_table is not None
-    for r, s, e, c in lex_table[["row", "start", "end", "category"]].itertuples(index=False):
-        if c in hc.UNCERTAIN_CATEGORIES:
-            lexicon_spans[r].append((s, e))
+    lexicon_spans = _uncertain_spans(lex_table, len(data))
     folds = data["fold"].to_numpy()
-    with tempfile.TemporaryDirectory() as tmp:
-        for k in range(hc.N_FOLDS):
-            t0 = time.process_time()
-            f = qt.fit(d, np.flatnonzero(folds != k), **FIT)
-            lex = shipped_lexicon(f, Path(tmp) / f"fold{k}.npz")
-            test = np.flatnonzero(folds == k)
-            feats, table = scan_qualifiers(
-                data["text"].iloc[test].reset_index(drop=True), lex, spans=True
-            )
-            assert table is not None
-            q[test] = feats["q_uncertainty"].to_numpy()
-            for r, s, e, c in table[["row", "start", "end", "category"]].itertuples(index=False):
-                if c in hc.UNCERTAIN_CATEGORIES:
-                    spans[test[r]].append((s, e))
-            print(
-                f"fold {k}: {f.iterations} L-BFGS iterations, {time.process_time() - t0:.0f} s CPU",
-                flush=True,
-            )
-    return {"q": q, "spans": spans, "lexicon_spans": lexicon_spans}
+    fits: list[qt.Fitted] = []
+    for k in range(hc.N_FOLDS):
+        t0 = time.process_time()
+        f = qt.fit(d, np.flatnonzero(folds != k), **FIT)
+        lex = shipped_lexicon(f, tmp / f"fold{k}.npz")
+        fits.append(f)
+        test = np.flatnonzero(folds == k)
+        feats, table = scan_qualifiers(
+            data["text"].iloc[test].reset_index(drop=True), lex, spans=True
+        )
+        assert table is not None
+        q[test] = feats["q_uncertainty"].to_numpy()
+        counts.iloc[test] = feats[list(COUNTED)].to_numpy(dtype=float)
+        for i, sp in zip(test, _uncertain_spans(table, len(test)), strict=True):
+            spans[i] = sp
+        print(
+            f"fold {k}: {f.iterations} L-BFGS iterations, {time.process_time() - t0:.0f} s CPU",
+            flush=True,
+        )
+    return {
+        "q": q,
+        "spans": spans,
+        "lexicon_spans": lexicon_spans,
+        "counts": np.array(counts.to_numpy(dtype=float)),
+        "lexicon_counts": lex_feats[list(COUNTED)].to_numpy(dtype=float),
+        "fits": fits,
+    }
+
+
+def counted_decision(counts: np.ndarray) -> np.ndarray:
+    """The issue's sentence rule on the count columns: any hedge, hearsay (weasel included)
+    or approximator span."""
+    return counts.sum(axis=1) > 0
+
+
+def with_fallback(
+    data: pd.DataFrame, pred: dict[str, Any], thresholds: list[float], tmp: Path
+) -> None:
+    """Rescan each fold with its model, its fallback threshold (the decision threshold picked
+    on the other folds, so that the spans agree with the ``q`` decision) saved with it and
+    loaded back, as shipped; ``pred``'s spans and counts are replaced."""
+    folds = data["fold"].to_numpy()
+    for k, t in enumerate(thresholds):
+        lex = shipped_lexicon(pred["fits"][k], tmp / f"fold{k}_fb.npz", fallback_threshold=t)
+        test = np.flatnonzero(folds == k)
+        feats, table = scan_qualifiers(
+            data["text"].iloc[test].reset_index(drop=True), lex, spans=True
+        )
+        assert table is not None
+        pred["counts"][test] = feats[list(COUNTED)].to_numpy(dtype=float)
+        for i, sp in zip(test, _uncertain_spans(table, len(test)), strict=True):
+            pred["spans"][i] = sp
 
 
 def pick_threshold(data: pd.DataFrame, q: np.ndarray, mask: np.ndarray) -> float:
@@ -209,9 +263,18 @@ def corpus_figures(data: pd.DataFrame, pred: dict[str, Any]) -> dict[str, Any]:
     # (sentence decisions, cue spans or None when the system has no spans of its own)
     systems: dict[str, tuple[np.ndarray, list | None]] = {
         "credscore": (decide, pred["spans"]),
+        "credscore q >= 0.5": (q >= 0.5, None),
+        "credscore counts (hedge, hearsay, approximator)": (
+            counted_decision(pred["counts"]),
+            None,
+        ),
         "credscore spans": (np.array([bool(s) for s in pred["spans"]]), pred["spans"]),
         "credscore q or a lexicon span": (decide | lexicon_says, None),
         "lexicon alone": (lexicon_says, pred["lexicon_spans"]),
+        "lexicon counts (hedge, hearsay, approximator)": (
+            counted_decision(pred["lexicon_counts"]),
+            None,
+        ),
         "naive 39-word list": (np.array([bool(s) for s in naive_spans]), naive_spans),
     }
     out: dict[str, Any] = {"fold_thresholds": thresholds, "corpora": {}}
@@ -248,6 +311,11 @@ def render(fig: dict[str, Any]) -> list[str]:
                 f"| {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {cue} |"
             )
     lines.append(f"\nthresholds picked on the other folds: {fig['fold_thresholds']}")
+    lines.append(
+        "a text with q at or above its fold's threshold and no hedge, hearsay, weasel or "
+        "peacock span gets its most probable content word as a learned hedge span (the "
+        "fallback), so that spans and counts agree with the q decision"
+    )
     return lines
 
 
@@ -269,11 +337,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"hedge corpora not found under {hc.hedges_dir()}; use --own-only")
             return 2
         data = hc.all_corpora()
-        pred = fold_predictions(data)
+        with tempfile.TemporaryDirectory() as tmp:
+            pred = fold_predictions(data, Path(tmp))
+            folds = data["fold"].to_numpy()
+            fold_t = [pick_threshold(data, pred["q"], folds != k) for k in range(hc.N_FOLDS)]
+            with_fallback(data, pred, fold_t, Path(tmp))
         payload = corpus_figures(data, pred)
         payload["fit"] = FIT
-        # The shipped model's threshold: picked on all out-of-fold predictions.
+        # The shipped model's threshold: picked on all out-of-fold predictions; its fallback
+        # spans use the same one.
         payload["threshold"] = pick_threshold(data, pred["q"], np.ones(len(data), dtype=bool))
+        payload["fallback_threshold"] = payload["threshold"]
         out += ["## Shared corpora, 5 folds (never trained and tested on the same sentences)", ""]
         out += render(payload)
     text = "\n".join(out)

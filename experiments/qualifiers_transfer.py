@@ -63,13 +63,16 @@ def _uncertain_rows(table: pd.DataFrame | None, n: int) -> np.ndarray:
 
 
 def _shipped_path(
-    fitted: qt.Fitted, texts: pd.Series, where: Path
-) -> tuple[np.ndarray, np.ndarray]:
-    """``q_uncertainty`` of ``texts`` from ``fitted`` saved, loaded and scanned as shipped,
-    and whether each text has an uncertainty span (lexicon or learned)."""
-    lex = shipped_lexicon(fitted, where)
+    fitted: qt.Fitted, texts: pd.Series, where: Path, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``q_uncertainty`` of ``texts`` from ``fitted`` saved (its fallback spans at
+    ``threshold``, as the shipped model's are at its own), loaded and scanned as shipped;
+    whether each text has an uncertainty span (lexicon or learned); and the issue's rule on
+    the counts (``q_hedge + q_hearsay + q_approximator > 0``)."""
+    lex = shipped_lexicon(fitted, where, fallback_threshold=threshold)
     feats, table = scan_qualifiers(texts.reset_index(drop=True), lex, spans=True)
-    return feats["q_uncertainty"].to_numpy(), _uncertain_rows(table, len(texts))
+    counted = feats[["q_hedge", "q_hearsay", "q_approximator"]].sum(axis=1).to_numpy() > 0
+    return feats["q_uncertainty"].to_numpy(), _uncertain_rows(table, len(texts)), counted
 
 
 def transfer(data: pd.DataFrame, design: qt.Design, target: str, tmp: Path) -> dict[str, Any]:
@@ -90,7 +93,9 @@ def transfer(data: pd.DataFrame, design: qt.Design, target: str, tmp: Path) -> d
     threshold, src_f1 = _best_threshold(label[src], oof[src])
     fitted = qt.fit(design, train, **FIT)
     test = np.flatnonzero(corpus == target)
-    q, span_says = _shipped_path(fitted, data["text"].iloc[test], tmp / f"to_{target}.npz")
+    q, span_says, counted = _shipped_path(
+        fitted, data["text"].iloc[test], tmp / f"to_{target}.npz", threshold
+    )
     y = label[test]
     oracle_t, oracle_f1 = _best_threshold(y, q)
     _, lex_table = scan_qualifiers(
@@ -116,6 +121,7 @@ def transfer(data: pd.DataFrame, design: qt.Design, target: str, tmp: Path) -> d
                 "F1": oracle_f1,
             },
             "credscore spans (lexicon and learned spans)": sentence_prf(y, span_says),
+            "credscore counts (hedge, hearsay, approximator)": sentence_prf(y, counted),
             f"credscore, threshold {threshold:.3f} or a lexicon span": sentence_prf(
                 y, (q >= threshold) | lexicon_says
             ),

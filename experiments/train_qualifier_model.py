@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": float(threshold),
         "span_threshold": 0.5,
         "lexicon_categories": list(QUALIFIER_CATEGORIES),
+        **(
+            {"fallback_threshold": float(cv["fallback_threshold"])}
+            if "fallback_threshold" in cv
+            else {}
+        ),
         "features": "hashed word, neighbour, bigram and trigram features; lexicon categories",
         "fit": {**qe.FIT, "max_iter": args.max_iter, "iterations": fit.iterations},
         "training_data": {

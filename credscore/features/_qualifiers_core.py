@@ -21,6 +21,7 @@ import numpy as np
 
 from credscore.features._qualifiers_compile import SplitPattern, canonical_key, scan_codepoints
 from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon
+from credscore.features._qualifiers_model import WordScores
 from credscore.features._qualifiers_tokens import Tokens, tokenize_codepoints
 
 __all__ = ["COUNT_CAP", "QUALIFYING", "ScanResult", "scan_unique"]
@@ -242,6 +243,95 @@ def _word_counts(points: np.ndarray, n: int, nuls: np.ndarray) -> np.ndarray:
     return np.diff(np.searchsorted(word_starts, nuls), prepend=0)
 
 
+#: Categories whose span explains an uncertain text, so that it needs no fallback span.
+_EXPLAINING = np.array(
+    [QUALIFIER_CATEGORIES.index(c) for c in ("hedge", "hearsay", "weasel", "peacock")]
+)
+#: Words never made a fallback span: they carry no uncertainty of their own.
+_FUNCTION_WORDS = frozenset(
+    """that the a an of to in on at by for with from and but as is are was were be been
+    being it its this these those which who whom whose there their they them he she his her
+    we our you your i me my than then so has have had do does did""".split()
+)
+#: Vague quantifiers that join the fallback word after them ("many cities").
+_QUANTIFIERS = frozenset("many some several numerous most few various certain".split())
+
+
+def _in_lexicon_span(words: WordScores, pick: np.ndarray, hits: np.ndarray) -> np.ndarray:
+    """Whether each picked word lies inside or overlaps a lexicon span (spans are sorted)."""
+    s, e = words.starts[pick] - 1, words.ends[pick] - 1
+    j = np.searchsorted(hits[:, 0], e, side="left") - 1
+    return (j >= 0) & (hits[np.maximum(j, 0), 1] > s)
+
+
+def _with_fallback(
+    words: WordScores,
+    pick: np.ndarray,
+    hits: np.ndarray,
+    ends: np.ndarray,
+    q: np.ndarray,
+    threshold: float,
+    scan: str,
+) -> np.ndarray:
+    """``pick`` plus, for each text with ``q >= threshold`` and no hedge, hearsay, weasel or
+    peacock span (lexicon or picked), its most probable word outside the lexicon spans that
+    is no function word ("that" in "many believe that"), among its three most probable;
+    sorted. See the comment below for the word before it."""
+    need = np.append(q >= threshold, False)  # one slot past the last text, never needed
+    if not need.any():
+        return pick
+    need[words.doc[pick]] = False
+    if len(hits):
+        explained = hits[np.isin(hits[:, 2], _EXPLAINING), 0]
+        need[np.searchsorted(ends, explained, side="right")] = False
+    cand = np.flatnonzero(need[words.doc])
+    if len(cand) and len(hits):
+        cand = cand[~_in_lexicon_span(words, cand, hits)]
+    if not len(cand):
+        return pick
+    # each text's words by decreasing log-odds (the first of equals): words are in text order
+    best = cand[np.lexsort((-words.logit[cand], words.doc[cand]))]
+    doc = words.doc[best]
+    first = np.ones(len(best), dtype=bool)
+    first[1:] = doc[1:] != doc[:-1]
+    group = np.flatnonzero(first)
+    rank = np.arange(len(best)) - np.repeat(group, np.diff(np.append(group, len(best))))
+    top = best[rank < 3]
+    texts = map(scan.__getitem__, map(slice, words.starts[top].tolist(), words.ends[top].tolist()))
+    content = top[[t.lower() not in _FUNCTION_WORDS for t in texts]]
+    if not len(content):
+        return pick
+    keep = np.ones(len(content), dtype=bool)
+    keep[1:] = words.doc[content[1:]] != words.doc[content[:-1]]
+    chosen = content[keep]
+    # a lexicon span just before the word already carries the evidence (the model credits
+    # the word after a cue: "residents" in "Some residents"), so that text gets no span
+    prev = chosen - 1
+    same = (prev >= 0) & (words.doc[np.maximum(prev, 0)] == words.doc[chosen])
+    if len(hits) and same.any():
+        after_cue = np.zeros(len(chosen), dtype=bool)
+        after_cue[same] = _in_lexicon_span(words, prev[same], hits)
+        chosen = chosen[~after_cue]
+    return np.union1d(pick, chosen)
+
+
+def _with_quantifiers(words: WordScores, pick: np.ndarray, scan: str) -> np.ndarray:
+    """``pick`` plus the vague quantifier right before a picked word, in the same text and
+    not picked itself ("many" of "many cities": the model credits the word after it)."""
+    prev = pick - 1
+    ok = (prev >= 0) & (words.doc[np.maximum(prev, 0)] == words.doc[pick])
+    before = prev[ok]
+    if not len(before):
+        return pick
+    quant = np.array(
+        [
+            scan[a:b].lower() in _QUANTIFIERS
+            for a, b in zip(words.starts[before].tolist(), words.ends[before].tolist(), strict=True)
+        ]
+    )
+    return np.union1d(pick, before[quant])
+
+
 def _learned_spans(
     lex: Lexicon,
     scan: str,
@@ -261,15 +351,16 @@ def _learned_spans(
     q = model.text_probability(words, n)
     cut = np.log(model.span_threshold / (1.0 - model.span_threshold))
     pick = np.flatnonzero(words.logit >= cut)
+    if len(pick) and len(hits):  # drop words inside or overlapping a lexicon span
+        pick = pick[~_in_lexicon_span(words, pick, hits)]
+    if model.fallback_threshold is not None:
+        pick = _with_fallback(words, pick, hits, ends, q, model.fallback_threshold, scan)
     if not len(pick):
         return q, np.zeros((0, 3), dtype=np.int64)
+    pick = _with_quantifiers(words, pick, scan)
+    if len(hits):  # a quantifier inside a lexicon span stays the lexicon's
+        pick = pick[~_in_lexicon_span(words, pick, hits)]
     s, e = words.starts[pick] - 1, words.ends[pick] - 1
-    if len(hits):  # drop words inside or overlapping a lexicon span (spans are sorted)
-        j = np.searchsorted(hits[:, 0], e, side="left") - 1
-        inside = (j >= 0) & (hits[np.maximum(j, 0), 1] > s)
-        pick, s, e = pick[~inside], s[~inside], e[~inside]
-    if not len(pick):
-        return q, np.zeros((0, 3), dtype=np.int64)
     # Adjacent cue words of one text ("indicate that") make one span.
     new = np.ones(len(pick), dtype=bool)
     new[1:] = (np.diff(pick) != 1) | (words.doc[pick[1:]] != words.doc[pick[:-1]])

@@ -16,7 +16,8 @@ The file
 
 ==========  ===========================================================================
 ``meta``    JSON text: ``format``, ``version``, ``bits``, ``threshold`` (decision on ``q``),
-            ``span_threshold`` (word probability of a learned span), ``lexicon_categories``
+            ``span_threshold`` (word probability of a learned span), optionally
+            ``fallback_threshold`` (see :class:`QualifierModel`), ``lexicon_categories``
             (order of ``lexicon``), training data and cross-validated figures
 ``index``   int64, indices of the non-zero hashed weights (``< 2**bits``)
 ``value``   float32, their weights
@@ -134,6 +135,11 @@ class QualifierModel:
         A text is called uncertain when its ``q_uncertainty`` is at least this.
     span_threshold : float
         A word outside every lexicon span becomes a learned cue span at this probability.
+    fallback_threshold : float or None
+        A text whose ``q_uncertainty`` is at least this, and that has no hedge or hearsay
+        span (lexicon or learned), gets its most probable word outside the lexicon spans as
+        a learned hedge span, so that the spans (and the category counts built from them)
+        agree with ``q_uncertainty``. ``None`` (files without the key): no such span.
     meta : dict
         Everything in the file's ``meta`` (training data, cross-validated figures).
     """
@@ -148,6 +154,7 @@ class QualifierModel:
     weights: np.ndarray = field(repr=False)
     lexicon_weights: dict[str, float] = field(repr=False)
     bias: float = field(repr=False)
+    fallback_threshold: float | None = None
 
     def word_logits(
         self,
@@ -249,6 +256,11 @@ def _meta(arrays: dict[str, np.ndarray], where: str) -> dict[str, Any]:
         ok = isinstance(meta.get(key), kind) or (kind is float and isinstance(meta.get(key), int))
         if not ok or isinstance(meta.get(key), bool):
             raise _err(where, f"'meta.{key}' must be a {kind.__name__}.")
+    fb = meta.get("fallback_threshold")
+    if fb is not None and (
+        isinstance(fb, bool) or not isinstance(fb, int | float) or not 0.0 < fb < 1.0
+    ):
+        raise _err(where, "'meta.fallback_threshold' must be a number in (0, 1) or absent.")
     if not 8 <= meta["bits"] <= 26:
         raise _err(where, f"'meta.bits' is {meta['bits']}; it must be between 8 and 26.")
     cats = meta.get("lexicon_categories")
@@ -307,6 +319,9 @@ def load_model_file(path: str | PathLike[str] | None = None) -> QualifierModel:
         weights=weights,
         lexicon_weights=dict(zip(meta["lexicon_categories"], map(float, lex), strict=True)),
         bias=float(bias[0]),
+        fallback_threshold=(
+            None if meta.get("fallback_threshold") is None else float(meta["fallback_threshold"])
+        ),
     )
 
 

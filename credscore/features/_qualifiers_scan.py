@@ -40,6 +40,8 @@ FEATURE_COLUMNS: tuple[str, ...] = (
 SPAN_COLUMNS: tuple[str, ...] = ("row", "category", "cue", "start", "end", "learned")
 _CATEGORY_NAMES = np.array(QUALIFIER_CATEGORIES, dtype=object)
 _QUALIFYING = np.array([c in QUALIFYING for c in QUALIFIER_CATEGORIES])
+_HEARSAY = QUALIFIER_CATEGORIES.index("hearsay")
+_WEASEL = QUALIFIER_CATEGORIES.index("weasel")
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,9 @@ def _features(r: ScanResult, codes: np.ndarray, index: pd.Index) -> pd.DataFrame
     data: dict[str, np.ndarray] = {
         f"q_{c}": counts[:, i] for i, c in enumerate(QUALIFIER_CATEGORIES)
     }
+    # vague attribution ("critics argue", "it is widely expected") is hearsay without a named
+    # source: q_hearsay counts it too, q_weasel counts it alone
+    data["q_hearsay"] = np.minimum(counts[:, _HEARSAY] + counts[:, _WEASEL], COUNT_CAP)
     data["q_any"] = (qual > 0).astype(np.int64)
     data["q_per_100_words"] = per100
     if r.uncertainty is not None:
@@ -275,7 +280,10 @@ def qualifier_features(
 
     Columns ``q_<category>`` (``hedge, approximator, scope_limiter, hearsay, absolute, number,
     weasel, peacock, refutation``) are span counts (the per-category lengths of
-    :func:`find_qualifiers`, learned spans included), saturating at ``COUNT_CAP`` (3).
+    :func:`find_qualifiers`, learned spans included), saturating at ``COUNT_CAP`` (3), except
+    that ``q_hearsay`` also counts the ``weasel`` spans: vague attribution ("critics argue",
+    "it is widely expected") is hearsay without a named source, and ``q_weasel`` counts it
+    alone.
     ``q_any`` is 1 when the text has at least one span of a qualifying category (``hedge,
     approximator, scope_limiter, hearsay, absolute, weasel``: numbers are specificity, peacock
     wording and refutation do not bound the claim), else 0. ``q_per_100_words`` is the number
@@ -288,7 +296,11 @@ def qualifier_features(
     folds of the training corpora picked. On a domain the model never saw it falls behind the
     lexicon (measured by fitting on one corpus and testing on the other,
     ``experiments/results/qualifiers_transfer.md``); there, also counting any span of
-    ``hedge, hearsay, weasel, peacock`` keeps most of the lexicon's recall.
+    ``hedge, hearsay, weasel, peacock`` keeps most of the lexicon's recall. The spans and
+    counts agree with ``q_uncertainty``: a text at or above the model's
+    ``fallback_threshold`` that no hedge, hearsay, weasel or peacock span explains gets its
+    most probable content word as a learned hedge span (``experiments/qualifiers_eval.py``
+    picks that threshold on the folds).
 
     Parameters
     ----------

@@ -574,6 +574,71 @@ def test_learned_model_scores_uncertainty_and_adds_spans_marked_learned():
     assert all(not q.learned for q in find_qualifiers("It may rain.", LEX))
 
 
+def test_hearsay_counts_vague_attribution():
+    f = qualifier_features(["Critics argue that the plan failed.", "Reportedly it failed."], LEX)
+    assert f["q_weasel"].tolist() == [1, 0]
+    assert f["q_hearsay"].tolist() == [1, 1]
+    assert f["q_any"].tolist() == [1, 1] and f["q_per_100_words"].iloc[0] == 100 / 6
+
+
+def _with_fallback(threshold):
+    from dataclasses import replace
+
+    lex = load_lexicon()
+    return replace(lex, model=replace(lex.model, fallback_threshold=threshold))
+
+
+def test_fallback_span_explains_an_uncertain_text_the_cues_miss():
+    texts = [
+        "The company's claim was disputed by others.",  # q 0.13, no uncertainty cue
+        "The bridge opened in 1932.",  # certain
+        "Many believe that the bridge is unsafe.",  # explained by its weasel span
+        "The drug may reduce pain.",  # explained by its hedge
+    ]
+    cut = 0.1
+    plain = scan_qualifiers(texts, _with_fallback(None), spans=True)
+    feats, table = scan_qualifiers(texts, _with_fallback(cut), spans=True)
+    q = feats["q_uncertainty"].tolist()
+    assert q == plain[0]["q_uncertainty"].tolist()  # the probability never moves
+    assert q[1] < cut <= min(q[0], q[2], q[3])
+    added = table.merge(plain[1], how="left", indicator=True).query("_merge == 'left_only'")
+    assert added["row"].tolist() == [0]
+    (cue,) = added["cue"].tolist()
+    assert added["category"].tolist() == ["hedge"] and added["learned"].all()
+    assert cue.lower() not in {"the", "was", "by"}  # a content word
+    assert feats["q_hedge"].iloc[0] == plain[0]["q_hedge"].iloc[0] + 1
+    # off at a threshold no text reaches
+    assert len(scan_qualifiers(texts, _with_fallback(0.999999), spans=True)[1]) == len(plain[1])
+
+
+def test_fallback_skips_the_word_after_a_cue_and_quantifiers_join_learned_spans():
+    lex = _with_fallback(0.1)
+    # "Some" (a scope limiter) carries the evidence: "residents" is no cue of its own
+    assert [q.learned for q in find_qualifiers("Some residents refused to leave.", lex)] == [
+        False
+    ]
+    # a vague quantifier before a learned word joins its span
+    learned = [q.cue for q in find_qualifiers("He played for many clubs in Sweden.", lex)]
+    assert learned == ["many clubs"]
+
+
+def test_fallback_threshold_must_be_a_probability(tmp_path):
+    import shutil
+    from importlib import resources
+
+    path = tmp_path / "fb_model.npz"
+    with resources.as_file(
+        resources.files("credscore.features").joinpath("data/qualifier_model.npz")
+    ) as src:
+        shutil.copy(src, path)
+    _rewrite_meta(path, fallback_threshold=1.5)
+    with pytest.raises(LexiconError, match="fallback_threshold") as info:
+        load_lexicon(learned=path)
+    assert "fb_model.npz" in str(info.value)
+    _rewrite_meta(path, fallback_threshold=0.3)
+    assert load_lexicon(learned=path).model.fallback_threshold == 0.3
+
+
 def test_nul_inside_a_text_keeps_rows_apart():
     feats, table = scan_qualifiers(["probably\x00 all", "never"], spans=True)
     assert feats["q_hedge"].tolist()[0] == 1 and feats["q_absolute"].tolist() == [1, 1]
