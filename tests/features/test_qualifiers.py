@@ -614,9 +614,7 @@ def test_fallback_span_explains_an_uncertain_text_the_cues_miss():
 def test_fallback_skips_the_word_after_a_cue_and_quantifiers_join_learned_spans():
     lex = _with_fallback(0.1)
     # "Some" (a scope limiter) carries the evidence: "residents" is no cue of its own
-    assert [q.learned for q in find_qualifiers("Some residents refused to leave.", lex)] == [
-        False
-    ]
+    assert [q.learned for q in find_qualifiers("Some residents refused to leave.", lex)] == [False]
     # a vague quantifier before a learned word joins its span
     learned = [q.cue for q in find_qualifiers("He played for many clubs in Sweden.", lex)]
     assert learned == ["many clubs"]
