@@ -170,15 +170,14 @@ def _uncertain_spans(table: pd.DataFrame, n: int) -> list[list[tuple[int, int]]]
 
 
 def fold_predictions(data: pd.DataFrame, tmp: Path) -> dict[str, Any]:
-    """Out-of-fold ``q_uncertainty``, counts and spans of every sentence, from the fold
-    models (saved in ``tmp``; kept for :func:`with_fallback`); no fallback spans yet."""
+    """Out-of-fold ``q_uncertainty`` of every sentence from the fold models (saved in
+    ``tmp``, as shipped), the fitted fold models for :func:`with_fallback`, and the
+    lexicon's own spans and counts."""
     lex_only = load_lexicon(learned=False)
     t0 = time.process_time()
     d = qt.design(data, lex_only, BITS)
     print(f"design matrix {d.X.shape[0]:,} words ({time.process_time() - t0:.1f} s CPU)")
     q = np.zeros(len(data))
-    counts = pd.DataFrame(index=range(len(data)), columns=list(COUNTED), dtype=float)
-    spans: list[list[tuple[int, int]]] = [[] for _ in range(len(data))]
     lex_feats, lex_table = scan_qualifiers(data["text"], lex_only, spans=True)
     assert lex_table is not None
     lexicon_spans = _uncertain_spans(lex_table, len(data))
@@ -190,23 +189,15 @@ def fold_predictions(data: pd.DataFrame, tmp: Path) -> dict[str, Any]:
         lex = shipped_lexicon(f, tmp / f"fold{k}.npz")
         fits.append(f)
         test = np.flatnonzero(folds == k)
-        feats, table = scan_qualifiers(
-            data["text"].iloc[test].reset_index(drop=True), lex, spans=True
-        )
-        assert table is not None
+        feats, _ = scan_qualifiers(data["text"].iloc[test].reset_index(drop=True), lex)
         q[test] = feats["q_uncertainty"].to_numpy()
-        counts.iloc[test] = feats[list(COUNTED)].to_numpy(dtype=float)
-        for i, sp in zip(test, _uncertain_spans(table, len(test)), strict=True):
-            spans[i] = sp
         print(
             f"fold {k}: {f.iterations} L-BFGS iterations, {time.process_time() - t0:.0f} s CPU",
             flush=True,
         )
     return {
         "q": q,
-        "spans": spans,
         "lexicon_spans": lexicon_spans,
-        "counts": np.array(counts.to_numpy(dtype=float)),
         "lexicon_counts": lex_feats[list(COUNTED)].to_numpy(dtype=float),
         "fits": fits,
     }
@@ -221,10 +212,12 @@ def counted_decision(counts: np.ndarray) -> np.ndarray:
 def with_fallback(
     data: pd.DataFrame, pred: dict[str, Any], thresholds: list[float], tmp: Path
 ) -> None:
-    """Rescan each fold with its model, its fallback threshold (the decision threshold picked
-    on the other folds, so that the spans agree with the ``q`` decision) saved with it and
-    loaded back, as shipped; ``pred``'s spans and counts are replaced."""
+    """Scan each fold with its model and its fallback threshold (the decision threshold
+    picked on the other folds, so that the spans agree with the ``q`` decision), saved with
+    it and loaded back, as shipped; sets ``pred``'s spans and counts."""
     folds = data["fold"].to_numpy()
+    pred["counts"] = np.zeros((len(data), len(COUNTED)))
+    pred["spans"] = [[] for _ in range(len(data))]
     for k, t in enumerate(thresholds):
         lex = shipped_lexicon(pred["fits"][k], tmp / f"fold{k}_fb.npz", fallback_threshold=t)
         test = np.flatnonzero(folds == k)

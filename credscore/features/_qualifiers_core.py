@@ -259,9 +259,24 @@ _QUANTIFIERS = frozenset("many some several numerous most few various certain".s
 
 def _in_lexicon_span(words: WordScores, pick: np.ndarray, hits: np.ndarray) -> np.ndarray:
     """Whether each picked word lies inside or overlaps a lexicon span (spans are sorted)."""
+    if not len(hits):
+        return np.zeros(len(pick), dtype=bool)
     s, e = words.starts[pick] - 1, words.ends[pick] - 1
     j = np.searchsorted(hits[:, 0], e, side="left") - 1
     return (j >= 0) & (hits[np.maximum(j, 0), 1] > s)
+
+
+def _word_texts(words: WordScores, pick: np.ndarray, scan: str) -> list[str]:
+    """The lower-case text of each picked word."""
+    bounds = zip(words.starts[pick].tolist(), words.ends[pick].tolist(), strict=True)
+    return [scan[a:b].lower() for a, b in bounds]
+
+
+def _previous(words: WordScores, pick: np.ndarray) -> np.ndarray:
+    """The word before each picked word, or -1 where it starts its text."""
+    prev = pick - 1
+    same = (prev >= 0) & (words.doc[np.maximum(prev, 0)] == words.doc[pick])
+    return np.where(same, prev, -1)
 
 
 def _with_fallback(
@@ -285,8 +300,7 @@ def _with_fallback(
         explained = hits[np.isin(hits[:, 2], _EXPLAINING), 0]
         need[np.searchsorted(ends, explained, side="right")] = False
     cand = np.flatnonzero(need[words.doc])
-    if len(cand) and len(hits):
-        cand = cand[~_in_lexicon_span(words, cand, hits)]
+    cand = cand[~_in_lexicon_span(words, cand, hits)]
     if not len(cand):
         return pick
     # each text's words by decreasing log-odds (the first of equals): words are in text order
@@ -297,8 +311,7 @@ def _with_fallback(
     group = np.flatnonzero(first)
     rank = np.arange(len(best)) - np.repeat(group, np.diff(np.append(group, len(best))))
     top = best[rank < 3]
-    texts = map(scan.__getitem__, map(slice, words.starts[top].tolist(), words.ends[top].tolist()))
-    content = top[[t.lower() not in _FUNCTION_WORDS for t in texts]]
+    content = top[[t not in _FUNCTION_WORDS for t in _word_texts(words, top, scan)]]
     if not len(content):
         return pick
     keep = np.ones(len(content), dtype=bool)
@@ -306,30 +319,24 @@ def _with_fallback(
     chosen = content[keep]
     # a lexicon span just before the word already carries the evidence (the model credits
     # the word after a cue: "residents" in "Some residents"), so that text gets no span
-    prev = chosen - 1
-    same = (prev >= 0) & (words.doc[np.maximum(prev, 0)] == words.doc[chosen])
-    if len(hits) and same.any():
-        after_cue = np.zeros(len(chosen), dtype=bool)
-        after_cue[same] = _in_lexicon_span(words, prev[same], hits)
-        chosen = chosen[~after_cue]
-    return np.union1d(pick, chosen)
+    prev = _previous(words, chosen)
+    after_cue = np.zeros(len(chosen), dtype=bool)
+    after_cue[prev >= 0] = _in_lexicon_span(words, prev[prev >= 0], hits)
+    return np.union1d(pick, chosen[~after_cue])
 
 
-def _with_quantifiers(words: WordScores, pick: np.ndarray, scan: str) -> np.ndarray:
+def _with_quantifiers(
+    words: WordScores, pick: np.ndarray, hits: np.ndarray, scan: str
+) -> np.ndarray:
     """``pick`` plus the vague quantifier right before a picked word, in the same text and
-    not picked itself ("many" of "many cities": the model credits the word after it)."""
-    prev = pick - 1
-    ok = (prev >= 0) & (words.doc[np.maximum(prev, 0)] == words.doc[pick])
-    before = prev[ok]
+    outside the lexicon spans ("many" of "many cities": the model credits the word after
+    it; a quantifier inside a lexicon span stays the lexicon's)."""
+    prev = _previous(words, pick)
+    before = prev[prev >= 0]
     if not len(before):
         return pick
-    quant = np.array(
-        [
-            scan[a:b].lower() in _QUANTIFIERS
-            for a, b in zip(words.starts[before].tolist(), words.ends[before].tolist(), strict=True)
-        ]
-    )
-    return np.union1d(pick, before[quant])
+    before = before[[t in _QUANTIFIERS for t in _word_texts(words, before, scan)]]
+    return np.union1d(pick, before[~_in_lexicon_span(words, before, hits)])
 
 
 def _learned_spans(
@@ -351,15 +358,12 @@ def _learned_spans(
     q = model.text_probability(words, n)
     cut = np.log(model.span_threshold / (1.0 - model.span_threshold))
     pick = np.flatnonzero(words.logit >= cut)
-    if len(pick) and len(hits):  # drop words inside or overlapping a lexicon span
-        pick = pick[~_in_lexicon_span(words, pick, hits)]
+    pick = pick[~_in_lexicon_span(words, pick, hits)]  # the lexicon's spans stay its own
     if model.fallback_threshold is not None:
         pick = _with_fallback(words, pick, hits, ends, q, model.fallback_threshold, scan)
     if not len(pick):
         return q, np.zeros((0, 3), dtype=np.int64)
-    pick = _with_quantifiers(words, pick, scan)
-    if len(hits):  # a quantifier inside a lexicon span stays the lexicon's
-        pick = pick[~_in_lexicon_span(words, pick, hits)]
+    pick = _with_quantifiers(words, pick, hits, scan)
     s, e = words.starts[pick] - 1, words.ends[pick] - 1
     # Adjacent cue words of one text ("indicate that") make one span.
     new = np.ones(len(pick), dtype=bool)

@@ -136,10 +136,11 @@ class QualifierModel:
     span_threshold : float
         A word outside every lexicon span becomes a learned cue span at this probability.
     fallback_threshold : float or None
-        A text whose ``q_uncertainty`` is at least this, and that has no hedge or hearsay
-        span (lexicon or learned), gets its most probable word outside the lexicon spans as
-        a learned hedge span, so that the spans (and the category counts built from them)
-        agree with ``q_uncertainty``. ``None`` (files without the key): no such span.
+        A text whose ``q_uncertainty`` is at least this, and that has no hedge, hearsay,
+        weasel or peacock span (lexicon or learned), gets its most probable content word
+        outside the lexicon spans (not right after one) as a learned hedge span, so that the
+        spans (and the category counts built from them) agree with ``q_uncertainty``.
+        ``None`` (files without the key): no such span.
     meta : dict
         Everything in the file's ``meta`` (training data, cross-validated figures).
     """

@@ -299,8 +299,8 @@ def qualifier_features(
     ``hedge, hearsay, weasel, peacock`` keeps most of the lexicon's recall. The spans and
     counts agree with ``q_uncertainty``: a text at or above the model's
     ``fallback_threshold`` that no hedge, hearsay, weasel or peacock span explains gets its
-    most probable content word as a learned hedge span (``experiments/qualifiers_eval.py``
-    picks that threshold on the folds).
+    most probable content word as a learned hedge span (the bundled model uses its decision
+    threshold).
 
     Parameters
     ----------
