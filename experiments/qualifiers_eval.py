@@ -17,7 +17,11 @@ Run from the repository root::
    threshold picked on the other folds' predictions (the fold model's fallback spans use
    it too); "credscore q >= 0.5" the same at 0.5; "credscore counts" the issue's rule on
    the count columns, ``q_hedge + q_hearsay + q_approximator > 0`` (``q_hearsay`` includes
-   the weasel spans); "credscore spans" any span of ``hedge, hearsay, weasel, peacock``;
+   the weasel spans); "credscore counts or q" that rule or ``q_uncertainty >= threshold``:
+   the most any span rule that follows ``q`` could reach under the counts rule (every
+   sentence the learned model flags counted); "credscore counts without approximator" the
+   rule on ``q_hedge + q_hearsay`` alone; "credscore spans" any span of ``hedge,
+   hearsay, weasel, peacock``;
    lexicon alone = the same spans without the learned model; naive = any word of a 39-word
    list. Cue level (BioScope
    speculation cues, our set's uncertainty spans): a predicted span is correct when it overlaps
@@ -75,6 +79,8 @@ SYSTEMS = (
     "credscore",
     "credscore q >= 0.5",
     "credscore counts (hedge, hearsay, approximator)",
+    "credscore counts or q >= threshold",
+    "credscore counts without approximator",
     "credscore spans",
     "credscore q or a lexicon span",
     "lexicon alone",
@@ -261,6 +267,8 @@ def corpus_figures(data: pd.DataFrame, pred: dict[str, Any]) -> dict[str, Any]:
             counted_decision(pred["counts"]),
             None,
         ),
+        "credscore counts or q >= threshold": (counted_decision(pred["counts"]) | decide, None),
+        "credscore counts without approximator": (counted_decision(pred["counts"][:, :2]), None),
         "credscore spans": (np.array([bool(s) for s in pred["spans"]]), pred["spans"]),
         "credscore q or a lexicon span": (decide | lexicon_says, None),
         "lexicon alone": (lexicon_says, pred["lexicon_spans"]),
