@@ -214,6 +214,11 @@ def test_user_word_aliases_and_explicit_phrases(tmp_path: Path) -> None:
         ("Royal Air Force Chief Technician", False, "OR-7"),
         ("British Army Officer Cadet", False, "OF-D"),
         ("Army chief", True, "OF-9"),
+        # the head of a service named before the word, as news writes it ("Marine Commandant"
+        # read as the French rank Commandant, OF-4)
+        ("Marine Commandant", True, "OF-9"),
+        ("Coast Guard Commandant", True, "OF-9"),
+        ("Commandant", False, "OF-4"),
     ],
 )
 def test_rank_versus_head_of_body(title: str, head: bool, code: str | None) -> None:
@@ -305,3 +310,21 @@ def test_malformed_scales_raise(tmp_path: Path, doc: dict, needle: str) -> None:
     with pytest.raises(LexiconError, match=needle) as info:
         load_rank_table(f)
     assert "bad_scale.json" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("title", "code", "below"),
+    [
+        # a qualifier that makes another rank than the word it qualifies
+        ("Ordinary Seaman", "OR-1", "Able Seaman"),
+        ("Corporal of Horse", "OR-6", None),  # the Household Cavalry's sergeant
+        ("Lance Corporal of Horse", "OR-4", None),
+        ("Specialist 5", "OR-5", None),  # US Army 1958-1985
+        ("Spec. 6", "OR-6", None),
+    ],
+)
+def test_ranks_of_one_corps_or_era(title: str, code: str, below: str | None) -> None:
+    r = resolve_rank(title)
+    assert (r.family, r.code, r.is_head) == ("military", code, False)
+    if below is not None:
+        assert r.level < resolve_rank(below).level
