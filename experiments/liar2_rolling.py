@@ -25,13 +25,16 @@ Protocol
   no adaptation from earlier verdicts can foresee.
 * ``--quarters`` runs the same protocol over calendar quarters (3 to 10 times the statements
   of a month: 14-70) and writes ``results/liar2_rolling_quarters.{md,json}``: on 2026-12-03 the
-  frozen model failed in 3 of 15 quarters (chance alone: 1.3) and the adapted one in the same 3.
+  frozen model failed in 2 of 15 quarters (chance alone: 0.6) and the adapted one in the same 2.
+  The label-shift guard refused the 3 quarters of 50 or more statements because the scores
+  separate the outcomes too little (mean-score gap 0.18-0.20, floor 0.25).
 * ``--unguarded`` applies label shift to every month (no batch-size or stability guard) and
-  writes nothing: on 2026-12-03 it rescued 1 of 5 failing months, broke 12 passing ones and
-  cost +0.164 log loss, which is what the guard is for.
-* Figures per month: the calibration test (smECE null and slope interval, statement null; the
-  by-source null reported too) and log loss; over the whole period from 2020 on: log loss, AUC,
-  slope and the calibration test of the pooled monthly predictions.
+  writes nothing: on 2026-12-03 it rescued 0 of 2 failing months, broke 9 passing ones and
+  cost +0.144 log loss, which is what the guard is for.
+* Figures per month: the calibration test (``calibration_test``'s default: smECE null at 0.025
+  and the 97.5% slope interval, Bonferroni; statement null; the by-source null reported too)
+  and log loss; over the whole period from 2020 on: log loss, AUC, slope and the calibration
+  test of the pooled monthly predictions.
 
 Floors: among the months where the frozen model fails the test, the adapted one passes in at
 least 80%, with pooled log loss at most frozen + 0.005 [aim: it passes on the whole period with
@@ -169,7 +172,8 @@ def run(
                        "min_n": min(ns), "max_n": max(ns),
                        "scored_rows": int(y_all.size), "train_base_rate": float(base[0]),
                        "selection": frozen.selection_["base"] + " + "
-                       + frozen.selection_["calibrator"], "period": period}  # fmt: skip
+                       + frozen.selection_["calibrator"], "period": period,
+                       "unguarded": guard is not None}  # fmt: skip
     return out
 
 
@@ -214,8 +218,31 @@ def _summary(out: dict[str, Any], y_all: np.ndarray) -> dict[str, Any]:
         "aim_pooled_pass": bool(pooled["adapted"]["consistent"]),
         "aim_loss_met": bool(pooled["adapted"]["log_loss"] <= AIM_LOSS),
         "label_shift_applied": sum(r["label_shift"] == "applied" for r in rows),
+        "label_shift_refused": _refusals([r["label_shift"] for r in rows]),
         "chance_fails": out["chance"]["expected_fails"],
     }
+
+
+#: The label-shift guard's reasons (``credscore.calibration._label_shift``), as short names.
+_REFUSALS = {
+    "below min_batch": "batch under min_batch",
+    "separate the outcomes too little": "scores separate the outcomes too little",
+    "is outside": "estimate at a bound",
+    "unstable": "estimate unstable",
+    "no evidence of a shift": "no evidence of a shift",
+    "disagree": "estimators disagree",
+}
+
+
+def _refusals(reasons: list[str]) -> dict[str, int]:
+    """How many periods the guard refused, by its first reason."""
+    out: dict[str, int] = {}
+    for r in reasons:
+        if r == "applied":
+            continue
+        name = next((v for k, v in _REFUSALS.items() if k in r), "other")
+        out[name] = out.get(name, 0) + 1
+    return out
 
 
 def render(res: dict[str, Any]) -> str:
@@ -232,8 +259,9 @@ def render(res: dict[str, Any]) -> str:
         "`recalibrate` (form and window chosen by rolling-origin evaluation) on the verdicts "
         f"after the training period, then the guarded label-shift adjustment of the {unit}'s "
         "batch. Fixed 365: slope + intercept on the last 365 days, training rows included. "
-        f"Calibration test: smECE null ({s['n_sim']} draws) and slope interval; `by source` "
-        "uses the by-source null.",
+        f"Calibration test: `calibration_test`'s default, smECE against its null ({s['n_sim']} "
+        "draws) at 0.025 and the 97.5% slope interval (Bonferroni, 5% false alarms); "
+        "`by source` uses the by-source null.",
         "",
         "## Floors",
         "",
@@ -246,8 +274,12 @@ def render(res: dict[str, Any]) -> str:
         f"- aim, whole period: adapted passes the test: {sm['aim_pooled_pass']}; log loss "
         f"{res['pooled']['adapted']['log_loss']:.3f} (aim 0.38: "
         f"{'met' if sm['aim_loss_met'] else 'not met'})",
-        f"- label-shift adjustment applied in {sm['label_shift_applied']} {units} (the guard "
-        f"needs 50 statements; {units} hold {s.get('min_n', 7)}-{s.get('max_n', 33)})",
+        f"- label-shift adjustment applied in {sm['label_shift_applied']} {units}; the guard "
+        "refused the others: "
+        + ", ".join(f"{k} in {v}" for k, v in sm.get("label_shift_refused", {}).items())
+        + f" ({units} hold {s.get('min_n', 7)}-{s.get('max_n', 33)} statements; "
+        + ("no guard: --unguarded" if s.get("unguarded") else "min_batch 50, min_separation 0.25")
+        + ")",
         f"- chance alone: a model calibrated by construction (each {unit}'s outcomes drawn "
         f"{res['chance']['n_draws']} times from the frozen model's own probabilities) fails "
         f"the {ly} test in **{sm['chance_fails']:.1f}** of the {sm['months']} {units} on "

@@ -6,9 +6,9 @@ least ``min_n`` verdicts, and flags the periods where it fails, with the mean sh
 ``mean p - mean y`` and its 95% interval (positive: the model over-predicts that statements hold
 up). With ``groups`` (each statement's source) the test uses the by-source null and the shift's
 interval is cluster-robust. Each period is tested at level ``alpha`` with the Bonferroni
-combination of the smECE test and the slope test (``combine="bonferroni"``: the default
-combination of :func:`calibration_test` flags a calibrated model in 9-16% of periods, measured
-in ``experiments/calibration_noise_floor.py``; Bonferroni in about 5%). Over many calibrated
+combination of the smECE test and the slope test (:func:`calibration_test`'s default; the
+older ``combine="both"`` flags a calibrated model in 9-16% of periods, measured in
+``experiments/calibration_noise_floor.py``; Bonferroni in about 5%). Over many calibrated
 periods about ``alpha`` of them are still flagged by chance: read one flag next to its shift and
 its neighbours.
 """

@@ -43,8 +43,9 @@ DEFAULT_SLICES: tuple[str, ...] = ("rank_family", "context", "track_record", "qu
 #: Level of the calibration test, and the rule behind "consistent with calibrated".
 ALPHA = 0.05
 CALIBRATION_RULE = (
-    "consistent with calibrated when the smECE calibration test has p-value >= 0.05 and the "
-    "95% interval of the calibration slope contains 1"
+    "consistent with calibrated when the smECE calibration test has p-value >= 0.025 and the "
+    "97.5% interval of the calibration slope contains 1 (each test at half the 0.05 level, so "
+    "that a calibrated model is flagged in at most 5% of data sets)"
 )
 _MANIFEST_KEYS = ("format_version", "created_at", "versions", "selection", "training", "params")
 

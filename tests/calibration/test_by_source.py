@@ -95,20 +95,21 @@ def test_one_outcome_class_is_judged_by_smece_alone():
     p = rng.uniform(0.02, 0.15, 12)
     res = calibration_test(np.zeros(12), p, n_sim=300)
     assert np.isnan(res.slope)
-    assert res.consistent == (res.smece.p_value >= 0.05)
+    assert res.consistent == (res.smece.p_value >= res.alpha / 2)  # Bonferroni: 0.025
     assert res.consistent
     assert not calibration_test(np.zeros(12), np.full(12, 0.6), n_sim=300).consistent
 
 
 def test_bonferroni_rule_is_stricter_on_each_part():
-    """combine='bonferroni' passes exactly when smECE p >= alpha/2 and |slope - 1| is within
-    the 1 - alpha/2 interval; it never fails where 'both' passes."""
+    """combine='bonferroni' (the default) passes exactly when smECE p >= alpha/2 and |slope - 1|
+    is within the 1 - alpha/2 interval; it never fails where 'both' passes."""
     rng = np.random.default_rng(5)
     for _ in range(10):
         p = rng.beta(2, 2, 400)
         y = (rng.random(p.size) < 1 / (1 + np.exp(-1.15 * np.log(p / (1 - p))))).astype(float)
-        a = calibration_test(y, p, n_sim=100, random_state=1)
-        b = calibration_test(y, p, n_sim=100, random_state=1, combine="bonferroni")
+        a = calibration_test(y, p, n_sim=100, random_state=1, combine="both")
+        b = calibration_test(y, p, n_sim=100, random_state=1)  # the default
+        assert b.combine == "bonferroni" and a.combine == "both"
         assert b.smece.p_value == a.smece.p_value
         assert (not a.consistent) or b.consistent
 
