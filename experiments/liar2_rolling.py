@@ -234,6 +234,12 @@ _REFUSALS = {
 }
 
 
+#: The guard's size and separation floors, as ``label_shift`` defaults them.
+_GUARD_DEFAULTS = ", ".join(
+    f"{k} {(label_shift.__kwdefaults__ or {})[k]:g}" for k in ("min_batch", "min_separation")
+)
+
+
 def _refusals(reasons: list[str]) -> dict[str, int]:
     """How many periods the guard refused, by its first reason."""
     out: dict[str, int] = {}
@@ -278,7 +284,7 @@ def render(res: dict[str, Any]) -> str:
         "refused the others: "
         + ", ".join(f"{k} in {v}" for k, v in sm.get("label_shift_refused", {}).items())
         + f" ({units} hold {s.get('min_n', 7)}-{s.get('max_n', 33)} statements; "
-        + ("no guard: --unguarded" if s.get("unguarded") else "min_batch 50, min_separation 0.25")
+        + ("no guard: --unguarded" if s.get("unguarded") else _GUARD_DEFAULTS)
         + ")",
         f"- chance alone: a model calibrated by construction (each {unit}'s outcomes drawn "
         f"{res['chance']['n_draws']} times from the frozen model's own probabilities) fails "
