@@ -216,6 +216,22 @@ def _strip_gap(toks: list[Token]) -> list[Token]:
     return toks[:e]
 
 
+#: The first piece of a party-and-state tag as tokenised: "R-Wis", "D-N" (of "D-N.Y."),
+#: "I-Vt", "R-Texas".
+_PARTY_TAG = re.compile(r"[RDI]-[A-Z][A-Za-z]*$")
+
+
+def _strip_party_tag(toks: list[Token]) -> list[Token]:
+    """``Sen. Ron Johnson, R-Wis.,`` -> ``Sen. Ron Johnson``: a party-and-state tag apposed
+    after a comma is not the subject, the name before it is."""
+    k = len(toks)
+    while k > 0 and (toks[k - 1].text == "." or re.fullmatch(r"[A-Z]", toks[k - 1].text)):
+        k -= 1
+    if k >= 2 and _PARTY_TAG.match(toks[k - 1].text) and toks[k - 2].text == ",":
+        return _strip_gap(toks[: k - 2])
+    return toks
+
+
 def parse_subject(text: str, a: int, b: int) -> Mention | None:
     """The speaker phrase that ends right before a reporting verb at ``b``.
 
@@ -240,6 +256,7 @@ def parse_subject(text: str, a: int, b: int) -> Mention | None:
         opened = [k for k, t in enumerate(toks) if t.text == "("]
         if opened:
             toks = _strip_gap(toks[: opened[-1]])
+    toks = _strip_party_tag(toks)
     if not toks:
         return None
     last = toks[-1]

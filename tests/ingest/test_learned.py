@@ -44,6 +44,9 @@ def test_function_words_are_no_speakers():
             "lindsey-graham",
         ),
         ("Michael Flynn said Trump was 'absolutely right' about the deal.", "michael-flynn"),
+        ("Sen. Ron Johnson, R-Wis., said the hearing would go ahead.", "ron-johnson"),
+        ("Rep. Adam Schiff, D-Calif., told reporters the memo was misleading.", "adam-schiff"),
+        ("Sen. Chuck Schumer, D-N.Y., said the vote would be close.", "chuck-schumer"),
     ],
 )
 def test_issue_failure_classes(text, speaker, tagger):
