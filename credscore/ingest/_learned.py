@@ -24,6 +24,7 @@ from credscore.ingest._speakers_registry import implausible_person
 from credscore.ingest._stack import rule_codes
 from credscore.ingest._tagdoc import TagDoc
 from credscore.ingest._tagger import TaggerModel
+from credscore.ingest._text import ABBREVIATIONS
 from credscore.ingest._tokens import runs, tokens
 
 __all__ = ["combine", "confidence", "mention_of_span", "tagged_statements"]
@@ -273,7 +274,7 @@ def _alternatives(
             j = k
             while (
                 j < min(doc.n, k + 10)
-                and doc.words[j] not in ',.;:“”"()'
+                and (doc.words[j] not in ',.;:“”"()' or _abbreviation_stop(doc, j))
                 and (not doc.sent_first[j] or j == k)
             ):
                 j += 1
@@ -282,6 +283,14 @@ def _alternatives(
                 if m is not None and m.kind != "pronoun":
                     out.append(("according", m))
     return out
+
+
+def _abbreviation_stop(doc: TagDoc, j: int) -> bool:
+    """Whether token ``j`` is the full stop of a title or an initial ("Sen.", "Frank G.")."""
+    if doc.words[j] != "." or j == 0:
+        return False
+    w = doc.words[j - 1]
+    return w.lower() in ABBREVIATIONS or (len(w) == 1 and w.isupper())
 
 
 _RELATIVE = frozenset(("who", "which", "that", "whom"))
@@ -392,10 +401,15 @@ def _same(x: Mention | None, y: Mention) -> bool:
 
 
 def confidence(
-    doc: TagDoc, em: np.ndarray, spans: list[tuple[int, int]], scale: float = 1.0
+    doc: TagDoc,
+    em: np.ndarray,
+    spans: list[tuple[int, int]],
+    scale: float = 1.0,
+    columns: tuple[int, int] = (5, 6),
 ) -> float:
     """Mean over the statement's tokens of (best content score - outside score), divided by
-    the model's mean absolute margin on its training tokens (``scale``)."""
+    the model's mean absolute margin on its training tokens (``scale``); ``columns`` are the
+    B and I labels scored (content by default, (3, 4) for a cue)."""
     toks = [
         i
         for a, b in spans
@@ -407,7 +421,8 @@ def confidence(
     if not toks:
         return float("-inf")
     sub = em[toks]
-    return float((np.maximum(sub[:, 5], sub[:, 6]) - sub[:, 0]).mean() / scale)
+    best = np.maximum(sub[:, columns[0]], sub[:, columns[1]])
+    return float((best - sub[:, 0]).mean() / scale)
 
 
 def tagged_statements(
@@ -423,8 +438,13 @@ def tagged_statements(
         raw = _to_raw(text, doc, att, index)
         if raw is not None:
             # confidence on the words the tagger itself marked as content
-            tagged = [(int(doc.starts[a]), int(doc.ends[b - 1])) for a, b in att.tagged]
-            conf = confidence(doc, em, tagged, scale)
+            if att.derived:
+                # no content was tagged: how sure the tagger is of the cue
+                cue = [(int(doc.starts[a]), int(doc.ends[b - 1])) for a, b in att.cue]
+                conf = confidence(doc, em, cue, scale, columns=(3, 4))
+            else:
+                tagged = [(int(doc.starts[a]), int(doc.ends[b - 1])) for a, b in att.tagged]
+                conf = confidence(doc, em, tagged, scale)
             rule = index.overlapping(raw.start, raw.end)
             if rule is not None and raw.attribution.speaker is not None:
                 if _same(rule.attribution.speaker, raw.attribution.speaker):

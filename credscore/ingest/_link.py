@@ -36,6 +36,9 @@ class TagAttribution:
     source: TokSpan | None = None
     kind: str = "other"
     tagged: list[TokSpan] = field(default_factory=list)
+    #: True when the content was not tagged but read off the clause an "according to"
+    #: cue ends (:func:`_according_claim`)
+    derived: bool = False
 
     def __post_init__(self) -> None:
         if not self.tagged:
@@ -125,7 +128,7 @@ def link(doc: TagDoc, labels: np.ndarray) -> list[TagAttribution]:
             k = _nearest((a, b), cues, doc.sentence, same=True)
             if k < 0 and role == "content":
                 k = _nearest((a, b), cues, doc.sentence, same=False)
-            if k < 0:
+            if k < 0 or (role == "source" and not _has_word(doc, a, b)):
                 continue
             if role == "content":
                 atts[k].content.append((a, b))
@@ -133,16 +136,60 @@ def link(doc: TagDoc, labels: np.ndarray) -> list[TagAttribution]:
                 old = atts[k].source
                 if old is None or _closer((a, b), old, cues[k]):
                     atts[k].source = (a, b)
-        _merge_bare_cues(atts)
+        _merge_bare_cues(doc, atts)
         _share_subjects(doc, atts)
         for att in atts:
             att.tagged = list(att.content)
+            _according_claim(doc, att)
             _reach_comma(doc, att)
             out.extend(_by_sentence(doc, att))
     for att in out:
         att.kind = attribution_kind(doc, att)
     out.sort(key=lambda t: t.content[0][0])
     return out
+
+
+def _has_word(doc: TagDoc, a: int, b: int) -> bool:
+    """Whether tokens ``[a, b)`` hold a word ("’s" or a comma alone names no source)."""
+    return any(doc.words[i][:1].isalnum() for i in range(a, b))
+
+
+#: Words between a claim and a trailing "according to": "That's according to X".
+_BEFORE_ACCORDING = frozenset(",  ’s 's is was are were".split())
+
+
+def _is_according(doc: TagDoc, cue: TokSpan) -> bool:
+    return [w.lower() for w in doc.words[cue[0] : cue[1]]] == ["according", "to"]
+
+
+def _own_according(doc: TagDoc, att: TagAttribution, other: TagAttribution) -> bool:
+    """Whether a bare "according to" cue has a source of its own, not ``other``'s."""
+    return (
+        att.source is not None
+        and other.source is not None
+        and att.source != other.source
+        and _is_according(doc, att.cue[0])
+    )
+
+
+def _according_claim(doc: TagDoc, att: TagAttribution) -> None:
+    """ "Romney has said otherwise, according to Scott Brown." / "That's according to a
+    poll.": an "according to" cue with a source after it but no tagged content cites that
+    source for the clause before it (the sentence up to the cue, a nested report included)."""
+    if att.content or att.source is None or len(att.cue) != 1:
+        return
+    a, b = att.cue[0]
+    if not _is_according(doc, att.cue[0]) or att.source[0] < b:
+        return
+    s0 = a
+    while s0 > 0 and not doc.sent_first[s0]:
+        s0 -= 1
+    e = a
+    while e > s0 and doc.words[e - 1].lower() in _BEFORE_ACCORDING:
+        e -= 1
+    if e > s0 and _has_word(doc, s0, e):
+        att.content = [(s0, e)]
+        att.derived = True
 
 
 def _closer(new: TokSpan, old: TokSpan, cue: TokSpan) -> bool:
@@ -203,14 +250,17 @@ def _by_sentence(doc: TagDoc, att: TagAttribution) -> list[TagAttribution]:
     ]
 
 
-def _merge_bare_cues(atts: list[TagAttribution]) -> None:
+def _merge_bare_cues(doc: TagDoc, atts: list[TagAttribution]) -> None:
     """A cue piece without content next to a cue with content ("said ... in a statement")
     joins it; so does its source."""
     for k, att in enumerate(atts):
         if att.content:
             continue
         for other in (atts[k - 1] if k else None, atts[k + 1] if k + 1 < len(atts) else None):
-            if other is not None and other.content and _gap(att.cue[0], other.cue[0]) <= 4:
+            if other is None or not other.content or _gap(att.cue[0], other.cue[0]) > 4:
+                continue
+            # "X has said Y, according to Z": a cue with a source of its own is Z's report
+            if not _own_according(doc, att, other):
                 other.cue = sorted(other.cue + att.cue)
                 if other.source is None:
                     other.source = att.source

@@ -89,9 +89,15 @@ class Mention:
     gender: str = ""
 
 
+#: A pronoun with a clitic, capitalised at a sentence start ("I'm", "We’ve", "It's").
+_CONTRACTION = re.compile(r"(?i)(?:i|we|you|they|he|she|it)['’](?:m|ve|d|ll|re|s)$")
+
+
 def person_or_org(
     toks: list[Token], i: int, j: int, text: str, lo: int, appos_stop: int | None = None
 ) -> Mention | None:
+    if j - i == 1 and _CONTRACTION.match(toks[i].text):
+        return None  # "I'm old enough to remember": a pronoun, never a name
     kind, ns, ne, pre = _classify(toks, i, j)
     if kind == "none":
         return None

@@ -24,7 +24,7 @@ _STANDALONE_BEFORE = frozenset(":,.!?;—–-([")
 # A match starts only at the first mark of a run (lookbehind) and takes the run possessively,
 # so a run of marks without whitespace is scanned once, not once per position.
 _END_RE = re.compile(r"(?<![.!?…])[.!?…]++[”\"»’)\]]*+\s+")
-_ABBREVIATIONS = frozenset(
+ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr gov sen rep st jr sr no nos inc corp
     ltd co vs etc jan feb mar apr aug sep sept oct nov dec rev hon mt ft fig approx dept est
     u.s u.k e.g i.e a.m p.m""".split()
@@ -159,7 +159,7 @@ def _sentences_of_paragraph(
             w = _WORD_BEFORE_RE.search(text, max(p0, m.start() - 12), m.start())
             if w is not None:
                 word = w.group(1).lower().rstrip(".")
-                if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                     continue
         cuts.append(nxt)
     out: list[Sentence] = []

@@ -170,3 +170,29 @@ def test_a_subject_before_the_verb_is_not_an_inversion(text):
 
     s = segment(text)[0]
     assert not _inverted(text, s, _last_verb(text, s))
+
+
+@pytest.mark.parametrize("tagger", ["rules", "default"])
+def test_a_contraction_or_an_opening_participle_is_no_speaker(tagger):
+    text = (
+        "I'm old enough to remember President Jimmy Carter going on TV in 1977, declaring a "
+        "war against dependence on oil. Reached by phone on Tuesday, Joyce — who is listed as "
+        "an attorney in Illinois but does not practice law — told the paper he is not "
+        "planning an appeal. He said, however, that he hopes somebody else takes up the cause."
+    )
+    t = extract(text, tagger=tagger, kinds="all", min_confidence=float("-inf"))
+    names = set(t.sources.loc[t.sources["source_id"].isin(t.statements["source_id"]), "name"])
+    assert not names & {"I'm", "Reached"}
+
+
+def test_the_object_of_according_to_runs_past_a_title_abbreviation():
+    from credscore.ingest._learned import _alternatives
+    from credscore.ingest._link import TagAttribution
+    from credscore.ingest._tagdoc import tag_doc
+
+    text = "Prices rose, according to former Sen. Scott Brown."
+    d = tag_doc(text)
+    acc = d.words.index("according")
+    att = TagAttribution([(acc, acc + 2)], [(0, 2)], None, kind="according_to")
+    alts = dict(_alternatives(text, d, att, None, None))
+    assert alts["according"].name == "Scott Brown"
