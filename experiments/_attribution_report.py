@@ -40,7 +40,7 @@ def report(out: dict, own: dict | None) -> str:
     ]
     keys = sorted(set(out["learned"]) | set(out["baseline"]))
     for k in keys:
-        if k in ("speaker_right", "articles_per_s"):
+        if k.startswith("speaker_right") or k == "articles_per_s":
             continue
         a, b = out["learned"].get(k, {}), out["baseline"].get(k, {})
         lines.append(
@@ -55,6 +55,21 @@ def report(out: dict, own: dict | None) -> str:
             f"he/she sources {_fmt(sp['pronoun_he_she'])} (n={sp['n_pronoun']}); "
             f"{out[name]['articles_per_s']:.1f} articles/s"
         )
+        old = out[name].get("speaker_right_old_measure")
+        if old:
+            lines.append(
+                f"{name}, the speaker measure before 2026-12 (he/she antecedent = nearest "
+                f"earlier gold person source; unnamed sources by their last capitalised word): "
+                f"speaker right {_fmt(old['all'])} (n={old['n']}); he/she "
+                f"{_fmt(old['pronoun_he_she'])} (n={old['n_pronoun']})"
+            )
+        asr = out[name].get("speaker_right_assertions")
+        if asr:
+            lines.append(
+                f"{name}, default output (the assertions extract() returns: direct, indirect, "
+                f"according to; matched on their own): speaker right {_fmt(asr['all'])} "
+                f"(n={asr['n']}); he/she {_fmt(asr['pronoun_he_she'])} (n={asr['n_pronoun']})"
+            )
     lines.append(f"\nlearned / baseline time: {out['speed_ratio_learned_over_baseline']:.2f}x")
     ag = out["annotator_agreement"]
     lines.append(

@@ -35,7 +35,7 @@ from _polnear import load_all_annotators
 from credscore._io import atomic_write_text
 from credscore.ingest import extract
 from credscore.ingest._learn import gold_labels, train_tagger
-from credscore.ingest._link import TagAttribution, attribution_kind, cue_kind
+from credscore.ingest._link import ASSERTION_KINDS, TagAttribution, attribution_kind, cue_kind
 from credscore.ingest._linklearn import RecordingLinker, fit_linker
 from credscore.ingest._rules import rule_statements
 from credscore.ingest._stack import rule_codes
@@ -166,6 +166,8 @@ def score_article(
     golds: list[am.Gold],
     speakers: list,
     has_cues: bool,
+    assertions: list | None = None,
+    old_measure: list | None = None,
 ) -> None:
     for scope, gs in (("all", golds), ("with_source", [g for g in golds if g.source])):
         m = am.match([p.content for p in preds], [g.content for g in gs])
@@ -201,10 +203,21 @@ def score_article(
             )
         for i, j in m.items():
             ok = am.speaker_right(text, preds[i], gs[j])
+            he_she = " ".join(text[a:b] for a, b in gs[j].source).lower() in ("he", "she")
             if ok is not None:
-                speakers.append(
-                    (ok, " ".join(text[a:b] for a, b in gs[j].source).lower() in ("he", "she"))
-                )
+                speakers.append((ok, he_she))
+            if old_measure is not None:
+                ok = am.speaker_right(text, preds[i], gs[j], rule="head")
+                if ok is not None:
+                    old_measure.append((ok, he_she))
+        if assertions is not None:
+            # what extract() returns by default: the assertions alone, matched on their own
+            ps = [p for p in preds if p.kind in ASSERTION_KINDS]
+            for i, j in am.match([p.content for p in ps], [g.content for g in gs]).items():
+                ok = am.speaker_right(text, ps[i], gs[j])
+                if ok is not None:
+                    low = " ".join(text[a:b] for a, b in gs[j].source).lower()
+                    assertions.append((ok, low in ("he", "she")))
     if has_cues:
         for role in ("source", "cue"):
             ps = sorted(
@@ -307,14 +320,18 @@ def _prepare(arts) -> tuple[list, list, list, list]:
     return docs, codes, labels, golds
 
 
-def _summary(t: am.Tally, sp: list, n_articles: int, seconds: float) -> dict:
-    res: dict = {k: t.prf(k) for k in t.keys()}
-    res["speaker_right"] = {
+def _speaker_summary(sp: list) -> dict:
+    return {
         "all": sum(ok for ok, _ in sp) / len(sp) if sp else None,
         "n": len(sp),
         "pronoun_he_she": (sum(ok for ok, pr in sp if pr) / max(1, sum(pr for _, pr in sp))),
         "n_pronoun": sum(pr for _, pr in sp),
     }
+
+
+def _summary(t: am.Tally, sp: list, n_articles: int, seconds: float) -> dict:
+    res: dict = {k: t.prf(k) for k in t.keys()}
+    res["speaker_right"] = _speaker_summary(sp)
     res["articles_per_s"] = n_articles / seconds if seconds else None
     return res
 
@@ -330,6 +347,8 @@ def run(args) -> dict:
     base = baseline_extract(args.baseline_commit)
     tallies = {"learned": am.Tally(), "baseline": am.Tally()}
     speakers: dict[str, list] = {"learned": [], "baseline": []}
+    assertions: dict[str, list] = {"learned": [], "baseline": []}
+    old_measure: dict[str, list] = {"learned": [], "baseline": []}
     seconds = {"learned": 0.0, "baseline": 0.0}
     oof: dict[int, list[am.Pred]] = {}
     t0 = time.perf_counter()
@@ -361,7 +380,14 @@ def run(args) -> dict:
             btabs = base(a.text, published_at=a.published)
             seconds["baseline"] += time.perf_counter() - t0
             score_article(
-                tallies["baseline"], a.text, preds_of(btabs), golds[i], speakers["baseline"], False
+                tallies["baseline"],
+                a.text,
+                preds_of(btabs),
+                golds[i],
+                speakers["baseline"],
+                False,
+                assertions["baseline"],
+                old_measure["baseline"],
             )
     thresholds = []
     for f in range(args.folds):
@@ -370,7 +396,14 @@ def run(args) -> dict:
         for i in (i for i in oof if folds[i] == f):
             kept = [p for p in oof[i] if p.confidence >= tau[0]]
             score_article(
-                tallies["learned"], arts[i].text, kept, golds[i], speakers["learned"], True
+                tallies["learned"],
+                arts[i].text,
+                kept,
+                golds[i],
+                speakers["learned"],
+                True,
+                assertions["learned"],
+                old_measure["learned"],
             )
     shipped = _threshold(arts, golds, oof, list(oof), args.min_precision)
     out: dict = {
@@ -389,6 +422,8 @@ def run(args) -> dict:
     }
     for name, t in tallies.items():
         out[name] = _summary(t, speakers[name], len(arts), seconds[name])
+        out[name]["speaker_right_assertions"] = _speaker_summary(assertions[name])
+        out[name]["speaker_right_old_measure"] = _speaker_summary(old_measure[name])
     out["speed_ratio_learned_over_baseline"] = seconds["learned"] / seconds["baseline"]
     multi = {n: v for n, v in versions.items() if len(v) > 1}
     out["annotator_agreement"] = agreement(multi)

@@ -93,3 +93,74 @@ def test_pronouns_skip_sources_that_name_no_person():
     # a demonym, a place and a word also written in lower case are no one; "Mr. King" is
     # a person although "king" also appears in lower case
     assert he.antecedent == "king"
+
+
+def _golds_in(text: str, *pairs: tuple[str, str]) -> list:
+    out = []
+    for source, content in pairs:
+        a, c = text.index(source), text.index(content)
+        out.append(am.Gold([(c, c + len(content))], [], [(a, a + len(source))], "direct", True))
+    return out
+
+
+def test_a_pronoun_refers_to_the_person_named_just_before_it_not_the_last_gold_source():
+    """ "Ms. Gil gazed out. 'Fine,' she said": the subject named in the sentence before, not
+    the last woman who was a gold source; the old rule ("source") took the latter."""
+    text = (
+        "Ms. Nora Vale said the park was closing. Ms. Ida Gil gazed out across the ramp. "
+        "''We will keep skating,'' she said."
+    )
+    golds = _golds_in(text, ("Ms. Nora Vale", "the park was closing"), ("she", "We will keep"))
+    am.antecedents(text, golds)
+    assert golds[1].antecedent == "gil"
+    old = _golds_in(text, ("Ms. Nora Vale", "the park was closing"), ("she", "We will keep"))
+    am.antecedents(text, old, rule="source")
+    assert old[1].antecedent == "vale"
+
+
+def test_the_subject_rule_skips_possessives_prepositions_quotes_and_the_claim_itself():
+    text = (
+        "Mr. Paul Reed spoke on Monday. Mr. Tom Cole filled his speeches for Mr. Dan Ames "
+        "with jokes. He praised Mr. Ames's plan, he said. Mr. Al Vogt's idea failed, he said."
+    )
+    golds = _golds_in(
+        text,
+        ("Mr. Paul Reed", "on Monday"),
+        ("He", "praised"),
+        ("he", "praised Mr"),
+        ("he", "idea failed"),
+    )
+    golds[2].source = [(text.index("he said"), text.index("he said") + 2)]
+    golds[2].content = [(text.index("He praised"), text.index(", he said"))]
+    k = text.index("he said. Mr. Al")
+    golds[3].source = [(text.index("he said", k + 1), text.index("he said", k + 1) + 2)]
+    am.antecedents(text, golds)
+    # the previous sentence's subject, not the man after "for"
+    assert golds[1].antecedent == "cole"
+    # a subject pronoun opens the sentence: its names are not the referent (and the claim
+    # "He praised Mr. Ames's plan" is the attribution's own content)
+    assert golds[2].antecedent == "cole"
+    # a possessive is no subject: "Mr. Al Vogt's idea failed, he said" is not Vogt; with no
+    # subject named in this sentence or the one before, the nearest gold source stands
+    assert golds[3].antecedent == "reed"
+
+
+def test_unnamed_sources_need_a_shared_word_or_an_overlapping_span():
+    text = (
+        "Revenue rose, according to data released Friday by state gaming regulators. "
+        "Prices fell, a senior adviser said."
+    )
+    data, adviser = _golds_in(
+        text,
+        ("data released Friday by state gaming regulators", "Revenue rose"),
+        ("a senior adviser", "Prices fell"),
+    )
+    regulators = am.Pred([], speaker="state gaming regulators", speaker_type="anonymous")
+    assert am.speaker_right(text, regulators, data) is True
+    assert am.speaker_right(text, regulators, data, rule="head") is False  # "friday"
+    hours = am.Pred([], speaker="hours", speaker_type="anonymous")
+    assert am.speaker_right(text, hours, adviser) is False
+    assert am.speaker_right(text, hours, adviser, rule="head") is True
+    a = text.index("a senior adviser")
+    role = am.Pred([], source=(a, a + 16), speaker="senior adviser", speaker_type="anonymous")
+    assert am.speaker_right(text, role, adviser) is True
