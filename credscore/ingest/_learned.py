@@ -46,7 +46,14 @@ _QUOTE_TYPE = {"direct": "direct", "according_to": "according_to"}
 _FUNCTION_WORDS = frozenset(
     """but and or nor which who whom whose that this these those all some any each both what
     where when while if because though although as so then also there here such many most
-    few several one none no not to of in on at by for with from about""".split()
+    few several one none no not to of in on at by for with from about the a an its their
+    our my your nor neither either""".split()
+)
+#: What an apostrophe word starts with when it is a contraction, not a name ("don’t",
+#: "That’s", "I'm"): never a speaker on its own.
+_CONTRACTED = frozenset(
+    """i you it me us we they he she that there here what who let don doesn didn can won
+    isn wasn aren weren haven hasn hadn wouldn couldn shouldn ain""".split()
 )
 
 
@@ -74,10 +81,7 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     if len(words) == 1 and words[0].low in _PRONOUN_GENDER:
         w = words[0]
         return Mention("pronoun", w.low, "", "", w.start, w.end, _PRONOUN_GENDER[w.low])
-    if all(
-        w.low in _FUNCTION_WORDS or re.split(r"['’]", w.low)[0] in ("i", "you", "it", "me", "us")
-        for w in words
-    ):
+    if all(w.low in _FUNCTION_WORDS or _contraction(w.low) for w in words):
         return None
     cut = next((k for k, t in enumerate(toks) if t.text in ",(—–" and k > 0), len(toks))
     head = _before_pp(toks[:cut])
@@ -109,6 +113,12 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     if any(w.cap for w in words[1:]) or (words[0].cap and words[0].low not in lexicon().non_names):
         return Mention("organization", phrase, "", phrase, words[0].start, words[-1].end)
     return Mention("anonymous", phrase, phrase, "", words[0].start, words[-1].end)
+
+
+def _contraction(low: str) -> bool:
+    """ "it", "you", "I'm", "don’t", "That’s": a pronoun or a contraction, never a name."""
+    first = re.split(r"['’]", low)[0]
+    return first in ("i", "you", "it", "me", "us") or (first != low and first in _CONTRACTED)
 
 
 _PP = frozenset("in at from of for with on near inside outside across".split())
@@ -227,6 +237,11 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
             s0 = doc.sents[int(doc.sentence[att.source[0]])].start
             speaker = _apposed(text, s0, speaker, int(doc.starts[att.cue[0][0]]))
     alts = _alternatives(text, doc, att, speaker, rule)
+    if rule is not None and _same_parenthetical(doc, att, rule):
+        # "Voters, Ann Lee suggested, need not worry": the rules read a reporting clause set
+        # off by commas; the tagger often takes "Voters, Ann Lee" for the source and drops
+        # the claim's first piece
+        speaker, spans, a, b = rule.attribution.speaker, list(rule.spans), rule.start, rule.end
     via = None
     if rule is not None and (speaker is None or _same(rule.attribution.speaker, speaker)):
         speaker = speaker or rule.attribution.speaker
@@ -252,6 +267,14 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
         "alts": alts,
     }
     return raw
+
+
+def _same_parenthetical(doc: TagDoc, att: TagAttribution, rule: Raw) -> bool:
+    """Whether ``rule`` is a parenthetical reading (:func:`parenthetical`) of ``att``'s cue."""
+    if not rule.extra.get("parenthetical") or not att.cue:
+        return False
+    (va, vb), *_ = rule.extra["cue_spans"]
+    return any(int(doc.starts[x]) < vb and va < int(doc.ends[y - 1]) for x, y in att.cue)
 
 
 def _alternatives(

@@ -25,7 +25,7 @@ from credscore.ingest._speakers import (
 )
 from credscore.ingest._text import Sentence
 
-__all__ = ["according_to", "reported", "sentence_subject"]
+__all__ = ["according_to", "parenthetical", "reported", "sentence_subject"]
 
 _ACCORDING_RE = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 _THAT_RE = re.compile(r"\bthat\b")
@@ -131,6 +131,9 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
     ('prices would fall', 'minister')
     """
     lex = lexicon()
+    paren = parenthetical(text, s, index)
+    if paren is not None:
+        return [paren]
     last = _last_verb(text, s)
     if _inverted(text, s, last):
         trail = _trailing(text, s, index, last)
@@ -174,6 +177,62 @@ def reported(text: str, s: Sentence, index: int) -> list[Raw]:
     if part:
         return part
     return _trailing(text, s, index, last)
+
+
+#: At most this many words between a parenthetical reporting verb and its closing comma
+#: ("The tax, he said on Monday, would hurt families").
+_PAREN_TAIL_WORDS = 4
+
+
+def parenthetical(text: str, s: Sentence, index: int) -> Raw | None:
+    """``The tax, he said, would hurt families.`` / ``Voters, Clinton suggested, need not
+    worry.``: a reporting clause set off by commas inside the claim it reports. The claim is
+    the two pieces around it; the speaker the clause's subject. The ``extra`` records the
+    verb's span (``cue_spans``) and marks the reading (``"parenthetical"``).
+
+    Examples
+    --------
+    >>> from credscore.ingest._text import segment
+    >>> t = "The tax, the minister warned on Monday, would hurt families."
+    >>> r = parenthetical(t, segment(t)[0], 0)
+    >>> r.text(t), r.attribution.speaker.name
+    ('The tax would hurt families', 'minister')
+    """
+    for v in lexicon().verb_re.finditer(text, s.start, s.end):
+        if not v.group()[:1].islower():
+            continue
+        open_ = text.rfind(",", s.start, v.start())
+        close = text.find(",", v.end(), s.end)
+        if open_ < 0 or close < 0:
+            continue
+        between = text[open_ + 1 : v.start()].split()
+        tail = text[v.end() : close].split()
+        if not 1 <= len(between) <= 6 or len(tail) > _PAREN_TAIL_WORDS:
+            continue
+        if any(w.lower() in ("that", "which", "who", "and", "but", "or") for w in tail):
+            continue
+        a0, a1 = _trim(text, s.start, open_)
+        b0, b1 = _trim(text, close + 1, s.end)
+        before, after = text[a0:a1].split(), text[b0:b1].split()
+        if not before or len(after) < 2 or len(before) + len(after) < 3:
+            continue
+        if before[0].lower() in ("according", "as") or _ACCORDING_RE.search(text, a0, a1):
+            continue
+        subj = parse_subject(text, open_ + 1, v.start())
+        if subj is None or subj.start < open_:
+            continue
+        raw = Raw(
+            a0,
+            b1,
+            [(a0, a1), (b0, b1)],
+            "reported",
+            Attribution(subj),
+            cites=cites_source(text, b0, b1),
+            sentence=index,
+        )
+        raw.extra = {"parenthetical": True, "cue_spans": [(v.start(), v.end())]}
+        return raw
+    return None
 
 
 _CONTRAST_RE = re.compile(r",\s+(?:while|whereas)\b")

@@ -151,6 +151,7 @@ def implausible_person(name: str) -> bool:
     return (
         (len(words) >= 2 and all(w.isupper() and len(w) > 1 for w in words))
         or low[-1] in _GROUP_HEADS
+        or low[-1].rsplit("-", 1)[-1] in _GROUP_HEADS  # "African-Americans"
         or low[-1].endswith("-based")
         or (len(words) == 1 and low[0] in _STATE_ABBREVIATIONS)
         or (len(words) == 2 and low[0] in _REGION_WORDS and words[1] in _place_names())
@@ -324,7 +325,11 @@ class SpeakerRegistry:
         :meth:`_not_a_name` and the article's full names and organisations ("Cuban" after
         "Mark Cuban" is a person, "State" after "State Department" the department)."""
         if " " not in m.name.strip():
-            return m.name.lower().rstrip(".") in _STATE_ABBREVIATIONS
+            low = m.name.lower().rstrip(".")
+            # "Calif", "African-Americans"
+            return low in _STATE_ABBREVIATIONS or (
+                "-" in low and low.rsplit("-", 1)[-1] in _GROUP_HEADS
+            )
         return implausible_person(m.name)
 
     def _not_a_name(self, m: Mention) -> bool:

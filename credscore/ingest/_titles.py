@@ -133,6 +133,10 @@ def appositive(toks: list[Token], j: int, text: str, stop: int | None = None) ->
         elif depth == 0 and t.low in lex.reporting_verbs and e > k + 1 and not toks[e - 1].cap:
             break
         e += 1
+    if e < n and toks[e].low in lex.reporting_verbs and any(x.text == "," for x in toks[e : e + 5]):
+        # "Prices, the minister warned, will rise": the subject of a parenthetical reporting
+        # clause, not an apposition of "Prices"
+        return "", j
     phrase = join(toks[k:e], text)
     phrase = re.sub(r"^(?:a|an|the)\s+", "", phrase, flags=re.IGNORECASE)
     if rel and phrase:

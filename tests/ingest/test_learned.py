@@ -29,7 +29,7 @@ def test_mention_of_span(span, kind, name):
 
 
 def test_function_words_are_no_speakers():
-    for span in ("who", "but", "which", "I'm", "it"):
+    for span in ("who", "but", "which", "I'm", "it", "The", "Its", "don’t", "That’s", "Nor"):
         assert mention_of_span(span, 0, len(span)) is None
 
 
@@ -196,3 +196,16 @@ def test_the_object_of_according_to_runs_past_a_title_abbreviation():
     att = TagAttribution([(acc, acc + 2)], [(0, 2)], None, kind="according_to")
     alts = dict(_alternatives(text, d, att, None, None))
     assert alts["according"].name == "Scott Brown"
+
+
+@pytest.mark.parametrize("tagger", ["rules", "default"])
+def test_a_parenthetical_reporting_clause_reports_the_sentence_around_it(tagger):
+    text = (
+        "The council met on Monday. Rents, the mayor said on Monday, will rise again next "
+        "year. Voters, Ann Lee suggested, need not worry about the new tax."
+    )
+    t = extract(text, tagger=tagger)
+    st = t.statements.merge(t.sources, on="source_id")
+    got = dict(zip(st["text"], st["name"], strict=True))
+    assert got.get("Rents will rise again next year") == "mayor"
+    assert got.get("Voters need not worry about the new tax") == "Ann Lee"
