@@ -164,3 +164,28 @@ def test_unnamed_sources_need_a_shared_word_or_an_overlapping_span():
     a = text.index("a senior adviser")
     role = am.Pred([], source=(a, a + 16), speaker="senior adviser", speaker_type="anonymous")
     assert am.speaker_right(text, role, adviser) is True
+
+
+def test_a_person_inside_an_unnamed_source_is_its_author_only_for_documents():
+    text = (
+        "Taxes rose, the Freedom Partners Action Fund, a super PAC financed by billionaire "
+        "industrialist Charles Koch and other donors, said. Turnout fell, a Times/CBS News "
+        "poll in December found. Rents fell, Authorities in North Westphalia said."
+    )
+    fund, poll, authorities = _golds_in(
+        text,
+        (
+            "the Freedom Partners Action Fund, a super PAC financed by billionaire "
+            "industrialist Charles Koch and other donors",
+            "Taxes rose",
+        ),
+        ("a Times/CBS News poll in December", "Turnout fell"),
+        ("Authorities in North Westphalia", "Rents fell"),
+    )
+    koch = am.Pred([], speaker="Charles Koch", speaker_type="person")
+    assert am.speaker_right(text, koch, fund) is False
+    times = am.Pred([], speaker="Times", speaker_type="person")
+    assert am.speaker_right(text, times, poll) is True
+    unnamed = am.Pred([], speaker="Authorities", speaker_type="organization")
+    assert am.speaker_right(text, unnamed, authorities) is True
+    assert am.speaker_right(text, unnamed, authorities, rule="head") is False
