@@ -25,6 +25,21 @@ def _fmt(x) -> str:
     return "  n/a" if x is None else f"{x:.3f}"
 
 
+#: The extra speaker figures of the report: result key, and what the figure is.
+_SPEAKER_VARIANTS = (
+    (
+        "speaker_right_old_measure",
+        "the speaker measure before 2026-12 (he/she antecedent = nearest earlier gold person "
+        "source; unnamed sources by their last capitalised word)",
+    ),
+    (
+        "speaker_right_assertions",
+        "default output (the assertions extract() returns: direct, indirect, according to; "
+        "matched on their own)",
+    ),
+)
+
+
 def report(out: dict, own: dict | None) -> str:
     lines = [
         f"# Attribution on PolNeAR ({out['articles']} training articles, "
@@ -55,21 +70,13 @@ def report(out: dict, own: dict | None) -> str:
             f"he/she sources {_fmt(sp['pronoun_he_she'])} (n={sp['n_pronoun']}); "
             f"{out[name]['articles_per_s']:.1f} articles/s"
         )
-        old = out[name].get("speaker_right_old_measure")
-        if old:
-            lines.append(
-                f"{name}, the speaker measure before 2026-12 (he/she antecedent = nearest "
-                f"earlier gold person source; unnamed sources by their last capitalised word): "
-                f"speaker right {_fmt(old['all'])} (n={old['n']}); he/she "
-                f"{_fmt(old['pronoun_he_she'])} (n={old['n_pronoun']})"
-            )
-        asr = out[name].get("speaker_right_assertions")
-        if asr:
-            lines.append(
-                f"{name}, default output (the assertions extract() returns: direct, indirect, "
-                f"according to; matched on their own): speaker right {_fmt(asr['all'])} "
-                f"(n={asr['n']}); he/she {_fmt(asr['pronoun_he_she'])} (n={asr['n_pronoun']})"
-            )
+        for key, label in _SPEAKER_VARIANTS:
+            v = out[name].get(key)
+            if v:
+                lines.append(
+                    f"{name}, {label}: speaker right {_fmt(v['all'])} (n={v['n']}); he/she "
+                    f"{_fmt(v['pronoun_he_she'])} (n={v['n_pronoun']})"
+                )
     lines.append(f"\nlearned / baseline time: {out['speed_ratio_learned_over_baseline']:.2f}x")
     ag = out["annotator_agreement"]
     lines.append(
