@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from credscore.ingest._text import segment
@@ -441,6 +441,19 @@ def _core(text: str, spans: list[Span]) -> tuple[Span, set[str]]:
     return (a, end), words
 
 
+def _holder_named(text: str, spans: list[Span], surname: str) -> bool:
+    """Whether a gold source is a role ("the White House press secretary", "Clinton's
+    opponent", "The French interior minister": a head noun in lower case) followed by an
+    apposition that names its holder with ``surname`` ("..., Josh Earnest,")."""
+    (a, b), _ = _core(text, spans)
+    head = re.findall(r"[^\W\d_][\w\-]*", text[a:b])
+    if not head or not head[-1][:1].islower():
+        return False
+    s = " ".join(text[x:y] for x, y in spans)
+    parts = re.split(r"[,(—–]| - ", s, maxsplit=1)
+    return len(parts) == 2 and surname in _name_words(parts[1])
+
+
 def _names_a_person(text: str, spans: list[Span]) -> bool:
     """Whether a gold source names a person in its head noun phrase (:func:`_core`):
     "Sen. Ted Cruz (Tex.)" does, "Authorities in North-Rhine Westphalia" and "Patient
@@ -450,6 +463,24 @@ def _names_a_person(text: str, spans: list[Span]) -> bool:
         return False
     (a, b), _ = _core(text, spans)
     return head in _name_words(text[a:b])
+
+
+_CUE_FIRST = re.compile(r"(?i:said|says|say|told|tells|added|wrote|according to)\b")
+
+
+def swapped(text: str, g: Gold) -> bool:
+    """Whether an annotator swapped the source and cue spans: a "source" that is a speech
+    verb ("said in an interview in her office", "According to") beside a "cue" that is a
+    name ("Hassan", "Woodward"). The speaker is then judged against the cue span."""
+    src = " ".join(text[a:b] for a, b in g.source).strip()
+    cue = " ".join(text[a:b] for a, b in g.cue).strip()
+    return (
+        bool(src)
+        and _CUE_FIRST.match(src) is not None
+        and bool(cue)
+        and cue[:1].isupper()
+        and _CUE_FIRST.match(cue) is None
+    )
 
 
 def speaker_right(text: str, p: Pred, g: Gold, rule: str = "core") -> bool | None:
@@ -466,6 +497,8 @@ def speaker_right(text: str, p: Pred, g: Gold, rule: str = "core") -> bool | Non
     last capitalised word alone ("friday"), counted every unnamed prediction right in the
     second ("hours" for "a senior adviser"), and judges he/she sources by the antecedent of
     :func:`antecedents`' ``"source"`` rule (``g.antecedent_source``)."""
+    if swapped(text, g):
+        g = replace(g, source=g.cue, cue=g.source)
     gsrc = " ".join(text[a:b] for a, b in g.source).strip()
     low = gsrc.lower()
     pw = _name_words(p.speaker)
@@ -485,6 +518,8 @@ def speaker_right(text: str, p: Pred, g: Gold, rule: str = "core") -> bool | Non
         surname = p.speaker.split()[-1].lower() if p.speaker.split() else ""
         role_of = re.match(r"(?:an?|the|one|some)\s+[a-z]", low) is not None
         if p.speaker_type == "person" and not role_of and surname in _name_words(gsrc):
+            return True
+        if p.speaker_type == "person" and surname and _holder_named(text, g.source, surname):
             return True
         if rule == "head" or _names_a_person(text, g.source):
             return False
