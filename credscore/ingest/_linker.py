@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -161,6 +162,59 @@ def candidates(
     return list(out.values()), ctx
 
 
+#: Only spaces between a speaker mention and its cue ("the State Department said").
+_GAP = re.compile(r"\s{1,3}")
+#: Mentions that the adjacency rule leaves to the linker: pronouns (resolved, not read) and
+#: adverbs that a reading may take for a subject ("falsely suggesting").
+_NOT_SUBJECTS = frozenset(("he", "she", "i", "we", "they", "it", "you"))
+
+
+def _adjacent_subject(text: str, sp: Mention | None, cue: int, cue_end: int) -> bool:
+    """Whether the extractor's own speaker mention touches the cue ("the source recalled",
+    "said Lee Epstein"): the grammatical subject of the cue, which no mention further away
+    outranks."""
+    if sp is None or sp.kind == "pronoun" or sp.end <= sp.start:
+        return False
+    word = text[sp.start : sp.end].lower()
+    if word in _NOT_SUBJECTS or word.endswith("ly"):
+        return False
+    return bool(_GAP.fullmatch(text, sp.end, cue) or _GAP.fullmatch(text, cue_end, sp.start))
+
+
+#: What lies between a person's name and the cue when the name is the subject and the
+#: rest its apposition: "Brian Deese, the White House climate change adviser, said", "Holger
+#: Schmieding of Berenberg, Germany's largest private bank, warned", "Dean Johnson, a
+#: salesman from Sumter, South Carolina, says".
+_APPOSITION_TO_CUE = re.compile(
+    r"(?:\s+(?:of|at|from)\s+[^,.;:\"“”()]{1,50})?(?:,\s+[^,.;:\"“”()]{2,150}){1,3},\s*"
+)
+
+
+#: A lower-case word just before a name makes it an object ("quoted Wassim Bouhlel, a Nice
+#: native, as saying"), unless it is a conjunction.
+_OBJECT_BEFORE = re.compile(
+    r"\b(?!(?:and|but|while|as|when|because|then|meanwhile)\b)[a-z][\w’'-]*\s+$"
+)
+
+
+def _apposed_person(
+    text: str, cands: Sequence[Candidate], cue: int
+) -> tuple[Source, tuple[int, int]] | None:
+    """The person candidate whose name opens the apposition that runs up to the cue, when
+    the extractor's reading is a place or an organisation inside that apposition."""
+    for c in cands:
+        if c.source.source_type != "person":
+            continue
+        for a, b in c.spans:
+            if (
+                b < cue
+                and _APPOSITION_TO_CUE.fullmatch(text, b, cue)
+                and not _OBJECT_BEFORE.search(text, max(0, a - 30), a)
+            ):
+                return c.source, (a, b)
+    return None
+
+
 def _pronoun_gender(raw: Raw) -> str:
     """``m``/``f`` when the statement's own speaker is a he/him/his/she/her pronoun."""
     sp = raw.attribution.speaker
@@ -209,6 +263,16 @@ class SpeakerLinker:
         (``starts`` as in :func:`candidates`)."""
         cands, ctx = candidates(text, sents, reg, raw, default, starts)
         if len(cands) == 1:
+            return default, None
+        if default.source_type != "person" and not text.startswith(
+            ("according", "According"), ctx.cue
+        ):
+            # "Brian Deese, the White House climate change adviser, said": Deese, not the
+            # White House that the reading took from the apposition
+            holder = _apposed_person(text, cands, ctx.cue)
+            if holder is not None:
+                return holder
+        if _adjacent_subject(text, raw.attribution.speaker, ctx.cue, ctx.cue_end):
             return default, None
         scores = self.scores(featurize(cands, ctx))
         want = _pronoun_gender(raw)

@@ -52,6 +52,10 @@ def _adjectival(toks: list, i: int, j: int, m: Mention) -> bool:
     )
 
 
+#: "Sanders's" after a name: the name is a possessive, not the sentence's subject.
+_POSSESSIVE_AT = re.compile(r"['’]s?\b")
+
+
 def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Source]:
     """Full names, titled people, outlets and call signs mentioned anywhere (outside quotes)."""
     lex = lexicon()
@@ -71,6 +75,8 @@ def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Sour
                         reg.add_fullname(m.name)
                     if m.title or len(m.name.split()) >= 2 or m.name.lower() in reg.fullnames:
                         reg.note_person(m)
+                        if i == 0 and a == s.start and not _POSSESSIVE_AT.match(text, m.end):
+                            reg.note_subject(m)
                     if m.title:
                         reg.resolve(m)
                     continue

@@ -113,6 +113,14 @@ _GROUP_HEADS = frozenset(
 _BODY_HEADS = frozenset("act acts state states project institute center centre party beach".split())
 #: Capitalised words that a headline holds and a person's name never does.
 _HEADLINE_WORDS = frozenset("On For With And To In At Is Are Was Says Said The".split())
+#: Named days and seasons that read as a two-word name ("Super Tuesday", "New Year").
+_OCCASIONS = frozenset(
+    """super tuesday;new year;new year's;election day;christmas eve;christmas day;labor day;
+    memorial day;veterans day;independence day;thanksgiving day;black friday;cyber monday;
+    good friday;easter sunday;inauguration day;presidents day;new year's eve""".replace("\n", "")
+    .replace("    ", "")
+    .split(";")
+)
 _REGION_WORDS = frozenset("north south east west central northern southern upper lower".split())
 #: US state abbreviations written after a party letter ("R-Calif.", "D-Mass.").
 _STATE_ABBREVIATIONS = frozenset(
@@ -142,7 +150,7 @@ def implausible_person(name: str) -> bool:
     if not words:
         return True
     low = [w.lower() for w in words]
-    if low[-1] in _BODY_HEADS or len(words) > 4:
+    if low[-1] in _BODY_HEADS or len(words) > 4 or " ".join(low) in _OCCASIONS:
         return True
     if any(w in _HEADLINE_WORDS for w in words[1:]):
         return True  # "Attacks On Donald Trump", "Hollande Says Trump": a headline
@@ -210,6 +218,8 @@ class SpeakerRegistry:
         self.midcaps: set[str] = set()
         self._speaker_pos: list[int] = []
         self._speaker_src: list[Source] = []
+        self._subject_pos: list[int] = []
+        self._subject_src: list[Mention] = []
 
     # -- building -------------------------------------------------------------------------
     def add_fullname(self, name: str) -> None:
@@ -230,6 +240,13 @@ class SpeakerRegistry:
         else:
             self._mention_pos.append(m.start)
             self._mention_src.append(m)
+
+    def note_subject(self, m: Mention) -> None:
+        """A named person who opens a sentence at ``m.start`` (its subject): the topic a
+        later he/she may have moved to since the last speaker."""
+        i = bisect.bisect_right(self._subject_pos, m.start)
+        self._subject_pos.insert(i, m.start)
+        self._subject_src.insert(i, m)
 
     def note_speaker(self, pos: int, src: Source) -> None:
         """The person who speaks at ``pos`` (preferred antecedent of a following he/she)."""
@@ -393,12 +410,28 @@ class SpeakerRegistry:
         gender = src.gender or given_name_gender(src.name)
         return src if gender in ("", m.gender) else None
 
+    def _topic_since_speaker(self, m: Mention, recent: Source) -> Source | None:
+        """The last person of ``m``'s gender who opened a sentence after the last speaker
+        spoke and before ``m`` ("Trump posted ... Sanders captured Vermont. ... He told the
+        crowd": Sanders), when not the speaker."""
+        k = bisect.bisect_left(self._speaker_pos, m.start) - 1
+        lo = bisect.bisect_right(self._subject_pos, self._speaker_pos[k])
+        hi = bisect.bisect_left(self._subject_pos, m.start)
+        for s in reversed(self._subject_src[lo:hi]):
+            src = self._person(s)
+            if src.source_id == recent.source_id:
+                return None
+            gender = given_name_gender(src.name) or src.gender
+            if gender == m.gender and can_be_he_or_she(src):
+                return src
+        return None
+
     def _pronoun(self, m: Mention) -> Source | None:
         if m.gender == "p":
             return None
         recent = self._recent_speaker(m)
         if recent is not None:
-            return recent
+            return self._topic_since_speaker(m, recent) or recent
         i = bisect.bisect_left(self._mention_pos, m.start) - 1
         first: Source | None = None
         while i >= 0 and i >= len(self._mention_pos) - 400:

@@ -131,6 +131,12 @@ def runs(toks: list[Token]) -> list[tuple[int, int]]:
     return out
 
 
+#: Party words that open a person's run without being part of the name.
+_AFFILIATIONS = frozenset(
+    "democrat democratic republican gop independent libertarian conservative labour liberal".split()
+)
+
+
 def _classify(toks: list[Token], i: int, j: int) -> tuple[str, int, int, str]:
     """Classify a capitalised run; returns ``(kind, name_start, name_end, pre_title)``."""
     lex = lexicon()
@@ -172,6 +178,10 @@ def _classify(toks: list[Token], i: int, j: int) -> tuple[str, int, int, str]:
         pre_toks = [t.text for t in toks[k:name_start] if t.text != "."]
         pre_toks = [w for w in pre_toks if w.lower() not in lex.name_titles]
         pre = " ".join(pre_toks)
+    if j - name_start >= 3 and toks[name_start].low in _AFFILIATIONS:
+        # "Democrat Bernie Sanders", "Republican Donald Trump": the party, not a given name
+        pre = f"{pre} {toks[name_start].text}".strip()
+        name_start += 1
     if name_start >= j:
         return "none", i, j, ""
     honorific = any(t.low in lex.name_titles for t in toks[i:name_start])

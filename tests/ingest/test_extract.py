@@ -281,3 +281,27 @@ def test_content_spans_take_the_complementiser_back():
     first = [tuple(map(int, p.split(":"))) for p in st.loc[0, "content_spans"].split(";")]
     assert text[first[0][0] : first[-1][1]] == "that the bridge was held"
     assert st.loc[1, "content_spans"] == st.loc[1, "spans"]
+
+
+def test_a_party_word_before_a_full_name_is_no_part_of_it():
+    """"Republican Donald Trump" is Donald Trump, the party kept as his title; a party word
+    before a lone surname is left alone (it may be the whole name)."""
+    t = extract("Republican Donald Trump said the plan would fail.")
+    assert t.sources[["name", "title"]].values.tolist() == [["Donald Trump", "Republican"]]
+    t = extract("Democrat Bernie Sanders said taxes would rise.")
+    assert t.sources["name"].tolist() == ["Bernie Sanders"]
+
+
+def test_he_after_a_new_topic_goes_to_that_person_not_the_last_speaker():
+    text = (
+        '"We will win this state," Donald Trump posted on Twitter on Monday.\n\n'
+        "Bernie Sanders is thanking supporters at a rally in Vermont. Sanders captured the "
+        "primary there, and his opponent, Hillary Clinton, won Georgia. He told the crowd that "
+        "the victory meant a lot to him."
+    )
+    t = extract(text)
+    names = t.statements.merge(t.sources, on="source_id")[["name", "text"]].values.tolist()
+    assert names == [
+        ["Donald Trump", "We will win this state"],
+        ["Bernie Sanders", "the victory meant a lot to him"],
+    ]

@@ -55,14 +55,62 @@ def test_bundled_linker_picks_the_cue_subject_over_a_name_in_the_content():
     assert _speaker(extract(_ARTICLE)) == ["Anna Reed"]
 
 
+_APART = (
+    "The budget fight went on in the capital on Tuesday.\n"
+    "Governor Anna Reed, speaking on Tuesday, said that Mayor Tom Baker had failed the city "
+    "and its schools for years."
+)
+
+
 def test_a_linker_that_prefers_names_inside_the_content_follows_its_weights():
     """The choice is the arg-max of the weights: one that rewards a person named only inside
-    the content credits the quote to that person (so the bundled choice above is learned,
-    not fixed)."""
+    the content credits the quote to that person (so the bundled choice is learned, not
+    fixed) when the subject does not touch the cue."""
     coef = np.zeros(len(FEATURES))
     for k in STATEMENT_CLASSES:
         coef[FEATURES.index(f"{k}:in_content_x_person")] = 10.0
-    assert _speaker(extract(_ARTICLE, linker=SpeakerLinker(coef, 0.0))) == ["Tom Baker"]
+    assert _speaker(extract(_APART)) == ["Anna Reed"]
+    assert _speaker(extract(_APART, linker=SpeakerLinker(coef, 0.0))) == ["Tom Baker"]
+
+
+def _window_lover() -> SpeakerLinker:
+    """Weights that prefer any person named near the statement over the extractor's reading."""
+    coef = np.zeros(len(FEATURES))
+    for k in STATEMENT_CLASSES:
+        coef[FEATURES.index(f"{k}:in_content_x_person")] = 10.0
+        coef[FEATURES.index(f"{k}:origin_window")] = 10.0
+        coef[FEATURES.index(f"{k}:origin_default")] = -10.0
+    return SpeakerLinker(coef, 0.0)
+
+
+def test_a_subject_that_touches_its_cue_is_kept_whatever_the_weights():
+    """"Governor Anna Reed said", "the city council said", "said Anna Reed": the cue's
+    subject is the speaker; weights that prefer another name nearby do not move it (they do
+    when the subject is apart from the cue, above)."""
+    assert _speaker(extract(_ARTICLE, linker=_window_lover())) == ["Anna Reed"]
+    text = (
+        "Mayor Lena Holt visited the bridge on Monday.\n"
+        "The city council said in a statement that Lena Holt had ignored the engineers."
+    )
+    assert _speaker(extract(text, linker=_window_lover())) == ["city council"]
+    text = '"The schools failed for years," said Anna Reed, with Tom Baker beside her.'
+    assert _speaker(extract(text, linker=_window_lover())) == ["Anna Reed"]
+
+
+def test_the_person_who_opens_an_apposition_is_the_speaker_not_a_body_inside_it():
+    """"Anna Berg of Nordbank, Sweden's oldest savings bank, warned": the reading took the
+    bank from the apposition; the speaker is the person whose name opens it. A person who is
+    the object of a verb ("quoted Wassim Bouhlel, a shopkeeper, as saying") is not."""
+    text = (
+        "Anna Berg of Nordbank, Sweden's oldest savings bank, warned that rates could rise "
+        "again next year."
+    )
+    assert _speaker(extract(text)) == ["Anna Berg"]
+    text = (
+        "The Associated Press quoted Wassim Bouhlel, a local shopkeeper, as saying that the "
+        "driver fired a gun."
+    )
+    assert _speaker(extract(text)) == ["The Associated Press"]
 
 
 def test_linker_argument_is_checked():

@@ -119,3 +119,35 @@ def test_headlines_and_acronym_plurals_are_no_people():
     assert not implausible_person("Juan De La Cruz")
     reg = SpeakerRegistry("a")
     assert reg.resolve(Mention("person", "PACs", "", "", 0, 4)).source_type == "anonymous"
+
+
+def test_he_goes_to_a_man_who_opened_a_sentence_after_the_last_speaker():
+    """Trump spoke, then "Sanders captured Vermont" opens a sentence: a later "he" is the
+    topic, Sanders; with no such sentence it stays the last speaker; a woman who opens a
+    sentence does not take "he"; and the last speaker opening it again keeps it."""
+    reg = SpeakerRegistry("a")
+    trump = reg.resolve(Mention("person", "Donald Trump", "", "", 0, 12))
+    reg.note_person(Mention("person", "Donald Trump", "", "", 0, 12, "m"))
+    reg.note_speaker(40, trump)
+    assert reg.resolve(Mention("pronoun", "he", "", "", 60, 62, "m")) is trump
+    clinton = Mention("person", "Hillary Clinton", "", "", 70, 85)
+    reg.note_person(clinton)
+    reg.note_subject(clinton)
+    assert reg.resolve(Mention("pronoun", "he", "", "", 90, 92, "m")) is trump
+    sanders = Mention("person", "Bernie Sanders", "", "", 100, 114)
+    reg.note_person(sanders)
+    reg.note_subject(sanders)
+    he = reg.resolve(Mention("pronoun", "he", "", "", 150, 152, "m"))
+    assert he is not None and he.name == "Bernie Sanders"
+    again = Mention("person", "Donald Trump", "", "", 200, 212)
+    reg.note_person(again)
+    reg.note_subject(again)
+    assert reg.resolve(Mention("pronoun", "he", "", "", 230, 232, "m")) is trump
+
+
+def test_named_days_are_no_people():
+    from credscore.ingest._speakers_registry import implausible_person
+
+    assert implausible_person("Super Tuesday")
+    assert implausible_person("New Year")
+    assert not implausible_person("Tuesday Weld")
