@@ -284,7 +284,7 @@ def test_content_spans_take_the_complementiser_back():
 
 
 def test_a_party_word_before_a_full_name_is_no_part_of_it():
-    """"Republican Donald Trump" is Donald Trump, the party kept as his title; a party word
+    """ "Republican Donald Trump" is Donald Trump, the party kept as his title; a party word
     before a lone surname is left alone (it may be the whole name)."""
     t = extract("Republican Donald Trump said the plan would fail.")
     assert t.sources[["name", "title"]].values.tolist() == [["Donald Trump", "Republican"]]

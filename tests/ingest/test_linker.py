@@ -84,7 +84,7 @@ def _window_lover() -> SpeakerLinker:
 
 
 def test_a_subject_that_touches_its_cue_is_kept_whatever_the_weights():
-    """"Governor Anna Reed said", "the city council said", "said Anna Reed": the cue's
+    """ "Governor Anna Reed said", "the city council said", "said Anna Reed": the cue's
     subject is the speaker; weights that prefer another name nearby do not move it (they do
     when the subject is apart from the cue, above)."""
     assert _speaker(extract(_ARTICLE, linker=_window_lover())) == ["Anna Reed"]
@@ -98,7 +98,7 @@ def test_a_subject_that_touches_its_cue_is_kept_whatever_the_weights():
 
 
 def test_the_person_who_opens_an_apposition_is_the_speaker_not_a_body_inside_it():
-    """"Anna Berg of Nordbank, Sweden's oldest savings bank, warned": the reading took the
+    """ "Anna Berg of Nordbank, Sweden's oldest savings bank, warned": the reading took the
     bank from the apposition; the speaker is the person whose name opens it. A person who is
     the object of a verb ("quoted Wassim Bouhlel, a shopkeeper, as saying") is not."""
     text = (
