@@ -111,6 +111,15 @@ _GROUP_HEADS = frozenset(
 #: Last words of laws, bodies and places: never a person's name ("Affordable Care Act",
 #: "Islamic State", "Myrtle Beach").
 _BODY_HEADS = frozenset("act acts state states project institute center centre party beach".split())
+#: Last words of places, wars, institutions and prizes ("South China Sea", "World War II",
+#: "Right Wing Watch"); some are surnames too ("Picabo Street"), so a name with a known given
+#: name first stays a person.
+_PLACE_HEADS = frozenset(
+    """sea ocean river lake avenue street road boulevard square war wars island islands
+    mountains valley county airport station cathedral university college school hospital
+    museum library prize award cup olympics league operations forces council committee
+    commission agency department ministry watch""".split()
+)
 #: Capitalised words that a headline holds and a person's name never does.
 _HEADLINE_WORDS = frozenset("On For With And To In At Is Are Was Says Said The".split())
 #: Named days and seasons that read as a two-word name ("Super Tuesday", "New Year").
@@ -127,6 +136,9 @@ _STATE_ABBREVIATIONS = frozenset(
     """ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo
     mont neb nev okla ore pa tenn tex va vt wash wis wyo""".split()
 )
+
+
+_ROMAN = re.compile(r"[ivx]{1,4}")
 
 
 @lru_cache(maxsize=65536)
@@ -150,6 +162,8 @@ def implausible_person(name: str) -> bool:
     if not words:
         return True
     low = [w.lower() for w in words]
+    if len(low) > 1 and _ROMAN.fullmatch(low[-1]):
+        low = low[:-1]  # "World War II"
     if low[-1] in _BODY_HEADS or len(words) > 4 or " ".join(low) in _OCCASIONS:
         return True
     if any(w in _HEADLINE_WORDS for w in words[1:]):
@@ -158,6 +172,7 @@ def implausible_person(name: str) -> bool:
         return False
     return (
         (len(words) >= 2 and all(w.isupper() and len(w) > 1 for w in words))
+        or low[-1] in _PLACE_HEADS
         or low[-1] in _GROUP_HEADS
         or low[-1].rsplit("-", 1)[-1] in _GROUP_HEADS  # "African-Americans"
         or low[-1].endswith("-based")

@@ -151,3 +151,13 @@ def test_named_days_are_no_people():
     assert implausible_person("Super Tuesday")
     assert implausible_person("New Year")
     assert not implausible_person("Tuesday Weld")
+
+
+def test_places_wars_and_institutions_are_no_people_unless_a_given_name_opens_them():
+    from credscore.ingest._speakers_registry import implausible_person
+
+    for name in ("South China Sea", "World War II", "Pennsylvania Avenue", "Right Wing Watch"):
+        assert implausible_person(name), name
+    assert not implausible_person("Michael Bay")
+    assert not implausible_person("Henry VIII")
+    assert not implausible_person("Mary Street")
