@@ -100,6 +100,10 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
         role = role_np(head, text, 0)
         if role is not None:
             return role
+        # "master of ceremonies Omar Haddad": a title no lexicon holds, then the name
+        named = _last_named(toks[:cut], text)
+        if named is not None and named.kind == "person" and named.end == toks[cut - 1].end:
+            return named
     best = _last_named(head, text)
     if best is not None:
         return best

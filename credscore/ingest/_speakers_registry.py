@@ -118,7 +118,10 @@ _PLACE_HEADS = frozenset(
     """sea ocean river lake avenue street road boulevard square war wars island islands
     mountains valley county airport station cathedral university college school hospital
     museum library prize award cup olympics league operations forces council committee
-    commission agency department ministry watch""".split()
+    commission agency department ministry watch usa daily news enforcement security service
+    services administration bureau foundation fund association union corporation company
+    group network coalition alliance caucus federation board indians africans asians
+    europeans muslims christians jews arabs mexicans""".split()
 )
 #: Capitalised words that a headline holds and a person's name never does.
 _HEADLINE_WORDS = frozenset("On For With And To In At Is Are Was Says Said The".split())
@@ -172,6 +175,7 @@ def implausible_person(name: str) -> bool:
         return False
     return (
         (len(words) >= 2 and all(w.isupper() and len(w) > 1 for w in words))
+        or (len(words) >= 2 and all(len(w) == 1 for w in words))  # "U S"
         or low[-1] in _PLACE_HEADS
         or low[-1] in _GROUP_HEADS
         or low[-1].rsplit("-", 1)[-1] in _GROUP_HEADS  # "African-Americans"

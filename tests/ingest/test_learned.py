@@ -209,3 +209,14 @@ def test_a_parenthetical_reporting_clause_reports_the_sentence_around_it(tagger)
     got = dict(zip(st["text"], st["name"], strict=True))
     assert got.get("Rents will rise again next year") == "mayor"
     assert got.get("Voters need not worry about the new tax") == "Ann Lee"
+
+
+def test_a_source_span_with_an_unlisted_title_before_the_name_is_that_person():
+    """"master of ceremonies Omar Haddad, a Syrian engineer": the name after a title no
+    lexicon holds, not an unnamed source called by the whole span; "a spokesman for Mayor
+    Frank Jackson" stays the spokesman."""
+    t = "master of ceremonies Omar Haddad, a Syrian engineer who moved to Ames years ago"
+    m = mention_of_span(t, 0, len(t))
+    assert (m.kind, m.name) == ("person", "Omar Haddad")
+    t = "a spokesman for Mayor Frank Jackson"
+    assert mention_of_span(t, 0, len(t)).kind != "person"

@@ -156,7 +156,15 @@ def test_named_days_are_no_people():
 def test_places_wars_and_institutions_are_no_people_unless_a_given_name_opens_them():
     from credscore.ingest._speakers_registry import implausible_person
 
-    for name in ("South China Sea", "World War II", "Pennsylvania Avenue", "Right Wing Watch"):
+    for name in (
+        "South China Sea",
+        "World War II",
+        "Pennsylvania Avenue",
+        "Right Wing Watch",
+        "Priorities USA",
+        "American Indians",
+        "U S",
+    ):
         assert implausible_person(name), name
     assert not implausible_person("Michael Bay")
     assert not implausible_person("Henry VIII")
