@@ -212,7 +212,7 @@ def test_a_parenthetical_reporting_clause_reports_the_sentence_around_it(tagger)
 
 
 def test_a_source_span_with_an_unlisted_title_before_the_name_is_that_person():
-    """"master of ceremonies Omar Haddad, a Syrian engineer": the name after a title no
+    """ "master of ceremonies Omar Haddad, a Syrian engineer": the name after a title no
     lexicon holds, not an unnamed source called by the whole span; "a spokesman for Mayor
     Frank Jackson" stays the spokesman."""
     t = "master of ceremonies Omar Haddad, a Syrian engineer who moved to Ames years ago"
