@@ -83,6 +83,10 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
         return Mention("pronoun", w.low, "", "", w.start, w.end, _PRONOUN_GENDER[w.low])
     if all(w.low in _FUNCTION_WORDS or _contraction(w.low) for w in words):
         return None
+    if _TIME_AGO.fullmatch(text, words[0].start, words[-1].end) or (
+        len(words) == 1 and (words[0].low in lexicon().non_names or _ADVERB.fullmatch(words[0].low))
+    ):
+        return None  # "two weeks ago", "Previously", "Inside": no one
     cut = next((k for k, t in enumerate(toks) if t.text in ",(—–" and k > 0), len(toks))
     head = _before_pp(toks[:cut])
     if cut < len(toks) and toks[cut].text == "," and _last_named(head, text) is None:
@@ -124,6 +128,14 @@ def _contraction(low: str) -> bool:
     first = re.split(r"['’]", low)[0]
     return first in ("i", "you", "it", "me", "us") or (first != low and first in _CONTRACTED)
 
+
+#: A manner or stance adverb ("Previously", "Reportedly"): no surname ends so.
+_ADVERB = re.compile(r"[a-z]{2,}(?:al|ous|ive|ed|ib|ab|ent|ant|ss)ly")
+
+#: A time phrase the tagger may take for a source ("less than two weeks ago said").
+_TIME_AGO = re.compile(
+    r"(?i)(?:\w+\s+){1,2}(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+ago"
+)
 
 _PP = frozenset("in at from of for with on near inside outside across".split())
 
@@ -392,14 +404,40 @@ def apposed_person(text: str, sent_start: int, pos: int) -> Mention | None:
 RULES_AGREE = 0.25
 
 
+_MODIFIER = re.compile(r"[a-z][a-z-]*")
+_NOT_MODIFIERS = _FUNCTION_WORDS | frozenset(
+    """is are was were be been being has have had will would could should may might must
+    can do does did he she it they we you i his her him them us me than who said says""".split()
+)
+_QUANTIFIERS = frozenset(
+    "some many most several few all both these those this its their our his her".split()
+)
+
+
 def _np_start(doc: TagDoc, k: int) -> int:
-    """Start of the noun phrase whose prepositional phrase a source span begins in:
-    "Parents in the town of [Kessel] said" -> "Parents"."""
+    """Start of the noun phrase a source span begins inside: its lower-case modifiers
+    ("Some advocates for stem [cell research] said" -> "stem"), and the noun whose
+    prepositional phrase it is ("Parents in the town of [Kessel] said" -> "Parents")."""
     j = k
+    # the tagger often starts a source at its head: "Some advocates for stem [cell
+    # research] said" -- take the lower-case modifiers before it
+    while (
+        j > 0
+        and k - j < 4
+        and doc.words[k].lower() not in _NOT_MODIFIERS
+        and not doc.sent_first[j]
+        and _MODIFIER.fullmatch(doc.words[j - 1])
+        and not doc.words[j - 1].endswith(("ly", "ed", "ing"))  # "recently", "leaked"
+        and doc.words[j - 1] not in _NOT_MODIFIERS
+    ):
+        j -= 1
+    if j < k and j > 0 and doc.words[j - 1].lower() in _QUANTIFIERS:
+        j -= 1
+    head = j
     while j > 0 and doc.words[j - 1].lower() in ("the", "a", "an"):
         j -= 1
     if j == 0 or doc.words[j - 1].lower() not in _PP or doc.sent_first[j - 1]:
-        return k
+        return head
     lo = j - 1
     while lo > 0 and j - lo < 12 and not doc.sent_first[lo] and doc.words[lo - 1] not in ',;:“”"(':
         lo -= 1

@@ -313,6 +313,13 @@ _DATELINE = re.compile(
 )
 
 
+#: Words that open a fronted phrase before the subject ("Inside the hall, ...").
+_FRONTING = frozenset(
+    """in inside outside at after before during prior despite following amid since
+    without under unlike on""".split()
+)
+
+
 def sentence_subject(text: str, a: int, b: int) -> Mention | None:
     """The grammatical subject at the start of a sentence (first name, pronoun or role); a
     dateline ("LA CROSSE, Wisc. —") is not the subject."""
@@ -322,6 +329,19 @@ def sentence_subject(text: str, a: int, b: int) -> Mention | None:
     toks = tokens(text, a, min(b, a + WINDOW))
     if not toks:
         return None
+    opener = (
+        len(toks) > 1
+        and toks[1].text == ","
+        and (toks[0].low.endswith("ly") or toks[0].low in lexicon().non_names)
+    )
+    if toks[0].low in _FRONTING or opener:
+        # "Inside the hotel, Trump dismissed ...", "Previously, the department had ...":
+        # the subject follows the fronted phrase
+        comma = next((t for t in toks[1:12] if t.text == ","), None)
+        if comma is not None and comma.end < b:
+            rest = sentence_subject(text, comma.end, b)
+            if rest is not None:
+                return rest
     if toks[0].low in ("he", "she"):
         return Mention(
             "pronoun",

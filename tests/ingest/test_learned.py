@@ -220,3 +220,52 @@ def test_a_source_span_with_an_unlisted_title_before_the_name_is_that_person():
     assert (m.kind, m.name) == ("person", "Omar Haddad")
     t = "a spokesman for Mayor Frank Jackson"
     assert mention_of_span(t, 0, len(t)).kind != "person"
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "start"),
+    [
+        # the tagger starts the source at its head; the modifiers and the noun whose
+        # prepositional phrase it is belong to it
+        ("Some backers of tidal power research said the plan works.", "research", "Some"),
+        ("Yesterday, rural school principals said it was unclear.", "principals", "rural"),
+        ("Parents in the town of Kessel said the school stays.", "Kessel", "Parents"),
+        # a verb, a relative word or an -ly adverb is no modifier
+        ("The memo that reporters said was leaked named him.", "reporters", "reporters"),
+        ("He told them recently officials said so.", "officials", "officials"),
+    ],
+)
+def test_a_source_span_starts_at_its_noun_phrase(text, head, start):
+    from credscore.ingest._learned import _np_start
+    from credscore.ingest._tagdoc import tag_doc
+
+    d = tag_doc(text)
+    k = list(d.words).index(head)
+    assert d.words[_np_start(d, k)] == start
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Inside the packed union hall, Rosa Diaz on Friday called", "Rosa Diaz"),
+        ("Prior to the vote, Omar Haddad urged", "Omar Haddad"),
+        ("After the second debate, the governor argued", "governor"),
+    ],
+)
+def test_the_subject_follows_a_fronted_phrase(text, name):
+    from credscore.ingest._reported import sentence_subject
+
+    m = sentence_subject(text, 0, text.rindex(" "))
+    assert m is not None and m.name == name
+
+
+def test_an_opening_adverb_or_time_phrase_is_no_speaker():
+    from credscore.ingest._reported import sentence_subject
+
+    t = "Previously, the agency had spent weeks denying claims"
+    m = sentence_subject(t, 0, t.index(" had"))
+    assert m is not None and m.name != "Previously"
+    for span in ("Previously", "Reportedly", "two weeks ago", "a few days ago"):
+        assert mention_of_span(span, 0, len(span)) is None
+    # a name is still a name, and "years ago" inside a longer span is no time phrase
+    assert mention_of_span("Kelly", 0, 5).kind == "person"
