@@ -169,3 +169,24 @@ def test_places_wars_and_institutions_are_no_people_unless_a_given_name_opens_th
     assert not implausible_person("Michael Bay")
     assert not implausible_person("Henry VIII")
     assert not implausible_person("Mary Street")
+
+
+def test_given_names_cover_common_names_beyond_the_curated_list():
+    """The derived names (experiments/build_given_names.py) give 'Hope Hicks' and 'Yasmeen
+    Ali' a gender; a name is never in both lists; the curated lists are kept whole."""
+    import json
+    from importlib import resources
+
+    from credscore.ingest._speakers_registry import given_name_gender
+
+    raw = json.loads(
+        resources.files("credscore.ingest").joinpath("data/given_names.json").read_text("utf-8")
+    )
+    assert not set(raw["m"]) & set(raw["f"])
+    assert set(raw["curated_m"]) <= set(raw["m"]) and set(raw["curated_f"]) <= set(raw["f"])
+    assert "hope" not in raw["curated_f"]  # so the next line tests the derived names
+    assert given_name_gender("Hope Hicks") == "f"
+    assert given_name_gender("Yasmeen Ali") == "f"
+    assert given_name_gender("Dahlys Hamilton") == ""  # in no list
+    # words that open sentences are no given names, whatever a name list holds
+    assert given_name_gender("Inside Washington") == ""
