@@ -84,7 +84,12 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     if all(w.low in _FUNCTION_WORDS or _contraction(w.low) for w in words):
         return None
     if _TIME_AGO.fullmatch(text, words[0].start, words[-1].end) or (
-        len(words) == 1 and (words[0].low in lexicon().non_names or _ADVERB.fullmatch(words[0].low))
+        len(words) == 1
+        and (
+            words[0].low in lexicon().non_names
+            or _ADVERB.fullmatch(words[0].low)
+            or (words[0].text.islower() and words[0].low.endswith("ly"))  # "softly"
+        )
     ):
         return None  # "two weeks ago", "Previously", "Inside": no one
     cut = next((k for k, t in enumerate(toks) if t.text in ",(—–" and k > 0), len(toks))

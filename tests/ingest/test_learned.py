@@ -265,7 +265,14 @@ def test_an_opening_adverb_or_time_phrase_is_no_speaker():
     t = "Previously, the agency had spent weeks denying claims"
     m = sentence_subject(t, 0, t.index(" had"))
     assert m is not None and m.name != "Previously"
-    for span in ("Previously", "Reportedly", "two weeks ago", "a few days ago"):
+    for span in (
+        "Previously",
+        "Reportedly",
+        "softly",
+        "Moreover",
+        "two weeks ago",
+        "a few days ago",
+    ):
         assert mention_of_span(span, 0, len(span)) is None
     # a name is still a name, and "years ago" inside a longer span is no time phrase
     assert mention_of_span("Kelly", 0, 5).kind == "person"
