@@ -73,7 +73,14 @@ def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Sour
                         continue
                     if len(m.name.split()) >= 2:
                         reg.add_fullname(m.name)
-                    if m.title or len(m.name.split()) >= 2 or m.name.lower() in reg.fullnames:
+                    # "Mr. Obama" (an honorific gives the gender) is a person as surely as a
+                    # titled or a full name
+                    if (
+                        m.title
+                        or m.gender
+                        or len(m.name.split()) >= 2
+                        or m.name.lower() in reg.fullnames
+                    ):
                         reg.note_person(m)
                         if i == 0 and a == s.start and not _POSSESSIVE_AT.match(text, m.end):
                             reg.note_subject(m)

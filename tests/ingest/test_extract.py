@@ -305,3 +305,18 @@ def test_he_after_a_new_topic_goes_to_that_person_not_the_last_speaker():
         ["Donald Trump", "We will win this state"],
         ["Bernie Sanders", "the victory meant a lot to him"],
     ]
+
+
+def test_an_honorific_surname_is_a_person_that_he_or_she_can_mean():
+    """ "Mr. Obama" with no first name anywhere in the article: the honorific makes him a
+    person (and a man), so the "he" two sentences on is him, not the full name before."""
+    text = (
+        "Officials said the deal freed five prisoners. Gilad Shalit was freed in a trade "
+        "years ago. Mr. Okafor made clear over the weekend that meeting relatives of "
+        'prisoners has an impact. "I have seen their anguish," he said.'
+    )
+    t = extract(text, kinds="all", min_confidence=float("-inf"))
+    src = t.sources.set_index("source_id")["name"]
+    row = t.statements[t.statements["text"].str.contains("anguish")]
+    assert len(row) == 1
+    assert src[row["source_id"].iloc[0]] == "Okafor"
