@@ -56,6 +56,13 @@ def _adjectival(toks: list, i: int, j: int, m: Mention) -> bool:
 _POSSESSIVE_AT = re.compile(r"['’]s?\b")
 
 
+#: Verbs right after a name that make it the subject of its clause ("The day before, at a
+#: rally in Ames, Mr. Lee was just as blunt").
+_SUBJECT_VERBS = frozenset(
+    """was is has had have will would could can did does also then later again""".split()
+)
+
+
 def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Source]:
     """Full names, titled people, outlets and call signs mentioned anywhere (outside quotes)."""
     lex = lexicon()
@@ -64,6 +71,7 @@ def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Sour
     for s in sents:
         for a, b in _outside_quotes(s):
             toks = tokens(text, a, b)
+            first_person = True
             for i, j in runs(toks):
                 m = person_or_org(toks, i, j, text, 0)
                 if m is None:
@@ -82,8 +90,20 @@ def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Sour
                         or m.name.lower() in reg.fullnames
                     ):
                         reg.note_person(m)
-                        if i == 0 and a == s.start and not _POSSESSIVE_AT.match(text, m.end):
+                        opens = i == 0 and a == s.start
+                        # "At a rally in Beaumont, Tex., Mr. Trump was just as blunt": the
+                        # subject after a fronted phrase
+                        fronted = (
+                            a == s.start
+                            and i > 1
+                            and first_person
+                            and toks[i - 1].text == ","
+                            and j < len(toks)
+                            and toks[j].low in (_SUBJECT_VERBS | lex.reporting_verbs)
+                        )
+                        if (opens or fronted) and not _POSSESSIVE_AT.match(text, m.end):
                             reg.note_subject(m)
+                        first_person = False
                     if m.title:
                         reg.resolve(m)
                     continue

@@ -23,6 +23,7 @@ from credscore.ingest._speakers import (
     runs,
     tokens,
 )
+from credscore.ingest._speakers_registry import _STATE_ABBREVIATIONS
 from credscore.ingest._text import Sentence
 
 __all__ = ["according_to", "parenthetical", "reported", "sentence_subject"]
@@ -320,6 +321,14 @@ _FRONTING = frozenset(
 )
 
 
+def _place_word(m: Mention) -> bool:
+    """A one-word "person" that is a state abbreviation or a place ("Tex", "Iowa")."""
+    name = m.name.strip().rstrip(".")
+    if m.kind != "person" or " " in name:
+        return False
+    return name.lower() in _STATE_ABBREVIATIONS or name in lexicon().collective_names
+
+
 def sentence_subject(text: str, a: int, b: int) -> Mention | None:
     """The grammatical subject at the start of a sentence (first name, pronoun or role); a
     dateline ("LA CROSSE, Wisc. —") is not the subject."""
@@ -337,11 +346,12 @@ def sentence_subject(text: str, a: int, b: int) -> Mention | None:
     if toks[0].low in _FRONTING or opener:
         # "Inside the hotel, Trump dismissed ...", "Previously, the department had ...":
         # the subject follows the fronted phrase
-        comma = next((t for t in toks[1:12] if t.text == ","), None)
-        if comma is not None and comma.end < b:
+        for comma in (t for t in toks[1:16] if t.text == ","):
+            if comma.end >= b:
+                break
             rest = sentence_subject(text, comma.end, b)
-            if rest is not None:
-                return rest
+            if rest is not None and not _place_word(rest):
+                return rest  # "At a rally in Beaumont, Tex., Mr. Trump": past the state
     if toks[0].low in ("he", "she"):
         return Mention(
             "pronoun",

@@ -320,3 +320,27 @@ def test_an_honorific_surname_is_a_person_that_he_or_she_can_mean():
     row = t.statements[t.statements["text"].str.contains("anguish")]
     assert len(row) == 1
     assert src[row["source_id"].iloc[0]] == "Okafor"
+
+
+def test_a_subject_after_a_fronted_phrase_is_the_topic_a_pronoun_follows():
+    """ "At a rally in Beaumont, Tex., Mr. Okafor was just as blunt": Okafor is the subject
+    (not "Tex"), and the "he" of the next quote is Okafor, not the man who spoke last. The
+    prepass notes him as a sentence subject after a longer fronted phrase too."""
+    from credscore.ingest._prepass import prepass
+    from credscore.ingest._speakers_registry import SpeakerRegistry
+    from credscore.ingest._text import segment
+
+    text = (
+        "Dan Reyes spoke first and said the plan was weak. At a rally in Beaumont, Tex., "
+        "Mr. Okafor was just as blunt, claiming without evidence that the mayor wanted more "
+        'refugees. "You would have to be insane," he said.'
+    )
+    t = extract(text, kinds="all", min_confidence=float("-inf"))
+    src = t.sources.set_index("source_id")["name"]
+    by_text = {r.text: src[r.source_id] for r in t.statements.itertuples()}
+    assert by_text["You would have to be insane"] == "Okafor"
+    assert by_text["the mayor wanted more refugees"] == "Okafor"
+    text = "Dan Reyes spoke. The day before, at a rally in Beaumont, Tex., Mr. Okafor was blunt."
+    reg = SpeakerRegistry("a")
+    prepass(text, segment(text), reg)
+    assert [m.name for m in reg._subject_src] == ["Dan Reyes", "Okafor"]
