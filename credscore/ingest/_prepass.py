@@ -59,8 +59,22 @@ _POSSESSIVE_AT = re.compile(r"['’]s?\b")
 #: Verbs right after a name that make it the subject of its clause ("The day before, at a
 #: rally in Ames, Mr. Lee was just as blunt").
 _SUBJECT_VERBS = frozenset(
-    """was is has had have will would could can did does also then later again""".split()
+    """was is has had have will would could can did does also then later again wasn isn
+    hasn hadn didn doesn won wouldn couldn""".split()
 )
+#: Conjunctions after a comma that open a clause with its own subject ("..., but Christie
+#: wasn't having it").
+_CLAUSE_JOINS = frozenset("but and while as yet so".split())
+
+
+#: A speech tag with a pronoun later in the sentence ("Also, Trump isn't a conservative, he
+#: said."): the names before it are what was said, not the sentence's subject.
+_PRONOUN_TAG = re.compile(r",\s+(?:he|she)\s+(?:said|says|added|adds|argued|noted|told)\b")
+
+
+def _subject_verb(low: str, reporting: frozenset[str]) -> bool:
+    """Whether the word after a name is its verb ("was", "wasn’t", "said")."""
+    return re.split(r"['’]", low)[0] in _SUBJECT_VERBS or low in reporting
 
 
 def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Source]:
@@ -97,11 +111,18 @@ def prepass(text: str, sents: list[Sentence], reg: SpeakerRegistry) -> list[Sour
                             a == s.start
                             and i > 1
                             and first_person
-                            and toks[i - 1].text == ","
+                            and (
+                                toks[i - 1].text == ","
+                                or (toks[i - 1].low in _CLAUSE_JOINS and toks[i - 2].text == ",")
+                            )
                             and j < len(toks)
-                            and toks[j].low in (_SUBJECT_VERBS | lex.reporting_verbs)
+                            and _subject_verb(toks[j].low, lex.reporting_verbs)
                         )
-                        if (opens or fronted) and not _POSSESSIVE_AT.match(text, m.end):
+                        if (
+                            (opens or fronted)
+                            and not _POSSESSIVE_AT.match(text, m.end)
+                            and not _PRONOUN_TAG.search(text, m.end, s.end)
+                        ):
                             reg.note_subject(m)
                         first_person = False
                     if m.title:

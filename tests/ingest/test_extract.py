@@ -344,3 +344,11 @@ def test_a_subject_after_a_fronted_phrase_is_the_topic_a_pronoun_follows():
     reg = SpeakerRegistry("a")
     prepass(text, segment(text), reg)
     assert [m.name for m in reg._subject_src] == ["Dan Reyes", "Okafor"]
+    # a clause of its own after ", but"; a name inside what a pronoun said is no subject
+    text = (
+        "The hosts moved on, but Mr. Okafor wasn’t having it. Also, Mr. Lindqvist isn't a "
+        "liberal, he said."
+    )
+    reg = SpeakerRegistry("b")
+    prepass(text, segment(text), reg)
+    assert [m.name for m in reg._subject_src] == ["Okafor"]
