@@ -142,6 +142,13 @@ _STATE_ABBREVIATIONS = frozenset(
 
 
 _ROMAN = re.compile(r"[ivx]{1,4}")
+#: US states that no one bears as a given name ("Virginia", "Georgia", "Dakota" are left out).
+_STATES = frozenset(
+    """alabama alaska arizona arkansas california colorado connecticut delaware florida
+    hawaii idaho illinois iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri nebraska ohio oklahoma oregon pennsylvania
+    tennessee texas utah vermont wisconsin wyoming""".split()
+)
 
 
 @lru_cache(maxsize=65536)
@@ -182,6 +189,8 @@ def implausible_person(name: str) -> bool:
         or low[-1].endswith("-based")
         or (len(words) == 1 and low[0] in _STATE_ABBREVIATIONS)
         or (len(words) == 2 and low[0] in _REGION_WORDS and words[1] in _place_names())
+        # "Wisconsin Trump" (a headline's "Wisconsin Trump rally"): a place, then a surname
+        or (len(words) == 2 and low[0] in _STATES)
     )
 
 

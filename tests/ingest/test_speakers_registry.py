@@ -190,3 +190,13 @@ def test_given_names_cover_common_names_beyond_the_curated_list():
     assert given_name_gender("Dahlys Hamilton") == ""  # in no list
     # words that open sentences are no given names, whatever a name list holds
     assert given_name_gender("Inside Washington") == ""
+
+
+def test_a_state_before_a_surname_is_no_first_name():
+    """A headline's "outside Wisconsin Trump rally" gives no person "Wisconsin Trump"; states
+    that people bear as given names, and other places, keep the name."""
+    from credscore.ingest._speakers_registry import implausible_person
+
+    assert implausible_person("Wisconsin Trump") and implausible_person("Ohio Kasich")
+    for name in ("Virginia Foxx", "Paris Hilton", "Jordan Peterson", "Washington Irving"):
+        assert not implausible_person(name), name
