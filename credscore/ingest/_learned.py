@@ -83,12 +83,18 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
         return Mention("pronoun", w.low, "", "", w.start, w.end, _PRONOUN_GENDER[w.low])
     if all(w.low in _FUNCTION_WORDS or _contraction(w.low) for w in words):
         return None
-    if _TIME_AGO.fullmatch(text, words[0].start, words[-1].end) or (
-        len(words) == 1
-        and (
-            words[0].low in lexicon().non_names
-            or _ADVERB.fullmatch(words[0].low)
-            or (words[0].text.islower() and words[0].low.endswith("ly"))  # "softly"
+    if (
+        _TIME_AGO.fullmatch(text, words[0].start, words[-1].end)
+        or words[0].low in _AUXILIARIES  # "were decided by 5-to-4 votes"
+        or re.match(r"(?:i|we)['’]", words[0].low)  # "I'm old enough to remember"
+        or (
+            len(words) == 1
+            and (
+                words[0].low in lexicon().non_names
+                or _ADVERB.fullmatch(words[0].low)
+                or (words[0].text.islower() and words[0].low.endswith("ly"))  # "softly"
+                or words[0].low.endswith("-based")  # "Orlando-based"
+            )
         )
     ):
         return None  # "two weeks ago", "Previously", "Inside": no one
@@ -137,6 +143,12 @@ def _contraction(low: str) -> bool:
 #: A manner or stance adverb ("Previously", "Reportedly"): no surname ends so.
 _ADVERB = re.compile(r"[a-z]{2,}(?:al|ous|ive|ed|ib|ab|ent|ant|ss)ly")
 
+#: Speech verbs written before their speaker ("..., said Lee Epstein").
+_INVERTED = frozenset("said says added adds wrote writes argued noted explained".split())
+#: Verbs that open a clause, never a source span.
+_AUXILIARIES = frozenset(
+    "is are was were be been being has have had will would could should must do does did".split()
+)
 #: A time phrase the tagger may take for a source ("less than two weeks ago said").
 _TIME_AGO = re.compile(
     r"(?i)(?:\w+\s+){1,2}(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+ago"
@@ -269,6 +281,14 @@ def _to_raw(text: str, doc: TagDoc, att: TagAttribution, rules: _ByStart) -> Raw
         via = rule.attribution.via
     if speaker is None and att.cue:
         speaker = _subject_before(text, doc, att.cue[0][0], int(doc.starts[att.cue[0][0]]))
+        x, y = att.cue[0]
+        if (speaker is None or speaker.kind != "person") and y - x == 1 and y < doc.n:
+            # "..., said Lee Epstein, who teaches ...": the name after an inverted verb
+            if doc.words[x].lower() in _INVERTED and doc.words[y][:1].isupper():
+                s_end = doc.sents[int(doc.sentence[x])].end
+                after = parse_np_at_start(text, int(doc.starts[y]), s_end)
+                if after is not None and after.kind == "person":
+                    speaker = after
     if speaker is None:
         return None
     cue = [(int(doc.starts[x]), int(doc.ends[y - 1])) for x, y in att.cue]

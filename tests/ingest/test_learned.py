@@ -276,3 +276,27 @@ def test_an_opening_adverb_or_time_phrase_is_no_speaker():
         assert mention_of_span(span, 0, len(span)) is None
     # a name is still a name, and "years ago" inside a longer span is no time phrase
     assert mention_of_span("Kelly", 0, 5).kind == "person"
+
+
+def test_a_verb_phrase_taken_for_the_source_gives_way_to_the_name_after_said():
+    """The tagger may tag "were decided by 5-to-4 votes" as the source of "..., said Lee
+    Epstein"; a span that opens with a verb (or "I'm") is no speaker, and the name after
+    the inverted "said" is."""
+    from credscore.ingest._learned import _ByStart, _to_raw
+    from credscore.ingest._link import TagAttribution
+    from credscore.ingest._tagdoc import tag_doc
+
+    for span in ("were decided by 5-to-4 votes", "I'm old enough", "Orlando-based"):
+        assert mention_of_span(span, 0, len(span)) is None, span
+    text = "Most big cases were decided by 5-to-4 votes, said Lee Epstein, who teaches law."
+    d = tag_doc(text)
+    w = list(d.words)
+    said, were = w.index("said"), w.index("were")
+    att = TagAttribution(
+        cue=[(said, said + 1)],
+        content=[(0, w.index(","))],
+        source=(were, w.index(",")),
+        kind="indirect",
+    )
+    raw = _to_raw(text, d, att, _ByStart([]))
+    assert raw is not None and raw.attribution.speaker.name == "Lee Epstein"
