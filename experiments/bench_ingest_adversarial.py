@@ -40,6 +40,10 @@ def adversarial() -> dict[str, str]:
             "own remarks": rep("his remarks only applied to "),
             "open quote and commas": '"' + rep("a, "),
             "quote-said mix": rep('"a," he said. '),
+            # a chain of fronted phrases before a participle cue: the subject search skips
+            # one fronted phrase, never recursively (2**n calls per sentence before)
+            "fronted phrases": rep("In, " * 14 + "claiming it works. "),
+            "fronted name": rep("At a rally in Ames, Iowa, Mr. Lee was blunt, claiming it works. "),
         }
     )
     return out

@@ -329,9 +329,10 @@ def _place_word(m: Mention) -> bool:
     return name.lower() in _STATE_ABBREVIATIONS or name in lexicon().collective_names
 
 
-def sentence_subject(text: str, a: int, b: int) -> Mention | None:
+def sentence_subject(text: str, a: int, b: int, fronted: bool = True) -> Mention | None:
     """The grammatical subject at the start of a sentence (first name, pronoun or role); a
-    dateline ("LA CROSSE, Wisc. —") is not the subject."""
+    dateline ("LA CROSSE, Wisc. —") is not the subject. With ``fronted`` (one level only,
+    so that "In a, in b, in c, ..." stays linear), a fronted phrase before it is skipped."""
     d = _DATELINE.match(text, a, b)
     if d is not None:
         a = d.end()
@@ -343,13 +344,17 @@ def sentence_subject(text: str, a: int, b: int) -> Mention | None:
         and toks[1].text == ","
         and (toks[0].low.endswith("ly") or toks[0].low in lexicon().non_names)
     )
-    if toks[0].low in _FRONTING or opener:
+    if fronted and (toks[0].low in _FRONTING or opener):
         # "Inside the hotel, Trump dismissed ...", "Previously, the department had ...":
         # the subject follows the fronted phrase
-        for comma in (t for t in toks[1:16] if t.text == ","):
+        for k, comma in enumerate(toks[1:16], start=1):
+            if comma.text != ",":
+                continue
             if comma.end >= b:
                 break
-            rest = sentence_subject(text, comma.end, b)
+            if k + 1 < len(toks) and toks[k + 1].low in _FRONTING:
+                continue  # "After the vote, in a statement, Trump said": another phrase
+            rest = sentence_subject(text, comma.end, b, fronted=False)
             if rest is not None and not _place_word(rest):
                 return rest  # "At a rally in Beaumont, Tex., Mr. Trump": past the state
     if toks[0].low in ("he", "she"):

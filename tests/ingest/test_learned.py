@@ -250,6 +250,7 @@ def test_a_source_span_starts_at_its_noun_phrase(text, head, start):
         ("Inside the packed union hall, Rosa Diaz on Friday called", "Rosa Diaz"),
         ("Prior to the vote, Omar Haddad urged", "Omar Haddad"),
         ("After the second debate, the governor argued", "governor"),
+        ("After the vote, in a statement, Dan Reyes said", "Dan Reyes"),
     ],
 )
 def test_the_subject_follows_a_fronted_phrase(text, name):
@@ -300,3 +301,25 @@ def test_a_verb_phrase_taken_for_the_source_gives_way_to_the_name_after_said():
     )
     raw = _to_raw(text, d, att, _ByStart([]))
     assert raw is not None and raw.attribution.speaker.name == "Lee Epstein"
+
+
+def test_fronted_phrases_are_skipped_in_linear_time():
+    """A chain of fronted phrases ("In a, in b, in c, ...") is read one level deep: the call
+    count grows with the commas, not exponentially."""
+    import credscore.ingest._reported as rep
+
+    calls = 0
+    real = rep.sentence_subject
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    text = "In the hall, " + "in the hall, " * 14 + "the hall"
+    rep.sentence_subject = counting
+    try:
+        counting(text, 0, len(text))
+    finally:
+        rep.sentence_subject = real
+    assert calls <= 16
