@@ -86,7 +86,7 @@ def mention_of_span(text: str, a: int, b: int) -> Mention | None:
     if (
         _TIME_AGO.fullmatch(text, words[0].start, words[-1].end)
         or words[0].low in _AUXILIARIES  # "were decided by 5-to-4 votes"
-        or re.match(r"(?:i|we)['’]", words[0].low)  # "I'm old enough to remember"
+        or _FIRST_PERSON.match(words[0].low)  # "I'm old enough to remember"
         or (
             len(words) == 1
             and (
@@ -149,6 +149,8 @@ _INVERTED = frozenset("said says added adds wrote writes argued noted explained"
 _AUXILIARIES = frozenset(
     "is are was were be been being has have had will would could should must do does did".split()
 )
+#: A first-person contraction ("I'm", "we're"): the writer, never a source span's speaker.
+_FIRST_PERSON = re.compile(r"(?:i|we)['’]")
 #: A time phrase the tagger may take for a source ("less than two weeks ago said").
 _TIME_AGO = re.compile(
     r"(?i)(?:\w+\s+){1,2}(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+ago"
@@ -430,9 +432,12 @@ RULES_AGREE = 0.25
 
 
 _MODIFIER = re.compile(r"[a-z][a-z-]*")
-_NOT_MODIFIERS = _FUNCTION_WORDS | frozenset(
-    """is are was were be been being has have had will would could should may might must
-    can do does did he she it they we you i his her him them us me than who said says""".split()
+_NOT_MODIFIERS = (
+    _FUNCTION_WORDS
+    | _AUXILIARIES
+    | frozenset(
+        "may might can he she it they we you i his her him them us me than who said says".split()
+    )
 )
 _QUANTIFIERS = frozenset(
     "some many most several few all both these those this its their our his her".split()
@@ -444,12 +449,13 @@ def _np_start(doc: TagDoc, k: int) -> int:
     ("Some advocates for stem [cell research] said" -> "stem"), and the noun whose
     prepositional phrase it is ("Parents in the town of [Kessel] said" -> "Parents")."""
     j = k
+    head_word_ok = doc.words[k].lower() not in _NOT_MODIFIERS
     # the tagger often starts a source at its head: "Some advocates for stem [cell
     # research] said" -- take the lower-case modifiers before it
     while (
-        j > 0
+        head_word_ok
+        and j > 0
         and k - j < 4
-        and doc.words[k].lower() not in _NOT_MODIFIERS
         and not doc.sent_first[j]
         and _MODIFIER.fullmatch(doc.words[j - 1])
         and not doc.words[j - 1].endswith(("ly", "ed", "ing"))  # "recently", "leaked"
