@@ -1,0 +1,159 @@
+"""Would a sentence-level component lift ``q_uncertainty``? Measured on folds, not shipped.
+
+The learned qualifier model scores words and combines them by noisy-OR (a sentence is uncertain
+unless none of its words is a cue). Wikipedia's labels are per sentence and its conventions
+("some of", "many of" are weasels there) are hard to pin on one word. This script measures,
+on the folds of ``qualifiers_eval.py`` (never training and testing on the same sentences):
+
+* **word model**: the shipped recipe (``qualifiers_eval.FIT``), its noisy-OR ``q`` per
+  sentence (``_qualifier_training.predict``: the shipped arithmetic, in float64);
+* **sentence model**: a logistic regression on the same hashed word-feature indices the word
+  model reads (``_qualifier_training.design``), summed over the sentence and divided by the
+  square root of their count (so long sentences do not win by length), fitted on the other
+  folds of every corpus and our set;
+* **stacked**: ``expit((1 - w) * logit(q) + w * z_sentence)``.
+
+For each held-out fold, ``w`` (from :data:`WEIGHTS`) and the decision threshold are chosen on
+the out-of-fold scores of the *other* folds (one threshold for both corpora, maximising their
+mean F1, as ``qualifiers_eval.pick_threshold`` does). The naive 39-word list is printed beside
+them. Only aggregate figures leave the script.
+
+Run from the repository root::
+
+    python experiments/qualifiers_stacking.py     # writes results/qualifiers_stacking.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _hedge_corpora as hc
+import _qualifier_training as qt
+import numpy as np
+import scipy.sparse as sp
+from qualifiers_eval import BITS, FIT, GRID, NAIVE_RE, RESULTS, sentence_prf
+from scipy.special import expit, logit
+from sklearn.linear_model import LogisticRegression
+
+from credscore._io import atomic_write_text
+from credscore.features.qualifiers import load_lexicon
+
+CORPORA = ("wikipedia", "bioscope")
+#: Candidate weights of the sentence model (0: the word model alone).
+WEIGHTS = (0.0, 0.2, 0.35, 0.5)
+#: Inverse L2 strength of the sentence model.
+C_SENTENCE = 4.0
+
+
+def sentence_matrix(d: qt.Design, n: int) -> sp.csr_matrix:
+    """Hashed feature counts per sentence, divided by the square root of their total."""
+    words = sp.csr_matrix(
+        (np.ones(len(d.doc)), (d.doc, np.arange(len(d.doc)))), shape=(n, len(d.doc))
+    )
+    counts = (words @ d.X).tocsr()
+    total = np.asarray(counts.sum(axis=1)).ravel()
+    return (sp.diags(1.0 / np.sqrt(np.maximum(total, 1.0))) @ counts).tocsr()
+
+
+def _threshold(data, s: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
+    """``(threshold, mean F1 of the two corpora)`` on the ``mask`` rows."""
+    corpus, y = data["corpus"].to_numpy(), data["label"].to_numpy()
+    best = (0.5, -1.0)
+    for t in GRID:
+        f = np.mean([sentence_prf(y[mask & (corpus == c)], s[mask & (corpus == c)] >= t)["F1"]
+                     for c in CORPORA])  # fmt: skip
+        if f > best[1]:
+            best = (float(t), float(f))
+    return best
+
+
+def fold_scores(data) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold word-model log-odds of ``q`` and sentence-model log-odds."""
+    d = qt.design(data, load_lexicon(learned=False), BITS)
+    S = sentence_matrix(d, len(data))
+    folds, y = data["fold"].to_numpy(), data["label"].to_numpy()
+    zq, zs = np.zeros(len(data)), np.zeros(len(data))
+    for k in range(hc.N_FOLDS):
+        t0 = time.process_time()
+        train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+        q, _ = qt.predict(qt.fit(d, train, **FIT), d, test)
+        zq[test] = logit(np.clip(q, 1e-9, 1 - 1e-9))
+        used = np.flatnonzero(np.asarray((S[train] != 0).sum(axis=0)).ravel() >= 2)
+        lr = LogisticRegression(C=C_SENTENCE, max_iter=3000).fit(S[train][:, used], y[train])
+        zs[test] = lr.decision_function(S[test][:, used])
+        print(f"fold {k}: {time.process_time() - t0:.0f} s CPU", flush=True)
+    return zq, zs
+
+
+def decisions(data, zq: np.ndarray, zs: np.ndarray, weights) -> tuple[np.ndarray, list]:
+    """Per held-out fold, the weight and threshold chosen on the other folds, and the calls."""
+    folds = data["fold"].to_numpy()
+    out, chosen = np.zeros(len(data), dtype=bool), []
+    for k in range(hc.N_FOLDS):
+        other = folds != k
+        w, t = max(
+            ((w, *_threshold(data, expit((1 - w) * zq + w * zs), other)) for w in weights),
+            key=lambda r: r[2],
+        )[:2]
+        s = expit((1 - w) * zq + w * zs)
+        out[folds == k] = s[folds == k] >= t
+        chosen.append((w, t))
+    return out, chosen
+
+
+def render(data, systems: dict, chosen: list) -> str:
+    out = [
+        "# A sentence-level component for q_uncertainty (issue 14): measured, not shipped",
+        "",
+        "5 folds of the shared corpora plus our set (`qualifiers_eval.py`'s folds); weight and "
+        "threshold chosen on the other folds. Sentence level: does the sentence carry an "
+        "uncertainty cue.",
+        "",
+        "| corpus | system | P | R | F1 |",
+        "|---|---|---|---|---|",
+    ]
+    corpus, y = data["corpus"].to_numpy(), data["label"].to_numpy()
+    for c in (*CORPORA, "own"):
+        m = corpus == c
+        for name, yhat in systems.items():
+            r = sentence_prf(y[m], yhat[m])
+            out.append(f"| {c} | {name} | {r['P']:.3f} | {r['R']:.3f} | {r['F1']:.3f} |")
+    picks = ", ".join(f"({w:g}, {t:g})" for w, t in chosen)
+    out += ["", f"chosen per fold (weight, threshold): {picks}", ""]
+    out.append("Regenerate: `python experiments/qualifiers_stacking.py`.")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--no-write", action="store_true", help="print only")
+    args = ap.parse_args(argv)
+    if not hc.available():
+        print(f"hedge corpora not found under {hc.hedges_dir()}")
+        return 2
+    data = hc.all_corpora()
+    zq, zs = fold_scores(data)
+    word, _ = decisions(data, zq, zs, (0.0,))
+    sentence, _ = decisions(data, zq, zs, (1.0,))
+    stacked, chosen = decisions(data, zq, zs, WEIGHTS)
+    naive = np.array([bool(NAIVE_RE.search(t)) for t in data["text"]])
+    systems = {
+        "word model (shipped recipe, noisy-OR q)": word,
+        "sentence model alone": sentence,
+        "stacked (weight chosen on the other folds)": stacked,
+        "naive 39-word list": naive,
+    }
+    text = render(data, systems, chosen)
+    print(text)
+    if not args.no_write:
+        atomic_write_text(RESULTS / "qualifiers_stacking.md", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
