@@ -10,6 +10,12 @@ is one. Trained (``experiments/train_qualifier_model.py``) on word-level cue lab
 corpus has them (BioScope speculation cues, our annotated set) and on sentence labels through
 the noisy-OR likelihood where it has only those (CoNLL-2010 Wikipedia weasel/hedge/peacock).
 
+Optionally (files with the ``sentence_*`` arrays) a sentence-level linear model reads the same
+feature indices, counted over the text and divided by the square root of their total, giving a
+log-odds ``z``; the text's probability is then ``expit((1 - w) logit(q) + w z)`` with
+``w = meta.sentence_weight``. The word probabilities, and so the learned spans, are the word
+model's alone. ``experiments/qualifiers_stacking.py`` measures such a component on folds.
+
 The file
 --------
 ``credscore/features/data/qualifier_model.npz``, read with ``allow_pickle=False``:
@@ -24,6 +30,11 @@ The file
 ``lexicon`` float32, one weight per ``lexicon_categories`` entry
 ``bias``    float64, shape ``(1,)``
 ==========  ===========================================================================
+
+Optional, all four or none (with ``meta.sentence_weight`` in [0, 1]): ``sentence_index``
+(int64) and ``sentence_value`` (float32), the sentence model's non-zero hashed weights;
+``sentence_lexicon`` (float32, one weight per ``lexicon_categories`` entry); ``sentence_bias``
+(float64, shape ``(1,)``).
 """
 
 from __future__ import annotations
@@ -52,6 +63,7 @@ from credscore.features._qualifiers_tokens import (
 __all__ = [
     "DEFAULT_MODEL_RESOURCE",
     "QualifierModel",
+    "SentenceModel",
     "WordFeatures",
     "WordScores",
     "load_model_file",
@@ -63,6 +75,8 @@ __all__ = [
 DEFAULT_MODEL_RESOURCE = "data/qualifier_model.npz"
 _FORMAT = 1
 _KEYS = {"meta", "index", "value", "lexicon", "bias"}
+#: The optional sentence-level component: all of these arrays or none.
+_SENTENCE_KEYS = {"sentence_index", "sentence_value", "sentence_lexicon", "sentence_bias"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,25 @@ class WordScores:
     ends: np.ndarray
     doc: np.ndarray
     logit: np.ndarray
+    #: Per word, the sentence model's weights of its features and its feature count (None
+    #: without a sentence component).
+    sentence: np.ndarray | None = None
+    n_features: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class SentenceModel:
+    """The optional sentence-level component (see the module docstring)."""
+
+    weights: np.ndarray = field(repr=False)
+    lexicon_weights: dict[str, float] = field(repr=False)
+    bias: float
+    weight: float
+
+    @cached_property
+    def weights32(self) -> np.ndarray:
+        """The weight table as float32 (the float16 values, exactly): faster to gather."""
+        return self.weights.astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -135,6 +168,8 @@ class QualifierModel:
         A text is called uncertain when its ``q_uncertainty`` is at least this.
     span_threshold : float
         A word outside every lexicon span becomes a learned cue span at this probability.
+    sentence : SentenceModel or None
+        The sentence-level component, when the file has one.
     fallback_threshold : float or None
         A text whose ``q_uncertainty`` is at least this, and that has no hedge, hearsay,
         weasel or peacock span (lexicon or learned), gets its most probable content word
@@ -156,6 +191,7 @@ class QualifierModel:
     lexicon_weights: dict[str, float] = field(repr=False)
     bias: float = field(repr=False)
     fallback_threshold: float | None = None
+    sentence: SentenceModel | None = field(default=None, repr=False)
 
     def word_logits(
         self,
@@ -180,15 +216,23 @@ class QualifierModel:
             total += np.take(table, kinds[k])
         z = total.astype(np.float64)
         z += self.bias
-        if len(words.lexicon_word):
+        cats = np.asarray(lexicon_cats)[words.lexicon_span] if len(words.lexicon_word) else None
+        if cats is not None:
             w = np.array([self.lexicon_weights.get(c, 0.0) for c in categories])
-            span_w = w[np.asarray(lexicon_cats)[words.lexicon_span]]
-            at = words.lexicon_word
-            if len(at) < 2 or bool((at[1:] > at[:-1]).all()):
-                z[at] += span_w  # each word starts at most one span (the usual case)
-            else:
-                np.add.at(z, at, span_w)
-        return WordScores(words.starts, words.ends, words.doc, z)
+            _add_at(z, words.lexicon_word, w[cats])
+        if self.sentence is None:
+            return WordScores(words.starts, words.ends, words.doc, z)
+        table = self.sentence.weights32
+        sent = np.take(table, kinds[0])
+        for k in range(1, len(kinds)):
+            sent += np.take(table, kinds[k])
+        sz = sent.astype(np.float64)
+        n_feat = np.full(len(sz), float(len(kinds)))
+        if cats is not None:
+            sw = np.array([self.sentence.lexicon_weights.get(c, 0.0) for c in categories])
+            _add_at(sz, words.lexicon_word, sw[cats])
+            _add_at(n_feat, words.lexicon_word, np.ones(len(cats)))
+        return WordScores(words.starts, words.ends, words.doc, z, sz, n_feat)
 
     @cached_property
     def weights32(self) -> np.ndarray:
@@ -203,8 +247,20 @@ class QualifierModel:
         with np.errstate(over="ignore"):
             soft = np.exp(words.logit)
         np.log1p(soft, out=soft)
-        total = np.bincount(words.doc, weights=soft, minlength=n_texts)
-        return -np.expm1(-total[:n_texts])
+        total = np.bincount(words.doc, weights=soft, minlength=n_texts)[:n_texts]
+        q = -np.expm1(-total)
+        s = self.sentence
+        if s is None or words.sentence is None or words.n_features is None or s.weight == 0:
+            return q
+        sums = np.bincount(words.doc, weights=words.sentence, minlength=n_texts)[:n_texts]
+        count = np.bincount(words.doc, weights=words.n_features, minlength=n_texts)[:n_texts]
+        has = count > 0  # a text without words keeps q = 0
+        zs = sums[has] / np.sqrt(count[has]) + s.bias
+        # logit of the noisy-OR: log(q) - log(1 - q) = log(-expm1(-total)) + total
+        zq = np.log(q[has]) + total[has]
+        out = np.zeros(n_texts)
+        out[has] = _expit((1.0 - s.weight) * zq + s.weight * zs)
+        return out
 
     def manifest_entry(self) -> dict[str, str]:
         """``{"name", "version", "sha256", "source"}`` of the model file."""
@@ -214,6 +270,19 @@ class QualifierModel:
             "sha256": self.sha256,
             "source": self.source,
         }
+
+
+def _add_at(a: np.ndarray, at: np.ndarray, values: np.ndarray) -> None:
+    """``a[at] += values`` with repeated indices summed."""
+    if len(at) < 2 or bool((at[1:] > at[:-1]).all()):
+        a[at] += values  # each word starts at most one span (the usual case)
+    else:
+        np.add.at(a, at, values)
+
+
+def _expit(z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def _err(where: str, msg: str) -> LexiconError:
@@ -240,8 +309,13 @@ def _arrays(raw: bytes, where: str) -> dict[str, np.ndarray]:
             f"is not a numpy .npz archive without pickled objects ({exc}). "
             "Write it with experiments/train_qualifier_model.py.",
         ) from exc
-    if set(arrays) != _KEYS:
-        raise _err(where, f"holds arrays {sorted(arrays)}; expected exactly {sorted(_KEYS)}.")
+    extra = set(arrays) - _KEYS
+    if not _KEYS <= set(arrays) or extra not in (set(), _SENTENCE_KEYS):
+        raise _err(
+            where,
+            f"holds arrays {sorted(arrays)}; expected exactly {sorted(_KEYS)}, optionally with "
+            f"all of {sorted(_SENTENCE_KEYS)}.",
+        )
     return arrays
 
 
@@ -262,6 +336,11 @@ def _meta(arrays: dict[str, np.ndarray], where: str) -> dict[str, Any]:
         isinstance(fb, bool) or not isinstance(fb, int | float) or not 0.0 < fb < 1.0
     ):
         raise _err(where, "'meta.fallback_threshold' must be a number in (0, 1) or absent.")
+    sw = meta.get("sentence_weight")
+    if "sentence_index" in arrays and (
+        isinstance(sw, bool) or not isinstance(sw, int | float) or not 0.0 <= sw <= 1.0
+    ):
+        raise _err(where, "'meta.sentence_weight' must be a number in [0, 1] (sentence arrays).")
     if not 8 <= meta["bits"] <= 26:
         raise _err(where, f"'meta.bits' is {meta['bits']}; it must be between 8 and 26.")
     cats = meta.get("lexicon_categories")
@@ -310,6 +389,7 @@ def load_model_file(path: str | PathLike[str] | None = None) -> QualifierModel:
     weights = np.zeros(size, dtype=np.float16)
     weights[index] = value
     return QualifierModel(
+        sentence=_sentence(arrays, meta, size, where),
         version=meta["version"],
         sha256=hashlib.sha256(raw).hexdigest(),
         source=where,
@@ -326,26 +406,73 @@ def load_model_file(path: str | PathLike[str] | None = None) -> QualifierModel:
     )
 
 
+def _sentence(
+    arrays: dict[str, np.ndarray], meta: dict[str, Any], size: int, where: str
+) -> SentenceModel | None:
+    """The sentence component of a file that has one, validated."""
+    if "sentence_index" not in arrays:
+        return None
+    index, value = arrays["sentence_index"], arrays["sentence_value"]
+    lex, bias = arrays["sentence_lexicon"], arrays["sentence_bias"]
+    if (
+        index.ndim != 1
+        or index.shape != value.shape
+        or index.dtype.kind not in "iu"
+        or value.dtype.kind != "f"
+        or (len(index) and (index.min() < 0 or index.max() >= size))
+    ):
+        raise _err(
+            where,
+            "'sentence_index' (integers below 2**bits) and 'sentence_value' (floats) must be "
+            "1-d of equal length.",
+        )
+    if lex.shape != (len(meta["lexicon_categories"]),) or bias.shape != (1,):
+        raise _err(
+            where, "'sentence_lexicon' needs one weight per category, 'sentence_bias' shape (1,)."
+        )
+    if not (np.isfinite(value).all() and np.isfinite(lex).all() and np.isfinite(bias).all()):
+        raise _err(where, "sentence weights must be finite numbers.")
+    weights = np.zeros(size, dtype=np.float16)
+    weights[index] = value
+    return SentenceModel(
+        weights=weights,
+        lexicon_weights=dict(zip(meta["lexicon_categories"], map(float, lex), strict=True)),
+        bias=float(bias[0]),
+        weight=float(meta["sentence_weight"]),
+    )
+
+
 def save_model_file(
     path: str | PathLike[str],
     meta: dict[str, Any],
     hashed: np.ndarray,
     lexicon: np.ndarray,
     bias: float,
+    sentence: tuple[np.ndarray, np.ndarray, float] | None = None,
 ) -> None:
     """Write a model file atomically (used by the training script).
 
     ``hashed`` is the dense weight table of ``2**meta["bits"]`` entries; only its non-zero
-    entries are stored.
+    entries are stored. ``sentence`` is the optional sentence component ``(hashed, lexicon,
+    bias)`` in the same layout (``meta`` then needs ``sentence_weight``).
     """
     index = np.flatnonzero(hashed)
+    arrays: dict[str, np.ndarray] = {
+        "meta": np.array(json.dumps(meta, sort_keys=True)),
+        "index": index.astype(np.int64),
+        "value": hashed[index].astype(np.float32),
+        "lexicon": np.asarray(lexicon, dtype=np.float32),
+        "bias": np.array([bias], dtype=np.float64),
+    }
+    if sentence is not None:
+        s_hashed, s_lexicon, s_bias = sentence
+        s_index = np.flatnonzero(s_hashed)
+        arrays |= {
+            "sentence_index": s_index.astype(np.int64),
+            "sentence_value": np.asarray(s_hashed)[s_index].astype(np.float32),
+            "sentence_lexicon": np.asarray(s_lexicon, dtype=np.float32),
+            "sentence_bias": np.array([s_bias], dtype=np.float64),
+        }
     buf = io.BytesIO()
-    np.savez_compressed(
-        buf,
-        meta=np.array(json.dumps(meta, sort_keys=True)),
-        index=index.astype(np.int64),
-        value=hashed[index].astype(np.float32),
-        lexicon=np.asarray(lexicon, dtype=np.float32),
-        bias=np.array([bias], dtype=np.float64),
-    )
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
     atomic_write_bytes(path, buf.getvalue())
