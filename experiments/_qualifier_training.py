@@ -156,3 +156,56 @@ def predict(f: Fitted, d: Design, sentences: np.ndarray) -> tuple[np.ndarray, np
     z = d.X[keep] @ w + f.bias
     total = np.bincount(d.doc[keep], np.logaddexp(0.0, z), minlength=len(d.label))
     return -np.expm1(-total[sentences]), z
+
+
+# --------------------------------------------------------------------------- sentence model
+
+
+def sentence_matrix(d: Design) -> sp.csr_matrix:
+    """Feature counts per sentence (the word rows of ``d.X`` summed), divided by the square
+    root of their total: the sentence component's input (the scorer computes the same)."""
+    n = len(d.label)
+    words = sp.csr_matrix(
+        (np.ones(len(d.doc)), (d.doc, np.arange(len(d.doc)))), shape=(n, len(d.doc))
+    )
+    counts = (words @ d.X).tocsr()
+    total = np.asarray(counts.sum(axis=1)).ravel()
+    return (sp.diags(1.0 / np.sqrt(np.maximum(total, 1.0))) @ counts).tocsr()
+
+
+@dataclass
+class SentenceFit:
+    """The sentence component in the shipped layout."""
+
+    hashed: np.ndarray
+    lexicon: np.ndarray
+    bias: float
+
+
+def fit_sentence(
+    d: Design, S: sp.csr_matrix, sentences: np.ndarray, *, C: float = 4.0, min_count: int = 2
+) -> SentenceFit:
+    """L2 logistic regression of the sentence labels on ``S`` rows ``sentences``."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = S[sentences]
+    used = np.flatnonzero(np.asarray((rows != 0).sum(axis=0)).ravel() >= min_count)
+    lr = LogisticRegression(C=C, max_iter=3000).fit(rows[:, used], d.label[sentences])
+    full = np.zeros(S.shape[1])
+    full[used] = lr.coef_[0]
+    size = 1 << d.bits
+    return SentenceFit(
+        full[:size].astype(np.float32), full[size:].astype(np.float32), float(lr.intercept_[0])
+    )
+
+
+def predict_sentence(f: SentenceFit, S: sp.csr_matrix, sentences: np.ndarray) -> np.ndarray:
+    """The sentence component's log-odds of the sentences ``sentences``."""
+    w = np.concatenate([f.hashed.astype(np.float64), f.lexicon.astype(np.float64)])
+    return S[sentences] @ w + f.bias
+
+
+def combine(q: np.ndarray, z: np.ndarray, weight: float) -> np.ndarray:
+    """``expit((1 - weight) logit(q) + weight z)``, the shipped combination."""
+    zq = np.log(np.clip(q, 1e-300, 1.0)) - np.log1p(-np.clip(q, 0.0, 1 - 1e-16))
+    return expit((1.0 - weight) * zq + weight * z)

@@ -11,8 +11,10 @@ Run from the repository root::
    training, so its row there is in-sample). Floor 0.90 per category.
 2. **Shared corpora** (CoNLL-2010 Wikipedia training sentences, BioScope abstracts), on 5
    folds that keep related sentences together (see ``_hedge_corpora``): for each fold, the
-   learned model is fitted on the other folds of every corpus plus our set, saved, loaded and
-   run through :func:`scan_qualifiers` (the shipped code path) on the held-out fold. Sentence
+   learned model (word model and sentence component, the component's weight chosen on the
+   other folds' out-of-fold scores) is fitted on the other folds of every corpus plus our set,
+   saved, loaded and run through :func:`scan_qualifiers` (the shipped code path) on the
+   held-out fold. Sentence
    level "does it carry an uncertainty cue": credscore = ``q_uncertainty >= threshold``, the
    threshold picked on the other folds' predictions (the fold model's fallback spans use
    it too); "credscore q >= 0.5" the same at 0.5; "credscore counts" the issue's rule on
@@ -64,6 +66,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 BITS = 21
 #: The fitting settings of the shipped model (train_qualifier_model.py uses the same).
 FIT = {"l2": 1.0, "bag_weight": 1.0, "min_count": 2, "max_iter": 250}
+#: The sentence component (``_qualifier_training.fit_sentence``) and its candidate weights in
+#: ``q = expit((1 - w) logit q_words + w z_sentence)``; w is chosen on out-of-fold scores.
+SENTENCE = {"C": 4.0, "min_count": 2}
+SENTENCE_WEIGHTS = (0.0, 0.2, 0.35, 0.5)
 #: The naive keyword list (39 words) the issue compares against.
 NAIVE = (
     "may might could would should can possible possibly probably probable likely unlikely "
@@ -148,10 +154,15 @@ def own_set_table(learned: bool) -> tuple[list[str], bool]:
 
 
 def shipped_lexicon(
-    fitted: qt.Fitted, path: Path, fallback_threshold: float | None = None
+    fitted: qt.Fitted,
+    path: Path,
+    fallback_threshold: float | None = None,
+    sentence: qt.SentenceFit | None = None,
+    weight: float = 0.0,
 ) -> Lexicon:
-    """The bundled lexicon with ``fitted`` as its learned model, saved to ``path`` and loaded
-    back as the shipped model is (the model's version is the file's stem)."""
+    """The bundled lexicon with ``fitted`` (and the sentence component ``sentence`` at
+    ``weight``) as its learned model, saved to ``path`` and loaded back as the shipped model is
+    (the model's version is the file's stem)."""
     meta: dict[str, Any] = {
         "format": 1,
         "version": path.stem,
@@ -162,8 +173,27 @@ def shipped_lexicon(
     }
     if fallback_threshold is not None:
         meta["fallback_threshold"] = fallback_threshold
-    save_model_file(path, meta, fitted.hashed, fitted.lexicon, fitted.bias)
+    parts = None
+    if sentence is not None:
+        meta["sentence_weight"] = weight
+        parts = (sentence.hashed, sentence.lexicon, sentence.bias)
+    save_model_file(path, meta, fitted.hashed, fitted.lexicon, fitted.bias, sentence=parts)
     return load_lexicon(learned=path)
+
+
+def pick_weight(data: pd.DataFrame, q: np.ndarray, z: np.ndarray, mask: np.ndarray) -> float:
+    """The candidate sentence weight whose combined scores give the best mean F1 of the two
+    corpora (at their best threshold) on ``mask`` rows."""
+    best, best_w = -1.0, 0.0
+    for w in SENTENCE_WEIGHTS:
+        s = qt.combine(q, z, w)
+        t = pick_threshold(data, s, mask)
+        y, corpus = data["label"].to_numpy(), data["corpus"].to_numpy()
+        masks = [mask & (corpus == c) for c in ("wikipedia", "bioscope")]
+        f = np.mean([sentence_prf(y[m], s[m] >= t)["F1"] for m in masks])
+        if f > best:
+            best, best_w = float(f), float(w)
+    return best_w
 
 
 def _uncertain_spans(table: pd.DataFrame, n: int) -> list[list[tuple[int, int]]]:
@@ -188,24 +218,38 @@ def fold_predictions(data: pd.DataFrame, tmp: Path) -> dict[str, Any]:
     assert lex_table is not None
     lexicon_spans = _uncertain_spans(lex_table, len(data))
     folds = data["fold"].to_numpy()
+    S = qt.sentence_matrix(d)
     fits: list[qt.Fitted] = []
+    sentence_fits: list[qt.SentenceFit] = []
+    q_words, z_sentence = np.zeros(len(data)), np.zeros(len(data))
     for k in range(hc.N_FOLDS):
         t0 = time.process_time()
-        f = qt.fit(d, np.flatnonzero(folds != k), **FIT)
-        lex = shipped_lexicon(f, tmp / f"fold{k}.npz")
+        train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+        f = qt.fit(d, train, **FIT)
+        sf = qt.fit_sentence(d, S, train, **SENTENCE)
         fits.append(f)
-        test = np.flatnonzero(folds == k)
-        feats, _ = scan_qualifiers(data["text"].iloc[test].reset_index(drop=True), lex)
-        q[test] = feats["q_uncertainty"].to_numpy()
+        sentence_fits.append(sf)
+        q_words[test] = qt.predict(f, d, test)[0]
+        z_sentence[test] = qt.predict_sentence(sf, S, test)
         print(
             f"fold {k}: {f.iterations} L-BFGS iterations, {time.process_time() - t0:.0f} s CPU",
             flush=True,
         )
+    # each fold's sentence weight is chosen on the other folds' out-of-fold scores
+    weights = [pick_weight(data, q_words, z_sentence, folds != k) for k in range(hc.N_FOLDS)]
+    for k in range(hc.N_FOLDS):
+        lex = shipped_lexicon(fits[k], tmp / f"fold{k}.npz", None, sentence_fits[k], weights[k])
+        test = np.flatnonzero(folds == k)
+        feats, _ = scan_qualifiers(data["text"].iloc[test].reset_index(drop=True), lex)
+        q[test] = feats["q_uncertainty"].to_numpy()
     return {
         "q": q,
         "lexicon_spans": lexicon_spans,
         "lexicon_counts": lex_feats[list(COUNTED)].to_numpy(dtype=float),
         "fits": fits,
+        "sentence_fits": sentence_fits,
+        "weights": weights,
+        "sentence_weight": pick_weight(data, q_words, z_sentence, np.ones(len(data), dtype=bool)),
     }
 
 
@@ -225,7 +269,13 @@ def with_fallback(
     pred["counts"] = np.zeros((len(data), len(COUNTED)))
     pred["spans"] = [[] for _ in range(len(data))]
     for k, t in enumerate(thresholds):
-        lex = shipped_lexicon(pred["fits"][k], tmp / f"fold{k}_fb.npz", fallback_threshold=t)
+        lex = shipped_lexicon(
+            pred["fits"][k],
+            tmp / f"fold{k}_fb.npz",
+            fallback_threshold=t,
+            sentence=pred["sentence_fits"][k],
+            weight=pred["weights"][k],
+        )
         test = np.flatnonzero(folds == k)
         feats, table = scan_qualifiers(
             data["text"].iloc[test].reset_index(drop=True), lex, spans=True
@@ -312,6 +362,11 @@ def render(fig: dict[str, Any]) -> list[str]:
                 f"| {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {cue} |"
             )
     lines.append(f"\nthresholds picked on the other folds: {fig['fold_thresholds']}")
+    if "fold_sentence_weights" in fig:
+        lines.append(
+            "sentence-component weights picked on the other folds: "
+            f"{fig['fold_sentence_weights']} (q = expit((1 - w) logit q_words + w z_sentence))"
+        )
     lines.append(
         "a text with q at or above its fold's threshold and no hedge, hearsay, weasel or "
         "peacock span gets its most probable content word as a learned hedge span (the "
@@ -345,6 +400,9 @@ def main(argv: list[str] | None = None) -> int:
             with_fallback(data, pred, fold_t, Path(tmp))
         payload = corpus_figures(data, pred)
         payload["fit"] = FIT
+        payload["sentence"] = SENTENCE
+        payload["fold_sentence_weights"] = pred["weights"]
+        payload["sentence_weight"] = pred["sentence_weight"]
         # The shipped model's threshold: picked on all out-of-fold predictions; its fallback
         # spans use the same one.
         payload["threshold"] = pick_threshold(data, pred["q"], np.ones(len(data), dtype=bool))

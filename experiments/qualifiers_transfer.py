@@ -14,7 +14,8 @@ The decision threshold on ``q_uncertainty`` is chosen without the target's label
 out-of-fold predictions of the *training* corpus (5 folds within it). Beside it: the fixed
 threshold 0.5, the target's best threshold (an upper bound that peeks at the target's labels,
 labelled as such), the lexicon alone, and the naive 39-word list. The fitting settings are the
-shipped model's (``qualifiers_eval.FIT``).
+shipped word model's (``qualifiers_eval.FIT``); the shipped model's sentence component
+(``qualifiers_eval.SENTENCE``) is left out here.
 
 Run from the repository root::
 

@@ -1,7 +1,7 @@
 """The optional sentence-level component of the learned qualifier model file.
 
-The bundled file has none; these tests write files that have one (the bundled word model plus
-sentence weights chosen so that the expected ``q_uncertainty`` can be written down) and check
+These tests write files from the bundled word model, without a sentence component or with one
+whose weights are chosen so that the expected ``q_uncertainty`` can be written down, and check
 the combination ``expit((1 - w) logit(q) + w z)`` from outside, through ``scan_qualifiers``.
 """
 
@@ -21,14 +21,21 @@ from credscore.features.qualifiers import load_lexicon, scan_qualifiers
 PLAIN = ["The cat sat on the mat.", "Trains leave the station at noon on Mondays.", ""]
 
 
-def _write(path, *, weight=0.5, value=0.0, bias=0.0, lexicon_value=0.0, drop=(), meta_extra=None):
+def _write(
+    path, *, weight=0.5, value=0.0, bias=0.0, lexicon_value=0.0, drop=(), sentence=True, fb=True
+):
     shipped = load_model_file()
-    meta = dict(shipped.meta) | {"sentence_weight": weight} | (meta_extra or {})
+    meta = {k: v for k, v in shipped.meta.items() if k not in ("sentence_weight", "sentence")}
+    if not fb:
+        meta.pop("fallback_threshold", None)
     cats = meta["lexicon_categories"]
     table = shipped.weights.astype(np.float32)
     lexicon = np.array([shipped.lexicon_weights[c] for c in cats])
-    sentence = (np.full(table.shape, value, np.float32), np.full(len(cats), lexicon_value), bias)
-    save_model_file(path, meta, table, lexicon, shipped.bias, sentence=sentence)
+    parts = None
+    if sentence:
+        meta["sentence_weight"] = weight
+        parts = (np.full(table.shape, value, np.float32), np.full(len(cats), lexicon_value), bias)
+    save_model_file(path, meta, table, lexicon, shipped.bias, sentence=parts)
     if drop:  # rewrite the archive without some arrays (a malformed file)
         with np.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files if k not in drop}
@@ -45,16 +52,28 @@ def _words(text: str) -> int:
     return len(text.replace(".", " ").split())
 
 
-def test_the_plain_texts_have_no_lexicon_cue_and_the_bundled_file_no_sentence_model():
+def _q0(tmp_path, texts=PLAIN):
+    """The word model's own probabilities (a file without a sentence component)."""
+    path = _write(tmp_path / "words_only.npz", sentence=False)
+    assert load_model_file(path).sentence is None
+    return _q(path, texts)
+
+
+def test_the_plain_texts_have_no_lexicon_cue(tmp_path):
     _, spans = scan_qualifiers(PLAIN, load_lexicon(learned=False), spans=True)
     assert spans is not None and len(spans) == 0
-    q0 = scan_qualifiers(PLAIN, load_lexicon())[0]["q_uncertainty"].to_numpy()
-    assert load_model_file().sentence is None
+    q0 = _q0(tmp_path)
     assert 0.0 < q0[0] < 1.0 and q0[2] == 0.0
 
 
+def test_the_bundled_file_has_a_sentence_component():
+    m = load_model_file()
+    assert m.sentence is not None and 0.0 < m.sentence.weight <= 1.0
+    assert m.meta["sentence_weight"] == m.sentence.weight
+
+
 def test_weight_zero_gives_the_word_models_probabilities(tmp_path):
-    q0 = scan_qualifiers(PLAIN, load_lexicon())[0]["q_uncertainty"].to_numpy()
+    q0 = _q0(tmp_path)
     q = _q(_write(tmp_path / "w0.npz", weight=0.0, value=3.0, bias=5.0))
     assert np.array_equal(q, q0)
 
@@ -62,7 +81,7 @@ def test_weight_zero_gives_the_word_models_probabilities(tmp_path):
 def test_a_constant_sentence_model_shifts_the_log_odds_by_its_bias(tmp_path):
     """Zero weights and bias b: z = b for every text with words, so the text's log-odds is
     (1 - w) logit(q0) + w b exactly; the empty text stays at 0."""
-    q0 = scan_qualifiers(PLAIN, load_lexicon())[0]["q_uncertainty"].to_numpy()
+    q0 = _q0(tmp_path)
     w, b = 0.35, -1.25
     q = _q(_write(tmp_path / "b.npz", weight=w, bias=b))
     logit0 = np.log(q0[:2] / (1 - q0[:2]))
@@ -74,7 +93,7 @@ def test_a_constant_sentence_model_shifts_the_log_odds_by_its_bias(tmp_path):
 def test_the_sentence_sum_is_divided_by_the_root_of_its_feature_count(tmp_path):
     """Every hashed weight c (a value float16 holds exactly): z = c * n_features / sqrt(
     n_features) = c * sqrt(words x kinds) for texts without lexicon cues."""
-    q0 = scan_qualifiers(PLAIN, load_lexicon())[0]["q_uncertainty"].to_numpy()
+    q0 = _q0(tmp_path)
     w, c = 0.5, 0.125
     q = _q(_write(tmp_path / "c.npz", weight=w, value=c))
     n = np.array([_words(t) * len(FEATURE_KINDS) for t in PLAIN[:2]], dtype=float)
@@ -92,12 +111,14 @@ def test_lexicon_cues_count_as_sentence_features(tmp_path):
     assert more[0] > 0.6
 
 
-def test_the_sentence_model_leaves_the_learned_spans_alone(tmp_path):
+def test_the_sentence_model_leaves_the_word_spans_alone(tmp_path):
+    """Without the fallback (whose spans follow q by design), the learned spans are the word
+    model's whatever the sentence component says."""
     texts = ["Critics suggest the figures were inflated.", "The vote is on Tuesday."]
-    _, a = scan_qualifiers(texts, load_lexicon(), spans=True)
-    _, b = scan_qualifiers(
-        texts, load_lexicon(learned=_write(tmp_path / "s.npz", weight=0.9, bias=-4)), spans=True
-    )
+    words_only = _write(tmp_path / "a.npz", sentence=False, fb=False)
+    with_sentence = _write(tmp_path / "b.npz", weight=0.9, bias=4.0, fb=False)
+    _, a = scan_qualifiers(texts, load_lexicon(learned=words_only), spans=True)
+    _, b = scan_qualifiers(texts, load_lexicon(learned=with_sentence), spans=True)
     assert a is not None and b is not None
     cols = ["row", "start", "end", "category"]
     assert a[cols].equals(b[cols])
