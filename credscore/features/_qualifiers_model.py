@@ -367,29 +367,9 @@ def load_model_file(path: str | PathLike[str] | None = None) -> QualifierModel:
     raw, where = _read(path)
     arrays = _arrays(raw, where)
     meta = _meta(arrays, where)
-    size = 1 << meta["bits"]
-    index, value = arrays["index"], arrays["value"]
-    lex, bias = arrays["lexicon"], arrays["bias"]
-    if (
-        index.ndim != 1
-        or index.shape != value.shape
-        or index.dtype.kind not in "iu"
-        or value.dtype.kind != "f"
-    ):
-        raise _err(where, "'index' (integers) and 'value' (floats) must be 1-d of equal length.")
-    if len(index) and (index.min() < 0 or index.max() >= size):
-        raise _err(where, f"'index' holds entries outside [0, 2**{meta['bits']}).")
-    if lex.shape != (len(meta["lexicon_categories"]),) or bias.shape != (1,):
-        raise _err(where, "'lexicon' needs one weight per lexicon category, 'bias' shape (1,).")
-    finite = [np.isfinite(value).all(), np.isfinite(lex).all(), np.isfinite(bias).all()]
-    if not all(finite):
-        raise _err(where, "weights must be finite numbers.")
-    # float16 halves the table (cache misses dominate the gather); weights are O(1), so the
-    # rounding (relative 5e-4) moves a word's log-odds by about 1e-3.
-    weights = np.zeros(size, dtype=np.float16)
-    weights[index] = value
+    weights, lexicon_weights, bias = _weight_arrays(arrays, "", meta, where)
     return QualifierModel(
-        sentence=_sentence(arrays, meta, size, where),
+        sentence=_sentence(arrays, meta, where),
         version=meta["version"],
         sha256=hashlib.sha256(raw).hexdigest(),
         source=where,
@@ -398,48 +378,55 @@ def load_model_file(path: str | PathLike[str] | None = None) -> QualifierModel:
         span_threshold=float(meta["span_threshold"]),
         meta=meta,
         weights=weights,
-        lexicon_weights=dict(zip(meta["lexicon_categories"], map(float, lex), strict=True)),
-        bias=float(bias[0]),
+        lexicon_weights=lexicon_weights,
+        bias=bias,
         fallback_threshold=(
             None if meta.get("fallback_threshold") is None else float(meta["fallback_threshold"])
         ),
     )
 
 
-def _sentence(
-    arrays: dict[str, np.ndarray], meta: dict[str, Any], size: int, where: str
-) -> SentenceModel | None:
-    """The sentence component of a file that has one, validated."""
-    if "sentence_index" not in arrays:
-        return None
-    index, value = arrays["sentence_index"], arrays["sentence_value"]
-    lex, bias = arrays["sentence_lexicon"], arrays["sentence_bias"]
+def _weight_arrays(
+    arrays: dict[str, np.ndarray], prefix: str, meta: dict[str, Any], where: str
+) -> tuple[np.ndarray, dict[str, float], float]:
+    """The validated ``(hashed table, lexicon weights, bias)`` stored under ``prefix``
+    (``""``: the word model, ``"sentence_"``: the sentence component)."""
+    size = 1 << meta["bits"]
+    names = [prefix + k for k in ("index", "value", "lexicon", "bias")]
+    index, value, lex, bias = (arrays[k] for k in names)
     if (
         index.ndim != 1
         or index.shape != value.shape
         or index.dtype.kind not in "iu"
         or value.dtype.kind != "f"
-        or (len(index) and (index.min() < 0 or index.max() >= size))
     ):
         raise _err(
-            where,
-            "'sentence_index' (integers below 2**bits) and 'sentence_value' (floats) must be "
-            "1-d of equal length.",
+            where, f"'{names[0]}' (integers) and '{names[1]}' (floats) must be 1-d of equal length."
         )
+    if len(index) and (index.min() < 0 or index.max() >= size):
+        raise _err(where, f"'{names[0]}' holds entries outside [0, 2**{meta['bits']}).")
     if lex.shape != (len(meta["lexicon_categories"]),) or bias.shape != (1,):
         raise _err(
-            where, "'sentence_lexicon' needs one weight per category, 'sentence_bias' shape (1,)."
+            where, f"'{names[2]}' needs one weight per lexicon category, '{names[3]}' shape (1,)."
         )
     if not (np.isfinite(value).all() and np.isfinite(lex).all() and np.isfinite(bias).all()):
-        raise _err(where, "sentence weights must be finite numbers.")
+        raise _err(where, "weights must be finite numbers.")
+    # float16 halves the table (cache misses dominate the gather); weights are O(1), so the
+    # rounding (relative 5e-4) moves a word's log-odds by about 1e-3.
     weights = np.zeros(size, dtype=np.float16)
     weights[index] = value
-    return SentenceModel(
-        weights=weights,
-        lexicon_weights=dict(zip(meta["lexicon_categories"], map(float, lex), strict=True)),
-        bias=float(bias[0]),
-        weight=float(meta["sentence_weight"]),
-    )
+    cats = dict(zip(meta["lexicon_categories"], map(float, lex), strict=True))
+    return weights, cats, float(bias[0])
+
+
+def _sentence(
+    arrays: dict[str, np.ndarray], meta: dict[str, Any], where: str
+) -> SentenceModel | None:
+    """The sentence component of a file that has one, validated."""
+    if "sentence_index" not in arrays:
+        return None
+    weights, cats, bias = _weight_arrays(arrays, "sentence_", meta, where)
+    return SentenceModel(weights, cats, bias, float(meta["sentence_weight"]))
 
 
 def save_model_file(

@@ -138,6 +138,8 @@ def test_sentence_arrays_round_trip(tmp_path):
         ({"drop": ("sentence_index", "sentence_value")}, "optionally with all of"),
         ({"weight": 1.5}, "sentence_weight"),
         ({"weight": True}, "sentence_weight"),
+        ({"value": float("nan")}, "finite"),
+        ({"bias": float("inf")}, "finite"),
     ],
 )
 def test_a_malformed_sentence_component_names_the_problem(tmp_path, kwargs, message):
