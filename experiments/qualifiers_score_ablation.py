@@ -11,6 +11,9 @@ on with verdicts arriving), with the qualifier family in four variants:
 
 * ``shipped``: lexicon 2 with the learned model (``q_uncertainty``, learned spans);
 * ``without learned model``: the same lexicon alone (``load_lexicon(learned=False)``);
+* ``without sentence component``: the bundled learned model with its sentence component left
+  out (the word model alone, as shipped in qualifier model 1.0.0, with that release's
+  threshold and fallback threshold, :data:`WORD_ONLY_THRESHOLD`);
 * ``without q_peacock``: shipped, the peacock column left out (does peacock wording help?);
 * ``no qualifier family``: history, rank and context only.
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,7 +41,28 @@ import credscore.features._qualifiers_family as family
 from credscore import CredibilityModel
 from credscore._io import atomic_write_text
 
-VARIANTS = ("shipped", "without learned model", "without q_peacock", "no qualifier family")
+VARIANTS = (
+    "shipped",
+    "without learned model",
+    "without sentence component",
+    "without q_peacock",
+    "no qualifier family",
+)
+#: The decision and fallback threshold the folds picked for the word model alone (qualifier
+#: model 1.0.0; the word weights are the same in 1.1.0).
+WORD_ONLY_THRESHOLD = 0.375
+
+
+def _word_only_file(path: Path) -> Path:
+    """The bundled learned model without its sentence component, saved to ``path``."""
+    from credscore.features._qualifiers_model import load_model_file, save_model_file
+
+    m = load_model_file()
+    meta = {k: v for k, v in m.meta.items() if k not in ("sentence_weight", "sentence")}
+    meta |= {"threshold": WORD_ONLY_THRESHOLD, "fallback_threshold": WORD_ONLY_THRESHOLD}
+    lexicon = np.array([m.lexicon_weights[c] for c in meta["lexicon_categories"]])
+    save_model_file(path, meta, m.weights.astype(np.float32), lexicon, m.bias)
+    return path
 
 
 def _model(variant: str, cv: int) -> CredibilityModel:
@@ -54,12 +79,14 @@ def _default_exclude() -> list[str]:
     return list(RAW_COUNT_COLUMNS)
 
 
-def _scores(variant: str, train: Any, test: Any, cv: int) -> np.ndarray:
+def _scores(variant: str, train: Any, test: Any, cv: int, tmp: Path) -> np.ndarray:
     original = family.load_lexicon
     if variant == "without learned model":
         # what the qualifier family calls (patching credscore.features.qualifiers missed it,
         # so this row equalled "shipped")
         family.load_lexicon = partial(original, learned=False)
+    elif variant == "without sentence component":
+        family.load_lexicon = partial(original, learned=_word_only_file(tmp / "words.npz"))
     try:
         model = _model(variant, cv).fit(train)
         return model.score(test, history=train, explain=False)["p_reliable"].to_numpy(float)
@@ -103,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         "| data | variant | log loss [95% CI] | paired difference to shipped [95% CI] |",
         "|---|---|---|---|",
     ]
+    tmp = Path(tempfile.mkdtemp())
     for name, (tr, te, yy, groups) in sets.items():
-        preds = {v: _scores(v, tr, te, args.cv) for v in VARIANTS}
+        preds = {v: _scores(v, tr, te, args.cv, tmp) for v in VARIANTS}
         for v in VARIANTS:
             r = bc.evaluate(yy, preds[v], n_boot=1000, n_sim=200, groups=groups)
             ll = r["log_loss"]
