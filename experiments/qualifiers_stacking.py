@@ -1,4 +1,4 @@
-"""Would a sentence-level component lift ``q_uncertainty``? Measured on folds, not shipped.
+"""Would a sentence-level component lift ``q_uncertainty``? Measured on folds.
 
 The learned qualifier model scores words and combines them by noisy-OR (a sentence is uncertain
 unless none of its words is a cue). Wikipedia's labels are per sentence and its conventions
@@ -8,15 +8,16 @@ on the folds of ``qualifiers_eval.py`` (never training and testing on the same s
 * **word model**: the shipped recipe (``qualifiers_eval.FIT``), its noisy-OR ``q`` per
   sentence (``_qualifier_training.predict``: the shipped arithmetic, in float64);
 * **sentence model**: a logistic regression on the same hashed word-feature indices the word
-  model reads (``_qualifier_training.design``), summed over the sentence and divided by the
-  square root of their count (so long sentences do not win by length), fitted on the other
-  folds of every corpus and our set;
+  model reads (``_qualifier_training.sentence_matrix``: summed over the sentence and divided by
+  the square root of their count, so long sentences do not win by length), fitted on the other
+  folds of every corpus and our set with ``qualifiers_eval.SENTENCE``;
 * **stacked**: ``expit((1 - w) * logit(q) + w * z_sentence)``.
 
 For each held-out fold, ``w`` (from :data:`WEIGHTS`) and the decision threshold are chosen on
 the out-of-fold scores of the *other* folds (one threshold for both corpora, maximising their
 mean F1, as ``qualifiers_eval.pick_threshold`` does). The naive 39-word list is printed beside
-them. Only aggregate figures leave the script.
+them. Only aggregate figures leave the script. The shipped model (qualifier model 1.1.0) has
+this component; ``qualifiers_eval.py`` measures it through the shipped code path.
 
 Run from the repository root::
 
@@ -35,10 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _hedge_corpora as hc
 import _qualifier_training as qt
 import numpy as np
-import scipy.sparse as sp
-from qualifiers_eval import BITS, FIT, GRID, NAIVE_RE, RESULTS, sentence_prf
+from qualifiers_eval import BITS, FIT, GRID, NAIVE_RE, RESULTS, SENTENCE, sentence_prf
 from scipy.special import expit, logit
-from sklearn.linear_model import LogisticRegression
 
 from credscore._io import atomic_write_text
 from credscore.features.qualifiers import load_lexicon
@@ -46,18 +45,6 @@ from credscore.features.qualifiers import load_lexicon
 CORPORA = ("wikipedia", "bioscope")
 #: Candidate weights of the sentence model (0: the word model alone).
 WEIGHTS = (0.0, 0.2, 0.35, 0.5)
-#: Inverse L2 strength of the sentence model.
-C_SENTENCE = 4.0
-
-
-def sentence_matrix(d: qt.Design, n: int) -> sp.csr_matrix:
-    """Hashed feature counts per sentence, divided by the square root of their total."""
-    words = sp.csr_matrix(
-        (np.ones(len(d.doc)), (d.doc, np.arange(len(d.doc)))), shape=(n, len(d.doc))
-    )
-    counts = (words @ d.X).tocsr()
-    total = np.asarray(counts.sum(axis=1)).ravel()
-    return (sp.diags(1.0 / np.sqrt(np.maximum(total, 1.0))) @ counts).tocsr()
 
 
 def _threshold(data, s: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
@@ -75,17 +62,15 @@ def _threshold(data, s: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
 def fold_scores(data) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold word-model log-odds of ``q`` and sentence-model log-odds."""
     d = qt.design(data, load_lexicon(learned=False), BITS)
-    S = sentence_matrix(d, len(data))
-    folds, y = data["fold"].to_numpy(), data["label"].to_numpy()
+    S = qt.sentence_matrix(d)
+    folds = data["fold"].to_numpy()
     zq, zs = np.zeros(len(data)), np.zeros(len(data))
     for k in range(hc.N_FOLDS):
         t0 = time.process_time()
         train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
         q, _ = qt.predict(qt.fit(d, train, **FIT), d, test)
         zq[test] = logit(np.clip(q, 1e-9, 1 - 1e-9))
-        used = np.flatnonzero(np.asarray((S[train] != 0).sum(axis=0)).ravel() >= 2)
-        lr = LogisticRegression(C=C_SENTENCE, max_iter=3000).fit(S[train][:, used], y[train])
-        zs[test] = lr.decision_function(S[test][:, used])
+        zs[test] = qt.predict_sentence(qt.fit_sentence(d, S, train, **SENTENCE), S, test)
         print(f"fold {k}: {time.process_time() - t0:.0f} s CPU", flush=True)
     return zq, zs
 
@@ -108,7 +93,7 @@ def decisions(data, zq: np.ndarray, zs: np.ndarray, weights) -> tuple[np.ndarray
 
 def render(data, systems: dict, chosen: list) -> str:
     out = [
-        "# A sentence-level component for q_uncertainty (issue 14): measured, not shipped",
+        "# A sentence-level component for q_uncertainty (issue 14)",
         "",
         "5 folds of the shared corpora plus our set (`qualifiers_eval.py`'s folds); weight and "
         "threshold chosen on the other folds. Sentence level: does the sentence carry an "
