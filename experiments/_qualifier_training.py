@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.special import expit
 
+from credscore.calibration import logit
 from credscore.features._qualifiers_compile import scan_text
 from credscore.features._qualifiers_core import lexicon_hits
 from credscore.features._qualifiers_lexicon import QUALIFIER_CATEGORIES, Lexicon
@@ -206,6 +207,6 @@ def predict_sentence(f: SentenceFit, S: sp.csr_matrix, sentences: np.ndarray) ->
 
 
 def combine(q: np.ndarray, z: np.ndarray, weight: float) -> np.ndarray:
-    """``expit((1 - weight) logit(q) + weight z)``, the shipped combination."""
-    zq = np.log(np.clip(q, 1e-300, 1.0)) - np.log1p(-np.clip(q, 0.0, 1 - 1e-16))
-    return expit((1.0 - weight) * zq + weight * z)
+    """``expit((1 - weight) logit(q) + weight z)``, the shipped combination (``q`` clipped to
+    [1e-16, 1 - 1e-16] before the logit)."""
+    return expit((1.0 - weight) * logit(q, eps=1e-16) + weight * z)

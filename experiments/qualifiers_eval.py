@@ -181,15 +181,21 @@ def shipped_lexicon(
     return load_lexicon(learned=path)
 
 
-def pick_weight(data: pd.DataFrame, q: np.ndarray, z: np.ndarray, mask: np.ndarray) -> float:
+def pick_weight(
+    data: pd.DataFrame,
+    q: np.ndarray,
+    z: np.ndarray,
+    mask: np.ndarray,
+    weights: tuple[float, ...] = SENTENCE_WEIGHTS,
+) -> float:
     """The candidate sentence weight whose combined scores give the best mean F1 of the two
     corpora (at their best threshold) on ``mask`` rows."""
+    y, corpus = data["label"].to_numpy(), data["corpus"].to_numpy()
+    masks = [mask & (corpus == c) for c in ("wikipedia", "bioscope")]
     best, best_w = -1.0, 0.0
-    for w in SENTENCE_WEIGHTS:
+    for w in weights:
         s = qt.combine(q, z, w)
         t = pick_threshold(data, s, mask)
-        y, corpus = data["label"].to_numpy(), data["corpus"].to_numpy()
-        masks = [mask & (corpus == c) for c in ("wikipedia", "bioscope")]
         f = np.mean([sentence_prf(y[m], s[m] >= t)["F1"] for m in masks])
         if f > best:
             best, best_w = float(f), float(w)

@@ -79,14 +79,14 @@ def _default_exclude() -> list[str]:
     return list(RAW_COUNT_COLUMNS)
 
 
-def _scores(variant: str, train: Any, test: Any, cv: int, tmp: Path) -> np.ndarray:
+def _scores(variant: str, train: Any, test: Any, cv: int, words_only: Path) -> np.ndarray:
     original = family.load_lexicon
     if variant == "without learned model":
         # what the qualifier family calls (patching credscore.features.qualifiers missed it,
         # so this row equalled "shipped")
         family.load_lexicon = partial(original, learned=False)
     elif variant == "without sentence component":
-        family.load_lexicon = partial(original, learned=_word_only_file(tmp / "words.npz"))
+        family.load_lexicon = partial(original, learned=words_only)
     try:
         model = _model(variant, cv).fit(train)
         return model.score(test, history=train, explain=False)["p_reliable"].to_numpy(float)
@@ -130,9 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         "| data | variant | log loss [95% CI] | paired difference to shipped [95% CI] |",
         "|---|---|---|---|",
     ]
-    tmp = Path(tempfile.mkdtemp())
+    words_only = _word_only_file(Path(tempfile.mkdtemp()) / "words.npz")
     for name, (tr, te, yy, groups) in sets.items():
-        preds = {v: _scores(v, tr, te, args.cv, tmp) for v in VARIANTS}
+        preds = {v: _scores(v, tr, te, args.cv, words_only) for v in VARIANTS}
         for v in VARIANTS:
             r = bc.evaluate(yy, preds[v], n_boot=1000, n_sim=200, groups=groups)
             ll = r["log_loss"]

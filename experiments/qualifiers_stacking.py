@@ -13,11 +13,12 @@ on the folds of ``qualifiers_eval.py`` (never training and testing on the same s
   folds of every corpus and our set with ``qualifiers_eval.SENTENCE``;
 * **stacked**: ``expit((1 - w) * logit(q) + w * z_sentence)``.
 
-For each held-out fold, ``w`` (from :data:`WEIGHTS`) and the decision threshold are chosen on
-the out-of-fold scores of the *other* folds (one threshold for both corpora, maximising their
-mean F1, as ``qualifiers_eval.pick_threshold`` does). The naive 39-word list is printed beside
-them. Only aggregate figures leave the script. The shipped model (qualifier model 1.1.0) has
-this component; ``qualifiers_eval.py`` measures it through the shipped code path.
+For each held-out fold, ``w`` (from ``qualifiers_eval.SENTENCE_WEIGHTS``) and the decision
+threshold are chosen on the out-of-fold scores of the *other* folds (one threshold for both
+corpora, maximising their mean F1: ``qualifiers_eval.pick_weight`` and ``pick_threshold``).
+The naive 39-word list is printed beside them. Only aggregate figures leave the script. The
+shipped model (qualifier model 1.1.0) has this component; ``qualifiers_eval.py`` measures it
+through the shipped code path.
 
 Run from the repository root::
 
@@ -36,56 +37,48 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _hedge_corpora as hc
 import _qualifier_training as qt
 import numpy as np
-from qualifiers_eval import BITS, FIT, GRID, NAIVE_RE, RESULTS, SENTENCE, sentence_prf
-from scipy.special import expit, logit
+from qualifiers_eval import (
+    BITS,
+    FIT,
+    NAIVE_RE,
+    RESULTS,
+    SENTENCE,
+    SENTENCE_WEIGHTS,
+    pick_threshold,
+    pick_weight,
+    sentence_prf,
+)
 
 from credscore._io import atomic_write_text
 from credscore.features.qualifiers import load_lexicon
 
 CORPORA = ("wikipedia", "bioscope")
-#: Candidate weights of the sentence model (0: the word model alone).
-WEIGHTS = (0.0, 0.2, 0.35, 0.5)
-
-
-def _threshold(data, s: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
-    """``(threshold, mean F1 of the two corpora)`` on the ``mask`` rows."""
-    corpus, y = data["corpus"].to_numpy(), data["label"].to_numpy()
-    best = (0.5, -1.0)
-    for t in GRID:
-        f = np.mean([sentence_prf(y[mask & (corpus == c)], s[mask & (corpus == c)] >= t)["F1"]
-                     for c in CORPORA])  # fmt: skip
-        if f > best[1]:
-            best = (float(t), float(f))
-    return best
 
 
 def fold_scores(data) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold word-model log-odds of ``q`` and sentence-model log-odds."""
+    """Out-of-fold word-model ``q`` and sentence-model log-odds."""
     d = qt.design(data, load_lexicon(learned=False), BITS)
     S = qt.sentence_matrix(d)
     folds = data["fold"].to_numpy()
-    zq, zs = np.zeros(len(data)), np.zeros(len(data))
+    q, zs = np.zeros(len(data)), np.zeros(len(data))
     for k in range(hc.N_FOLDS):
         t0 = time.process_time()
         train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
-        q, _ = qt.predict(qt.fit(d, train, **FIT), d, test)
-        zq[test] = logit(np.clip(q, 1e-9, 1 - 1e-9))
+        q[test] = qt.predict(qt.fit(d, train, **FIT), d, test)[0]
         zs[test] = qt.predict_sentence(qt.fit_sentence(d, S, train, **SENTENCE), S, test)
         print(f"fold {k}: {time.process_time() - t0:.0f} s CPU", flush=True)
-    return zq, zs
+    return q, zs
 
 
-def decisions(data, zq: np.ndarray, zs: np.ndarray, weights) -> tuple[np.ndarray, list]:
+def decisions(data, q: np.ndarray, zs: np.ndarray, weights) -> tuple[np.ndarray, list]:
     """Per held-out fold, the weight and threshold chosen on the other folds, and the calls."""
     folds = data["fold"].to_numpy()
     out, chosen = np.zeros(len(data), dtype=bool), []
     for k in range(hc.N_FOLDS):
         other = folds != k
-        w, t = max(
-            ((w, *_threshold(data, expit((1 - w) * zq + w * zs), other)) for w in weights),
-            key=lambda r: r[2],
-        )[:2]
-        s = expit((1 - w) * zq + w * zs)
+        w = pick_weight(data, q, zs, other, weights)
+        s = qt.combine(q, zs, w)
+        t = pick_threshold(data, s, other)
         out[folds == k] = s[folds == k] >= t
         chosen.append((w, t))
     return out, chosen
@@ -122,10 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hedge corpora not found under {hc.hedges_dir()}")
         return 2
     data = hc.all_corpora()
-    zq, zs = fold_scores(data)
-    word, _ = decisions(data, zq, zs, (0.0,))
-    sentence, _ = decisions(data, zq, zs, (1.0,))
-    stacked, chosen = decisions(data, zq, zs, WEIGHTS)
+    q, zs = fold_scores(data)
+    word, _ = decisions(data, q, zs, (0.0,))
+    sentence, _ = decisions(data, q, zs, (1.0,))
+    stacked, chosen = decisions(data, q, zs, SENTENCE_WEIGHTS)
     naive = np.array([bool(NAIVE_RE.search(t)) for t in data["text"]])
     systems = {
         "word model (shipped recipe, noisy-OR q)": word,

@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from credscore._io import atomic_write_bytes
+from credscore.calibration._logistic import expit
 from credscore.exceptions import LexiconError
 from credscore.features._qualifiers_tokens import (
     Tokens,
@@ -208,13 +209,8 @@ class QualifierModel:
         ``lexicon_cats`` gives each lexicon span's category as an index into ``categories``.
         """
         words = word_features(scan, text_ends, lexicon_starts, self.bits, scan_points, tokens)
-        # One contiguous gather per feature kind, summed in float32 in kind order (the same
-        # sums as a row-wise reduction, at half the time: measured).
-        table, kinds = self.weights32, words.features.T
-        total = np.take(table, kinds[0])
-        for k in range(1, len(kinds)):
-            total += np.take(table, kinds[k])
-        z = total.astype(np.float64)
+        kinds = words.features.T
+        z = _gather_sum(self.weights32, kinds)
         z += self.bias
         cats = np.asarray(lexicon_cats)[words.lexicon_span] if len(words.lexicon_word) else None
         if cats is not None:
@@ -222,11 +218,7 @@ class QualifierModel:
             _add_at(z, words.lexicon_word, w[cats])
         if self.sentence is None:
             return WordScores(words.starts, words.ends, words.doc, z)
-        table = self.sentence.weights32
-        sent = np.take(table, kinds[0])
-        for k in range(1, len(kinds)):
-            sent += np.take(table, kinds[k])
-        sz = sent.astype(np.float64)
+        sz = _gather_sum(self.sentence.weights32, kinds)
         n_feat = np.full(len(sz), float(len(kinds)))
         if cats is not None:
             sw = np.array([self.sentence.lexicon_weights.get(c, 0.0) for c in categories])
@@ -259,7 +251,7 @@ class QualifierModel:
         # logit of the noisy-OR: log(q) - log(1 - q) = log(-expm1(-total)) + total
         zq = np.log(q[has]) + total[has]
         out = np.zeros(n_texts)
-        out[has] = _expit((1.0 - s.weight) * zq + s.weight * zs)
+        out[has] = expit((1.0 - s.weight) * zq + s.weight * zs)
         return out
 
     def manifest_entry(self) -> dict[str, str]:
@@ -272,6 +264,18 @@ class QualifierModel:
         }
 
 
+def _gather_sum(table: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """Per word, the sum of ``table`` over its feature kinds (rows of ``kinds``), as float64.
+
+    One contiguous gather per feature kind, summed in float32 in kind order (the same sums as
+    a row-wise reduction, at half the time: measured).
+    """
+    total = np.take(table, kinds[0])
+    for k in range(1, len(kinds)):
+        total += np.take(table, kinds[k])
+    return total.astype(np.float64)
+
+
 def _add_at(a: np.ndarray, at: np.ndarray, values: np.ndarray) -> None:
     """``a[at] += values`` with repeated indices summed."""
     if len(at) < 2 or bool((at[1:] > at[:-1]).all()):
@@ -280,9 +284,9 @@ def _add_at(a: np.ndarray, at: np.ndarray, values: np.ndarray) -> None:
         np.add.at(a, at, values)
 
 
-def _expit(z: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+def _is_number(x: Any) -> bool:
+    """An int or float JSON value (not a bool)."""
+    return isinstance(x, int | float) and not isinstance(x, bool)
 
 
 def _err(where: str, msg: str) -> LexiconError:
@@ -332,14 +336,10 @@ def _meta(arrays: dict[str, np.ndarray], where: str) -> dict[str, Any]:
         if not ok or isinstance(meta.get(key), bool):
             raise _err(where, f"'meta.{key}' must be a {kind.__name__}.")
     fb = meta.get("fallback_threshold")
-    if fb is not None and (
-        isinstance(fb, bool) or not isinstance(fb, int | float) or not 0.0 < fb < 1.0
-    ):
+    if fb is not None and not (_is_number(fb) and 0.0 < fb < 1.0):
         raise _err(where, "'meta.fallback_threshold' must be a number in (0, 1) or absent.")
-    sw = meta.get("sentence_weight")
-    if "sentence_index" in arrays and (
-        isinstance(sw, bool) or not isinstance(sw, int | float) or not 0.0 <= sw <= 1.0
-    ):
+    sw: Any = meta.get("sentence_weight")
+    if "sentence_index" in arrays and not (_is_number(sw) and 0.0 <= sw <= 1.0):
         raise _err(where, "'meta.sentence_weight' must be a number in [0, 1] (sentence arrays).")
     if not 8 <= meta["bits"] <= 26:
         raise _err(where, f"'meta.bits' is {meta['bits']}; it must be between 8 and 26.")
@@ -429,6 +429,20 @@ def _sentence(
     return SentenceModel(weights, cats, bias, float(meta["sentence_weight"]))
 
 
+def _part_arrays(
+    prefix: str, hashed: np.ndarray, lexicon: np.ndarray, bias: float
+) -> dict[str, np.ndarray]:
+    """The stored arrays of one part (the inverse of :func:`_weight_arrays`): the non-zero
+    entries of the dense ``hashed`` table, the lexicon weights and the bias."""
+    index = np.flatnonzero(hashed)
+    return {
+        prefix + "index": index.astype(np.int64),
+        prefix + "value": np.asarray(hashed)[index].astype(np.float32),
+        prefix + "lexicon": np.asarray(lexicon, dtype=np.float32),
+        prefix + "bias": np.array([bias], dtype=np.float64),
+    }
+
+
 def save_model_file(
     path: str | PathLike[str],
     meta: dict[str, Any],
@@ -443,23 +457,10 @@ def save_model_file(
     entries are stored. ``sentence`` is the optional sentence component ``(hashed, lexicon,
     bias)`` in the same layout (``meta`` then needs ``sentence_weight``).
     """
-    index = np.flatnonzero(hashed)
-    arrays: dict[str, np.ndarray] = {
-        "meta": np.array(json.dumps(meta, sort_keys=True)),
-        "index": index.astype(np.int64),
-        "value": hashed[index].astype(np.float32),
-        "lexicon": np.asarray(lexicon, dtype=np.float32),
-        "bias": np.array([bias], dtype=np.float64),
-    }
+    arrays: dict[str, np.ndarray] = {"meta": np.array(json.dumps(meta, sort_keys=True))}
+    arrays |= _part_arrays("", hashed, lexicon, bias)
     if sentence is not None:
-        s_hashed, s_lexicon, s_bias = sentence
-        s_index = np.flatnonzero(s_hashed)
-        arrays |= {
-            "sentence_index": s_index.astype(np.int64),
-            "sentence_value": np.asarray(s_hashed)[s_index].astype(np.float32),
-            "sentence_lexicon": np.asarray(s_lexicon, dtype=np.float32),
-            "sentence_bias": np.array([s_bias], dtype=np.float64),
-        }
+        arrays |= _part_arrays("sentence_", *sentence)
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
     atomic_write_bytes(path, buf.getvalue())
