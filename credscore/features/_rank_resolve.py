@@ -155,6 +155,18 @@ def _attach(toks: list[str], cores: list[_Item]) -> None:
                 if lead in _RIGHT and commas == 0:
                     it.attached, it.how, right.owner = right, "principal", it
                     continue
+            # one link word and at most a place between: "spokesman for N.J. Governor"
+            served = right.kind in ("title", "generic") and commas == 0 and one_link
+            served = served and len(words) <= 3
+            if served and it.kind == "generic" and it.ent.get("role") == "spokes":
+                if lead in ("to", "for"):  # "spokesman for the Minister": speaks for them
+                    it.attached, it.how, right.owner = right, "body", it
+                    continue
+            if served and it.kind == "title" and lead == "to":
+                # "Senior Enlisted Advisor to the Secretary of Defense", "Sergeant Major to
+                # the Commandant": the title is the person's; whom they serve is not
+                right.owner = it
+                continue
             if (
                 it.kind == "generic"
                 and right.kind == "generic"

@@ -186,6 +186,38 @@ def test_chief_master_sergeant_is_no_head_of_the_air_force() -> None:
         assert (r.code, r.is_head) == ("OR-9", False), title
 
 
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Senior Enlisted Advisor to the Secretary of Defense", "OR-9"),
+        ("Senior Enlisted Advisor to the Chief of Naval Operations", "OR-9"),
+        ("Senior Enlisted Advisor to the Chairman of the Joint Chiefs of Staff", "OR-9"),
+        ("Sergeant Major to the Commandant", "OR-9"),
+    ],
+)
+def test_a_title_serving_a_head_is_not_that_head(title: str, code: str) -> None:
+    """The principal named after "to the" is whom the person serves, not their role."""
+    r = resolve_rank(title)
+    assert (r.family, r.code, r.is_head) == ("military", code, False)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Spokesman to the Minister of Defence",
+        "Spokesman for the Minister of Defence",
+        "Spokesman for N.J. Governor Chris Christie",
+        "Aide-de-camp to the King",
+    ],
+)
+def test_who_speaks_for_or_assists_a_head_is_no_head(title: str) -> None:
+    r = resolve_rank(title)
+    alone = resolve_rank(title.split(" the ")[-1].split(" for ")[-1])
+    assert alone.is_head  # the principal alone is a head...
+    assert not r.is_head  # ...its spokesperson or aide is not
+    assert 0.0 < r.level < alone.level
+
+
 def test_user_word_aliases_and_explicit_phrases(tmp_path: Path) -> None:
     ext = tmp_path / "ranks_words.json"
     ext.write_text(json.dumps({
