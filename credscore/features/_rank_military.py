@@ -126,9 +126,16 @@ class MilitaryContext:
         if phrase not in self.sc.words:
             return False
         if body is not None:
+            service_body = any(m.service and m.i1 == body.i1 for m in self.marks)
             if body.i1 > i0:
-                return False  # "commander of the navy"
-            if not any(m.service and m.i1 == body.i1 for m in self.marks):
+                # "Commander, U.S. Navy" and "Commander in the Navy" name the service the
+                # rank is held in (the service ends the title or its clause); "commander of
+                # the navy" and "Commander, Navy Region Southwest" head a body
+                gap = [t for t in self.toks[i1 : body.i0] if t not in ("the", "us")]
+                ends = body.i1 == len(self.toks) or self.toks[body.i1] == ","
+                if not (service_body and ends and gap in ([","], ["in"])):
+                    return False
+            elif not service_body:
                 return False  # "battalion commander", "Black Sea Fleet commander"
         service, country = self.context(i0, i1)
         if body is None and service is None and country is None:

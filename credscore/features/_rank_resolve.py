@@ -22,6 +22,7 @@ descriptions and caching are in :mod:`credscore.features._rank_read`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from credscore.features._rank_military import MilitaryContext
@@ -363,6 +364,29 @@ def _without_service_words(cores: list[_Item], table: RankTable) -> list[_Item]:
     return [c for c in cores if not any(c is s for s in service)]
 
 
+def _without_country_qualifiers(
+    toks: list[str], cores: list[_Item], mil: MilitaryContext
+) -> list[_Item]:
+    """Drop a country named right before another body: in "commander of the French Navy" and
+    "commander of Ukraine's Ground Forces" the country says whose body it is (the military
+    context reads it), and the role heads the navy, not France."""
+    # a country name, or the first words of a service name that names its country ("British
+    # Army": the table reads "british" as the country and "army" as the body)
+    countries = [(m.i0, m.i1) for m in mil.marks if m.country]
+    if not countries:
+        return cores
+    drop = set()
+    for a, b in pairwise(cores):
+        if (
+            a.kind == "body"
+            and b.kind == "body"
+            and any(a.i0 == i0 and a.i1 <= i1 for i0, i1 in countries)
+            and all(t in _SKIP for t in toks[a.i1 : b.i0])
+        ):
+            drop.add(id(a))
+    return [c for c in cores if id(c) not in drop]
+
+
 def resolve_tokens(
     toks: list[str], table: RankTable, hint: tuple[str | None, str | None] = (None, None)
 ) -> tuple[Rank, list[_Item]]:
@@ -372,6 +396,7 @@ def resolve_tokens(
     items, markers = _items(toks, table)
     mil = MilitaryContext(table, toks, hint)
     cores = _without_service_words([i for i in items if i.kind in _CORES], table)
+    cores = _without_country_qualifiers(toks, cores, mil)
     anon = [i for i in items if i.kind == "anonymous"]
     covered = {k for i in items for k in range(i.i0, i.i1)}
     _attach(toks, cores)

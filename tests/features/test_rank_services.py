@@ -218,6 +218,44 @@ def test_who_speaks_for_or_assists_a_head_is_no_head(title: str) -> None:
     assert 0.0 < r.level < alone.level
 
 
+@pytest.mark.parametrize(
+    ("title", "service", "country"),
+    [
+        ("Commander, U.S. Navy", "navy", "us"),
+        ("Commander (Navy)", "navy", "us"),
+        ("Commander in the U.S. Navy", "navy", "us"),
+        ("Commander, Royal Navy", "navy", "uk"),
+    ],
+)
+def test_a_service_named_after_the_rank_is_where_it_is_held(
+    title: str, service: str, country: str
+) -> None:
+    r = resolve_rank(title)
+    assert (r.code, r.is_head, r.service, r.country) == ("OF-4", False, service, country)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "commander of the navy",
+        "Commander of the French Navy",
+        "Commander of Ukraine's Ground Forces",
+        "Chief of the British Army",
+        "head of the Russian Navy",
+    ],
+)
+def test_the_head_of_a_country_s_service_is_military(title: str) -> None:
+    """A country named before a service says whose service it is; the role heads the
+    service (it read as the head of the country, government at level 1.0)."""
+    r = resolve_rank(title)
+    assert (r.family, r.code, r.is_head) == ("military", "OF-9", True)
+
+
+def test_a_head_of_a_command_after_a_comma_stays_a_head() -> None:
+    r = resolve_rank("Commander, Navy Region Southwest")
+    assert r.is_head
+
+
 def test_user_word_aliases_and_explicit_phrases(tmp_path: Path) -> None:
     ext = tmp_path / "ranks_words.json"
     ext.write_text(json.dumps({
