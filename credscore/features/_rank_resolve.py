@@ -364,27 +364,30 @@ def _without_service_words(cores: list[_Item], table: RankTable) -> list[_Item]:
     return [c for c in cores if not any(c is s for s in service)]
 
 
-def _without_country_qualifiers(
-    toks: list[str], cores: list[_Item], mil: MilitaryContext
-) -> list[_Item]:
-    """Drop a country named right before another body: in "commander of the French Navy" and
-    "commander of Ukraine's Ground Forces" the country says whose body it is (the military
-    context reads it), and the role heads the navy, not France."""
-    # a country name, or the first words of a service name that names its country ("British
-    # Army": the table reads "british" as the country and "army" as the body)
-    countries = [(m.i0, m.i1) for m in mil.marks if m.country]
-    if not countries:
-        return cores
+#: Words between a country and a body that end the country's phrase ("America is a nonprofit").
+_NOT_QUALIFYING = frozenset(
+    {"and", ",", "a", "an", "is", "are", "was", "were", "be", "has", "have"}
+)
+
+
+def _without_qualifiers(toks: list[str], cores: list[_Item]) -> list[_Item]:
+    """Drop a country (a ``qualifier`` body) named shortly before another body: in "commander
+    of the French Navy" and "commander of Russia's Black Sea Fleet" the country says whose
+    body it is, and the role heads the navy or the fleet, not the country. Link words ("of",
+    "to", "and", a comma) or a verb between them keep both ("Ambassador of Ukraine to the UN",
+    "Concerned Veterans for America is a nonprofit")."""
     drop = set()
     for a, b in pairwise(cores):
+        gap = toks[a.i1 : b.i0]
         if (
             a.kind == "body"
             and b.kind == "body"
-            and any(a.i0 == i0 and a.i1 <= i1 for i0, i1 in countries)
-            and all(t in _SKIP for t in toks[a.i1 : b.i0])
+            and a.ent.get("qualifier")
+            and len(gap) <= 3
+            and not any(t in _RIGHT or t in _NOT_QUALIFYING for t in gap)
         ):
             drop.add(id(a))
-    return [c for c in cores if id(c) not in drop]
+    return [c for c in cores if id(c) not in drop] if drop else cores
 
 
 def resolve_tokens(
@@ -396,7 +399,7 @@ def resolve_tokens(
     items, markers = _items(toks, table)
     mil = MilitaryContext(table, toks, hint)
     cores = _without_service_words([i for i in items if i.kind in _CORES], table)
-    cores = _without_country_qualifiers(toks, cores, mil)
+    cores = _without_qualifiers(toks, cores)
     anon = [i for i in items if i.kind == "anonymous"]
     covered = {k for i in items for k in range(i.i0, i.i1)}
     _attach(toks, cores)

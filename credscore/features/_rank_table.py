@@ -66,6 +66,7 @@ _DATA_DIR = Path(__file__).resolve().parent / "data" / "ranks"
 _ENTRY_KEYS = {
     "phrases", "family", "kind", "level", "code", "head", "spokesperson", "state", "local",
     "head_level", "head_code", "relational", "role", "scope", "tail", "strength", "note",
+    "qualifier",
 }  # fmt: skip
 _MOD_KEYS = {
     "phrases", "factor", "position", "clears_head", "candidate", "window", "alone", "note",
@@ -171,6 +172,10 @@ def _check_entry(e: Any, i: int, src: str, scale: Mapping[str, float]) -> dict[s
         raise _fail(src, where, f"strength must be one of {STRENGTHS}")
     if out.get("scope", "national") not in SCOPES:
         raise _fail(src, where, f"scope must be one of {SCOPES}")
+    if not isinstance(out.get("qualifier", False), bool):
+        raise _fail(src, where, "'qualifier' must be true or false")
+    if out.get("qualifier") and out["kind"] != "body":
+        raise _fail(src, where, "'qualifier' applies to bodies only (kind 'body')")
     tail = out.get("tail")
     if tail is not None:
         if not isinstance(tail, dict) or tail.get("family") not in RANK_FAMILIES[:-1]:

@@ -242,6 +242,8 @@ def test_a_service_named_after_the_rank_is_where_it_is_held(
         "Commander of Ukraine's Ground Forces",
         "Chief of the British Army",
         "head of the Russian Navy",
+        "Commander of Russia's Black Sea Fleet",
+        "Chief of the Israeli General Staff",
     ],
 )
 def test_the_head_of_a_country_s_service_is_military(title: str) -> None:
@@ -254,6 +256,23 @@ def test_the_head_of_a_country_s_service_is_military(title: str) -> None:
 def test_a_head_of_a_command_after_a_comma_stays_a_head() -> None:
     r = resolve_rank("Commander, Navy Region Southwest")
     assert r.is_head
+
+
+def test_a_country_before_a_verb_qualifies_nothing() -> None:
+    """Only a country right before a body says whose body it is."""
+    r = resolve_rank("America First Political Committee is a conservative political organization.")
+    assert (r.family, r.matched) == ("organization", "political committee")
+    assert resolve_rank("Ambassador of Ukraine to the United Nations").code == "AMB"
+
+
+def test_qualifier_key_is_checked(tmp_path: Path) -> None:
+    for bad, why in (({"qualifier": "yes"}, "true or false"), ({"kind": "title"}, "bodies only")):
+        ext = tmp_path / "bad.json"
+        entry = {"family": "government", "kind": "body", "level": 0.6, "qualifier": True,
+                 "phrases": ["atlantis"]} | bad  # fmt: skip
+        ext.write_text(json.dumps({"format": "credscore-ranks/1", "entries": [entry]}))
+        with pytest.raises(LexiconError, match=why):
+            load_rank_table(ext)
 
 
 def test_user_word_aliases_and_explicit_phrases(tmp_path: Path) -> None:
