@@ -92,6 +92,22 @@ def test_about_is_an_approximator_only_before_a_quantity():
     assert cats("It lasted about a week.") == {"approximator": ["about"]}
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["between 1990 and 2005", "Between the years 2001 and 2009", "between 1990-2005",
+     "between 1990 \u2013 2005"],
+)  # fmt: skip
+def test_a_range_of_years_is_no_approximation(text):
+    assert "approximator" not in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["between 20 and 30 percent", "between 2000 and 3000 people", "between 1,000 and 2,000"]
+)
+def test_a_range_of_quantities_is_an_approximation(text):
+    assert cats(text)["approximator"] == ["between"]
+
+
 def test_at_least_before_a_number_or_a_place():
     assert cats("at least 17 people died") == {"approximator": ["at least"], "number": ["17"]}
     assert cats("at least in the north") == {"scope_limiter": ["at least"]}
