@@ -131,11 +131,12 @@ class MilitaryContext:
                 # "Commander, U.S. Navy" and "Commander in the Navy" name the service the
                 # rank is held in (the service ends the title or its clause); "commander of
                 # the navy" and "Commander, Navy Region Southwest" head a body
-                # ("Commander in the Ukrainian Navy" is a rank; "Commander, Ukrainian Navy"
-                # is how that navy's head signs)
-                country = {k for m in self.marks if m.country for k in range(m.i0, m.i1)}
+                # (after "in" a country's words may come first: "Commander in the Royal
+                # Canadian Navy"; after a comma they may not: "Commander, Royal Canadian
+                # Navy" is how that navy's head signs)
+                named = {k for m in self.marks if m.country for k in range(m.i0, m.i1)}
                 gap = [t for k, t in enumerate(self.toks[i1 : body.i0], i1)
-                       if t not in ("the", "us") and not (k in country and t != ",")]  # fmt: skip
+                       if t not in ("the", "us") and not (k in named and t != ",")]  # fmt: skip
                 ends = body.i1 == len(self.toks) or self.toks[body.i1] == ","
                 plain = [t for t in self.toks[i1 : body.i0] if t not in ("the", "us")]
                 if not (service_body and ends and (gap == ["in"] or plain == [","])):
