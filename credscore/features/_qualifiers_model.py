@@ -210,7 +210,11 @@ class QualifierModel:
         """
         words = word_features(scan, text_ends, lexicon_starts, self.bits, scan_points, tokens)
         kinds = words.features.T
-        z = _gather_sum(self.weights32, kinds)
+        if self.sentence is None:
+            z = _gather_sum(self.weights32, kinds)
+        else:  # both tables in one gather: one memory access per feature, not two
+            both = _gather_sum(self.pair_table, kinds, np.complex64)
+            z, sz = both.real.astype(np.float64), both.imag.astype(np.float64)
         z += self.bias
         cats = np.asarray(lexicon_cats)[words.lexicon_span] if len(words.lexicon_word) else None
         if cats is not None:
@@ -218,7 +222,6 @@ class QualifierModel:
             _add_at(z, words.lexicon_word, w[cats])
         if self.sentence is None:
             return WordScores(words.starts, words.ends, words.doc, z)
-        sz = _gather_sum(self.sentence.weights32, kinds)
         n_feat = np.full(len(sz), float(len(kinds)))
         if cats is not None:
             sw = np.array([self.sentence.lexicon_weights.get(c, 0.0) for c in categories])
@@ -230,6 +233,17 @@ class QualifierModel:
     def weights32(self) -> np.ndarray:
         """The weight table as float32 (the float16 values, exactly): faster to gather."""
         return self.weights.astype(np.float32)
+
+    @cached_property
+    def pair_table(self) -> np.ndarray:
+        """The word and sentence weight tables side by side as one complex64 table (real:
+        word, imaginary: sentence), so that one gather reads both. Complex addition adds the
+        parts separately in float32, so the sums are those of two float32 gathers, exactly."""
+        assert self.sentence is not None
+        out = np.empty(len(self.weights), dtype=np.complex64)
+        out.real = self.weights32
+        out.imag = self.sentence.weights32
+        return out
 
     def text_probability(self, words: WordScores, n_texts: int) -> np.ndarray:
         """Noisy-OR of the word probabilities per text: ``1 - prod(1 - p_i)``."""
@@ -264,16 +278,17 @@ class QualifierModel:
         }
 
 
-def _gather_sum(table: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """Per word, the sum of ``table`` over its feature kinds (rows of ``kinds``), as float64.
+def _gather_sum(table: np.ndarray, kinds: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+    """Per word, the sum of ``table`` over its feature kinds (rows of ``kinds``), as ``dtype``.
 
-    One contiguous gather per feature kind, summed in float32 in kind order (the same sums as
-    a row-wise reduction, at half the time: measured).
+    One contiguous gather per feature kind, summed in the table's precision (float32, or
+    complex64 for :attr:`QualifierModel.pair_table`) in kind order (the same sums as a
+    row-wise reduction, at half the time: measured).
     """
     total = np.take(table, kinds[0])
     for k in range(1, len(kinds)):
         total += np.take(table, kinds[k])
-    return total.astype(np.float64)
+    return total.astype(dtype, copy=False)
 
 
 def _add_at(a: np.ndarray, at: np.ndarray, values: np.ndarray) -> None:
