@@ -275,6 +275,28 @@ def test_qualifier_key_is_checked(tmp_path: Path) -> None:
             load_rank_table(ext)
 
 
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Hospital Corpsman 2nd Class", "OR-5"),
+        ("Machinist's Mate First Class", "OR-6"),
+        ("Navy Mass Communication Specialist 3rd Class", "OR-4"),
+        ("Chief Boatswain's Mate", "OR-7"),
+        ("Senior Chief Yeoman", "OR-8"),
+        ("Master Chief Hospital Corpsman", "OR-9"),
+        ("Fireman Apprentice", "OR-2"),
+    ],
+)
+def test_a_navy_rating_with_its_grade(title: str, code: str) -> None:
+    r = resolve_rank(title)
+    assert (r.family, r.code, r.is_head) == ("military", code, False)
+
+
+def test_a_bare_fireman_is_no_sailor() -> None:
+    assert resolve_rank("Fireman").family != "military"
+    assert resolve_rank("Hospital Corpsman").code is None  # a rating without a grade
+
+
 def test_user_word_aliases_and_explicit_phrases(tmp_path: Path) -> None:
     ext = tmp_path / "ranks_words.json"
     ext.write_text(json.dumps({
