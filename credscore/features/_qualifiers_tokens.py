@@ -153,16 +153,23 @@ def feature_indices(
     ((3, 7), True)
     """
     n = len(hashes)
-    # Filled kind by kind (rows of the transposed array are contiguous); returned as the
-    # (n_words, n_kinds) view, whose columns the scorer gathers one at a time.
-    out = np.empty((len(FEATURE_KINDS), n), dtype=np.intp)
+    # Filled kind by kind (rows of the transposed array are contiguous), in place: the
+    # multiply and shift write straight into the row (3.46 -> 2.56 ms on the 210,705 words
+    # of the distinct LIAR statements, measured). Returned as the (n_words, n_kinds) int64
+    # view, whose columns the scorer gathers one at a time; every index is below 2**bits,
+    # so the unsigned row reads as the same int64.
+    raw = np.empty((len(FEATURE_KINDS), n), dtype=np.uint64)
+    out = raw.view(np.int64)
     if not n:
         return out.T
     shift = np.uint64(64 - bits)
     prev = _shift(hashes, 1, first, BOUNDARY)
     with np.errstate(over="ignore"):
-        left = prev * _CHAIN + hashes  # key of (w[i-1], w[i])
-        left3 = _shift(left, 1, first, BOUNDARY) * _CHAIN + hashes
+        left = prev * _CHAIN  # key of (w[i-1], w[i])
+        left += hashes
+        left3 = _shift(left, 1, first, BOUNDARY)
+        left3 *= _CHAIN
+        left3 += hashes
         # Position i's right n-grams are the left n-grams ending at i+1 / i+2.
         penult = np.zeros(n, dtype=bool)
         penult[:-1] = last[1:]
@@ -176,5 +183,6 @@ def feature_indices(
             _shift(left3, -2, last | penult, BOUNDARY),
         )
         for k, key in enumerate(keys):
-            out[k] = (key * _MULT[k]) >> shift
+            np.multiply(key, _MULT[k], out=raw[k])
+            np.right_shift(raw[k], shift, out=raw[k])
     return out.T
