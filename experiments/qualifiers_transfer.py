@@ -13,9 +13,10 @@ happens when the domain changes:
 The decision threshold on ``q_uncertainty`` is chosen without the target's labels: on
 out-of-fold predictions of the *training* corpus (5 folds within it). Beside it: the fixed
 threshold 0.5, the target's best threshold (an upper bound that peeks at the target's labels,
-labelled as such), the lexicon alone, and the naive 39-word list. The fitting settings are the
-shipped word model's (``qualifiers_eval.FIT``); the shipped model's sentence component
-(``qualifiers_eval.SENTENCE``) is left out here.
+labelled as such), the lexicon alone, and the naive 39-word list. Two configurations: the word
+model alone (``qualifiers_eval.FIT``), and the shipped one, which adds the sentence component
+(``qualifiers_eval.SENTENCE``) with its weight picked from ``qualifiers_eval.SENTENCE_WEIGHTS``
+together with the threshold on the same out-of-fold predictions of the training corpus.
 
 Run from the repository root::
 
@@ -39,7 +40,17 @@ import _hedge_corpora as hc
 import _qualifier_training as qt
 import numpy as np
 import pandas as pd
-from qualifiers_eval import BITS, FIT, GRID, NAIVE_RE, RESULTS, sentence_prf, shipped_lexicon
+from qualifiers_eval import (
+    BITS,
+    FIT,
+    GRID,
+    NAIVE_RE,
+    RESULTS,
+    SENTENCE,
+    SENTENCE_WEIGHTS,
+    sentence_prf,
+    shipped_lexicon,
+)
 
 from credscore._io import atomic_write_text
 from credscore.features.qualifiers import load_lexicon, scan_qualifiers
@@ -64,46 +75,90 @@ def _uncertain_rows(table: pd.DataFrame | None, n: int) -> np.ndarray:
 
 
 def _shipped_path(
-    fitted: qt.Fitted, texts: pd.Series, where: Path, threshold: float
+    fitted: qt.Fitted,
+    texts: pd.Series,
+    where: Path,
+    threshold: float,
+    sentence: qt.SentenceFit | None = None,
+    weight: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``q_uncertainty`` of ``texts`` from ``fitted`` saved (its fallback spans at
-    ``threshold``, as the shipped model's are at its own), loaded and scanned as shipped;
-    whether each text has an uncertainty span (lexicon or learned); and the issue's rule on
-    the counts (``q_hedge + q_hearsay + q_approximator > 0``)."""
-    lex = shipped_lexicon(fitted, where, fallback_threshold=threshold)
+    """``q_uncertainty`` of ``texts`` from ``fitted`` (and the sentence component
+    ``sentence`` at ``weight``) saved (its fallback spans at ``threshold``, as the shipped
+    model's are at its own), loaded and scanned as shipped; whether each text has an
+    uncertainty span (lexicon or learned); and the issue's rule on the counts (``q_hedge +
+    q_hearsay + q_approximator > 0``)."""
+    lex = shipped_lexicon(fitted, where, threshold, sentence, weight)
     feats, table = scan_qualifiers(texts.reset_index(drop=True), lex, spans=True)
     counted = feats[["q_hedge", "q_hearsay", "q_approximator"]].sum(axis=1).to_numpy() > 0
     return feats["q_uncertainty"].to_numpy(), _uncertain_rows(table, len(texts)), counted
 
 
+def _pick_weight(y: np.ndarray, q: np.ndarray, z: np.ndarray) -> tuple[float, float, float]:
+    """``(weight, threshold, F1)``: the candidate sentence weight (and grid threshold) with
+    the best F1 of the combined out-of-fold scores ``combine(q, z, weight)``."""
+    best = (0.0, 0.5, -1.0)
+    for w in SENTENCE_WEIGHTS:
+        t, f1 = _best_threshold(y, qt.combine(q, z, w))
+        if f1 > best[2]:
+            best = (float(w), t, f1)
+    return best
+
+
+def _rows(
+    y: np.ndarray, q: np.ndarray, span_says: np.ndarray, counted: np.ndarray,
+    lexicon_says: np.ndarray, threshold: float, source: str, tag: str,
+) -> dict[str, dict[str, float]]:  # fmt: skip
+    """The credscore rows of one configuration on the target."""
+    oracle_t, oracle_f1 = _best_threshold(y, q)
+    return {
+        f"{tag}, threshold {threshold:.3f} (from {source} folds)": sentence_prf(y, q >= threshold),
+        f"{tag}, threshold 0.5": sentence_prf(y, q >= 0.5),
+        f"{tag}, best threshold on the target ({oracle_t:.3f}; peeks)": {
+            **sentence_prf(y, q >= oracle_t),
+            "F1": oracle_f1,
+        },
+        f"{tag} spans (lexicon and learned spans)": sentence_prf(y, span_says),
+        f"{tag} counts (hedge, hearsay, approximator)": sentence_prf(y, counted),
+        f"{tag}, threshold {threshold:.3f} or a lexicon span": sentence_prf(
+            y, (q >= threshold) | lexicon_says
+        ),
+    }
+
+
 def transfer(data: pd.DataFrame, design: qt.Design, target: str, tmp: Path) -> dict[str, Any]:
-    """Figures on ``target`` for a model that never saw it."""
+    """Figures on ``target`` for a model that never saw it: the word model alone, and the
+    shipped configuration (word model and sentence component, the weight chosen with the
+    threshold on the training corpus's folds)."""
     corpus = data["corpus"].to_numpy()
     label = data["label"].to_numpy()
     folds = data["fold"].to_numpy()
     train = np.flatnonzero(corpus != target)
     source = next(c for c in CORPORA if c != target)
     t0 = time.process_time()
-    # The threshold, from the training corpus's own out-of-fold predictions.
-    oof = np.full(len(data), np.nan)
+    S = qt.sentence_matrix(design)
+    # The threshold (and weight), from the training corpus's own out-of-fold predictions.
+    oof, oof_z = np.full(len(data), np.nan), np.full(len(data), np.nan)
     for k in range(hc.N_FOLDS):
-        fitted = qt.fit(design, train[folds[train] != k], **FIT)
+        fit_rows = train[folds[train] != k]
+        fitted = qt.fit(design, fit_rows, **FIT)
         held = train[(folds[train] == k) & (corpus[train] == source)]
         oof[held], _ = qt.predict(fitted, design, held)
+        oof_z[held] = qt.predict_sentence(qt.fit_sentence(design, S, fit_rows, **SENTENCE), S, held)
     src = np.flatnonzero(corpus == source)
     threshold, src_f1 = _best_threshold(label[src], oof[src])
+    weight, s_threshold, s_src_f1 = _pick_weight(label[src], oof[src], oof_z[src])
     fitted = qt.fit(design, train, **FIT)
+    sentence = qt.fit_sentence(design, S, train, **SENTENCE)
     test = np.flatnonzero(corpus == target)
-    q, span_says, counted = _shipped_path(
-        fitted, data["text"].iloc[test], tmp / f"to_{target}.npz", threshold
-    )
+    texts = data["text"].iloc[test]
     y = label[test]
-    oracle_t, oracle_f1 = _best_threshold(y, q)
     _, lex_table = scan_qualifiers(
-        data["text"].iloc[test].reset_index(drop=True), load_lexicon(learned=False), spans=True
+        texts.reset_index(drop=True), load_lexicon(learned=False), spans=True
     )
     lexicon_says = _uncertain_rows(lex_table, len(test))
-    naive_says = np.array([NAIVE_RE.search(t) is not None for t in data["text"].iloc[test]])
+    naive_says = np.array([NAIVE_RE.search(t) is not None for t in texts])
+    word = _shipped_path(fitted, texts, tmp / f"to_{target}.npz", threshold)
+    both = _shipped_path(fitted, texts, tmp / f"to_{target}_s.npz", s_threshold, sentence, weight)
     print(f"{source} -> {target}: {time.process_time() - t0:.0f} s CPU", flush=True)
     return {
         "source": source,
@@ -112,20 +167,12 @@ def transfer(data: pd.DataFrame, design: qt.Design, target: str, tmp: Path) -> d
         "positive": int(y.sum()),
         "threshold": threshold,
         "source_oof_f1": src_f1,
+        "weight": weight,
+        "s_threshold": s_threshold,
+        "s_source_oof_f1": s_src_f1,
         "rows": {
-            f"credscore, threshold {threshold:.3f} (from {source} folds)": sentence_prf(
-                y, q >= threshold
-            ),
-            "credscore, threshold 0.5": sentence_prf(y, q >= 0.5),
-            f"credscore, best threshold on the target ({oracle_t:.3f}; peeks)": {
-                **sentence_prf(y, q >= oracle_t),
-                "F1": oracle_f1,
-            },
-            "credscore spans (lexicon and learned spans)": sentence_prf(y, span_says),
-            "credscore counts (hedge, hearsay, approximator)": sentence_prf(y, counted),
-            f"credscore, threshold {threshold:.3f} or a lexicon span": sentence_prf(
-                y, (q >= threshold) | lexicon_says
-            ),
+            **_rows(y, *word, lexicon_says, threshold, source, "word model"),
+            **_rows(y, *both, lexicon_says, s_threshold, source, f"shipped (w {weight:.2f})"),
             "lexicon alone": sentence_prf(y, lexicon_says),
             "naive 39-word list": sentence_prf(y, naive_says),
         },
@@ -138,6 +185,8 @@ def render(results: list[dict[str, Any]]) -> str:
         "",
         "The learned model is fitted on one shared corpus and our set, and tested on the other",
         "corpus, which it never saw; the threshold comes from the training corpus's own folds.",
+        "Two configurations: the word model alone, and the shipped one (word model and sentence",
+        "component; its weight w chosen with the threshold on the training corpus's folds).",
         "Sentence level: does the sentence carry an uncertainty cue.",
         "",
         "| trained on -> tested on | system | P | R | F1 |",
@@ -153,7 +202,8 @@ def render(results: list[dict[str, Any]]) -> str:
     for r in results:
         out.append(
             f"- {r['source']} -> {r['target']}: threshold {r['threshold']:.3f}, out-of-fold F1 "
-            f"on {r['source']} at it {r['source_oof_f1']:.3f}"
+            f"on {r['source']} at it {r['source_oof_f1']:.3f}; shipped: w {r['weight']:.2f}, "
+            f"threshold {r['s_threshold']:.3f}, out-of-fold F1 {r['s_source_oof_f1']:.3f}"
         )
     out += ["", "Regenerate: `python experiments/qualifiers_transfer.py`."]
     return "\n".join(out) + "\n"
