@@ -297,6 +297,18 @@ def test_a_bare_fireman_is_no_sailor() -> None:
     assert resolve_rank("Hospital Corpsman").code is None  # a rating without a grade
 
 
+def test_heads_of_a_general_staff_a_company_and_a_presidential_office() -> None:
+    r = resolve_rank("Chief of the General Staff of the Armed Forces of Ukraine")
+    assert (r.family, r.code, r.is_head) == ("military", "OF-9", True)
+    r = resolve_rank("company commander")
+    assert (r.family, r.code, r.is_head) == ("military", "OF-2", True)
+    assert resolve_rank("commander of the company").family == "organization"
+    # who runs the president's office is no head of state
+    office = resolve_rank("Head of the Office of the President of Ukraine")
+    assert office.is_head and office.level < resolve_rank("President of Ukraine").level
+    assert resolve_rank("head of the White House").level == 1.0
+
+
 def test_user_word_aliases_and_explicit_phrases(tmp_path: Path) -> None:
     ext = tmp_path / "ranks_words.json"
     ext.write_text(json.dumps({
