@@ -309,6 +309,16 @@ def test_heads_of_a_general_staff_a_company_and_a_presidential_office() -> None:
     assert resolve_rank("head of the White House").level == 1.0
 
 
+@pytest.mark.parametrize(
+    "title", ["Ret. Col.", "Ret. Army Col.", "Col. (ret.)", "Col. Ret. John Doe"]
+)
+def test_ret_before_or_after_the_rank_is_retired(title: str) -> None:
+    r = resolve_rank(title)
+    assert (r.code, r.is_head) == ("OF-5", False)
+    assert r.level == pytest.approx(resolve_rank("retired colonel").level)
+    assert r.level < resolve_rank("Colonel").level
+
+
 def test_user_word_aliases_and_explicit_phrases(tmp_path: Path) -> None:
     ext = tmp_path / "ranks_words.json"
     ext.write_text(json.dumps({
