@@ -103,11 +103,6 @@ class SentenceModel:
     bias: float
     weight: float
 
-    @cached_property
-    def weights32(self) -> np.ndarray:
-        """The weight table as float32 (the float16 values, exactly): faster to gather."""
-        return self.weights.astype(np.float32)
-
 
 @dataclass(frozen=True)
 class WordFeatures:
@@ -238,11 +233,13 @@ class QualifierModel:
     def pair_table(self) -> np.ndarray:
         """The word and sentence weight tables side by side as one complex64 table (real:
         word, imaginary: sentence), so that one gather reads both. Complex addition adds the
-        parts separately in float32, so the sums are those of two float32 gathers, exactly."""
+        parts separately in float32, so the sums are those of two float32 gathers, exactly.
+        Filled straight from the float16 tables (exact), so no float32 copy of either is
+        kept beside it."""
         assert self.sentence is not None
         out = np.empty(len(self.weights), dtype=np.complex64)
-        out.real = self.weights32
-        out.imag = self.sentence.weights32
+        out.real = self.weights
+        out.imag = self.sentence.weights
         return out
 
     def text_probability(self, words: WordScores, n_texts: int) -> np.ndarray:

@@ -157,8 +157,9 @@ def _attach(toks: list[str], cores: list[_Item]) -> None:
                     it.attached, it.how, right.owner = right, "principal", it
                     continue
             # one link word and at most a place between: "spokesman for N.J. Governor"
-            served = right.kind in ("title", "generic") and commas == 0 and one_link
-            served = served and len(words) <= 3
+            served = (
+                right.kind in ("title", "generic") and commas == 0 and one_link and len(words) <= 3
+            )
             if served and it.kind == "generic" and it.ent.get("role") == "spokes":
                 if lead in ("to", "for"):  # "spokesman for the Minister": speaks for them
                     it.attached, it.how, right.owner = right, "body", it
